@@ -1,0 +1,32 @@
+import type { ConnectClient } from '@aws-sdk/client-connect';
+import type { CallOptions } from './connect-client.js';
+import type { Outcome } from './outcome.js';
+import type { EndContactRequest } from './schemas.js';
+import type { SecurityUserAuthorizer } from './security-user.js';
+import { stopContact } from './stop-contact.js';
+
+export interface EndContactDeps {
+  client: ConnectClient;
+  securityUsers: SecurityUserAuthorizer;
+  /** When true, a request without a SecurityUser is refused as OnInvalidSecurityUser. */
+  requireSecurityUser: boolean;
+}
+
+/** CXone's End a Contact: check the SecurityUser (when given or required), then StopContact. */
+export async function endContact(
+  deps: EndContactDeps,
+  request: EndContactRequest,
+  options: CallOptions = {},
+): Promise<Outcome> {
+  if (request.securityUser) {
+    const check = await deps.securityUsers.check(request.instanceId, request.securityUser, options);
+    if (check.kind !== 'authorized') return check;
+  } else if (deps.requireSecurityUser) {
+    return {
+      kind: 'invalid-security-user',
+      code: 'InvalidSecurityUser',
+      message: 'SecurityUser is required (REQUIRE_SECURITY_USER=true)',
+    };
+  }
+  return stopContact(deps.client, request, options);
+}

@@ -1,0 +1,40 @@
+/** Amazon Connect instance ARN: arn:<partition>:connect:<region>:<account>:instance/<instance id>. */
+const instanceArnPattern =
+  /^arn:aws(?:-[a-z]+)*:connect:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:instance\/([A-Za-z0-9-]{1,100})$/;
+const instanceIdPattern = /^[A-Za-z0-9-]{1,100}$/;
+
+export type InstanceRef = { ok: true; instanceId: string } | { ok: false; message: string };
+
+/** Accepts an instance ID or an instance ARN and returns the instance ID. */
+export function toInstanceId(value: string): InstanceRef {
+  if (value.startsWith('arn:')) {
+    const match = instanceArnPattern.exec(value);
+    return match?.[1]
+      ? { ok: true, instanceId: match[1] }
+      : {
+          ok: false,
+          message:
+            'is not a valid Amazon Connect instance ARN (expected arn:aws:connect:<region>:<account>:instance/<instance id>)',
+        };
+  }
+  return instanceIdPattern.test(value)
+    ? { ok: true, instanceId: value }
+    : {
+        ok: false,
+        message: 'must be an instance ID of 1-100 letters, digits or hyphens, or an instance ARN',
+      };
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const userArnPattern =
+  /^arn:aws(?:-[a-z]+)*:connect:[a-z0-9-]+:\d{12}:instance\/[A-Za-z0-9-]{1,100}\/agent\/([A-Za-z0-9-]{1,256})$/;
+
+/** A SecurityUser names a Connect user by ID (or user ARN) or by username. */
+export type UserRef = { by: 'id'; userId: string } | { by: 'username'; username: string };
+
+export function toUserRef(securityUser: string): UserRef {
+  const arnMatch = userArnPattern.exec(securityUser);
+  if (arnMatch?.[1]) return { by: 'id', userId: arnMatch[1] };
+  if (uuidPattern.test(securityUser)) return { by: 'id', userId: securityUser };
+  return { by: 'username', username: securityUser };
+}

@@ -1,0 +1,26 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Outcome } from './outcome.js';
+
+/**
+ * The one logger of a function. Its service name comes from POWERTOOLS_SERVICE_NAME. Never give
+ * it a customer phone number, contact attributes or a SecurityUser's username.
+ */
+export const logger = new Logger({
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'end-contact',
+});
+
+/** Logs an outcome with IDs only: contact and instance IDs are not personal data. */
+export function logOutcome(
+  outcome: Outcome,
+  subject: { instanceId: string; contactId: string; securityUser?: string },
+): void {
+  const fields = {
+    outcome: outcome.kind,
+    instanceId: subject.instanceId,
+    contactId: subject.contactId,
+    securityUser: subject.securityUser ? 'given' : 'none',
+  };
+  if (outcome.kind === 'stopped') logger.info('contact ended', fields);
+  else
+    logger.warn('contact not ended', { ...fields, code: outcome.code, message: outcome.message });
+}

@@ -1,0 +1,23 @@
+/**
+ * The one result type of ending a contact. Every door (flow, HTTP, sweeper) maps it to its own
+ * output in one small function.
+ */
+export type Outcome =
+  | { kind: 'stopped' }
+  | Failure<'invalid-contact-id'>
+  | Failure<'contact-not-active'>
+  | (Failure<'not-stoppable'> & { reason?: string })
+  | Failure<'unauthorized'>
+  | Failure<'invalid-security-user'>
+  | Failure<'throttled'>
+  | Failure<'failed'>;
+
+export interface Failure<K extends string> {
+  kind: K;
+  /** Connect's exception name, or ValidationException/TimeoutError for failures raised here. */
+  code: string;
+  message: string;
+}
+
+export type OutcomeKind = Outcome['kind'];
+export type FailureOutcome = Exclude<Outcome, { kind: 'stopped' }>;

@@ -1,0 +1,142 @@
+import {
+  type ConnectClient,
+  DescribeUserCommand,
+  ListSecurityProfilePermissionsCommand,
+  SearchUsersCommand,
+} from '@aws-sdk/client-connect';
+import { LRUCache } from 'lru-cache';
+import type { CallOptions } from './connect-client.js';
+import { outcomeFromError } from './connect-errors.js';
+import { toUserRef } from './identifiers.js';
+import type { FailureOutcome } from './outcome.js';
+
+export interface SecurityUserCheckOptions {
+  /** Security-profile permission that allows ending contacts. */
+  requiredPermission: string;
+  /** How long answers are reused; ListSecurityProfilePermissions is limited to 2 requests/s. */
+  cacheTtlMs: number;
+  /** Entries kept per container. */
+  cacheMaxEntries?: number;
+}
+
+export type SecurityUserCheck = { kind: 'authorized'; userId: string } | FailureOutcome;
+
+/**
+ * Maps CXone's SecurityUser onto Connect: the named user must exist, and one of its security
+ * profiles must grant the required permission.
+ */
+export class SecurityUserAuthorizer {
+  readonly #client: ConnectClient;
+  readonly #options: SecurityUserCheckOptions;
+  readonly #profilesByUser: LRUCache<string, { userId: string; securityProfileIds: string[] }>;
+  readonly #permissionsByProfile: LRUCache<string, ReadonlySet<string>>;
+
+  constructor(client: ConnectClient, options: SecurityUserCheckOptions) {
+    this.#client = client;
+    this.#options = options;
+    const cache = { max: options.cacheMaxEntries ?? 500, ttl: options.cacheTtlMs };
+    this.#profilesByUser = new LRUCache(cache);
+    this.#permissionsByProfile = new LRUCache(cache);
+  }
+
+  async check(
+    instanceId: string,
+    securityUser: string,
+    options: CallOptions = {},
+  ): Promise<SecurityUserCheck> {
+    try {
+      const user = await this.#resolveUser(instanceId, securityUser, options);
+      if (!user) {
+        return {
+          kind: 'invalid-security-user',
+          code: 'InvalidSecurityUser',
+          message: 'SecurityUser does not name a user of this Amazon Connect instance',
+        };
+      }
+      for (const profileId of user.securityProfileIds) {
+        const permissions = await this.#permissionsOf(instanceId, profileId, options);
+        if (permissions.has(this.#options.requiredPermission)) {
+          return { kind: 'authorized', userId: user.userId };
+        }
+      }
+      return {
+        kind: 'unauthorized',
+        code: 'AccessDeniedException',
+        message: `SecurityUser's security profiles do not grant ${this.#options.requiredPermission}`,
+      };
+    } catch (error) {
+      return outcomeFromError(error, 'security-user');
+    }
+  }
+
+  async #resolveUser(
+    instanceId: string,
+    securityUser: string,
+    options: CallOptions,
+  ): Promise<{ userId: string; securityProfileIds: string[] } | undefined> {
+    const key = `${instanceId}/${securityUser}`;
+    const cached = this.#profilesByUser.get(key);
+    if (cached) return cached;
+
+    const ref = toUserRef(securityUser);
+    let resolved: { userId: string; securityProfileIds: string[] } | undefined;
+    if (ref.by === 'id') {
+      const { User } = await this.#client.send(
+        new DescribeUserCommand({ InstanceId: instanceId, UserId: ref.userId }),
+        { abortSignal: options.abortSignal },
+      );
+      if (User?.Id)
+        resolved = { userId: User.Id, securityProfileIds: User.SecurityProfileIds ?? [] };
+    } else {
+      const { Users } = await this.#client.send(
+        new SearchUsersCommand({
+          InstanceId: instanceId,
+          MaxResults: 2,
+          SearchCriteria: {
+            StringCondition: {
+              FieldName: 'Username',
+              Value: ref.username,
+              ComparisonType: 'EXACT',
+            },
+          },
+        }),
+        { abortSignal: options.abortSignal },
+      );
+      const match = Users?.find((u) => u.Username === ref.username);
+      if (match?.Id) {
+        resolved = { userId: match.Id, securityProfileIds: match.SecurityProfileIds ?? [] };
+      }
+    }
+    // Only positive answers are cached, so a user created a moment ago is found on the next call.
+    if (resolved) this.#profilesByUser.set(key, resolved);
+    return resolved;
+  }
+
+  async #permissionsOf(
+    instanceId: string,
+    securityProfileId: string,
+    options: CallOptions,
+  ): Promise<ReadonlySet<string>> {
+    const key = `${instanceId}/${securityProfileId}`;
+    const cached = this.#permissionsByProfile.get(key);
+    if (cached) return cached;
+
+    const permissions = new Set<string>();
+    let nextToken: string | undefined;
+    do {
+      const page = await this.#client.send(
+        new ListSecurityProfilePermissionsCommand({
+          InstanceId: instanceId,
+          SecurityProfileId: securityProfileId,
+          NextToken: nextToken,
+        }),
+        { abortSignal: options.abortSignal },
+      );
+      for (const permission of page.Permissions ?? []) permissions.add(permission);
+      nextToken = page.NextToken;
+    } while (nextToken);
+
+    this.#permissionsByProfile.set(key, permissions);
+    return permissions;
+  }
+}

@@ -1,0 +1,55 @@
+import { type ConnectClient, StopContactCommand } from '@aws-sdk/client-connect';
+import * as z from 'zod/mini';
+import type { CallOptions } from './connect-client.js';
+import { outcomeFromError } from './connect-errors.js';
+import type { Outcome } from './outcome.js';
+import {
+  contactIdSchema,
+  disconnectReasonCodeSchema,
+  instanceIdSchema,
+  parseWith,
+} from './schemas.js';
+
+export interface StopContactRequest {
+  /** Instance ID or instance ARN. */
+  instanceId: string;
+  contactId: string;
+  /** Only Amazon Connect outbound campaigns may send a disconnect reason. */
+  disconnectReasonCode?: string;
+}
+
+const stopContactRequestSchema = z.object({
+  instanceId: instanceIdSchema,
+  contactId: contactIdSchema,
+  disconnectReasonCode: z.optional(disconnectReasonCodeSchema),
+});
+
+/** Ends one contact with Connect's StopContact. Never throws: every result is an Outcome. */
+export async function stopContact(
+  client: ConnectClient,
+  request: StopContactRequest,
+  options: CallOptions = {},
+): Promise<Outcome> {
+  const parsed = parseWith(stopContactRequestSchema, request);
+  if (!parsed.ok) {
+    const message = parsed.errors.map((e) => `${e.field} ${e.message}`).join('; ');
+    const contactIdBad = parsed.errors.some((e) => e.field === 'contactId');
+    return contactIdBad
+      ? { kind: 'invalid-contact-id', code: 'ValidationException', message }
+      : { kind: 'failed', code: 'ValidationException', message };
+  }
+  const { instanceId, contactId, disconnectReasonCode } = parsed.value;
+  try {
+    await client.send(
+      new StopContactCommand({
+        InstanceId: instanceId,
+        ContactId: contactId,
+        ...(disconnectReasonCode ? { DisconnectReason: { Code: disconnectReasonCode } } : {}),
+      }),
+      { abortSignal: options.abortSignal },
+    );
+    return { kind: 'stopped' };
+  } catch (error) {
+    return outcomeFromError(error, 'contact');
+  }
+}

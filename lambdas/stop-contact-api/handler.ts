@@ -1,0 +1,149 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { createConnectClient } from '../core/connect-client.js';
+import { invocationDeadline } from '../core/deadline.js';
+import { endContact } from '../core/end-contact.js';
+import { readEndContactConfig } from '../core/end-contact-config.js';
+import { correlationId } from '../core/middleware/correlation-id.js';
+import { type EventWithJsonBody, jsonBody } from '../core/middleware/json-body.js';
+import { inputOf, validateInput } from '../core/middleware/validate-input.js';
+import { logger, logOutcome } from '../core/observability.js';
+import type { Outcome } from '../core/outcome.js';
+import {
+  contactIdSchema,
+  disconnectReasonCodeSchema,
+  type EndContactRequest,
+  type FieldError,
+  instanceIdSchema,
+  securityUserSchema,
+} from '../core/schemas.js';
+import { SecurityUserAuthorizer } from '../core/security-user.js';
+
+export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
+
+/** Every error body: StopContact's error name as `code`, and a message safe to show a caller. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  reason?: string;
+  errors?: FieldError[];
+}
+
+function json(statusCode: number, body: object, errorType?: string): HttpResult {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'application/json',
+      ...(errorType ? { 'x-amzn-ErrorType': errorType } : {}),
+    },
+    body: JSON.stringify(body),
+  };
+}
+
+function errorResponse(statusCode: number, body: ErrorBody): HttpResult {
+  return json(statusCode, body, body.code);
+}
+
+/** StopContact's statuses: 404 for an unknown contact, 410 for one no longer active. */
+function statusOf(outcome: Exclude<Outcome, { kind: 'stopped' }>): number {
+  switch (outcome.kind) {
+    case 'invalid-contact-id':
+      return outcome.code === 'ResourceNotFoundException' ? 404 : 400;
+    case 'contact-not-active':
+      return 410;
+    case 'not-stoppable':
+      return 400;
+    case 'unauthorized':
+    case 'invalid-security-user':
+      return 403;
+    case 'throttled':
+      return 429;
+    case 'failed':
+      return 500;
+  }
+}
+
+/** Maps an outcome to the HTTP answer: 200 `{}` on success, `{code, message}` otherwise. */
+export function toHttpResult(outcome: Outcome): HttpResult {
+  if (outcome.kind === 'stopped') return json(200, {});
+  return errorResponse(statusOf(outcome), {
+    code: outcome.code,
+    message: outcome.message,
+    ...(outcome.kind === 'not-stoppable' && outcome.reason ? { reason: outcome.reason } : {}),
+  });
+}
+
+export function validationResult(errors: FieldError[]): HttpResult {
+  return errorResponse(400, {
+    code: 'ValidationException',
+    message: errors.map((e) => `${e.field} ${e.message}`).join('; '),
+    errors,
+  });
+}
+
+const stopContactBodySchema = z.pipe(
+  z.object({
+    ContactId: contactIdSchema,
+    InstanceId: instanceIdSchema,
+    DisconnectReason: z.optional(z.object({ Code: disconnectReasonCodeSchema })),
+    SecurityUser: z.optional(securityUserSchema),
+  }),
+  z.transform(
+    (b): EndContactRequest => ({
+      contactId: b.ContactId,
+      instanceId: b.InstanceId,
+      ...(b.SecurityUser ? { securityUser: b.SecurityUser } : {}),
+      ...(b.DisconnectReason ? { disconnectReasonCode: b.DisconnectReason.Code } : {}),
+    }),
+  ),
+);
+
+const config = readEndContactConfig();
+const client = createConnectClient(config.connect);
+const deps = {
+  client,
+  securityUsers: new SecurityUserAuthorizer(client, config.securityUser),
+  requireSecurityUser: config.requireSecurityUser,
+};
+
+async function stopContactFromHttp(
+  event: EventWithJsonBody,
+  context: Context,
+): Promise<HttpResult> {
+  const request = inputOf<EndContactRequest>(context);
+  const abortSignal = invocationDeadline(config.deadlineMs, context.getRemainingTimeInMillis?.());
+  const outcome = await endContact(deps, request, { abortSignal });
+  logOutcome(outcome, request);
+  logger.info('stop requested over HTTP', {
+    caller: event.requestContext?.authorizer?.iam?.userArn ?? 'unknown',
+  });
+  return toHttpResult(outcome);
+}
+
+export const handler = middy<EventWithJsonBody, HttpResult, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlationId(logger, (event: EventWithJsonBody) => event.requestContext.requestId))
+  .use({
+    // Only a bug gets here: answer like StopContact's InternalServiceException, never a stack.
+    onError: (request) => {
+      logger.error('unhandled error', request.error as Error);
+      request.response = errorResponse(500, {
+        code: 'InternalServiceException',
+        message: 'internal error',
+      });
+    },
+  })
+  .use(jsonBody((message) => errorResponse(400, { code: 'SerializationException', message })))
+  .use(
+    validateInput({
+      select: (event: EventWithJsonBody) => event.jsonBody,
+      schema: stopContactBodySchema,
+      onInvalid: (errors) => {
+        logger.warn('invalid request body', { fields: errors.map((e) => e.field) });
+        return validationResult(errors);
+      },
+    }),
+  )
+  .handler(stopContactFromHttp);

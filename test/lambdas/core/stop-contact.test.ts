@@ -1,0 +1,127 @@
+import {
+  ConnectClient,
+  ContactNotFoundException,
+  InvalidRequestException,
+  StopContactCommand,
+  ThrottlingException,
+} from '@aws-sdk/client-connect';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { stopContact } from '../../../lambdas/core/stop-contact.js';
+import { instanceArn, instanceId, targetContactId } from '../../fixtures/index.js';
+
+const connect = mockClient(ConnectClient);
+const client = new ConnectClient({ region: 'us-east-1' });
+
+describe('stopContact', () => {
+  beforeEach(() => connect.reset());
+
+  it('returns stopped when Connect answers 200', async () => {
+    connect.on(StopContactCommand).resolves({});
+
+    const outcome = await stopContact(client, { instanceId, contactId: targetContactId });
+
+    expect(outcome).toEqual({ kind: 'stopped' });
+    expect(connect).toHaveReceivedCommandWith(StopContactCommand, {
+      InstanceId: instanceId,
+      ContactId: targetContactId,
+    });
+  });
+
+  it('normalises an instance ARN to the instance ID', async () => {
+    connect.on(StopContactCommand).resolves({});
+
+    await stopContact(client, { instanceId: instanceArn, contactId: targetContactId });
+
+    expect(connect).toHaveReceivedCommandWith(StopContactCommand, { InstanceId: instanceId });
+  });
+
+  it('sends the disconnect reason only when one is given', async () => {
+    connect.on(StopContactCommand).resolves({});
+
+    await stopContact(client, {
+      instanceId,
+      contactId: targetContactId,
+      disconnectReasonCode: 'CAMPAIGN_ABANDONED',
+    });
+    await stopContact(client, { instanceId, contactId: targetContactId });
+
+    const inputs = connect.commandCalls(StopContactCommand).map((call) => call.args[0].input);
+    expect(inputs[0]?.DisconnectReason).toEqual({ Code: 'CAMPAIGN_ABANDONED' });
+    expect(inputs[1]).not.toHaveProperty('DisconnectReason');
+  });
+
+  it.each([
+    ['an empty contact ID', { instanceId, contactId: '' }, 'invalid-contact-id'],
+    [
+      'a contact ID of 257 characters',
+      { instanceId, contactId: 'a'.repeat(257) },
+      'invalid-contact-id',
+    ],
+    ['a contact ID with a slash', { instanceId, contactId: '../admin' }, 'invalid-contact-id'],
+    [
+      'a malformed instance ARN',
+      { instanceId: 'arn:aws:connect:us-east-1:123:instance/x', contactId: targetContactId },
+      'failed',
+    ],
+    [
+      'an instance ID of 101 characters',
+      { instanceId: 'i'.repeat(101), contactId: targetContactId },
+      'failed',
+    ],
+  ])('rejects %s without calling Connect', async (_name, request, kind) => {
+    const outcome = await stopContact(client, request);
+
+    expect(outcome).toMatchObject({ kind, code: 'ValidationException' });
+    expect(connect).not.toHaveReceivedCommand(StopContactCommand);
+  });
+
+  it('names the bad field in a validation message', async () => {
+    const outcome = await stopContact(client, {
+      instanceId: 'arn:nope',
+      contactId: targetContactId,
+    });
+
+    expect(outcome.kind !== 'stopped' && outcome.message).toMatch(/^instanceId .*instance ARN/);
+  });
+
+  it('reports a voice contact that is no longer active as contact-not-active', async () => {
+    connect
+      .on(StopContactCommand)
+      .rejects(new ContactNotFoundException({ message: 'Contact not found', $metadata: {} }));
+
+    const outcome = await stopContact(client, { instanceId, contactId: targetContactId });
+
+    expect(outcome).toEqual({
+      kind: 'contact-not-active',
+      code: 'ContactNotFoundException',
+      message: 'Contact not found',
+    });
+  });
+
+  it('keeps the message of a contact Connect will not stop', async () => {
+    connect.on(StopContactCommand).rejects(
+      new InvalidRequestException({
+        message: 'Contact with initiation method TRANSFER cannot be stopped',
+        $metadata: {},
+      }),
+    );
+
+    const outcome = await stopContact(client, { instanceId, contactId: targetContactId });
+
+    expect(outcome).toMatchObject({
+      kind: 'not-stoppable',
+      message: 'Contact with initiation method TRANSFER cannot be stopped',
+    });
+  });
+
+  it('reports throttled when Connect still throttles after retries', async () => {
+    connect
+      .on(StopContactCommand)
+      .rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }));
+
+    const outcome = await stopContact(client, { instanceId, contactId: targetContactId });
+
+    expect(outcome.kind).toBe('throttled');
+  });
+});

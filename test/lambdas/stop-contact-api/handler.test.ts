@@ -1,0 +1,185 @@
+import {
+  AccessDeniedException,
+  ConnectClient,
+  ContactNotFoundException,
+  InternalServiceException,
+  InvalidActiveRegionException,
+  InvalidParameterException,
+  InvalidRequestException,
+  ListSecurityProfilePermissionsCommand,
+  ResourceNotFoundException,
+  SearchUsersCommand,
+  StopContactCommand,
+  ThrottlingException,
+} from '@aws-sdk/client-connect';
+import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../../lambdas/stop-contact-api/handler.js';
+import {
+  httpEvent,
+  instanceArn,
+  instanceId,
+  lambdaContext,
+  targetContactId,
+} from '../../fixtures/index.js';
+
+const connect = mockClient(ConnectClient);
+const meta = { $metadata: {} };
+const validBody = { ContactId: targetContactId, InstanceId: instanceId };
+
+async function post(body: unknown, options: { base64?: boolean } = {}) {
+  const raw = typeof body === 'string' || body === undefined ? body : JSON.stringify(body);
+  const result = await handler(httpEvent(raw, options), lambdaContext());
+  return { ...result, json: JSON.parse(result.body) as Record<string, unknown> };
+}
+
+describe('stop-contact HTTP API handler', () => {
+  beforeEach(() => {
+    connect.reset();
+    connect.on(StopContactCommand).resolves({});
+  });
+
+  it('answers 200 with an empty JSON object when the contact is ended', async () => {
+    const response = await post(validBody);
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json).toEqual({});
+    expect(response.headers).toMatchObject({ 'content-type': 'application/json' });
+  });
+
+  it("accepts StopContact's request shape, including an instance ARN and DisconnectReason", async () => {
+    await post({
+      ...validBody,
+      InstanceId: instanceArn,
+      DisconnectReason: { Code: 'CAMPAIGN_DONE' },
+    });
+
+    expect(connect).toHaveReceivedCommandWith(StopContactCommand, {
+      InstanceId: instanceId,
+      ContactId: targetContactId,
+      DisconnectReason: { Code: 'CAMPAIGN_DONE' },
+    });
+  });
+
+  it('reads a base64-encoded body', async () => {
+    const response = await post(JSON.stringify(validBody), { base64: true });
+
+    expect(response.statusCode).toBe(200);
+  });
+
+  it('answers 400 naming every bad field, and calls Connect for none of them', async () => {
+    const response = await post({
+      ContactId: '',
+      InstanceId: 'arn:bad',
+      DisconnectReason: { Code: 7 },
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json.code).toBe('ValidationException');
+    expect(response.json.errors).toEqual([
+      { field: 'ContactId', message: 'must not be empty' },
+      { field: 'InstanceId', message: expect.stringContaining('instance ARN') },
+      { field: 'DisconnectReason.Code', message: 'must be a string' },
+    ]);
+    expect(connect).not.toHaveReceivedAnyCommand();
+  });
+
+  it('answers 400 saying which fields are required when they are missing', async () => {
+    const response = await post({});
+
+    expect(response.json.errors).toEqual([
+      { field: 'ContactId', message: 'is required' },
+      { field: 'InstanceId', message: 'is required' },
+    ]);
+  });
+
+  it.each([
+    ['malformed JSON', '{"ContactId":'],
+    ['a JSON array', '[]'],
+    ['no body', undefined],
+  ])('answers 400 with a JSON error for %s', async (_name, body) => {
+    const response = await post(body);
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+  });
+
+  it.each([
+    [new InvalidRequestException({ message: 'cannot stop a TRANSFER contact', ...meta }), 400],
+    [new InvalidParameterException({ message: 'bad', ...meta }), 400],
+    [new AccessDeniedException({ message: 'denied', ...meta }), 403],
+    [new ResourceNotFoundException({ message: 'Contact not found', ...meta }), 404],
+    [new ContactNotFoundException({ message: 'not active', ...meta }), 410],
+    [new ThrottlingException({ message: 'Rate exceeded', ...meta }), 429],
+    [new InternalServiceException({ message: 'boom', ...meta }), 500],
+    [new InvalidActiveRegionException({ message: 'wrong region', ...meta }), 500],
+  ])("answers %s with status %i and StopContact's error code", async (error, status) => {
+    connect.on(StopContactCommand).rejects(error);
+
+    const response = await post(validBody);
+
+    expect(response.statusCode).toBe(status);
+    expect(response.json).toEqual({ code: error.name, message: error.message });
+    expect(response.headers).toMatchObject({ 'x-amzn-ErrorType': error.name });
+  });
+
+  it('answers 403 when the SecurityUser may not end contacts', async () => {
+    connect
+      .on(SearchUsersCommand)
+      .resolves({ Users: [{ Id: 'u', Username: 'agent', SecurityProfileIds: ['p'] }] });
+    connect.on(ListSecurityProfilePermissionsCommand).resolves({ Permissions: [] });
+
+    const response = await post({ ...validBody, SecurityUser: 'agent' });
+
+    expect(response.statusCode).toBe(403);
+    expect(connect).not.toHaveReceivedCommand(StopContactCommand);
+  });
+
+  it('answers 403 for a SecurityUser that names no user', async () => {
+    connect.on(SearchUsersCommand).resolves({ Users: [] });
+
+    const response = await post({ ...validBody, SecurityUser: 'ghost' });
+
+    expect(response).toMatchObject({ statusCode: 403, json: { code: 'InvalidSecurityUser' } });
+  });
+
+  it('answers for any body with well-formed JSON and a known status, never a stack trace', async () => {
+    const statuses = [200, 400, 403, 404, 410, 429, 500];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc
+            .record({
+              ContactId: fc.oneof(fc.string(), fc.constant(targetContactId), fc.integer()),
+              InstanceId: fc.oneof(fc.string(), fc.constant(instanceId)),
+              DisconnectReason: fc.oneof(
+                fc.constant(undefined),
+                fc.record({ Code: fc.anything() }),
+              ),
+              SecurityUser: fc.oneof(fc.constant(undefined), fc.string()),
+            })
+            .map((body) => JSON.stringify(body)),
+        ),
+        fc.boolean(),
+        async (body, base64) => {
+          connect.reset();
+          connect.onAnyCommand().resolves({});
+
+          const result = await handler(httpEvent(body, { base64 }), lambdaContext());
+
+          expect(statuses).toContain(result.statusCode);
+          const parsed = JSON.parse(result.body);
+          expect(typeof parsed).toBe('object');
+          if (result.statusCode !== 200) {
+            expect(parsed).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+          }
+          expect(result.body).not.toMatch(/\n\s+at /);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
