@@ -1,0 +1,234 @@
+import type { ConnectContactFlowEvent } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalConnect, startLocalConnect } from '../../local/connect/index.js';
+import { flowEvent, httpEvent, lambdaContext } from '../fixtures/index.js';
+
+// The real handlers and the real SDK, over HTTP, against the local Amazon Connect.
+let connect: LocalConnect;
+let flow: (event: ConnectContactFlowEvent) => Promise<Record<string, string>>;
+let api: (body: unknown) => Promise<{ statusCode: number; json: Record<string, unknown> }>;
+
+let instance: { id: string; arn: string };
+let queueId: string;
+const users = { supervisor: '', agent: '' };
+
+beforeAll(async () => {
+  connect = await startLocalConnect({ quotas: false });
+  process.env.AWS_ENDPOINT_URL_CONNECT = connect.endpoint;
+  // Fewer attempts, so the fault tests do not sit in backoff.
+  process.env.CONNECT_MAX_ATTEMPTS = '2';
+
+  instance = connect.seed.instance();
+  queueId = connect.seed.queue(instance.id, { name: 'General' }).id;
+  const manager = connect.seed.securityProfile(instance.id, {
+    name: 'CallCenterManager',
+    permissions: ['BasicAgentAccess', 'StopContact.Enabled'],
+  });
+  const agent = connect.seed.securityProfile(instance.id, {
+    name: 'Agent',
+    permissions: ['BasicAgentAccess'],
+  });
+  users.supervisor = connect.seed.user(instance.id, {
+    username: 'sam.supervisor',
+    securityProfileIds: [manager.id],
+  }).id;
+  users.agent = connect.seed.user(instance.id, {
+    username: 'alex.agent',
+    securityProfileIds: [agent.id],
+  }).id;
+
+  const flowModule = await import('../../lambdas/end-contact/handler.js');
+  const apiModule = await import('../../lambdas/stop-contact-api/handler.js');
+  flow = (event) => flowModule.handler(event, lambdaContext()) as Promise<Record<string, string>>;
+  api = async (body) => {
+    const result = await apiModule.handler(httpEvent(JSON.stringify(body)), lambdaContext());
+    return { statusCode: result.statusCode, json: JSON.parse(result.body) };
+  };
+});
+
+afterEach(() => connect.faults.clear());
+
+afterAll(async () => {
+  delete process.env.AWS_ENDPOINT_URL_CONNECT;
+  delete process.env.CONNECT_MAX_ATTEMPTS;
+  await connect.close();
+});
+
+function queuedCallback() {
+  return connect.actions.queueCallback(instance.id, {
+    queueId,
+    customerPhoneNumber: '+15555550123',
+  });
+}
+
+interface ContactState {
+  id: string;
+  disconnectedAt?: number | null;
+}
+
+function contactState(contactId: string): ContactState | undefined {
+  const state = connect.state() as { instances: { contacts: ContactState[] }[] };
+  return state.instances.flatMap((i) => i.contacts).find((c) => c.id === contactId);
+}
+
+function endFromFlow(parameters: Record<string, string>) {
+  const event = flowEvent(parameters);
+  event.Details.ContactData.InstanceARN = instance.arn;
+  return flow(event);
+}
+
+describe('End a Contact from a flow, against the local Amazon Connect', () => {
+  it('ends a queued callback and takes OnSuccess', async () => {
+    const callback = queuedCallback();
+
+    const result = await endFromFlow({ ContactId: callback.id });
+
+    expect(result).toEqual({ Branch: 'OnSuccess', DisconnectReason: 'TerminateScript' });
+    expect(contactState(callback.id)?.disconnectedAt).toEqual(expect.any(Number));
+  });
+
+  it('takes OnInvalidContactID for a contact Connect does not know', async () => {
+    const result = await endFromFlow({ ContactId: 'de300000-0000-4000-8000-00000000dead' });
+
+    expect(result).toMatchObject({
+      Branch: 'OnInvalidContactID',
+      ErrorCode: 'ResourceNotFoundException',
+    });
+  });
+
+  it('takes OnInvalidContactID for a voice contact that has already ended', async () => {
+    const callback = queuedCallback();
+    connect.actions.disconnect(instance.id, callback.id);
+
+    const result = await endFromFlow({ ContactId: callback.id });
+
+    expect(result).toMatchObject({
+      Branch: 'OnInvalidContactID',
+      ErrorCode: 'ContactNotFoundException',
+    });
+  });
+
+  it('takes Default with InvalidRequestException for a transferred voice call', async () => {
+    const transferred = connect.seed.contact(instance.id, {
+      channel: 'VOICE',
+      initiationMethod: 'TRANSFER',
+      queueId,
+      enqueuedAt: connect.clock.now(),
+    });
+
+    const result = await endFromFlow({ ContactId: transferred.id });
+
+    expect(result).toMatchObject({ Branch: 'Default', ErrorCode: 'InvalidRequestException' });
+    expect(contactState(transferred.id)?.disconnectedAt ?? null).toBeNull();
+  });
+
+  it('ends a contact for a SecurityUser whose profile grants StopContact.Enabled', async () => {
+    const callback = queuedCallback();
+
+    const byName = await endFromFlow({ ContactId: callback.id, SecurityUser: 'sam.supervisor' });
+    const byId = await endFromFlow({
+      ContactId: queuedCallback().id,
+      SecurityUser: users.supervisor,
+    });
+
+    expect(byName.Branch).toBe('OnSuccess');
+    expect(byId.Branch).toBe('OnSuccess');
+  });
+
+  it('takes OnUnauthorized and leaves the contact alone for an agent without the permission', async () => {
+    const callback = queuedCallback();
+
+    const result = await endFromFlow({ ContactId: callback.id, SecurityUser: 'alex.agent' });
+
+    expect(result.Branch).toBe('OnUnauthorized');
+    expect(contactState(callback.id)?.disconnectedAt ?? null).toBeNull();
+  });
+
+  it('takes OnInvalidSecurityUser for a user the instance does not have', async () => {
+    const result = await endFromFlow({ ContactId: queuedCallback().id, SecurityUser: 'nobody' });
+
+    expect(result.Branch).toBe('OnInvalidSecurityUser');
+  });
+
+  it('takes Default with ThrottlingException when Connect keeps throttling', async () => {
+    connect.faults.set('StopContact', { throttleRate: 1 });
+
+    const result = await endFromFlow({ ContactId: queuedCallback().id });
+
+    expect(result).toMatchObject({ Branch: 'Default', ErrorCode: 'ThrottlingException' });
+  });
+
+  it('takes Default with InternalServiceException when Connect keeps failing', async () => {
+    connect.faults.set('StopContact', { errorRate: 1 });
+
+    const result = await endFromFlow({ ContactId: queuedCallback().id });
+
+    expect(result).toMatchObject({ Branch: 'Default', ErrorCode: 'InternalServiceException' });
+  });
+});
+
+describe('End a Contact over HTTP, against the local Amazon Connect', () => {
+  it('answers 200 {} and ends the contact', async () => {
+    const chat = connect.actions.startContact(instance.id, {
+      channel: 'CHAT',
+      initiationMethod: 'API',
+      queueId,
+    });
+
+    const response = await api({ ContactId: chat.id, InstanceId: instance.arn });
+
+    expect(response).toEqual({ statusCode: 200, json: {} });
+    expect(contactState(chat.id)?.disconnectedAt).toEqual(expect.any(Number));
+  });
+
+  it.each([
+    [
+      'an unknown contact',
+      () => 'de300000-0000-4000-8000-00000000beef',
+      404,
+      'ResourceNotFoundException',
+    ],
+    [
+      'an ended voice contact',
+      () => {
+        const callback = queuedCallback();
+        connect.actions.disconnect(instance.id, callback.id);
+        return callback.id;
+      },
+      410,
+      'ContactNotFoundException',
+    ],
+  ])('answers %s with %s %s', async (_name, contactId, status, code) => {
+    const response = await api({ ContactId: contactId(), InstanceId: instance.id });
+
+    expect(response.statusCode).toBe(status);
+    expect(response.json.code).toBe(code);
+  });
+
+  it('answers 403 for a SecurityUser without the permission', async () => {
+    const response = await api({
+      ContactId: queuedCallback().id,
+      InstanceId: instance.id,
+      SecurityUser: users.agent,
+    });
+
+    expect(response).toMatchObject({ statusCode: 403, json: { code: 'AccessDeniedException' } });
+  });
+
+  it('answers 429 when Connect keeps throttling', async () => {
+    connect.faults.set('StopContact', { throttleRate: 1 });
+
+    const response = await api({ ContactId: queuedCallback().id, InstanceId: instance.id });
+
+    expect(response.statusCode).toBe(429);
+  });
+
+  it('never sends Connect a request that failed validation', async () => {
+    connect.clearRequestLog();
+
+    const response = await api({ ContactId: '../../etc', InstanceId: instance.id });
+
+    expect(response.statusCode).toBe(400);
+    expect(connect.requestLog()).toEqual([]);
+  });
+});
