@@ -1,0 +1,82 @@
+/**
+ * `npm start [-- --port <p>] [--connect-port <p>]`: the whole system on this machine, on the
+ * local Amazon Connect. Runs until Ctrl+C (SIGINT) or SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { curlExamples, startLocalSystem, toCurl } from './system.js';
+
+const HELP = `Usage: npm start -- [options]
+
+Runs amazon-connect-end-contact locally: the local Amazon Connect seeded with a demo contact
+center, and the project's handlers served over HTTP, calling it through the real AWS SDK.
+
+Options:
+  --port <p>          port of the handlers' HTTP server (0 picks a free one)   default 3000
+  --connect-port <p>  port of the local Amazon Connect (0 picks a free one)    default 8017
+  --no-quotas         switch the local Connect's API quotas off
+  --help              show this help`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      'connect-port': { type: 'string' },
+      'no-quotas': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+
+  const system = await startLocalSystem({
+    port: port('--port', values.port, 3000),
+    connectPort: port('--connect-port', values['connect-port'], 8017),
+    quotas: !values['no-quotas'],
+  });
+
+  const lines = [
+    'amazon-connect-end-contact is running locally.',
+    '',
+    `  Handlers (HTTP):        ${system.url}`,
+    '    POST /flow/end-contact   the flow Lambda: a contact-flow event, or just its parameters',
+    '    POST /contact/stop       the HTTP API: StopContact request shape',
+    `  Local Amazon Connect:   ${system.connect.endpoint}   (control API under /_local/)`,
+    '',
+    'Try it:',
+    ...curlExamples().flatMap((example) => [
+      `  # ${example.title} → ${example.expect.status} ${JSON.stringify(example.expect.json)}`,
+      `  ${toCurl(system.url, example)}`,
+    ]),
+    '',
+    'Press Ctrl+C to stop.',
+  ];
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void system.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function port(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) {
+    throw new Error(`${flag} must be a port number from 0 to 65535, got "${value}"`);
+  }
+  return n;
+}
+
+main().catch((error: unknown) => {
+  console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,96 @@
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { curlExamples, type LocalSystem, startLocalSystem, toCurl } from '../../local/system.js';
+
+const exec = promisify(execFile);
+
+describe('the local system (npm start)', () => {
+  let system: LocalSystem;
+
+  beforeAll(async () => {
+    system = await startLocalSystem({ port: 0, connectPort: 0 });
+  });
+
+  afterAll(() => system.close());
+
+  it.each(curlExamples().map((example) => [example.title, example] as const))(
+    'answers the printed curl example "%s" as it says',
+    async (_title, example) => {
+      const command = `${toCurl(system.url, example)} -w '\\n%{http_code}'`;
+
+      const { stdout } = await exec('sh', ['-c', command]);
+
+      const lines = stdout.trimEnd().split('\n');
+      const status = Number(lines.pop());
+      expect(status).toBe(example.expect.status);
+      expect(JSON.parse(lines.join('\n'))).toMatchObject(example.expect.json);
+    },
+  );
+
+  it('answers an unknown route with a JSON 404', async () => {
+    const response = await fetch(`${system.url}/nowhere`, { method: 'POST' });
+
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ code: 'NotFoundException' });
+  });
+
+  it('passes a full contact-flow event through to the flow handler', async () => {
+    const response = await fetch(`${system.url}/flow/end-contact`, {
+      method: 'POST',
+      body: JSON.stringify({
+        Name: 'ContactFlowEvent',
+        Details: {
+          ContactData: { ContactId: 'c', InstanceARN: 'arn:bad' },
+          Parameters: { ContactId: 'x' },
+        },
+      }),
+    });
+
+    expect(await response.json()).toMatchObject({
+      Branch: 'Default',
+      ErrorCode: 'ValidationException',
+    });
+  });
+});
+
+describe('npm start', () => {
+  it('prints where everything is, keeps running, and stops cleanly on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'local/start.ts', '--port', '0', '--connect-port', '0'],
+      {
+        env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' },
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', () => output.includes('Press Ctrl+C') && resolve());
+      child.once('exit', (code) =>
+        reject(new Error(`npm start exited early with ${code}: ${output}`)),
+      );
+    });
+
+    child.kill('SIGTERM');
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+
+    expect(output).toMatch(/Handlers \(HTTP\): +http:\/\/127\.0\.0\.1:\d+/);
+    expect(output).toMatch(/Local Amazon Connect: +http:\/\/127\.0\.0\.1:\d+/);
+    expect(output).toContain('curl -s -X POST');
+    expect(code).toBe(0);
+  });
+
+  it('explains its options with --help', async () => {
+    const { stdout } = await exec(process.execPath, [
+      '--import',
+      'tsx',
+      'local/start.ts',
+      '--help',
+    ]);
+
+    expect(stdout).toContain('--connect-port');
+  });
+});
