@@ -128,6 +128,8 @@ export class SecurityUserAuthorizer {
         new ListSecurityProfilePermissionsCommand({
           InstanceId: instanceId,
           SecurityProfileId: securityProfileId,
+          // The largest page Connect allows: most profiles then take one call of a 2 rps quota.
+          MaxResults: 1000,
           NextToken: nextToken,
         }),
         { abortSignal: options.abortSignal },

@@ -94,6 +94,7 @@ describe('SecurityUserAuthorizer', () => {
     expect(connect).toHaveReceivedCommandTimes(ListSecurityProfilePermissionsCommand, 3);
     expect(connect).toHaveReceivedNthCommandWith(ListSecurityProfilePermissionsCommand, 3, {
       SecurityProfileId: supervisorProfile,
+      MaxResults: 1000,
       NextToken: 'page-1',
     });
   });
