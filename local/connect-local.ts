@@ -1,0 +1,180 @@
+/**
+ * `npm run connect-local -- [--port <p>] [--scenario <file>]`: runs the local Amazon Connect alone.
+ * With no scenario it seeds the demo contact center. Stops cleanly on Ctrl+C (SIGINT) or SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import {
+  demoScenario,
+  formatAge,
+  type LocalConnect,
+  loadScenario,
+  type Scenario,
+  ScenarioValidationError,
+  startLocalConnect,
+} from './connect/index.js';
+
+const DEFAULT_PORT = 8017;
+
+const HELP = `Usage: npm run connect-local -- [options]
+
+Runs a local Amazon Connect that speaks Connect's rest-json API (StopContact, DescribeContact,
+SearchContacts, DescribeUser, SearchUsers, ListSecurityProfilePermissions, GetCurrentMetricData,
+TagContact, UpdateContactAttributes) plus a control API under /_local/.
+
+Options:
+  --port <p>         port to listen on (0 picks a free one)          default ${DEFAULT_PORT}
+  --host <h>         address to listen on                            default 127.0.0.1
+  --scenario <file>  seed from a scenario JSON file (local/README.md) default: the demo contact center
+  --seed <n>         PRNG seed for faults and event delivery         default 1
+  --no-quotas        switch Connect's API quotas (429 ThrottlingException) off
+  --help             show this help
+
+Point an SDK or the AWS CLI at it with AWS_ENDPOINT_URL_CONNECT=<endpoint> and any credentials.`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      scenario: { type: 'string' },
+      seed: { type: 'string' },
+      'no-quotas': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const port = integerOption('--port', values.port, DEFAULT_PORT);
+  const seed = integerOption('--seed', values.seed, 1);
+  const scenario = values.scenario ? await loadScenario(values.scenario) : demoScenario();
+  const connect = await startLocalConnect({
+    port,
+    host: values.host ?? '127.0.0.1',
+    seed,
+    scenario,
+    quotas: !values['no-quotas'],
+  });
+  printBanner(
+    connect,
+    scenario,
+    values.scenario ?? 'the demo contact center (local/scenarios/demo.json)',
+  );
+  stopOnSignals(connect);
+}
+
+function printBanner(connect: LocalConnect, scenario: Scenario, source: string): void {
+  const state = connect.state() as {
+    instances: {
+      id: string;
+      alias: string;
+      arn: string;
+      queues: { id: string; name: string }[];
+      contacts: {
+        id: string;
+        channel: string;
+        initiationMethod: string;
+        queueId?: string;
+        enqueuedAt?: number;
+        connectedToAgentAt?: number;
+        disconnectedAt?: number;
+      }[];
+    }[];
+  };
+  const labels = new Map<string, string>();
+  for (const instance of scenario.instances) {
+    for (const contact of instance.contacts ?? []) {
+      if (contact.id && contact.label) labels.set(contact.id, contact.label);
+    }
+  }
+  const now = connect.clock.now();
+  const lines = [
+    `Local Amazon Connect listening on ${connect.endpoint} (region ${connect.region}, account ${connect.accountId})`,
+    `Seeded from ${source}`,
+  ];
+  for (const instance of state.instances) {
+    const queueNames = new Map(instance.queues.map((q) => [q.id, q.name]));
+    lines.push('', `Instance ${instance.id} (${instance.alias})`, `  ARN ${instance.arn}`);
+    lines.push(`  Contacts (${instance.contacts.length}):`);
+    for (const contact of instance.contacts.slice(0, 20)) {
+      const status =
+        contact.disconnectedAt !== undefined
+          ? 'ended'
+          : contact.connectedToAgentAt !== undefined
+            ? 'with an agent'
+            : contact.enqueuedAt !== undefined
+              ? `queued ${formatAge(now - contact.enqueuedAt)} in ${queueNames.get(contact.queueId ?? '') ?? contact.queueId}`
+              : 'in progress';
+      const label = labels.get(contact.id);
+      lines.push(
+        `    ${contact.id}  ${contact.channel.padEnd(5)} ${contact.initiationMethod.padEnd(8)} ${status}${label ? ` — ${label}` : ''}`,
+      );
+    }
+  }
+  const first = state.instances[0];
+  const example = first?.contacts.find((c) => c.disconnectedAt === undefined) ?? first?.contacts[0];
+  lines.push('', 'Try it:');
+  if (first && example) {
+    lines.push(
+      `  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws connect describe-contact --region ${connect.region} --endpoint-url ${connect.endpoint} --instance-id ${first.id} --contact-id ${example.id}`,
+      `  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws connect stop-contact --region ${connect.region} --endpoint-url ${connect.endpoint} --instance-id ${first.id} --contact-id ${example.id}`,
+    );
+  }
+  lines.push(
+    `  curl -s ${connect.endpoint}/_local/state`,
+    `  curl -s -X POST ${connect.endpoint}/_local/clock/advance -d '{"by":"1d"}'`,
+    `Control API: ${connect.endpoint}/_local/… (see local/README.md). Press Ctrl+C to stop.`,
+  );
+  console.log(lines.join('\n'));
+}
+
+function stopOnSignals(connect: LocalConnect): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second signal means "now".
+      process.exit(130);
+    }
+    stopping = true;
+    console.log(`\n${signal}: stopping local Amazon Connect…`);
+    connect.close().then(
+      () => console.log('stopped'),
+      (error: unknown) => {
+        console.error(`could not stop cleanly: ${(error as Error).message}`);
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function integerOption(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    throw new UsageError(`${name} needs a whole number, got ${value}`);
+  return parsed;
+}
+
+class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ScenarioValidationError || error instanceof UsageError) {
+    console.error(error.message);
+  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`${(error as Error).message}: pass another --port, or --port 0 for a free one`);
+  } else if ((error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    console.error(`${(error as Error).message}\n\n${HELP}`);
+  } else {
+    console.error(error);
+  }
+  process.exitCode = 1;
+});

@@ -1,0 +1,48 @@
+/** The controllable clock: contact timestamps come from it, and tests age contacts instantly with it. */
+export interface Clock {
+  /** Epoch ms. */
+  now(): number;
+  /** Moves the clock forward (or back, with a negative value) by `ms`. */
+  advance(ms: number): void;
+  /** Moves the clock to `epochMs`. */
+  set(epochMs: number): void;
+}
+
+export interface ClockOptions {
+  /** Where the clock starts. @default now */
+  start?: Date;
+  /** Stop the clock between `advance`/`set` calls, so timestamps are exact in tests. @default false */
+  frozen?: boolean;
+}
+
+/** Real time plus an offset (ticking), or a fixed instant that moves only when told (frozen). */
+export class ControllableClock implements Clock {
+  private readonly frozen: boolean;
+  private offsetMs: number;
+  private frozenAtMs: number;
+
+  constructor(options: ClockOptions = {}) {
+    const startMs = options.start?.getTime() ?? Date.now();
+    if (!Number.isFinite(startMs)) throw new RangeError('clock start is not a valid date');
+    this.frozen = options.frozen ?? false;
+    this.offsetMs = startMs - Date.now();
+    this.frozenAtMs = startMs;
+  }
+
+  now(): number {
+    return this.frozen ? this.frozenAtMs : Date.now() + this.offsetMs;
+  }
+
+  advance(ms: number): void {
+    if (!Number.isFinite(ms))
+      throw new RangeError(`clock advance needs a finite number of ms, got ${ms}`);
+    this.offsetMs += ms;
+    this.frozenAtMs += ms;
+  }
+
+  set(epochMs: number): void {
+    if (!Number.isFinite(epochMs)) throw new RangeError(`clock set needs epoch ms, got ${epochMs}`);
+    this.offsetMs = epochMs - Date.now();
+    this.frozenAtMs = epochMs;
+  }
+}

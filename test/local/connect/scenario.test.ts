@@ -1,0 +1,168 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeContactCommand } from '@aws-sdk/client-connect';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEMO_IDS,
+  demoScenario,
+  loadScenario,
+  parseScenario,
+  ScenarioValidationError,
+  startLocalConnect,
+} from '../../../local/connect/index.js';
+import { connectClient } from './support.js';
+
+describe('scenarios', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'connect-scenario-'));
+  });
+
+  it('loads the demo scenario file as the demo contact center', async () => {
+    expect(await loadScenario('local/scenarios/demo.json')).toEqual(demoScenario());
+  });
+
+  it('names the bad field when a scenario file has an unknown channel', async () => {
+    const path = join(dir, 'bad-channel.json');
+    await writeFile(
+      path,
+      JSON.stringify({
+        instances: [{ id: 'i', contacts: [{ channel: 'FAX', initiationMethod: 'INBOUND' }] }],
+      }),
+    );
+
+    const load = loadScenario(path);
+
+    await expect(load).rejects.toThrow(ScenarioValidationError);
+    await expect(load).rejects.toThrow(/instances\[0\]\.contacts\[0\]\.channel: Invalid option/);
+  });
+
+  it('names a misspelt field', () => {
+    const parse = () =>
+      parseScenario({ instances: [{ id: 'i', queues: [{ id: 'q', nmae: 'Q' }] }] });
+
+    expect(parse).toThrow(/instances\[0\]\.queues\[0\]\.name/);
+    expect(parse).toThrow(/Unrecognized key: "nmae"/);
+  });
+
+  it('names a contact that points at a queue the instance does not have', () => {
+    const parse = () =>
+      parseScenario({
+        instances: [
+          {
+            id: 'i',
+            contacts: [{ channel: 'VOICE', initiationMethod: 'CALLBACK', queueId: 'ghost' }],
+          },
+        ],
+      });
+
+    expect(parse).toThrow(/instances\[0\]\.contacts\[0\]\.queueId: queue ghost is not among/);
+  });
+
+  it('says so when a scenario file is not JSON', async () => {
+    const path = join(dir, 'not-json.json');
+    await writeFile(path, '{ instances: ');
+
+    await expect(loadScenario(path)).rejects.toThrow(/is not valid JSON/);
+  });
+
+  it('seeds relative times back from the clock start, deterministically', async () => {
+    const clockStart = new Date('2025-03-15T14:30:00.000Z');
+    const connect = await startLocalConnect({
+      scenario: demoScenario(),
+      clockStart,
+      freezeClock: true,
+      quotas: false,
+    });
+    try {
+      const { Contact } = await connectClient(connect).send(
+        new DescribeContactCommand({
+          InstanceId: DEMO_IDS.instanceId,
+          ContactId: DEMO_IDS.contacts.callbackQueued26h,
+        }),
+      );
+
+      expect(Contact?.QueueInfo?.EnqueueTimestamp?.toISOString()).toBe('2025-03-14T12:30:00.000Z');
+    } finally {
+      await connect.close();
+    }
+  });
+
+  it('keeps the documented demo IDs in the demo file', async () => {
+    const text = await readFile('local/scenarios/demo.json', 'utf8');
+
+    for (const id of [
+      DEMO_IDS.instanceId,
+      ...Object.values(DEMO_IDS.queues),
+      ...Object.values(DEMO_IDS.users),
+      ...Object.values(DEMO_IDS.securityProfiles),
+      ...Object.values(DEMO_IDS.contacts),
+    ]) {
+      expect(text).toContain(id);
+    }
+  });
+});
+
+describe('connect-local command', () => {
+  let child: ReturnType<typeof spawn> | undefined;
+
+  afterAll(() => {
+    child?.kill('SIGKILL');
+  });
+
+  it('prints its endpoint and IDs, answers the SDK, and stops cleanly on SIGTERM', async () => {
+    child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'local/connect-local.ts', '--port', '0', '--no-quotas'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    const endpoint = await new Promise<string>((resolve, reject) => {
+      child?.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        if (match && output.includes('Ctrl+C')) resolve(match[1] as string);
+      });
+      child?.once('exit', (code) =>
+        reject(new Error(`connect-local exited early (${code}): ${output}`)),
+      );
+    });
+
+    const { Contact } = await connectClient({ endpoint } as never).send(
+      new DescribeContactCommand({
+        InstanceId: DEMO_IDS.instanceId,
+        ContactId: DEMO_IDS.contacts.callbackQueued3d,
+      }),
+    );
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const [code] = await exited;
+
+    expect(output).toContain(DEMO_IDS.instanceId);
+    expect(output).toContain(DEMO_IDS.contacts.callbackQueued3d);
+    expect(output).not.toMatch(/\+1206555/);
+    expect(Contact?.InitiationMethod).toBe('CALLBACK');
+    expect(code).toBe(0);
+  });
+
+  it('prints usage for --help', async () => {
+    const help = spawn(process.execPath, ['--import', 'tsx', 'local/connect-local.ts', '--help'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    help.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const [code] = await once(help, 'exit');
+
+    expect(code).toBe(0);
+    expect(output).toMatch(/Usage: npm run connect-local -- \[options\]/);
+    expect(output).toMatch(/--scenario <file>/);
+  });
+});
