@@ -62,6 +62,7 @@ export class ContactLifecycle {
   /** Starts a contact (INITIATED) and, with a queueId, queues it (QUEUED). */
   startContact(instanceIdOrArn: string, input: StartContactInput): Contact {
     const record = this.state.requireInstance(instanceIdOrArn);
+    if (input.queueId !== undefined) this.requireQueue(record, input.queueId);
     const now = this.clock.now();
     const contact = this.buildContact(record, {
       ...(input.id === undefined ? {} : { id: input.id }),
@@ -75,7 +76,6 @@ export class ContactLifecycle {
     record.contacts.set(contact.id, contact);
     this.emit('INITIATED', record, contact);
     if (input.queueId !== undefined) {
-      this.requireQueue(record, input.queueId);
       contact.queueId = input.queueId;
       contact.enqueuedAt = now;
       this.emit('QUEUED', record, contact);

@@ -8,6 +8,8 @@ import type {
   EventDeliverySetting,
 } from './types.js';
 
+const WEBHOOK_TIMEOUT_MS = 5_000;
+
 export type ContactEventListener = (event: ContactEvent) => void;
 
 export interface EventDeliveryStats {
@@ -106,7 +108,10 @@ export class ContactEventBus {
   publish(event: ContactEvent): void {
     this.counters.emitted++;
     this.emittedEvents.push(event);
-    if (this.emittedEvents.length > this.historyLimit) this.emittedEvents.shift();
+    // Trim in chunks: shifting a long array on every event would cost O(n) each time.
+    if (this.emittedEvents.length > this.historyLimit * 1.5) {
+      this.emittedEvents.splice(0, this.emittedEvents.length - this.historyLimit);
+    }
     if (this.random.chance(this.delivery.lossRate)) {
       this.counters.lost++;
       return;
@@ -121,7 +126,7 @@ export class ContactEventBus {
 
   /** Every event emitted, before loss or duplication, oldest first. */
   history(): ContactEvent[] {
-    return [...this.emittedEvents];
+    return this.emittedEvents.slice(-this.historyLimit);
   }
 
   stats(): EventDeliveryStats {
@@ -172,6 +177,7 @@ export class ContactEventBus {
   }
 
   private dispatch(event: ContactEvent): void {
+    if (this.listeners.size === 0 && this.webhooks.size === 0) return;
     const delivery = this.deliverEverywhere(event).finally(() => this.inFlight.delete(delivery));
     this.inFlight.add(delivery);
   }
@@ -197,6 +203,8 @@ export class ContactEventBus {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body,
+        // A webhook that never answers must not hold flush() or close() forever.
+        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
       });
       await response.arrayBuffer();
       if (!response.ok) throw new Error(`webhook ${url} answered HTTP ${response.status}`);

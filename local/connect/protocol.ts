@@ -72,6 +72,11 @@ export function sendAuthenticationError(
   );
 }
 
+const SIGV4_PARTS = (['Credential', 'Signature', 'SignedHeaders'] as const).map(
+  (part) => [part, new RegExp(`[ ,]${part}=`)] as const,
+);
+const CREDENTIAL_SERVICE = /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]*)\/aws4_request/;
+
 /**
  * Checks that a request carries a SigV4 `Authorization` header (or presigned query) for the
  * `connect` service. The signature itself is not verified.
@@ -93,10 +98,8 @@ export function checkSignature(
   if (!header.startsWith('AWS4-HMAC-SHA256 ')) {
     problems.push("Authorization header requires the 'AWS4-HMAC-SHA256' algorithm.");
   }
-  for (const part of ['Credential', 'Signature', 'SignedHeaders']) {
-    if (!new RegExp(`[ ,]${part}=`).test(header)) {
-      problems.push(`Authorization header requires '${part}' parameter.`);
-    }
+  for (const [part, pattern] of SIGV4_PARTS) {
+    if (!pattern.test(header)) problems.push(`Authorization header requires '${part}' parameter.`);
   }
   if (request.headers['x-amz-date'] === undefined && request.headers.date === undefined) {
     problems.push(
@@ -105,7 +108,7 @@ export function checkSignature(
   }
   if (problems.length > 0)
     return new AuthenticationError('IncompleteSignatureException', problems.join(' '));
-  const service = /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]*)\/aws4_request/.exec(header)?.[1];
+  const service = CREDENTIAL_SERVICE.exec(header)?.[1];
   if (service !== undefined && service !== 'connect') {
     return new AuthenticationError(
       'InvalidSignatureException',

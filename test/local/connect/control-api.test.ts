@@ -4,7 +4,13 @@ import {
   StopContactCommand,
 } from '@aws-sdk/client-connect';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_IDS, type LocalConnect, startLocalConnect } from '../../../local/connect/index.js';
+import {
+  DEMO_IDS,
+  InvalidLocalInputError,
+  type LocalConnect,
+  LocalEntityNotFoundError,
+  startLocalConnect,
+} from '../../../local/connect/index.js';
 import { connectClient, connectError } from './support.js';
 
 describe('control API over HTTP', () => {
@@ -236,5 +242,65 @@ describe('control API over HTTP', () => {
     expect(unknownInstance.body.message).toMatch(/instance nowhere/);
     expect(unknownPath.status).toBe(404);
     expect(unknownPath.body.message).toMatch(/no control endpoint GET \/_local\/nothing-here/);
+  });
+});
+
+describe('TypeScript seeding and action API', () => {
+  let connect: LocalConnect;
+
+  beforeAll(async () => {
+    connect = await startLocalConnect({ quotas: false });
+    connect.seed.instance({ id: 'ts' });
+    connect.seed.queue('ts', { id: 'q', name: 'Q' });
+  });
+  afterAll(async () => {
+    await connect.close();
+  });
+
+  it('refuses to queue a callback in an unknown queue, and emits nothing', async () => {
+    const queue = () =>
+      connect.actions.queueCallback('ts', {
+        queueId: 'ghost',
+        customerPhoneNumber: '+12065550100',
+      });
+
+    expect(queue).toThrow(LocalEntityNotFoundError);
+    expect(queue).toThrow(/queue ghost does not exist/);
+    await connect.events.flush();
+    expect(connect.events.history()).toEqual([]);
+  });
+
+  it('refuses a user whose security profile was not seeded', () => {
+    expect(() => connect.seed.user('ts', { username: 'x', securityProfileIds: ['nope'] })).toThrow(
+      /security profile nope does not exist/,
+    );
+  });
+
+  it('refuses a contact with an unknown channel or a phone number not in E.164 form', () => {
+    expect(() =>
+      connect.seed.contact('ts', { channel: 'FAX', initiationMethod: 'INBOUND' }),
+    ).toThrow(InvalidLocalInputError);
+    expect(() =>
+      connect.seed.contact('ts', {
+        channel: 'VOICE',
+        initiationMethod: 'INBOUND',
+        customerPhoneNumber: '555-0100',
+      }),
+    ).toThrow(/E\.164/);
+  });
+
+  it('returns copies, so changing a returned contact does not change the emulator', () => {
+    const contact = connect.seed.contact('ts', {
+      id: 'copy',
+      channel: 'CHAT',
+      initiationMethod: 'API',
+    });
+
+    contact.tags.mutated = 'yes';
+
+    const stored = (
+      connect.state() as { instances: { contacts: { id: string; tags: object }[] }[] }
+    ).instances[0]?.contacts.find((c) => c.id === 'copy');
+    expect(stored?.tags).toEqual({});
   });
 });
