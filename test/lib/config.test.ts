@@ -1,0 +1,206 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { describe, expect, it } from 'vitest';
+import { contextKeys, parseInstanceArn, readConfig } from '../../lib/config.js';
+import { instanceArn } from './helpers.js';
+
+/** Reads a config from a context map, as `app.node.tryGetContext` would. */
+const configFrom = (context: Record<string, unknown>) =>
+  readConfig((key) => context[key], Object.keys(context));
+
+describe('readConfig', () => {
+  it('defaults to an offline, report-only stack with every function and no Connect resources', () => {
+    const config = configFrom({});
+    expect(config.instance).toBeUndefined();
+    expect(config.deploy).toEqual({
+      endContactFunction: true,
+      stopContactApi: true,
+      callbackSweeper: true,
+      connectIntegration: false,
+      sampleFlow: false,
+    });
+    expect(config.sweeper.mode).toBe('report');
+    expect(config.logRetention).toBe(RetentionDays.ONE_MONTH);
+    expect(config.local).toBe(false);
+    expect(config.localConnectEndpoint).toBe('http://host.docker.internal:4599');
+  });
+
+  it('splits the instance ARN and associates the function with it by default', () => {
+    const config = configFrom({ instanceArn });
+    expect(config.instance).toEqual({
+      arn: instanceArn,
+      partition: 'aws',
+      region: 'us-east-1',
+      account: '123456789012',
+      id: '0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
+    });
+    expect(config.deploy.connectIntegration).toBe(true);
+  });
+
+  it('reads -c strings and cdk.json JSON values alike', () => {
+    const fromCli = configFrom({
+      instanceArn,
+      sampleFlow: 'true',
+      maxStopsPerRun: '25',
+      apiRateLimit: '2.5',
+      logRetentionDays: '90',
+      queueAllowList: '0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b, 1e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
+    });
+    const fromJson = configFrom({
+      instanceArn,
+      sampleFlow: true,
+      maxStopsPerRun: 25,
+      apiRateLimit: 2.5,
+      logRetentionDays: 90,
+      queueAllowList: [
+        '0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
+        '1e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
+      ],
+    });
+    expect(fromCli).toEqual(fromJson);
+    expect(fromCli.sweeper.queueAllowList).toHaveLength(2);
+    expect(fromCli.logRetention).toBe(RetentionDays.THREE_MONTHS);
+  });
+
+  it('accepts queue ARNs and a JSON array given with -c', () => {
+    const queueArn = `${instanceArn}/queue/1e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b`;
+    const config = configFrom({ queueDenyList: JSON.stringify([queueArn]) });
+    expect(config.sweeper.queueDenyList).toEqual([queueArn]);
+  });
+
+  it('leaves Connect out in local mode and points the SDK at the local Amazon Connect', () => {
+    const config = configFrom({
+      local: 'true',
+      instanceArn,
+      localConnectEndpoint: 'http://172.17.0.1:4599',
+    });
+    expect(config.local).toBe(true);
+    expect(config.deploy.connectIntegration).toBe(false);
+    expect(config.localConnectEndpoint).toBe('http://172.17.0.1:4599');
+  });
+
+  it('parses every documented duration unit for maxQueuedAge', () => {
+    expect(configFrom({ maxQueuedAge: '90m' }).sweeper.maxQueuedAgeMs).toBe(90 * 60_000);
+    expect(configFrom({ maxQueuedAge: '7d' }).sweeper.maxQueuedAgeMs).toBe(7 * 86_400_000);
+  });
+
+  it('accepts rate and cron schedules', () => {
+    expect(configFrom({ schedule: 'rate(1 hour)' }).sweeper.schedule).toBe('rate(1 hour)');
+    expect(configFrom({ schedule: 'cron(0/10 * * * ? *)' }).sweeper.schedule).toBe(
+      'cron(0/10 * * * ? *)',
+    );
+  });
+
+  // Each bad value fails synth with a lowercase message that names the key and the fix.
+  it.each([
+    [
+      'instanceArn',
+      { instanceArn: 'arn:aws:connect:us-east-1:123456789012:instance/not-a-uuid' },
+      /instance ARN.*copy it from the Amazon Connect console/,
+    ],
+    ['instanceArn', { instanceArn: '0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b' }, /instance ARN/],
+    ['endContactFunction', { endContactFunction: 'yes' }, /true or false, got "yes"/],
+    ['stopContactApi', { stopContactApi: 1 }, /true or false/],
+    ['callbackSweeper', { callbackSweeper: 'no' }, /true or false/],
+    [
+      'connectIntegration',
+      { connectIntegration: true },
+      /false without instanceArn.*set -c instanceArn/,
+    ],
+    ['connectIntegration', { instanceArn, local: true, connectIntegration: true }, /local mode/],
+    ['sampleFlow', { sampleFlow: true }, /sampleFlow must be false unless/],
+    ['sampleFlow', { instanceArn, local: true, sampleFlow: true }, /local mode/],
+    [
+      'sampleFlow',
+      { instanceArn, connectIntegration: false, sampleFlow: true },
+      /keep connectIntegration/,
+    ],
+    ['requireSecurityUser', { requireSecurityUser: 'maybe' }, /true or false/],
+    ['requiredPermission', { requiredPermission: 'stop contact' }, /permission name/],
+    ['securityUserCacheTtlSeconds', { securityUserCacheTtlSeconds: 0 }, /integer from 1 to 3600/],
+    ['logRetentionDays', { logRetentionDays: 31 }, /one of 1, 3, 5, 7, 14, 30/],
+    ['logRetentionDays', { logRetentionDays: 'month' }, /integer/],
+    ['alarmEmail', { alarmEmail: 'ops' }, /an email address/],
+    ['apiRateLimit', { apiRateLimit: -1 }, /number from 0.1 to 10000/],
+    ['apiBurstLimit', { apiBurstLimit: 2.5 }, /integer from 1 to 5000/],
+    ['sweepMode', { sweepMode: 'delete' }, /report or end, got "delete"/],
+    ['sweepMode', { sweepMode: 'end' }, /report without instanceArn.*set -c instanceArn/],
+    ['maxQueuedAge', { maxQueuedAge: '1 day' }, /duration from 5m to 14d/],
+    ['maxQueuedAge', { maxQueuedAge: '30d' }, /duration from 5m to 14d/],
+    ['maxStopsPerRun', { maxStopsPerRun: 0 }, /integer from 1 to 1000/],
+    ['stopRatePerSecond', { stopRatePerSecond: 'fast' }, /number from 0.1 to 100/],
+    ['describeRatePerSecond', { describeRatePerSecond: 1000 }, /number from 0.1 to 100/],
+    [
+      'queueAllowList',
+      { queueAllowList: 'support-queue' },
+      /queue IDs \(UUIDs\) or queue ARNs, got "support-queue"/,
+    ],
+    ['queueDenyList', { queueDenyList: '[not json' }, /JSON array or a comma-separated list/],
+    ['schedule', { schedule: 'every 15 minutes' }, /EventBridge schedule/],
+    ['schedule', { schedule: 'rate(1 minutes)' }, /EventBridge schedule/],
+    ['local', { local: 'on' }, /true or false/],
+    [
+      'localConnectEndpoint',
+      { local: true, localConnectEndpoint: 'host.docker.internal:4599' },
+      /http\(s\) URL/,
+    ],
+  ])('fails on a bad %s, naming it and the fix', (key, context, detail) => {
+    expect(() => configFrom(context)).toThrow(new RegExp(`^(.*\\n)*context key ${key} must be `));
+    expect(() => configFrom(context)).toThrow(detail);
+  });
+
+  it('fails when nothing would be deployed', () => {
+    expect(() =>
+      configFrom({ endContactFunction: false, stopContactApi: false, callbackSweeper: false }),
+    ).toThrow(/nothing to deploy: set at least one to true/);
+  });
+
+  it('fails on a misspelt key, suggesting the right one', () => {
+    expect(() => configFrom({ instanceARN: instanceArn })).toThrow(
+      /context key instanceARN is not one this app reads: did you mean instanceArn\?/,
+    );
+  });
+
+  it("ignores CDK's own context keys", () => {
+    expect(() =>
+      configFrom({ '@aws-cdk/core:enableDiffNoFail': true, 'aws:cdk:bundling-stacks': [] }),
+    ).not.toThrow();
+  });
+
+  it('reports every bad key at once, one per line, each starting lowercase', () => {
+    let message = '';
+    try {
+      configFrom({ sweepMode: 'x', maxStopsPerRun: 'y' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    const lines = message.split('\n');
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).toMatch(/^[a-z]/);
+  });
+
+  it('documents every key it reads', () => {
+    const documented = new Set(contextKeys.map(({ key }) => key));
+    const read = new Set<string>();
+    readConfig((key) => {
+      read.add(key);
+      return undefined;
+    });
+    expect([...read].sort()).toEqual([...documented].sort());
+  });
+});
+
+describe('parseInstanceArn', () => {
+  it('accepts other partitions', () => {
+    expect(
+      parseInstanceArn(
+        'arn:aws-us-gov:connect:us-gov-west-1:123456789012:instance/0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
+      )?.partition,
+    ).toBe('aws-us-gov');
+  });
+
+  it('rejects a queue ARN', () => {
+    expect(
+      parseInstanceArn(`${instanceArn}/queue/0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b`),
+    ).toBeUndefined();
+  });
+});
