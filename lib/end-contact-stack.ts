@@ -1,18 +1,137 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, type App, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { type EndContactConfig, readConfig } from './config.js';
+import { Alarms } from './constructs/alarms.js';
+import { ConnectResources } from './constructs/connect-permissions.js';
 import { EndContactFunction } from './constructs/end-contact-function.js';
+import { SampleContactFlow } from './constructs/sample-contact-flow.js';
 import { StopContactApi } from './constructs/stop-contact-api.js';
 
-export type EndContactStackProps = StackProps;
+export interface EndContactStackProps extends StackProps {
+  /**
+   * What to deploy and how; `lib/app.ts` reads it from CDK context.
+   * @default - every default of lib/config.ts: no instance, report-only sweeper
+   */
+  readonly config?: EndContactConfig;
+}
 
-/** End a Contact for Amazon Connect: the flow Lambda and the HTTP API. */
+/** End a Contact for Amazon Connect: the flow Lambda, the HTTP API, and the callback sweeper. */
 export class EndContactStack extends Stack {
-  public readonly endContact: EndContactFunction;
-  public readonly stopContactApi: StopContactApi;
+  public readonly config: EndContactConfig;
+  public readonly endContact?: EndContactFunction;
+  public readonly stopContactApi?: StopContactApi;
+  public readonly sampleFlow?: SampleContactFlow;
+  public readonly alarms: Alarms;
 
   constructor(scope: Construct, id: string, props: EndContactStackProps = {}) {
     super(scope, id, props);
-    this.endContact = new EndContactFunction(this, 'EndContact');
-    this.stopContactApi = new StopContactApi(this, 'StopContactApi');
+    const config = props.config ?? readConfig(() => undefined);
+    this.config = config;
+    const { deploy, instance } = config;
+
+    if (!instance && !config.local) {
+      Annotations.of(this).addWarningV2(
+        'end-contact:no-instance-arn',
+        'instanceArn is not set: the functions may act on every Amazon Connect instance of the account and Region, and no flow integration is created. Set it before deploying: npx cdk deploy -c instanceArn=arn:aws:connect:<region>:<account>:instance/<instance-id> (or in cdk.json "context").',
+      );
+    }
+
+    const connect = ConnectResources.of(this, instance?.arn);
+    const environment: Record<string, string> = {
+      REQUIRE_SECURITY_USER: String(config.requireSecurityUser),
+      REQUIRED_PERMISSION: config.requiredPermission,
+      SECURITY_USER_CACHE_TTL_SECONDS: String(config.securityUserCacheTtlSeconds),
+      // In LocalStack the SDK's service-specific endpoint wins over LocalStack's AWS_ENDPOINT_URL.
+      ...(config.local ? { AWS_ENDPOINT_URL_CONNECT: config.localConnectEndpoint } : {}),
+    };
+
+    this.alarms = new Alarms(this, 'Alarms', config.alarmEmail ? { email: config.alarmEmail } : {});
+
+    if (deploy.endContactFunction) {
+      this.endContact = new EndContactFunction(this, 'EndContact', {
+        environment,
+        logRetention: config.logRetention,
+        connectResources: connect,
+        ...(deploy.connectIntegration && instance ? { associateWith: instance } : {}),
+      });
+      this.alarms.addFunctionErrors(
+        'EndContactErrors',
+        this.endContact.function,
+        'The end-contact function failed or timed out: the flow took its error branch.',
+      );
+      new CfnOutput(this, 'EndContactFunctionArn', {
+        description: 'The function a contact flow invokes (AWS Lambda function block)',
+        value: this.endContact.function.functionArn,
+      });
+    }
+
+    if (deploy.stopContactApi) {
+      this.stopContactApi = new StopContactApi(this, 'StopContactApi', {
+        environment,
+        logRetention: config.logRetention,
+        connectResources: connect,
+        throttlingRateLimit: config.api.rateLimit,
+        throttlingBurstLimit: config.api.burstLimit,
+      });
+      this.alarms.addFunctionErrors(
+        'StopContactApiErrors',
+        this.stopContactApi.function,
+        'The stop-contact-api function failed or timed out: callers got a 5xx.',
+      );
+      new CfnOutput(this, 'StopContactApiUrl', {
+        description: 'Base URL of the HTTP API: POST <url>contact/stop, signed with SigV4',
+        value: this.stopContactApi.url,
+      });
+      new CfnOutput(this, 'StopContactRouteArn', {
+        description: 'Allow execute-api:Invoke on this ARN to let a caller use the API',
+        value: this.stopContactApi.api.arnForExecuteApi('POST', '/contact/stop', '$default'),
+      });
+      new CfnOutput(this, 'StopContactApiFunctionArn', {
+        description: 'The function behind POST /contact/stop',
+        value: this.stopContactApi.function.functionArn,
+      });
+    }
+
+    if (deploy.sampleFlow && instance && this.endContact?.integrationAssociation) {
+      this.sampleFlow = new SampleContactFlow(this, 'SampleFlow', {
+        instanceArn: instance.arn,
+        endContactFunction: this.endContact.function,
+      });
+      // The flow can only reference a function the instance already knows.
+      this.sampleFlow.node.addDependency(this.endContact.integrationAssociation);
+      new CfnOutput(this, 'SampleFlowArn', {
+        description: 'The sample contact flow',
+        value: this.sampleFlow.flow.attrContactFlowArn,
+      });
+    }
+
+    if (this.alarms.topic) {
+      new CfnOutput(this, 'AlarmTopicArn', {
+        description: 'SNS topic every alarm notifies',
+        value: this.alarms.topic.topicArn,
+      });
+    }
   }
+}
+
+/** The stack's ID: CloudFormation's stack name. Chosen once; renaming it would orphan the stack. */
+export const stackId = 'AmazonConnectEndContact';
+
+/**
+ * Adds the stack to the app, configured from the app's context (cdk.json, `-c key=value`). A bad
+ * context value throws before anything is built.
+ */
+export function addEndContactStack(app: App): EndContactStack {
+  const config = readConfig(
+    (key) => app.node.tryGetContext(key),
+    Object.keys(app.node.getAllContext()),
+  );
+  return new EndContactStack(app, stackId, {
+    description: "NICE CXone's End a Contact for Amazon Connect",
+    config,
+    // The functions must live in the instance's account and Region; LocalStack has its own account.
+    ...(config.instance && !config.local
+      ? { env: { account: config.instance.account, region: config.instance.region } }
+      : {}),
+  });
 }

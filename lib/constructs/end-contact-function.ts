@@ -1,7 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
+import { CfnIntegrationAssociation } from 'aws-cdk-lib/aws-connect';
+import { type Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { CfnPermission } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { ConnectInstance } from '../config.js';
+import { ConnectResources, endContactGrants, grantConnect } from './connect-permissions.js';
 import { HandlerFunction } from './handler-function.js';
 
 export interface EndContactFunctionProps {
@@ -15,12 +20,28 @@ export interface EndContactFunctionProps {
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;
+  /**
+   * The Connect resources the function may act on.
+   * @default - every instance of the stack's account and Region (`instance/*`)
+   */
+  readonly connectResources?: ConnectResources;
+  /**
+   * Associates the function with this instance (`AWS::Connect::IntegrationAssociation`) and lets
+   * Connect invoke it, scoped by SourceAccount and SourceArn, so flows can pick it.
+   * @default - not associated: add it in the instance's "Flows → AWS Lambda" settings
+   */
+  readonly associateWith?: ConnectInstance;
 }
 
 /** The Lambda a Connect flow invokes to end a contact (CXone's End a Contact). */
 export class EndContactFunction extends Construct {
   public readonly function: NodejsFunction;
   public readonly logGroup: LogGroup;
+  public readonly role: Role;
+  /** Present when `associateWith` is set. */
+  public readonly integrationAssociation?: CfnIntegrationAssociation;
+  /** Connect's permission to invoke the function; present when `associateWith` is set. */
+  public readonly connectInvokePermission?: CfnPermission;
 
   constructor(scope: Construct, id: string, props: EndContactFunctionProps = {}) {
     super(scope, id);
@@ -35,5 +56,24 @@ export class EndContactFunction extends Construct {
     });
     this.function = handler.function;
     this.logGroup = handler.logGroup;
+    this.role = handler.role;
+    grantConnect(this.role, endContactGrants(props.connectResources ?? ConnectResources.of(this)));
+
+    const instance = props.associateWith;
+    if (instance) {
+      this.function.addPermission('ConnectInvoke', {
+        principal: new ServicePrincipal('connect.amazonaws.com'),
+        action: 'lambda:InvokeFunction',
+        sourceAccount: instance.account,
+        sourceArn: instance.arn,
+      });
+      this.connectInvokePermission = this.function.node.findChild('ConnectInvoke') as CfnPermission;
+      this.integrationAssociation = new CfnIntegrationAssociation(this, 'IntegrationAssociation', {
+        instanceId: instance.arn,
+        integrationType: 'LAMBDA_FUNCTION',
+        integrationArn: this.function.functionArn,
+      });
+      this.integrationAssociation.node.addDependency(this.connectInvokePermission);
+    }
   }
 }

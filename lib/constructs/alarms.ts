@@ -1,0 +1,91 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface AlarmsProps {
+  /**
+   * Subscribed to an encrypted SNS topic that every alarm notifies (the address must confirm
+   * the subscription from the email SNS sends).
+   * @default - no topic: the alarms show in the CloudWatch console without actions
+   */
+  readonly email?: string;
+}
+
+/**
+ * The stack's CloudWatch alarms and, with an email, the topic they notify. Each alarm fires on
+ * one bad data point in a five-minute period: every one of them means a person should look.
+ */
+export class Alarms extends Construct {
+  /** Present when `email` is set. */
+  public readonly topic?: Topic;
+  /** Encrypts the topic; CloudWatch may use it to publish. Present when `email` is set. */
+  public readonly topicKey?: Key;
+  public readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: AlarmsProps = {}) {
+    super(scope, id);
+    if (props.email) {
+      // The AWS managed key for SNS cannot be used: CloudWatch must be allowed in the key policy.
+      this.topicKey = new Key(this, 'TopicKey', {
+        description: 'Encrypts the End a Contact alarm topic',
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      this.topicKey.grant(
+        new ServicePrincipal('cloudwatch.amazonaws.com'),
+        'kms:Decrypt',
+        'kms:GenerateDataKey*',
+      );
+      this.topic = new Topic(this, 'Topic', {
+        displayName: 'End a Contact alarms',
+        masterKey: this.topicKey,
+        enforceSSL: true,
+      });
+      this.topic.addSubscription(new EmailSubscription(props.email));
+    }
+  }
+
+  /** Alarms when the function reports any error (unhandled exception, timeout, throttle). */
+  addFunctionErrors(id: string, fn: IFunction, description: string): Alarm {
+    return this.addMetric(id, fn.metricErrors({ period: Duration.minutes(5) }), description);
+  }
+
+  /** Alarms when the queue holds any message: a dead-letter queue should stay empty. */
+  addQueueNotEmpty(id: string, queue: IQueue, description: string): Alarm {
+    return this.addMetric(
+      id,
+      queue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      description,
+    );
+  }
+
+  /** Alarms when the metric reaches 1 in a five-minute period; no data is not an alarm. */
+  addMetric(id: string, metric: IMetric, description: string): Alarm {
+    const alarm = new Alarm(this, id, {
+      metric,
+      alarmDescription: description,
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    if (this.topic) alarm.addAlarmAction(new SnsAction(this.topic));
+    this.alarms.push(alarm);
+    return alarm;
+  }
+}

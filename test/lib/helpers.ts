@@ -1,0 +1,81 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { addEndContactStack, type EndContactStack } from '../../lib/end-contact-stack.js';
+
+export const instanceArn =
+  'arn:aws:connect:us-east-1:123456789012:instance/0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
+
+export interface Synthesized {
+  app: App;
+  stack: EndContactStack;
+  template: Template;
+}
+
+/**
+ * Builds the app as `cdk synth -c ...` does (lib/app.ts), cdk-nag included, and synthesizes it
+ * once. `bundle: false` skips esbuild (about 4 s a synth here) for tests that only read the
+ * template; the Lambda code is then a placeholder asset.
+ */
+export function synthesize(
+  context: Record<string, unknown> = {},
+  { bundle = false }: { bundle?: boolean } = {},
+): Synthesized {
+  const app = new App({
+    context: { ...context, ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+  });
+  const stack = addEndContactStack(app);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  // Synthesis runs cdk-nag and throws on any unacknowledged finding.
+  const template = Template.fromStack(stack);
+  return { app, stack, template };
+}
+
+export interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** Every IAM policy statement in the template: policies, managed policies and inline role policies. */
+export function policyStatements(template: Template): Statement[] {
+  const documents: { Statement: Statement[] }[] = [];
+  for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+    documents.push(policy.Properties.PolicyDocument);
+  }
+  for (const policy of Object.values(template.findResources('AWS::IAM::ManagedPolicy'))) {
+    documents.push(policy.Properties.PolicyDocument);
+  }
+  for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+    for (const inline of role.Properties.Policies ?? []) documents.push(inline.PolicyDocument);
+  }
+  return documents.flatMap((document) => document.Statement);
+}
+
+const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** Connect actions that only read: the Service Authorization Reference's Read and List levels. */
+const readOnlyConnectAction = /^connect:(Describe|List|Get|Search|BatchGet)[A-Za-z]+$/;
+
+/**
+ * Allow statements that grant a Connect action able to change something (StopContact,
+ * TagContact, UpdateContactAttributes, a `connect:*` wildcard, ...) on Resource `*`.
+ */
+export function mutatingConnectStatementsOnAnyResource(template: Template): Statement[] {
+  return policyStatements(template).filter(
+    (statement) =>
+      statement.Effect === 'Allow' &&
+      asArray(statement.Action).some(
+        (action) =>
+          (action === '*' || action.startsWith('connect:')) && !readOnlyConnectAction.test(action),
+      ) &&
+      asArray(statement.Resource).some((resource) => resource === '*'),
+  );
+}
+
+/** The statements granting this action. */
+export function statementsFor(template: Template, action: string): Statement[] {
+  return policyStatements(template).filter((statement) =>
+    asArray(statement.Action).includes(action),
+  );
+}
