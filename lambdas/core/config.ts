@@ -31,15 +31,7 @@ export function readInteger(
   bounds: { min: number; max: number },
   env: Env = process.env,
 ): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < bounds.min || value > bounds.max) {
-    throw new ConfigurationError(
-      `environment variable ${name} must be an integer from ${bounds.min} to ${bounds.max}, got "${raw}"`,
-    );
-  }
-  return value;
+  return readBounded(name, fallback, bounds, 'an integer', Number.isInteger, env);
 }
 
 export function readNumber(
@@ -48,12 +40,23 @@ export function readNumber(
   bounds: { min: number; max: number },
   env: Env = process.env,
 ): number {
+  return readBounded(name, fallback, bounds, 'a number', Number.isFinite, env);
+}
+
+function readBounded(
+  name: string,
+  fallback: number,
+  bounds: { min: number; max: number },
+  kind: string,
+  isKind: (value: number) => boolean,
+  env: Env,
+): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < bounds.min || value > bounds.max) {
+  if (!isKind(value) || value < bounds.min || value > bounds.max) {
     throw new ConfigurationError(
-      `environment variable ${name} must be a number from ${bounds.min} to ${bounds.max}, got "${raw}"`,
+      `environment variable ${name} must be ${kind} from ${bounds.min} to ${bounds.max}, got "${raw}"`,
     );
   }
   return value;

@@ -1,6 +1,7 @@
 import { readBoolean, readInteger, readString } from './config.js';
-import type { ConnectClientOptions } from './connect-client.js';
-import type { SecurityUserCheckOptions } from './security-user.js';
+import { type ConnectClientOptions, createConnectClient } from './connect-client.js';
+import type { EndContactDeps } from './end-contact.js';
+import { SecurityUserAuthorizer, type SecurityUserCheckOptions } from './security-user.js';
 
 export interface EndContactConfig {
   requireSecurityUser: boolean;
@@ -35,5 +36,15 @@ export function readEndContactConfig(env: NodeJS.ProcessEnv = process.env): EndC
       ),
     },
     deadlineMs: readInteger('DEADLINE_MS', 5_000, { min: 500, max: 28_000 }, env),
+  };
+}
+
+/** The doors' dependencies: one Connect client and one SecurityUser cache per container. */
+export function createEndContactDeps(config: EndContactConfig): EndContactDeps {
+  const client = createConnectClient(config.connect);
+  return {
+    client,
+    securityUsers: new SecurityUserAuthorizer(client, config.securityUser),
+    requireSecurityUser: config.requireSecurityUser,
   };
 }

@@ -2,10 +2,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ConnectContactFlowEvent, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { createConnectClient } from '../core/connect-client.js';
 import { invocationDeadline } from '../core/deadline.js';
 import { endContact } from '../core/end-contact.js';
-import { readEndContactConfig } from '../core/end-contact-config.js';
+import { createEndContactDeps, readEndContactConfig } from '../core/end-contact-config.js';
 import { correlationId } from '../core/middleware/correlation-id.js';
 import { inputOf, validateInput } from '../core/middleware/validate-input.js';
 import { logger, logOutcome } from '../core/observability.js';
@@ -19,7 +18,6 @@ import {
   instanceIdSchema,
   securityUserSchema,
 } from '../core/schemas.js';
-import { SecurityUserAuthorizer } from '../core/security-user.js';
 
 /** CXone's branches; the flow reads the one taken as `$.External.Branch`. */
 export const branches = [
@@ -113,12 +111,7 @@ function selectFlowInput(event: ConnectContactFlowEvent): unknown {
 }
 
 const config = readEndContactConfig();
-const client = createConnectClient(config.connect);
-const deps = {
-  client,
-  securityUsers: new SecurityUserAuthorizer(client, config.securityUser),
-  requireSecurityUser: config.requireSecurityUser,
-};
+const deps = createEndContactDeps(config);
 
 async function endContactFromFlow(
   _event: ConnectContactFlowEvent,
