@@ -1,13 +1,12 @@
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+import { parseDurationMs as parseDuration } from '../../lambdas/core/config.js';
 
-export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
-
-/** Parses `500ms`, `90s`, `15m`, `26h` or `3d` into milliseconds. */
+/** Parses `500ms`, `90s`, `15m`, `26h` or `3d` into milliseconds; throws on anything else. */
 export function parseDurationMs(text: string): number {
-  const match = DURATION_PATTERN.exec(text);
-  if (!match)
+  const ms = parseDuration(text);
+  if (ms === undefined) {
     throw new RangeError(`duration ${JSON.stringify(text)} must look like 90s, 15m, 26h or 3d`);
-  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+  }
+  return ms;
 }
 
 /** `3d 2h`-style text for humans (CLI output), to the minute. */

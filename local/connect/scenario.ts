@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { parseDurationMs as parseDuration } from '../../lambdas/core/config.js';
 import type { Clock } from './clock.js';
 import type { ContactLifecycle } from './contacts.js';
-import { DURATION_PATTERN, parseDurationMs } from './duration.js';
+import { parseDurationMs } from './duration.js';
 import { ScenarioValidationError } from './errors.js';
 import type { ConnectState } from './state.js';
 import { CHANNELS, type ContactSeed, INITIATION_METHODS } from './types.js';
@@ -13,7 +14,12 @@ const id = (max: number) =>
     .min(1)
     .max(max)
     .regex(/^[^/]+$/, 'must not contain /');
-const duration = z.string().regex(DURATION_PATTERN, 'must be a duration like 90s, 15m, 26h or 3d');
+const duration = z
+  .string()
+  .refine(
+    (text) => parseDuration(text) !== undefined,
+    'must be a duration like 90s, 15m, 26h or 3d',
+  );
 /** An absolute time: ISO-8601 text or epoch milliseconds. */
 const instant = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]);
 const stringMap = z.record(z.string(), z.string());
