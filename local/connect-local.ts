@@ -57,12 +57,13 @@ async function main(): Promise<void> {
     scenario,
     quotas: !values['no-quotas'],
   });
+  // Listen for signals before the banner: whoever reads it may stop us at once.
+  stopOnSignals(connect);
   printBanner(
     connect,
     scenario,
     values.scenario ?? 'the demo contact center (local/scenarios/demo.json)',
   );
-  stopOnSignals(connect);
 }
 
 function printBanner(connect: LocalConnect, scenario: Scenario, source: string): void {

@@ -39,6 +39,16 @@ async function main(): Promise<void> {
     quotas: !values['no-quotas'],
   });
 
+  // Listen for signals before the banner: whoever reads it may stop us at once.
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void system.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
   const lines = [
     'amazon-connect-end-contact is running locally.',
     '',
@@ -56,15 +66,6 @@ async function main(): Promise<void> {
     'Press Ctrl+C to stop.',
   ];
   console.log(lines.join('\n'));
-
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    void system.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
 
 function port(flag: string, value: string | undefined, fallback: number): number {
