@@ -204,9 +204,10 @@ export type ContextReader = (key: string) => unknown;
 
 const instanceArnPattern =
   /^arn:(aws[a-z-]*):connect:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):instance\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Connect's queue IDs are UUIDs; the sweeper accepts any ID of this shape. */
+const queueIdPattern = /^[A-Za-z0-9-]{1,100}$/;
 const queueArnPattern =
-  /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}\/queue\/[0-9a-f-]{36}$/;
+  /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[A-Za-z0-9-]+\/queue\/[A-Za-z0-9-]{1,100}$/;
 const permissionPattern = /^[A-Za-z][A-Za-z0-9._-]{0,127}$/;
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ratePattern = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
@@ -312,10 +313,10 @@ function readList(read: ContextReader, problems: Problems, key: string): string[
   }
   const queues = items.map((item) => (typeof item === 'string' ? item.trim() : item));
   const bad = queues.filter(
-    (q) => typeof q !== 'string' || !(uuidPattern.test(q) || queueArnPattern.test(q)),
+    (q) => typeof q !== 'string' || !(queueIdPattern.test(q) || queueArnPattern.test(q)),
   );
   if (bad.length > 0) {
-    problems.add(key, 'a list of queue IDs (UUIDs) or queue ARNs', bad[0]);
+    problems.add(key, 'a list of queue IDs or queue ARNs', bad[0]);
     return [];
   }
   return queues as string[];

@@ -131,8 +131,8 @@ describe('readConfig', () => {
     ['describeRatePerSecond', { describeRatePerSecond: 1000 }, /number from 0.1 to 100/],
     [
       'queueAllowList',
-      { queueAllowList: 'support-queue' },
-      /queue IDs \(UUIDs\) or queue ARNs, got "support-queue"/,
+      { queueAllowList: 'support queue' },
+      /queue IDs or queue ARNs, got "support queue"/,
     ],
     ['queueDenyList', { queueDenyList: '[not json' }, /JSON array or a comma-separated list/],
     ['schedule', { schedule: 'every 15 minutes' }, /EventBridge schedule/],
