@@ -1,0 +1,217 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { CallbackEvent } from './callback-events.js';
+import { callbackTable, maxQueuedLifetimeMs, tombstoneLifetimeMs } from './callback-table.js';
+
+export { callbackTable, callbackTableCreateInput } from './callback-table.js';
+
+/**
+ * QUEUED: waiting in a queue (the only state in the sweeper's index).
+ * DEQUEUED: left the queue without ending (with an agent); a later QUEUED may bring it back.
+ * ENDED: terminal; no event, however late, brings it back.
+ */
+export type RegistryState = 'QUEUED' | 'DEQUEUED' | 'ENDED';
+
+/** Orders events with the same timestamp: an end beats a connect, which beats an enqueue. */
+const rankByKind = { queued: 1, connected: 2, ended: 3 } as const;
+
+/** One entry of the sweeper's index: a callback the registry believes is queued. */
+export interface QueuedCallback {
+  contactId: string;
+  instanceId: string;
+  queueId?: string;
+  /** When Connect enqueued it (epoch ms), as the last QUEUED event or the sweeper saw it. */
+  queuedAtMs: number;
+  lastEventAtMs: number;
+  lastEventRank: number;
+}
+
+/** `superseded`: the registry already held a newer (or terminal) state, so nothing changed. */
+export type WriteResult = 'written' | 'superseded';
+
+/** Who wrote an ENDED entry and why, for whoever reads the table later. No personal data. */
+export interface EndedBy {
+  endedBy: 'tracker' | 'callback-sweeper';
+  reason?: string;
+}
+
+interface StoredItem {
+  contactId: string;
+  instanceId: string;
+  state: RegistryState;
+  queueId?: string;
+  queuedInstanceId?: string;
+  queuedAt?: number;
+  lastEventAt: number;
+  lastEventRank: number;
+  expiresAt: number;
+  endedBy?: string;
+  endReason?: string;
+}
+
+const notEndedAndOlder =
+  'attribute_not_exists(contactId) OR (#state <> :ended AND (lastEventAt < :at OR (lastEventAt = :at AND lastEventRank < :rank)))';
+
+/**
+ * The callback registry: which callbacks are queued, per instance, oldest first. Every write is
+ * conditional on the event time, so duplicated, reordered and late events leave it correct.
+ * Clients come from the caller; a DynamoDB error other than a failed condition is thrown.
+ */
+export class CallbackRegistry {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.#client = client;
+    this.#tableName = tableName;
+  }
+
+  get tableName(): string {
+    return this.#tableName;
+  }
+
+  /** Applies one event (from the tracker or from the sweeper's own findings). */
+  async record(event: CallbackEvent, ended?: EndedBy): Promise<WriteResult> {
+    const rank = rankByKind[event.kind];
+    const base = {
+      contactId: event.contactId,
+      instanceId: event.instanceId,
+      lastEventAt: event.eventAtMs,
+      lastEventRank: rank,
+    };
+    let item: StoredItem;
+    let condition: string;
+    if (event.kind === 'queued') {
+      item = {
+        ...base,
+        state: 'QUEUED',
+        ...(event.queueId ? { queueId: event.queueId } : {}),
+        queuedInstanceId: event.instanceId,
+        queuedAt: event.enqueuedAtMs,
+        expiresAt: epochSeconds(event.enqueuedAtMs + maxQueuedLifetimeMs),
+      };
+      condition = notEndedAndOlder;
+    } else if (event.kind === 'connected') {
+      item = {
+        ...base,
+        state: 'DEQUEUED',
+        expiresAt: epochSeconds(event.eventAtMs + tombstoneLifetimeMs),
+      };
+      condition = notEndedAndOlder;
+    } else {
+      item = {
+        ...base,
+        state: 'ENDED',
+        expiresAt: epochSeconds(event.eventAtMs + tombstoneLifetimeMs),
+        endedBy: ended?.endedBy ?? 'tracker',
+        ...(ended?.reason ? { endReason: ended.reason } : {}),
+      };
+      condition = 'attribute_not_exists(contactId) OR #state <> :ended';
+    }
+    const usesTime = condition === notEndedAndOlder;
+    return this.#conditionally(
+      new PutCommand({
+        TableName: this.#tableName,
+        Item: item,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':ended': 'ENDED',
+          ...(usesTime ? { ':at': event.eventAtMs, ':rank': rank } : {}),
+        },
+      }),
+    );
+  }
+
+  /**
+   * Moves a queued entry to the enqueue time Connect reports (the callback was queued again), as
+   * long as nobody wrote it since it was read.
+   */
+  async requeue(callback: QueuedCallback, enqueuedAtMs: number): Promise<WriteResult> {
+    return this.#conditionally(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: { contactId: callback.contactId },
+        UpdateExpression:
+          'SET queuedAt = :queuedAt, lastEventAt = :queuedAt, lastEventRank = :queuedRank, expiresAt = :expiresAt',
+        ConditionExpression:
+          '#state = :queued AND lastEventAt = :seenAt AND lastEventRank = :seenRank',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':queuedAt': enqueuedAtMs,
+          ':queuedRank': rankByKind.queued,
+          ':expiresAt': epochSeconds(enqueuedAtMs + maxQueuedLifetimeMs),
+          ':queued': 'QUEUED',
+          ':seenAt': callback.lastEventAtMs,
+          ':seenRank': callback.lastEventRank,
+        },
+      }),
+    );
+  }
+
+  /**
+   * Pages of callbacks queued before `cutoffMs` in one instance, oldest first. Pages are read one
+   * at a time as the caller asks, so a sweep holds one page, not the whole registry.
+   */
+  async *queuedBefore(
+    instanceId: string,
+    cutoffMs: number,
+    options: { pageSize: number },
+  ): AsyncGenerator<QueuedCallback[]> {
+    const { queuedIndex } = callbackTable;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          IndexName: queuedIndex.name,
+          KeyConditionExpression: '#instance = :instance AND #queuedAt < :cutoff',
+          ExpressionAttributeNames: {
+            '#instance': queuedIndex.partitionKey.name,
+            '#queuedAt': queuedIndex.sortKey.name,
+          },
+          ExpressionAttributeValues: { ':instance': instanceId, ':cutoff': cutoffMs },
+          ScanIndexForward: true,
+          Limit: options.pageSize,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const callbacks = (page.Items ?? []).map((item) => toQueuedCallback(item));
+      if (callbacks.length > 0) yield callbacks;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  async #conditionally(command: PutCommand | UpdateCommand): Promise<WriteResult> {
+    try {
+      await this.#client.send(command as PutCommand);
+      return 'written';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'superseded';
+      if ((error as { name?: unknown })?.name === 'ConditionalCheckFailedException') {
+        return 'superseded';
+      }
+      throw error;
+    }
+  }
+}
+
+function toQueuedCallback(item: Record<string, unknown>): QueuedCallback {
+  return {
+    contactId: String(item.contactId),
+    instanceId: String(item.queuedInstanceId),
+    ...(typeof item.queueId === 'string' ? { queueId: item.queueId } : {}),
+    queuedAtMs: Number(item.queuedAt),
+    lastEventAtMs: Number(item.lastEventAt),
+    lastEventRank: Number(item.lastEventRank),
+  };
+}
+
+function epochSeconds(ms: number): number {
+  return Math.floor(ms / 1000);
+}

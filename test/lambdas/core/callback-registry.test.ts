@@ -1,0 +1,221 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallbackEvent } from '../../../lambdas/core/callback-events.js';
+import type { CallbackRegistry, QueuedCallback } from '../../../lambdas/core/callback-registry.js';
+import { maxQueuedLifetimeMs, tombstoneLifetimeMs } from '../../../lambdas/core/callback-table.js';
+import { type LocalDynamo, startDynalite } from '../../support/dynalite.js';
+
+const instanceId = 'c8c0e68d-2200-4265-82c0-5a3b1c2d3e4f';
+const t0 = Date.parse('2026-11-20T09:00:00.000Z');
+let tableCount = 0;
+
+function queued(contactId: string, atMs: number, queueId = 'queue-a'): CallbackEvent {
+  return { kind: 'queued', contactId, instanceId, queueId, enqueuedAtMs: atMs, eventAtMs: atMs };
+}
+function connected(contactId: string, atMs: number): CallbackEvent {
+  return { kind: 'connected', contactId, instanceId, eventAtMs: atMs };
+}
+function ended(contactId: string, atMs: number): CallbackEvent {
+  return { kind: 'ended', contactId, instanceId, eventAtMs: atMs };
+}
+
+async function allQueued(registry: CallbackRegistry, cutoffMs = Number.MAX_SAFE_INTEGER) {
+  const found: QueuedCallback[] = [];
+  for await (const page of registry.queuedBefore(instanceId, cutoffMs, { pageSize: 7 })) {
+    found.push(...page);
+  }
+  return found;
+}
+
+describe('CallbackRegistry on dynalite', () => {
+  let dynamo: LocalDynamo;
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+  });
+  afterAll(async () => {
+    await dynamo.close();
+  });
+
+  async function freshRegistry() {
+    tableCount++;
+    return dynamo.freshRegistry(`callbacks-${tableCount}`);
+  }
+
+  async function item(registry: CallbackRegistry, contactId: string) {
+    const { Item } = await dynamo.documentClient.send(
+      new GetCommand({ TableName: registry.tableName, Key: { contactId } }),
+    );
+    return Item;
+  }
+
+  it('lists a QUEUED callback in the sweeper index with a TTL at most 14 days after enqueue', async () => {
+    const registry = await freshRegistry();
+
+    const result = await registry.record(queued('c-1', t0));
+
+    expect(result).toBe('written');
+    expect(await allQueued(registry)).toEqual([
+      {
+        contactId: 'c-1',
+        instanceId,
+        queueId: 'queue-a',
+        queuedAtMs: t0,
+        lastEventAtMs: t0,
+        lastEventRank: 1,
+      },
+    ]);
+    expect((await item(registry, 'c-1'))?.expiresAt).toBe(
+      Math.floor((t0 + maxQueuedLifetimeMs) / 1000),
+    );
+  });
+
+  it('tombstones an ended callback with a shorter TTL and takes it out of the index', async () => {
+    const registry = await freshRegistry();
+    await registry.record(queued('c-1', t0));
+
+    await registry.record(ended('c-1', t0 + 60_000));
+
+    expect(await allQueued(registry)).toEqual([]);
+    expect(await item(registry, 'c-1')).toMatchObject({
+      state: 'ENDED',
+      endedBy: 'tracker',
+      expiresAt: Math.floor((t0 + 60_000 + tombstoneLifetimeMs) / 1000),
+    });
+    expect(tombstoneLifetimeMs).toBeLessThan(maxQueuedLifetimeMs);
+  });
+
+  it('keeps a late QUEUED that arrives after DISCONNECTED from bringing the callback back', async () => {
+    const registry = await freshRegistry();
+    await registry.record(ended('c-1', t0 + 60_000));
+
+    const result = await registry.record(queued('c-1', t0));
+    const evenLater = await registry.record(queued('c-1', t0 + 120_000));
+
+    expect([result, evenLater]).toEqual(['superseded', 'superseded']);
+    expect(await allQueued(registry)).toEqual([]);
+  });
+
+  it('treats a duplicated event as a no-op', async () => {
+    const registry = await freshRegistry();
+    await registry.record(queued('c-1', t0));
+
+    const duplicate = await registry.record(queued('c-1', t0));
+
+    expect(duplicate).toBe('superseded');
+    expect(await allQueued(registry)).toHaveLength(1);
+  });
+
+  it('ignores a QUEUED older than the CONNECTED_TO_AGENT already recorded', async () => {
+    const registry = await freshRegistry();
+    await registry.record(connected('c-1', t0 + 30_000));
+
+    const stale = await registry.record(queued('c-1', t0));
+
+    expect(stale).toBe('superseded');
+    expect(await item(registry, 'c-1')).toMatchObject({ state: 'DEQUEUED' });
+  });
+
+  it('lists a callback again when it is queued again after an agent', async () => {
+    const registry = await freshRegistry();
+    await registry.record(queued('c-1', t0));
+    await registry.record(connected('c-1', t0 + 30_000));
+
+    await registry.record(queued('c-1', t0 + 90_000));
+
+    expect(await allQueued(registry)).toMatchObject([
+      { contactId: 'c-1', queuedAtMs: t0 + 90_000 },
+    ]);
+  });
+
+  it('lets an end win over a connect with the same timestamp', async () => {
+    const registry = await freshRegistry();
+    await registry.record(ended('c-1', t0));
+
+    expect(await registry.record(connected('c-1', t0))).toBe('superseded');
+    expect(await item(registry, 'c-1')).toMatchObject({ state: 'ENDED' });
+  });
+
+  it('ends up in the same state whatever order the events of one callback arrive in', async () => {
+    const events = [queued('c', t0), connected('c', t0 + 1_000), queued('c', t0 + 2_000)];
+    const withEnd = [...events, ended('c', t0 + 3_000)];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.shuffledSubarray(withEnd, { minLength: withEnd.length }),
+        fc.boolean(),
+        async (order, duplicate) => {
+          const registry = await freshRegistry();
+          for (const event of duplicate ? [...order, ...order] : order) {
+            await registry.record(event);
+          }
+          expect((await item(registry, 'c'))?.state).toBe('ENDED');
+          expect(await allQueued(registry)).toEqual([]);
+        },
+      ),
+      { numRuns: 15 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.shuffledSubarray(events, { minLength: events.length }), async (order) => {
+        const registry = await freshRegistry();
+        for (const event of order) await registry.record(event);
+        expect(await allQueued(registry)).toMatchObject([{ queuedAtMs: t0 + 2_000 }]);
+      }),
+      { numRuns: 10 },
+    );
+  });
+
+  it('reads queued callbacks before a cutoff, oldest first, page by page, with no Scan', async () => {
+    const registry = await freshRegistry();
+    const times = Array.from({ length: 30 }, (_, i) => t0 + ((i * 7919) % 30) * 1_000);
+    for (const [i, at] of times.entries()) await registry.record(queued(`c-${i}`, at));
+    await registry.record({ ...queued('other-instance', t0), instanceId: 'another-instance' });
+    const before = dynamo.commandsSent().length;
+
+    const pages: QueuedCallback[][] = [];
+    for await (const page of registry.queuedBefore(instanceId, t0 + 20_000, { pageSize: 7 })) {
+      pages.push(page);
+    }
+
+    const read = pages.flat().map((c) => c.queuedAtMs);
+    expect(read).toEqual([...read].sort((a, b) => a - b));
+    expect(read).toHaveLength(20);
+    expect(read.every((at) => at < t0 + 20_000)).toBe(true);
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    expect(pages.every((page) => page.length <= 7)).toBe(true);
+    const sent = dynamo.commandsSent().slice(before);
+    expect(new Set(sent)).toEqual(new Set(['QueryCommand']));
+  });
+
+  it('moves a queued entry to a newer enqueue time only if nobody wrote it since', async () => {
+    const registry = await freshRegistry();
+    await registry.record(queued('c-1', t0));
+    const [seen] = await allQueued(registry);
+    if (!seen) throw new Error('expected the queued callback');
+
+    expect(await registry.requeue(seen, t0 + 5_000)).toBe('written');
+    expect(await registry.requeue(seen, t0 + 9_000)).toBe('superseded');
+    expect(await allQueued(registry)).toMatchObject([{ queuedAtMs: t0 + 5_000 }]);
+  });
+
+  it('records who ended a callback and why, and nothing about the customer', async () => {
+    const registry = await freshRegistry();
+    await registry.record(queued('c-1', t0));
+
+    await registry.record(ended('c-1', t0 + 1), {
+      endedBy: 'callback-sweeper',
+      reason: 'queued-too-long',
+    });
+
+    expect(Object.keys((await item(registry, 'c-1')) ?? {}).sort()).toEqual([
+      'contactId',
+      'endReason',
+      'endedBy',
+      'expiresAt',
+      'instanceId',
+      'lastEventAt',
+      'lastEventRank',
+      'state',
+    ]);
+  });
+});
