@@ -1,0 +1,80 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ConnectClient } from '@aws-sdk/client-connect';
+import type { FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
+import pThrottle from 'p-throttle';
+
+/** Requests per second allowed per Connect API, by operation name (e.g. `StopContact`). */
+export type RatesPerSecond = Readonly<Record<string, number>>;
+
+/** The abort signal of the current run, so a call waiting for its turn gives up with the run. */
+const runSignal = new AsyncLocalStorage<AbortSignal>();
+
+/** Runs `fn` so that rate-limited calls made inside it stop waiting when `signal` aborts. */
+export function withRunSignal<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+  return runSignal.run(signal, fn);
+}
+
+/**
+ * A client-side limiter per Connect API. Each API has its own sliding window (p-throttle's strict
+ * mode), so no one-second interval ever carries more than the configured rate: a token bucket on
+ * the server with burst >= rate never refuses such a stream.
+ */
+export class ConnectRateLimiter {
+  readonly #acquireByOperation = new Map<string, () => Promise<void>>();
+  readonly rates: RatesPerSecond;
+
+  constructor(rates: RatesPerSecond) {
+    for (const [operation, rate] of Object.entries(rates)) {
+      if (!(rate > 0) || !Number.isFinite(rate)) {
+        throw new RangeError(`rate of ${operation} must be a positive number, got ${rate}`);
+      }
+      // Whole calls per window: 8 rps is 8 per 1000 ms; 2.5 rps is 2 per 800 ms; 0.5 is 1 per 2 s.
+      const limit = Math.max(1, Math.floor(rate));
+      const throttle = pThrottle({ limit, interval: (1000 * limit) / rate, strict: true });
+      const acquire = throttle(async () => undefined);
+      this.#acquireByOperation.set(operation, async () => {
+        await acquire();
+      });
+    }
+    this.rates = { ...rates };
+  }
+
+  /** Resolves when `operation` may be called; unlimited operations resolve at once. */
+  async acquire(operation: string, signal?: AbortSignal): Promise<void> {
+    const acquire = this.#acquireByOperation.get(operation);
+    if (!acquire) return;
+    const abort = signal ?? runSignal.getStore();
+    if (!abort) return acquire();
+    abort.throwIfAborted();
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(abort.reason);
+      abort.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([acquire(), aborted]);
+    } finally {
+      if (onAbort) abort.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+/**
+ * Puts the limiter under the SDK's retries: every attempt, the first and each retry, waits for
+ * its API's turn, so retries back off and still never exceed the configured rate.
+ */
+export function limitConnectClient(client: ConnectClient, limiter: ConnectRateLimiter): void {
+  // Types only: @smithy/types ships with every SDK v3 client.
+  const middleware: FinalizeRequestMiddleware<object, MetadataBearer> =
+    (next, context) => async (args) => {
+      const operation = (context.commandName ?? '').replace(/Command$/, '');
+      await limiter.acquire(operation);
+      return next(args);
+    };
+  client.middlewareStack.addRelativeTo(middleware, {
+    name: 'connectRateLimitMiddleware',
+    relation: 'after',
+    toMiddleware: 'retryMiddleware',
+    override: true,
+  });
+}
