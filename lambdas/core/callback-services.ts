@@ -1,0 +1,127 @@
+import { ConnectClient } from '@aws-sdk/client-connect';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CallbackRegistry, callbackTableCreateInput } from './callback-registry.js';
+import { type TrackResult, trackCallbackEvent } from './callback-tracker.js';
+import { createConnectClient } from './connect-client.js';
+import { createPhoneHasher } from './phone-hash.js';
+import { ConnectRateLimiter, limitConnectClient } from './rate-limit.js';
+import { type SweepReport, sweepStuckCallbacks } from './sweep.js';
+import { applyOverrides, type SweepOverrides } from './sweep-request.js';
+import type { SweeperConfig } from './sweeper-config.js';
+
+/** Where the clients point; unset means the SDK's own resolution (AWS, or AWS_ENDPOINT_URL_*). */
+export interface CallbackEndpoints {
+  connectEndpoint?: string;
+  dynamoDbEndpoint?: string;
+}
+
+/**
+ * The Connect client of the sweeper: bounded retries and time-outs, and the per-API rate limiter
+ * under the SDK's retries.
+ */
+export function createSweeperConnectClient(
+  config: Pick<SweeperConfig, 'connect' | 'ratesPerSecond'>,
+  endpoints: Pick<CallbackEndpoints, 'connectEndpoint'> = {},
+): ConnectClient {
+  const client = endpoints.connectEndpoint
+    ? new ConnectClient({
+        endpoint: endpoints.connectEndpoint,
+        maxAttempts: config.connect.maxAttempts,
+        retryMode: 'standard',
+        requestHandler: {
+          connectionTimeout: config.connect.connectionTimeoutMs,
+          requestTimeout: config.connect.requestTimeoutMs,
+          throwOnRequestTimeout: true,
+        },
+      })
+    : createConnectClient(config.connect);
+  limitConnectClient(client, new ConnectRateLimiter(config.ratesPerSecond));
+  return client;
+}
+
+export function createRegistry(
+  tableName: string,
+  endpoints: Pick<CallbackEndpoints, 'dynamoDbEndpoint'> = {},
+): CallbackRegistry {
+  const dynamo = new DynamoDBClient(
+    endpoints.dynamoDbEndpoint ? { endpoint: endpoints.dynamoDbEndpoint } : {},
+  );
+  return new CallbackRegistry(DynamoDBDocumentClient.from(dynamo), tableName);
+}
+
+export interface CallbackServicesOptions extends CallbackEndpoints {
+  config: SweeperConfig;
+  /** Epoch ms for ages; pass the local Connect's clock when it is not the wall clock. */
+  now?: () => number;
+  /** Real time a sweep may run before it stops picking candidates. @default 10 minutes */
+  sweepTimeBudgetMs?: number;
+}
+
+/** The tracker and the sweeper wired to their clients, for the local runner, tests and benchmarks. */
+export interface CallbackServices {
+  readonly registry: CallbackRegistry;
+  readonly connect: ConnectClient;
+  /** Creates the registry table when it does not exist (dynalite, a fresh account). */
+  ensureTable(): Promise<void>;
+  /** What the tracker Lambda does with one contact event. */
+  track(event: unknown): Promise<TrackResult>;
+  /** What the sweeper Lambda does on its schedule, or with a manual run's overrides. */
+  sweep(overrides?: SweepOverrides): Promise<SweepReport>;
+}
+
+/**
+ * Builds the callback tracker and sweeper outside Lambda. The local runner (`npm start`) calls
+ * it with the local Connect's and dynalite's endpoints and feeds `track` from the local Connect's
+ * events; each `sweep` is one scheduled run.
+ */
+export function createCallbackServices(options: CallbackServicesOptions): CallbackServices {
+  const { config } = options;
+  const connect = createSweeperConnectClient(config, options);
+  const registry = createRegistry(config.tableName, options);
+  const hashPhoneNumber = config.phoneHashSalt
+    ? createPhoneHasher(config.phoneHashSalt)
+    : undefined;
+  const budgetMs = options.sweepTimeBudgetMs ?? 10 * 60_000;
+  return {
+    registry,
+    connect,
+    async ensureTable() {
+      const dynamo = new DynamoDBClient(
+        options.dynamoDbEndpoint ? { endpoint: options.dynamoDbEndpoint } : {},
+      );
+      try {
+        await dynamo.send(new CreateTableCommand(callbackTableCreateInput(config.tableName)));
+      } catch (error) {
+        if (!(error instanceof ResourceInUseException)) throw error;
+      } finally {
+        dynamo.destroy();
+      }
+    },
+    track: (event) => trackCallbackEvent(registry, event),
+    sweep(overrides = {}) {
+      const deadline = Date.now() + budgetMs;
+      return sweepStuckCallbacks(
+        {
+          connect,
+          registry,
+          ...(options.now ? { now: options.now } : {}),
+          ...(hashPhoneNumber ? { hashPhoneNumber } : {}),
+        },
+        applyOverrides(config.settings, overrides),
+        {
+          concurrency: config.concurrency,
+          pageSize: config.pageSize,
+          timeLeftMs: () => deadline - Date.now(),
+          maxDecisionsInReport: config.maxDecisionsInReport,
+          reconcileQueueIds: config.reconcileQueueIds,
+          reconcileToleranceMs: config.reconcileToleranceMs,
+        },
+      );
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../../../lambdas/core/errors.js';
+import { readSweeperConfig } from '../../../lambdas/core/sweeper-config.js';
+
+const instanceId = 'c8c0e68d-2200-4265-82c0-5a3b1c2d3e4f';
+const instanceArn = `arn:aws:connect:us-east-1:123456789012:instance/${instanceId}`;
+const required = { CONNECT_INSTANCE_IDS: instanceId, CALLBACK_TABLE_NAME: 'callbacks' };
+
+describe('readSweeperConfig', () => {
+  it('defaults to report mode, a 24 h maximum age and rates below the Connect quotas', () => {
+    const config = readSweeperConfig(required);
+
+    expect(config.settings).toEqual({
+      mode: 'report',
+      instanceIds: [instanceId],
+      maxQueuedAgeMs: 24 * 3_600_000,
+      maxStops: 500,
+      queueAllowList: [],
+      queueDenyList: [],
+      tagBeforeStop: true,
+      duplicatesPolicy: 'off',
+      reconcile: true,
+    });
+    expect(config.ratesPerSecond).toEqual({
+      DescribeContact: 8,
+      StopContact: 8,
+      TagContact: 4,
+      GetCurrentMetricData: 4,
+    });
+    expect(config.tableName).toBe('callbacks');
+    expect(config.phoneHashSalt).toBe(undefined);
+  });
+
+  it('accepts instance and queue ARNs and keeps their IDs, once each', () => {
+    const config = readSweeperConfig({
+      ...required,
+      CONNECT_INSTANCE_IDS: `${instanceArn}, ${instanceId}`,
+      QUEUE_DENY_LIST: `${instanceArn}/queue/queue-1,queue-2`,
+    });
+
+    expect(config.settings.instanceIds).toEqual([instanceId]);
+    expect(config.settings.queueDenyList).toEqual(['queue-1', 'queue-2']);
+  });
+
+  it.each([
+    [{ CONNECT_INSTANCE_IDS: '' }, 'CONNECT_INSTANCE_IDS is required'],
+    [{ CONNECT_INSTANCE_IDS: 'arn:aws:s3:::bucket' }, 'CONNECT_INSTANCE_IDS'],
+    [{ CALLBACK_TABLE_NAME: '' }, 'CALLBACK_TABLE_NAME is required'],
+    [{ SWEEP_MODE: 'delete' }, 'SWEEP_MODE must be one of report, end, got "delete"'],
+    [{ MAX_QUEUED_AGE: 'a day' }, 'MAX_QUEUED_AGE must be a positive duration'],
+    [{ STOP_CONTACT_RPS: '0' }, 'STOP_CONTACT_RPS must be a number from 0.1'],
+    [{ QUEUE_ALLOW_LIST: 'not a queue!' }, 'QUEUE_ALLOW_LIST: "not a queue!" is not a queue ID'],
+    [{ DUPLICATES_POLICY: 'keep-oldest' }, 'PHONE_HASH_SALT must be set'],
+    [{ DUPLICATES_POLICY: 'keep-newest' }, 'DUPLICATES_POLICY must be one of off, keep-oldest'],
+  ])('fails fast naming the variable for %o', (env, message) => {
+    expect(() => readSweeperConfig({ ...required, ...env })).toThrow(ConfigurationError);
+    expect(() => readSweeperConfig({ ...required, ...env })).toThrow(message);
+  });
+
+  it('reads the salt only when the duplicates policy needs it', () => {
+    const salt = 'a-salt-of-16-characters';
+
+    expect(
+      readSweeperConfig({ ...required, DUPLICATES_POLICY: 'keep-oldest', PHONE_HASH_SALT: salt })
+        .phoneHashSalt,
+    ).toBe(salt);
+    expect(readSweeperConfig({ ...required, PHONE_HASH_SALT: salt }).phoneHashSalt).toBe(undefined);
+  });
+});
