@@ -79,3 +79,20 @@ export function statementsFor(template: Template, action: string): Statement[] {
     asArray(statement.Action).includes(action),
   );
 }
+
+/** Each function's Connect actions (sorted), by its POWERTOOLS_SERVICE_NAME, read through its role's policies. */
+export function connectActionsByService(template: Template): Record<string, string[]> {
+  const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+  const result: Record<string, string[]> = {};
+  for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+    const service: string = fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME;
+    const roleId: string = fn.Properties.Role['Fn::GetAtt'][0];
+    const actions = policies
+      .filter((p) => p.Properties.Roles.some((r: { Ref?: string }) => r.Ref === roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+      .flatMap((s) => asArray(s.Action))
+      .filter((a) => a.startsWith('connect:'));
+    result[service] = [...new Set(actions)].sort();
+  }
+  return result;
+}
