@@ -1,0 +1,111 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { createRegistry, createSweeperConnectClient } from '../core/callback-services.js';
+import { inputOf, validateInput } from '../core/middleware/validate-input.js';
+import { logger } from '../core/observability.js';
+import { createPhoneHasher } from '../core/phone-hash.js';
+import type { FieldError } from '../core/schemas.js';
+import { type SweepReport, sweepStuckCallbacks } from '../core/sweep.js';
+import {
+  applyOverrides,
+  isScheduledEvent,
+  type SweepOverrides,
+  sweepOverridesSchema,
+  unconfiguredInstances,
+} from '../core/sweep-request.js';
+import { readSweeperConfig } from '../core/sweeper-config.js';
+
+/** A manual run with a bad override gets this back instead of a sweep. */
+export interface InvalidSweepRequest {
+  error: 'InvalidSweepRequest';
+  message: string;
+  errors: FieldError[];
+}
+
+export type SweeperResult = SweepReport | InvalidSweepRequest;
+
+const config = readSweeperConfig();
+const connect = createSweeperConnectClient(config);
+const registry = createRegistry(config.tableName);
+const hashPhoneNumber = config.phoneHashSalt ? createPhoneHasher(config.phoneHashSalt) : undefined;
+const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'AmazonConnectEndContact',
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'callback-sweeper',
+});
+
+/** Kept back from the Lambda's own timeout so the report is still returned and flushed. */
+const answerMarginMs = 1_000;
+
+function invalid(errors: FieldError[]): InvalidSweepRequest {
+  return {
+    error: 'InvalidSweepRequest',
+    message: errors.map((e) => `${e.field} ${e.message}`).join('; '),
+    errors,
+  };
+}
+
+async function sweep(_event: unknown, context: Context): Promise<SweeperResult> {
+  const overrides = inputOf<SweepOverrides>(context);
+  const unknownInstances = unconfiguredInstances(config.settings, overrides);
+  if (unknownInstances.length > 0) {
+    const result = invalid(
+      unknownInstances.map((id) => ({
+        field: 'instanceIds',
+        message: `names ${id}, which is not in CONNECT_INSTANCE_IDS`,
+      })),
+    );
+    logger.warn('sweep request refused', { ...result });
+    return result;
+  }
+  const settings = applyOverrides(config.settings, overrides);
+  const remainingMs = () => context.getRemainingTimeInMillis();
+  const report = await sweepStuckCallbacks(
+    { connect, registry, ...(hashPhoneNumber ? { hashPhoneNumber } : {}) },
+    settings,
+    {
+      concurrency: config.concurrency,
+      pageSize: config.pageSize,
+      timeLeftMs: () => remainingMs() - config.timeBudgetMarginMs,
+      abortSignal: AbortSignal.timeout(Math.max(1, remainingMs() - answerMarginMs)),
+      maxDecisionsInReport: config.maxDecisionsInReport,
+      reconcileQueueIds: config.reconcileQueueIds,
+      reconcileToleranceMs: config.reconcileToleranceMs,
+    },
+  );
+  publishMetrics(report);
+  logger.info('sweep report', { report });
+  return report;
+}
+
+function publishMetrics(report: SweepReport): void {
+  metrics.addDimension('mode', report.mode);
+  const { counts } = report;
+  metrics.addMetric('Candidates', MetricUnit.Count, counts.candidates);
+  metrics.addMetric('Verified', MetricUnit.Count, counts.verified);
+  metrics.addMetric('Ended', MetricUnit.Count, counts.ended);
+  metrics.addMetric('WouldEnd', MetricUnit.Count, counts.wouldEnd);
+  metrics.addMetric('AlreadyGone', MetricUnit.Count, counts.alreadyGone);
+  metrics.addMetric('Failed', MetricUnit.Count, counts.failed + counts.registryErrors);
+  metrics.addMetric('Throttled', MetricUnit.Count, counts.throttled);
+  metrics.addMetric('UnexplainedQueues', MetricUnit.Count, report.unexplainedQueues.length);
+}
+
+export const handler = middy<unknown, SweeperResult, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
+  .use(
+    validateInput({
+      // The schedule's event means "use the configuration"; anything else is a manual run.
+      select: (event: unknown) => (isScheduledEvent(event) || event == null ? {} : event),
+      schema: sweepOverridesSchema,
+      onInvalid: (errors) => {
+        const result = invalid(errors);
+        logger.warn('sweep request refused', { ...result });
+        return result;
+      },
+    }),
+  )
+  .handler(sweep);

@@ -1,0 +1,173 @@
+import {
+  ConnectClient,
+  DescribeContactCommand,
+  GetCurrentMetricDataCommand,
+  StopContactCommand,
+  TagContactCommand,
+} from '@aws-sdk/client-connect';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { instanceId, lambdaContext } from '../../fixtures/index.js';
+
+const savedEnv = vi.hoisted(() => {
+  const settings = {
+    CALLBACK_TABLE_NAME: 'callbacks',
+    CONNECT_INSTANCE_IDS: 'c8c0e68d-2200-4265-82c0-5a3b1c2d3e4f',
+    RECONCILE_QUEUE_IDS: 'queue-a',
+    // This file checks the EMF output and the report log line, so both are on here.
+    POWERTOOLS_METRICS_DISABLED: 'false',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+  };
+  const saved = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, settings);
+  return saved;
+});
+
+const { handler } = await import('../../../lambdas/callback-sweeper/handler.js');
+const connect = mockClient(ConnectClient);
+const dynamo = mockClient(DynamoDBDocumentClient);
+
+afterAll(() => {
+  for (const [key, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+});
+
+const scheduledEvent = {
+  version: '0',
+  id: '89d1a02d-5ec7-412e-82f5-13505f849b41',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time: '2026-11-22T12:00:00Z',
+  region: 'us-east-1',
+  resources: ['arn:aws:events:us-east-1:123456789012:rule/callback-sweeper'],
+  detail: {},
+};
+const enqueuedAt = new Date(Date.now() - 30 * 3_600_000);
+
+describe('callback-sweeper handler', () => {
+  let stdout: string[];
+
+  beforeEach(() => {
+    connect.reset();
+    dynamo.reset();
+    stdout = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      stdout.push(String(chunk));
+      return true;
+    });
+    dynamo.on(QueryCommand).resolves({
+      Items: [
+        {
+          contactId: 'stuck-1',
+          queuedInstanceId: instanceId,
+          queueId: 'queue-a',
+          queuedAt: enqueuedAt.getTime(),
+          lastEventAt: enqueuedAt.getTime(),
+          lastEventRank: 1,
+        },
+      ],
+    });
+    dynamo.on(PutCommand).resolves({});
+    connect.on(DescribeContactCommand).resolves({
+      Contact: {
+        Id: 'stuck-1',
+        InitiationMethod: 'CALLBACK',
+        Channel: 'VOICE',
+        QueueInfo: { Id: 'queue-a', EnqueueTimestamp: enqueuedAt },
+      },
+    });
+    connect.on(GetCurrentMetricDataCommand).resolves({ MetricResults: [] });
+    connect.on(StopContactCommand).resolves({});
+    connect.on(TagContactCommand).resolves({});
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('runs with the configuration on the schedule: report mode, nothing changed', async () => {
+    const result = await handler(scheduledEvent, lambdaContext(60_000));
+
+    expect(result).toMatchObject({
+      mode: 'report',
+      complete: true,
+      counts: { candidates: 1, verified: 1, wouldEnd: 1, ended: 0 },
+      decisions: [{ contactId: 'stuck-1', decision: 'would-end', reason: 'queued-too-long' }],
+    });
+    expect(connect).not.toHaveReceivedCommand(StopContactCommand);
+    expect(connect).not.toHaveReceivedCommand(TagContactCommand);
+    expect(dynamo).not.toHaveReceivedCommand(PutCommand);
+  });
+
+  it('ends stuck callbacks on a manual run that asks for mode end', async () => {
+    const result = await handler({ mode: 'end', maxQueuedAge: '2h' }, lambdaContext(60_000));
+
+    expect(result).toMatchObject({ mode: 'end', counts: { ended: 1 } });
+    expect(connect).toHaveReceivedCommandWith(StopContactCommand, {
+      InstanceId: instanceId,
+      ContactId: 'stuck-1',
+    });
+  });
+
+  it('refuses a manual run with a bad override, naming the field, and calls nothing', async () => {
+    const result = await handler({ mode: 'end', maxQueuedAge: 'forever' }, lambdaContext());
+
+    expect(result).toEqual({
+      error: 'InvalidSweepRequest',
+      message:
+        'maxQueuedAge must be a positive duration such as "2h", "90m" or "1d", got "forever"',
+      errors: [
+        {
+          field: 'maxQueuedAge',
+          message: 'must be a positive duration such as "2h", "90m" or "1d", got "forever"',
+        },
+      ],
+    });
+    expect(connect).not.toHaveReceivedAnyCommand();
+    expect(dynamo).not.toHaveReceivedAnyCommand();
+  });
+
+  it('refuses a manual run for an instance that is not configured', async () => {
+    const result = await handler({ instanceIds: ['another-instance'] }, lambdaContext());
+
+    expect(result).toMatchObject({
+      error: 'InvalidSweepRequest',
+      errors: [{ field: 'instanceIds', message: expect.stringContaining('another-instance') }],
+    });
+    expect(connect).not.toHaveReceivedAnyCommand();
+  });
+
+  it('publishes the run as CloudWatch metrics in the AmazonConnectEndContact namespace', async () => {
+    await handler(scheduledEvent, lambdaContext(60_000));
+
+    const emf = stdout
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.includes('"CloudWatchMetrics"'))
+      .map((line) => JSON.parse(line));
+    expect(emf).toHaveLength(1);
+    expect(emf[0]._aws.CloudWatchMetrics[0].Namespace).toBe('AmazonConnectEndContact');
+    expect(emf[0]).toMatchObject({ Candidates: 1, WouldEnd: 1, Ended: 0, UnexplainedQueues: 0 });
+  });
+
+  it('logs the report with contact IDs and no customer number', async () => {
+    connect.on(DescribeContactCommand).resolves({
+      Contact: {
+        Id: 'stuck-1',
+        InitiationMethod: 'CALLBACK',
+        QueueInfo: { Id: 'queue-a', EnqueueTimestamp: enqueuedAt },
+        CustomerEndpoint: { Type: 'TELEPHONE_NUMBER', Address: '+15550100' },
+        Attributes: { secret: 'account 1234' },
+      },
+    });
+
+    await handler(scheduledEvent, lambdaContext(60_000));
+
+    const output = stdout.join('');
+    expect(output).toContain('stuck-1');
+    expect(output).not.toContain('5550100');
+    expect(output).not.toContain('account 1234');
+  });
+});
