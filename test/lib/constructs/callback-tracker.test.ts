@@ -1,0 +1,140 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { callbackTableCreateInput } from '../../../lambdas/core/callback-table.js';
+import { CallbackTracker } from '../../../lib/constructs/callback-tracker.js';
+
+const instanceArn =
+  'arn:aws:connect:us-east-1:123456789012:instance/0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
+
+describe('CallbackTracker', () => {
+  let app: App;
+  let template: Template;
+  let tracker: CallbackTracker;
+
+  beforeAll(() => {
+    // Template tests only: skip esbuild, the handler code is a placeholder asset.
+    app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'TrackerTest', {
+      env: { account: '123456789012', region: 'us-east-1' },
+    });
+    tracker = new CallbackTracker(stack, 'CallbackTracker', { instanceArns: [instanceArn] });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    template = Template.fromStack(stack);
+  });
+
+  it('matches voice callback events of the instance with the exact event pattern', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.connect'],
+        'detail-type': ['Amazon Connect Contact Event'],
+        detail: { channel: ['VOICE'], initiationMethod: ['CALLBACK'], instanceArn: [instanceArn] },
+      },
+      State: 'ENABLED',
+    });
+  });
+
+  it('builds the table from the same definition the code and dynalite use', () => {
+    const expected = callbackTableCreateInput('ignored');
+    const table = Object.values(template.findResources('AWS::DynamoDB::Table'))[0]?.Properties;
+
+    expect(table.KeySchema).toEqual(expected.KeySchema);
+    expect(new Set(table.AttributeDefinitions.map(JSON.stringify))).toEqual(
+      new Set(expected.AttributeDefinitions.map((d) => JSON.stringify(d))),
+    );
+    expect(table.GlobalSecondaryIndexes).toEqual(expected.GlobalSecondaryIndexes);
+  });
+
+  it('makes the table on-demand, recoverable, encrypted, expiring by TTL and retained', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('dead-letters both failed deliveries and failed handler runs to one encrypted queue', () => {
+    const queue = new Capture();
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queue, 'Arn'] } },
+          RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 8 },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [queue.asString(), 'Arn'] } },
+      },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 86_400,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Principal: { Service: 'events.amazonaws.com' },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('lets the function only PutItem into the table', () => {
+    const table = new Capture();
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Action: 'dynamodb:PutItem',
+            Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+          },
+        ]),
+      },
+    });
+    expect(table.asString()).toMatch(/Registry/);
+    const actions = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(actions).not.toMatch(/dynamodb:(Scan|DeleteItem|GetItem|Query)/);
+  });
+
+  it('names the table for the function and exposes what it created', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: 'callback-tracker',
+          CALLBACK_TABLE_NAME: { Ref: Match.stringLikeRegexp('Registry') },
+        }),
+      },
+    });
+    expect(tracker.deadLetterQueue).toBeDefined();
+    expect(tracker.rule).toBeDefined();
+  });
+
+  it('refuses an instance ARN that is not one, naming it', () => {
+    const stack = new Stack(new App(), 'Bad');
+
+    expect(() => new CallbackTracker(stack, 'T', { instanceArns: ['instance-1'] })).toThrow(
+      'instanceArns: "instance-1" is not an Amazon Connect instance ARN',
+    );
+  });
+
+  it('synthesizes with no unacknowledged cdk-nag finding', () => {
+    expect(() => app.synth()).not.toThrow();
+  });
+});
