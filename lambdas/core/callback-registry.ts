@@ -40,7 +40,8 @@ export interface EndedBy {
   reason?: string;
 }
 
-interface StoredItem {
+/** One registry item as stored. */
+export interface StoredItem {
   contactId: string;
   instanceId: string;
   state: RegistryState;
@@ -77,43 +78,12 @@ export class CallbackRegistry {
 
   /** Applies one event (from the tracker or from the sweeper's own findings). */
   async record(event: CallbackEvent, ended?: EndedBy): Promise<WriteResult> {
-    const rank = rankByKind[event.kind];
-    const base = {
-      contactId: event.contactId,
-      instanceId: event.instanceId,
-      lastEventAt: event.eventAtMs,
-      lastEventRank: rank,
-    };
-    let item: StoredItem;
-    let condition: string;
-    if (event.kind === 'queued') {
-      item = {
-        ...base,
-        state: 'QUEUED',
-        ...(event.queueId ? { queueId: event.queueId } : {}),
-        queuedInstanceId: event.instanceId,
-        queuedAt: event.enqueuedAtMs,
-        expiresAt: epochSeconds(event.enqueuedAtMs + maxQueuedLifetimeMs),
-      };
-      condition = notEndedAndOlder;
-    } else if (event.kind === 'connected') {
-      item = {
-        ...base,
-        state: 'DEQUEUED',
-        expiresAt: epochSeconds(event.eventAtMs + tombstoneLifetimeMs),
-      };
-      condition = notEndedAndOlder;
-    } else {
-      item = {
-        ...base,
-        state: 'ENDED',
-        expiresAt: epochSeconds(event.eventAtMs + tombstoneLifetimeMs),
-        endedBy: ended?.endedBy ?? 'tracker',
-        ...(ended?.reason ? { endReason: ended.reason } : {}),
-      };
-      condition = 'attribute_not_exists(contactId) OR #state <> :ended';
-    }
-    const usesTime = condition === notEndedAndOlder;
+    const item = registryItem(event, ended);
+    const usesTime = event.kind !== 'ended';
+    // An end is terminal: once ENDED, no event however late or new changes the entry.
+    const condition = usesTime
+      ? notEndedAndOlder
+      : 'attribute_not_exists(contactId) OR #state <> :ended';
     return this.#conditionally(
       new PutCommand({
         TableName: this.#tableName,
@@ -122,7 +92,7 @@ export class CallbackRegistry {
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: {
           ':ended': 'ENDED',
-          ...(usesTime ? { ':at': event.eventAtMs, ':rank': rank } : {}),
+          ...(usesTime ? { ':at': event.eventAtMs, ':rank': item.lastEventRank } : {}),
         },
       }),
     );
@@ -198,6 +168,41 @@ export class CallbackRegistry {
       }
       throw error;
     }
+  }
+}
+
+/** The item an event leaves in the table (exported so tests can seed the table in batches). */
+export function registryItem(event: CallbackEvent, ended?: EndedBy): StoredItem {
+  const base = {
+    contactId: event.contactId,
+    instanceId: event.instanceId,
+    lastEventAt: event.eventAtMs,
+    lastEventRank: rankByKind[event.kind],
+  };
+  switch (event.kind) {
+    case 'queued':
+      return {
+        ...base,
+        state: 'QUEUED',
+        ...(event.queueId ? { queueId: event.queueId } : {}),
+        queuedInstanceId: event.instanceId,
+        queuedAt: event.enqueuedAtMs,
+        expiresAt: epochSeconds(event.enqueuedAtMs + maxQueuedLifetimeMs),
+      };
+    case 'connected':
+      return {
+        ...base,
+        state: 'DEQUEUED',
+        expiresAt: epochSeconds(event.eventAtMs + tombstoneLifetimeMs),
+      };
+    case 'ended':
+      return {
+        ...base,
+        state: 'ENDED',
+        expiresAt: epochSeconds(event.eventAtMs + tombstoneLifetimeMs),
+        endedBy: ended?.endedBy ?? 'tracker',
+        ...(ended?.reason ? { endReason: ended.reason } : {}),
+      };
   }
 }
 

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   type ConnectClient,
   type Contact,
@@ -170,8 +171,11 @@ export async function sweepStuckCallbacks(
   if (settings.duplicatesPolicy === 'keep-oldest' && !deps.hashPhoneNumber) {
     throw new Error('the duplicates policy keep-oldest needs a phone number hasher');
   }
-  const run = new SweepRun(deps, settings, options);
-  const signal = options.abortSignal ?? new AbortController().signal;
+  if (!options.abortSignal) return new SweepRun(deps, settings, options).execute();
+  // Every in-flight call and every call waiting for its rate listens to the run's signal.
+  const signal = AbortSignal.any([options.abortSignal]);
+  setMaxListeners(0, signal);
+  const run = new SweepRun(deps, settings, { ...options, abortSignal: signal });
   return withRunSignal(signal, () => run.execute());
 }
 
