@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QueuedCallback } from '../../lambdas/core/callback-registry.js';
+import {
+  allSeededStates,
+  type CallbackWorld,
+  contactsOf,
+  type SeededCallback,
+  type SeededState,
+  seedCallbacks,
+  seedInstance,
+  startCallbackWorld,
+  stoppedByApi,
+} from '../support/callback-world.js';
+
+/** 1,050 callbacks: every state, interleaved, 150 of each. */
+const mixedStates: SeededState[] = Array.from(
+  { length: 1_050 },
+  (_, i) => allSeededStates[i % allSeededStates.length] as SeededState,
+);
+
+const mutatingOperations = new Set(['StopContact', 'TagContact', 'UpdateContactAttributes']);
+
+async function queuedIn(world: CallbackWorld, instanceId: string): Promise<QueuedCallback[]> {
+  const found: QueuedCallback[] = [];
+  for await (const page of world.dynamo.registry.queuedBefore(instanceId, Number.MAX_SAFE_INTEGER, {
+    pageSize: 500,
+  })) {
+    found.push(...page);
+  }
+  return found;
+}
+
+function idsIn(seeded: SeededCallback[], ...states: SeededState[]): string[] {
+  return seeded
+    .filter((c) => states.includes(c.state))
+    .map((c) => c.contactId)
+    .sort();
+}
+
+describe('the sweeper against the local Amazon Connect and dynalite', () => {
+  let world: CallbackWorld;
+
+  beforeAll(async () => {
+    world = await startCallbackWorld();
+  });
+  afterAll(async () => {
+    await world.close();
+  });
+
+  it('in report mode makes zero mutating calls and leaves the registry as it was', async () => {
+    const { instance, queue, deniedQueue, agent } = seedInstance(world, 'report');
+    const seeded = await seedCallbacks(world, {
+      instanceId: instance.id,
+      queueId: queue.id,
+      deniedQueueId: deniedQueue.id,
+      agentId: agent.id,
+      states: mixedStates.slice(0, 140),
+      prefix: 'report',
+    });
+    const registryBefore = await queuedIn(world, instance.id);
+    const services = world.services(instance.id, {
+      SWEEP_MODE: 'report',
+      QUEUE_DENY_LIST: deniedQueue.id,
+    });
+    world.connect.clearRequestLog();
+
+    const report = await services.sweep();
+
+    const operations = world.connect.requestLog().map((entry) => entry.operation);
+    expect(operations.filter((op) => mutatingOperations.has(op))).toEqual([]);
+    expect(new Set(operations)).toEqual(new Set(['DescribeContact', 'GetCurrentMetricData']));
+    expect(report.counts.wouldEnd).toBe(idsIn(seeded, 'stuck').length);
+    expect(
+      report.decisions
+        .filter((d) => d.decision === 'would-end')
+        .map((d) => d.contactId)
+        .sort(),
+    ).toEqual(idsIn(seeded, 'stuck'));
+    expect(await queuedIn(world, instance.id)).toEqual(registryBefore);
+    expect(stoppedByApi(world, instance.id)).toEqual([]);
+  });
+
+  describe('with 1,050 callbacks of mixed states and ages in mode end', () => {
+    let seeded: SeededCallback[];
+    let instanceId: string;
+    let firstRun: Awaited<ReturnType<ReturnType<CallbackWorld['services']>['sweep']>>;
+    let sweep: () => typeof firstRun extends never ? never : Promise<typeof firstRun>;
+
+    beforeAll(async () => {
+      const { instance, queue, deniedQueue, agent } = seedInstance(world, 'mixed');
+      instanceId = instance.id;
+      seeded = await seedCallbacks(world, {
+        instanceId,
+        queueId: queue.id,
+        deniedQueueId: deniedQueue.id,
+        agentId: agent.id,
+        states: mixedStates,
+        prefix: 'mixed',
+      });
+      const services = world.services(instanceId, {
+        SWEEP_MODE: 'end',
+        QUEUE_DENY_LIST: deniedQueue.id,
+      });
+      sweep = () => services.sweep();
+      firstRun = await sweep();
+    });
+
+    it('ends exactly the eligible callbacks and never an ineligible one', () => {
+      expect(seeded).toHaveLength(1_050);
+      expect(stoppedByApi(world, instanceId)).toEqual(idsIn(seeded, 'stuck'));
+      expect(firstRun.counts).toMatchObject({
+        // Recent callbacks are younger than the cutoff: the index query never returns them.
+        candidates: 900,
+        ended: 150,
+        alreadyGone: 300,
+        failed: 0,
+        throttled: 0,
+        skipped: {
+          'connected-to-agent': 150,
+          'not-callback': 150,
+          'queue-denied': 150,
+        },
+      });
+    });
+
+    it('tags every callback it ended with who ended it and why', () => {
+      const contacts = contactsOf(world, instanceId);
+      for (const id of idsIn(seeded, 'stuck')) {
+        expect(contacts.get(id)?.tags).toEqual({
+          EndedBy: 'callback-sweeper',
+          EndReason: 'queued-too-long',
+        });
+      }
+      for (const id of idsIn(seeded, 'recent', 'with-agent', 'denied-queue')) {
+        expect(contacts.get(id)?.tags).toEqual({});
+      }
+    });
+
+    it('keeps in the registry exactly the callbacks still queued and not ended', async () => {
+      const remaining = (await queuedIn(world, instanceId)).map((c) => c.contactId).sort();
+
+      expect(remaining).toEqual(idsIn(seeded, 'recent', 'denied-queue'));
+    });
+
+    it('changes nothing when run again', async () => {
+      const before = contactsOf(world, instanceId);
+      world.connect.clearRequestLog();
+
+      const again = await sweep();
+
+      expect(again.counts).toMatchObject({ ended: 0, alreadyGone: 0, failed: 0, throttled: 0 });
+      expect(
+        world.connect.requestLog().filter((entry) => mutatingOperations.has(entry.operation)),
+      ).toEqual([]);
+      expect(contactsOf(world, instanceId)).toEqual(before);
+    });
+  });
+
+  it('with 20% injected 5xx and throttles, is delayed but never wrong', async () => {
+    const { instance, queue, deniedQueue, agent } = seedInstance(world, 'faulty');
+    const seeded = await seedCallbacks(world, {
+      instanceId: instance.id,
+      queueId: queue.id,
+      deniedQueueId: deniedQueue.id,
+      agentId: agent.id,
+      states: mixedStates.slice(0, 280),
+      prefix: 'faulty',
+    });
+    const services = world.services(instance.id, {
+      SWEEP_MODE: 'end',
+      QUEUE_DENY_LIST: deniedQueue.id,
+      CONNECT_MAX_ATTEMPTS: '2',
+    });
+    for (const operation of ['DescribeContact', 'TagContact', 'StopContact'] as const) {
+      world.connect.faults.set(operation, { errorRate: 0.1, throttleRate: 0.1 });
+    }
+    const eligible = idsIn(seeded, 'stuck');
+    const runs = [];
+    try {
+      for (let run = 0; run < 10; run++) {
+        const report = await services.sweep();
+        runs.push(report.counts);
+        const stopped = stoppedByApi(world, instance.id);
+        // After every run, whatever was stopped was eligible.
+        expect(stopped.filter((id) => !eligible.includes(id))).toEqual([]);
+        if (
+          stopped.length === eligible.length &&
+          report.counts.failed + report.counts.throttled === 0
+        ) {
+          break;
+        }
+      }
+    } finally {
+      world.connect.faults.clear();
+    }
+
+    expect(runs[0]?.failed ?? 0).toBeGreaterThan(0);
+    expect(stoppedByApi(world, instance.id)).toEqual(eligible);
+    const remaining = (await queuedIn(world, instance.id)).map((c) => c.contactId).sort();
+    expect(remaining).toEqual(idsIn(seeded, 'recent', 'denied-queue'));
+  });
+});

@@ -1,0 +1,202 @@
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import pLimit from 'p-limit';
+import type { CallbackEvent } from '../../lambdas/core/callback-events.js';
+import { registryItem } from '../../lambdas/core/callback-registry.js';
+import {
+  type CallbackServices,
+  createCallbackServices,
+} from '../../lambdas/core/callback-services.js';
+import { readSweeperConfig } from '../../lambdas/core/sweeper-config.js';
+import { type Contact, type LocalConnect, startLocalConnect } from '../../local/connect/index.js';
+import { type LocalDynamo, startDynalite } from './dynalite.js';
+
+export const hour = 3_600_000;
+export const clockStart = new Date('2026-11-22T12:00:00.000Z');
+
+/** States a seeded callback can be in, from the sweeper's point of view. */
+export type SeededState =
+  | 'stuck'
+  | 'recent'
+  | 'with-agent'
+  | 'disconnected'
+  | 'gone'
+  | 'not-callback'
+  | 'denied-queue';
+
+export const allSeededStates: readonly SeededState[] = [
+  'stuck',
+  'recent',
+  'with-agent',
+  'disconnected',
+  'gone',
+  'not-callback',
+  'denied-queue',
+];
+
+/** The local Amazon Connect and dynalite, with the tracker and sweeper wired to both over HTTP. */
+export interface CallbackWorld {
+  connect: LocalConnect;
+  dynamo: LocalDynamo;
+  close(): Promise<void>;
+  /** Services for one instance, with the given environment on top of fast test defaults. */
+  services(instanceId: string, env?: Record<string, string>): CallbackServices;
+}
+
+export async function startCallbackWorld(
+  options: { quotas?: boolean; seed?: number } = {},
+): Promise<CallbackWorld> {
+  const connect = await startLocalConnect({
+    quotas: options.quotas ?? false,
+    clockStart,
+    freezeClock: true,
+    seed: options.seed ?? 7,
+  });
+  const dynamo = await startDynalite();
+  const created: CallbackServices[] = [];
+  return {
+    connect,
+    dynamo,
+    services(instanceId, env = {}) {
+      const config = readSweeperConfig({
+        CONNECT_INSTANCE_IDS: instanceId,
+        CALLBACK_TABLE_NAME: dynamo.tableName,
+        DESCRIBE_CONTACT_RPS: '1000',
+        STOP_CONTACT_RPS: '1000',
+        TAG_CONTACT_RPS: '1000',
+        GET_CURRENT_METRIC_DATA_RPS: '1000',
+        SWEEP_CONCURRENCY: '16',
+        MAX_STOPS_PER_RUN: '100000',
+        MAX_DECISIONS_IN_REPORT: '10000',
+        CONNECT_MAX_ATTEMPTS: '3',
+        ...env,
+      });
+      const services = createCallbackServices({
+        config,
+        connectEndpoint: connect.endpoint,
+        dynamoDbEndpoint: dynamo.endpoint,
+        now: () => connect.clock.now(),
+      });
+      created.push(services);
+      return services;
+    },
+    async close() {
+      for (const services of created) services.connect.destroy();
+      await connect.close();
+      await dynamo.close();
+    },
+  };
+}
+
+export interface SeededCallback {
+  contactId: string;
+  state: SeededState;
+  queueId: string;
+  enqueuedAt: number;
+}
+
+/**
+ * Places callbacks in the local Connect silently, in the given states, and records each in the
+ * registry as the tracker would have on its QUEUED event. `gone` ones exist only in the registry.
+ */
+export async function seedCallbacks(
+  world: CallbackWorld,
+  input: {
+    instanceId: string;
+    queueId: string;
+    deniedQueueId: string;
+    agentId: string;
+    states: readonly SeededState[];
+    prefix: string;
+  },
+): Promise<SeededCallback[]> {
+  const now = world.connect.clock.now();
+  const seeded = input.states.map((state, i): SeededCallback => {
+    // Ages spread over hours; stuck ones are all past 24 h, recent ones all under it.
+    const enqueuedAt =
+      state === 'recent' ? now - (1 + (i % 20)) * hour : now - (25 + (i % 200)) * hour;
+    const queueId = state === 'denied-queue' ? input.deniedQueueId : input.queueId;
+    return { contactId: `${input.prefix}-${state}-${i}`, state, queueId, enqueuedAt };
+  });
+  for (const [i, c] of seeded.entries()) {
+    if (c.state === 'gone') continue;
+    world.connect.seed.contact(input.instanceId, {
+      id: c.contactId,
+      channel: 'VOICE',
+      initiationMethod: c.state === 'not-callback' ? 'INBOUND' : 'CALLBACK',
+      queueId: c.queueId,
+      enqueuedAt: c.enqueuedAt,
+      customerPhoneNumber: `+1555${String(i).padStart(7, '0')}`,
+      ...(c.state === 'with-agent'
+        ? { agentId: input.agentId, connectedToAgentAt: c.enqueuedAt + hour }
+        : {}),
+      ...(c.state === 'disconnected' ? { disconnectedAt: c.enqueuedAt + hour } : {}),
+    });
+  }
+  await seedRegistry(
+    world.dynamo,
+    seeded.map((c) => ({
+      kind: 'queued',
+      contactId: c.contactId,
+      instanceId: input.instanceId,
+      queueId: c.queueId,
+      enqueuedAtMs: c.enqueuedAt,
+      eventAtMs: c.enqueuedAt,
+    })),
+  );
+  return seeded;
+}
+
+/**
+ * Writes what the tracker would have written for these events, 25 items a request: dynalite
+ * takes a few ms per request, so one conditional put per item would dominate the tests.
+ */
+export async function seedRegistry(
+  dynamo: Pick<LocalDynamo, 'documentClient' | 'tableName'>,
+  events: readonly CallbackEvent[],
+): Promise<void> {
+  const limit = pLimit(4);
+  const batches: CallbackEvent[][] = [];
+  for (let i = 0; i < events.length; i += 25) batches.push(events.slice(i, i + 25));
+  await Promise.all(
+    batches.map((batch) =>
+      limit(async () => {
+        let requests = batch.map((event) => ({ PutRequest: { Item: registryItem(event) } }));
+        while (requests.length > 0) {
+          const result = await dynamo.documentClient.send(
+            new BatchWriteCommand({ RequestItems: { [dynamo.tableName]: requests } }),
+          );
+          requests = (result.UnprocessedItems?.[dynamo.tableName] ?? []) as typeof requests;
+        }
+      }),
+    ),
+  );
+}
+
+/** The contacts of one instance as the local Connect holds them now. */
+export function contactsOf(world: CallbackWorld, instanceId: string): Map<string, Contact> {
+  const state = world.connect.state() as { instances: { id: string; contacts: Contact[] }[] };
+  const instance = state.instances.find((i) => i.id === instanceId);
+  return new Map((instance?.contacts ?? []).map((c) => [c.id, c]));
+}
+
+/** IDs of the contacts the sweeper stopped: StopContact ends a contact with reason API. */
+export function stoppedByApi(world: CallbackWorld, instanceId: string): string[] {
+  return [...contactsOf(world, instanceId).values()]
+    .filter((c) => c.disconnectReason === 'API')
+    .map((c) => c.id)
+    .sort();
+}
+
+/** A fresh instance with a callback queue, a denied queue and an agent. */
+export function seedInstance(world: CallbackWorld, name: string) {
+  const { seed } = world.connect;
+  const instance = seed.instance({ alias: name });
+  const queue = seed.queue(instance.id, { name: `${name}-callbacks` });
+  const deniedQueue = seed.queue(instance.id, { name: `${name}-vip` });
+  const profile = seed.securityProfile(instance.id, { name: `${name}-agents`, permissions: [] });
+  const agent = seed.user(instance.id, {
+    username: `${name}-agent`,
+    securityProfileIds: [profile.id],
+  });
+  return { instance, queue, deniedQueue, agent };
+}
