@@ -54,6 +54,8 @@ export interface SweeperSettings {
   readonly queueDenyList: readonly string[];
   /** EventBridge schedule expression: `rate(...)` or `cron(...)`. */
   readonly schedule: string;
+  /** Tag each callback (`EndedBy`, `EndReason`) before stopping it. */
+  readonly tagBeforeStop: boolean;
 }
 
 export interface EndContactConfig {
@@ -180,6 +182,11 @@ export const contextKeys: readonly ContextKey[] = [
     key: 'queueDenyList',
     description: 'Never sweep these queues: IDs or ARNs, JSON array or comma-separated.',
     defaultValue: '(none)',
+  },
+  {
+    key: 'tagBeforeStop',
+    description: 'Tag each callback (EndedBy, EndReason) before the sweeper stops it.',
+    defaultValue: 'true',
   },
   {
     key: 'schedule',
@@ -559,6 +566,7 @@ export function readConfig(read: ContextReader, present: readonly string[] = [])
       queueAllowList: readList(read, problems, 'queueAllowList'),
       queueDenyList: readList(read, problems, 'queueDenyList'),
       schedule,
+      tagBeforeStop: readBoolean(read, problems, 'tagBeforeStop', true),
     },
     local,
     localConnectEndpoint,

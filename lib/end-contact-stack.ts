@@ -1,7 +1,11 @@
-import { Annotations, type App, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, type App, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Schedule } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { type EndContactConfig, readConfig } from './config.js';
 import { Alarms } from './constructs/alarms.js';
+import { CallbackSweeper } from './constructs/callback-sweeper.js';
+import { CallbackTracker } from './constructs/callback-tracker.js';
 import { ConnectResources } from './constructs/connect-permissions.js';
 import { EndContactFunction } from './constructs/end-contact-function.js';
 import { SampleContactFlow } from './constructs/sample-contact-flow.js';
@@ -20,6 +24,9 @@ export class EndContactStack extends Stack {
   public readonly config: EndContactConfig;
   public readonly endContact?: EndContactFunction;
   public readonly stopContactApi?: StopContactApi;
+  public readonly callbackTracker?: CallbackTracker;
+  /** Present when callbackSweeper is on and instanceArn is set: it sweeps named instances only. */
+  public readonly callbackSweeper?: CallbackSweeper;
   public readonly sampleFlow?: SampleContactFlow;
   public readonly alarms: Alarms;
 
@@ -32,17 +39,25 @@ export class EndContactStack extends Stack {
     if (!instance && !config.local) {
       Annotations.of(this).addWarningV2(
         'end-contact:no-instance-arn',
-        'instanceArn is not set: the functions may act on every Amazon Connect instance of the account and Region, and no flow integration is created. Set it before deploying: npx cdk deploy -c instanceArn=arn:aws:connect:<region>:<account>:instance/<instance-id> (or in cdk.json "context").',
+        'instanceArn is not set: the functions may act on every Amazon Connect instance of the account and Region, and there is no flow integration and no callback sweeper. Set it before deploying: npx cdk deploy -c instanceArn=arn:aws:connect:<region>:<account>:instance/<instance-id> (or in cdk.json "context").',
+      );
+    } else if (!instance && deploy.callbackSweeper) {
+      Annotations.of(this).addWarningV2(
+        'end-contact:no-sweeper-instance',
+        'instanceArn is not set, so there is no callback sweeper (it sweeps named instances only): pass -c instanceArn=<the instance ARN connect-local prints> to deploy it.',
       );
     }
 
     const connect = ConnectResources.of(this, instance?.arn);
+    // In LocalStack the SDK's service-specific endpoint wins over LocalStack's AWS_ENDPOINT_URL.
+    const localEnvironment: Record<string, string> = config.local
+      ? { AWS_ENDPOINT_URL_CONNECT: config.localConnectEndpoint }
+      : {};
     const environment: Record<string, string> = {
       REQUIRE_SECURITY_USER: String(config.requireSecurityUser),
       REQUIRED_PERMISSION: config.requiredPermission,
       SECURITY_USER_CACHE_TTL_SECONDS: String(config.securityUserCacheTtlSeconds),
-      // In LocalStack the SDK's service-specific endpoint wins over LocalStack's AWS_ENDPOINT_URL.
-      ...(config.local ? { AWS_ENDPOINT_URL_CONNECT: config.localConnectEndpoint } : {}),
+      ...localEnvironment,
     };
 
     this.alarms = new Alarms(this, 'Alarms', config.alarmEmail ? { email: config.alarmEmail } : {});
@@ -92,6 +107,12 @@ export class EndContactStack extends Stack {
       });
     }
 
+    if (deploy.callbackSweeper) {
+      const { tracker, sweeper } = this.addCallbackSweeper(config, localEnvironment);
+      this.callbackTracker = tracker;
+      this.callbackSweeper = sweeper;
+    }
+
     if (deploy.sampleFlow && instance && this.endContact?.integrationAssociation) {
       this.sampleFlow = new SampleContactFlow(this, 'SampleFlow', {
         instanceArn: instance.arn,
@@ -111,6 +132,87 @@ export class EndContactStack extends Stack {
         value: this.alarms.topic.topicArn,
       });
     }
+  }
+
+  /** The tracker always; the sweeper when there is an instance to sweep. */
+  private addCallbackSweeper(
+    config: EndContactConfig,
+    localEnvironment: Record<string, string>,
+  ): { tracker: CallbackTracker; sweeper?: CallbackSweeper } {
+    const { instance, sweeper } = config;
+    const tracker = new CallbackTracker(this, 'CallbackTracker', {
+      ...(instance ? { instanceArns: [instance.arn] } : {}),
+      logRetention: config.logRetention,
+    });
+    this.alarms.addFunctionErrors(
+      'CallbackTrackerErrors',
+      tracker.function,
+      'The callback tracker failed: a queued callback may be missing from the registry.',
+    );
+    this.alarms.addQueueNotEmpty(
+      'CallbackTrackerDeadLetters',
+      tracker.deadLetterQueue,
+      'Contact events the tracker could not record are in its dead-letter queue: read them, fix the cause, re-drive them.',
+    );
+    new CfnOutput(this, 'CallbackTableName', {
+      description: 'The registry of queued callbacks',
+      value: tracker.table.tableName,
+    });
+    new CfnOutput(this, 'CallbackTrackerFunctionArn', {
+      description: 'Records queued callbacks from contact events',
+      value: tracker.function.functionArn,
+    });
+    if (!instance) return { tracker };
+
+    const callbackSweeper = new CallbackSweeper(this, 'CallbackSweeper', {
+      table: tracker.table,
+      instanceArns: [instance.arn],
+      mode: sweeper.mode,
+      maxQueuedAge: Duration.seconds(Math.round(sweeper.maxQueuedAgeMs / 1_000)),
+      maxStopsPerRun: sweeper.maxStopsPerRun,
+      queueAllowList: sweeper.queueAllowList,
+      queueDenyList: sweeper.queueDenyList,
+      tagBeforeStop: sweeper.tagBeforeStop,
+      // Every StopContact is preceded by a TagContact: they go at the same pace.
+      ratesPerSecond: {
+        describeContact: sweeper.describeRatePerSecond,
+        stopContact: sweeper.stopRatePerSecond,
+        tagContact: sweeper.stopRatePerSecond,
+      },
+      schedule: Schedule.expression(sweeper.schedule),
+      logRetention: config.logRetention,
+      environment: localEnvironment,
+    });
+    this.alarms.addFunctionErrors(
+      'CallbackSweeperErrors',
+      callbackSweeper.function,
+      'The callback sweeper failed or timed out: stuck callbacks stay queued until the next run.',
+    );
+    // The sweeper's Powertools metrics carry the dimensions service and mode; a manual run may
+    // use the other mode than the schedule, so both count.
+    const failed = (mode: string) =>
+      new Metric({
+        namespace: 'AmazonConnectEndContact',
+        metricName: 'Failed',
+        dimensionsMap: { service: 'callback-sweeper', mode },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      });
+    this.alarms.addMetric(
+      'CallbackSweeperFailures',
+      new MathExpression({
+        expression: 'FILL(reportMode, 0) + FILL(endMode, 0)',
+        usingMetrics: { reportMode: failed('report'), endMode: failed('end') },
+        label: 'Callbacks the sweeper failed to verify, tag or stop',
+        period: Duration.minutes(5),
+      }),
+      'The sweeper could not verify, tag or stop some callbacks (its run report in the logs says which and why).',
+    );
+    new CfnOutput(this, 'CallbackSweeperFunctionArn', {
+      description: 'Sweeps stuck callbacks on its schedule; invoke it by hand for a run now',
+      value: callbackSweeper.function.functionArn,
+    });
+    return { tracker, sweeper: callbackSweeper };
   }
 }
 

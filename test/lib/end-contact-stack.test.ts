@@ -5,6 +5,7 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   connectActionsByService,
+  dynamoDbActionsByService,
   mutatingConnectStatementsOnAnyResource,
   type Synthesized,
   statementsFor,
@@ -48,13 +49,18 @@ describe('EndContactStack without context', () => {
     const bundles = assets.filter((asset) =>
       existsSync(join(assembly.directory, asset, 'index.mjs')),
     );
-    expect(bundles.length).toBeGreaterThanOrEqual(2);
+    expect(bundles).toHaveLength(3);
     for (const bundle of bundles) {
       expect(existsSync(join(assembly.directory, bundle, 'index.mjs.map'))).toBe(true);
     }
   });
 
   it('runs the flow and HTTP handlers on Node.js 22 on arm64 from an ESM bundle', () => {
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      { Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' },
+      3,
+    );
     for (const service of ['end-contact', 'stop-contact-api']) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs22.x',
@@ -137,9 +143,10 @@ describe('EndContactStack without context', () => {
       'connect:SearchUsers',
       'connect:StopContact',
     ];
-    expect(connectActionsByService(template)).toMatchObject({
+    expect(connectActionsByService(template)).toEqual({
       'end-contact': endContactActions,
       'stop-contact-api': endContactActions,
+      'callback-tracker': [],
     });
   });
 
@@ -161,6 +168,37 @@ describe('EndContactStack without context', () => {
       '*',
       Match.stringLikeRegexp('instanceArn is not set.*-c instanceArn=arn:aws:connect:'),
     );
+  });
+
+  it('tracks queued voice callbacks of every instance into the registry, which only the tracker writes', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.connect'],
+        'detail-type': ['Amazon Connect Contact Event'],
+        detail: { channel: ['VOICE'], initiationMethod: ['CALLBACK'], instanceArn: Match.absent() },
+      },
+    });
+    expect(dynamoDbActionsByService(template)).toEqual({
+      'end-contact': [],
+      'stop-contact-api': [],
+      'callback-tracker': ['dynamodb:PutItem'],
+    });
+    template.hasOutput('CallbackTableName', {
+      Value: { Ref: Match.stringLikeRegexp('^CallbackTracker') },
+    });
+    template.hasOutput('CallbackTrackerFunctionArn', {
+      Value: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+    });
+  });
+
+  it('leaves the sweeper out: it sweeps named instances only', () => {
+    template.resourcePropertiesCountIs(
+      'AWS::Events::Rule',
+      { ScheduleExpression: Match.anyValue() },
+      0,
+    );
+    expect(Object.keys(template.findOutputs('*'))).not.toContain('CallbackSweeperFunctionArn');
   });
 
   it('routes POST /contact/stop to the HTTP function behind IAM authorization', () => {
@@ -204,8 +242,8 @@ describe('EndContactStack without context', () => {
     expect(format.asString()).not.toMatch(/body/i);
   });
 
-  it('alarms on errors of both functions, with no action without alarmEmail', () => {
-    for (const service of ['end-contact', 'stop-contact-api']) {
+  it('alarms on errors of every function and on dead letters, with no action without alarmEmail', () => {
+    for (const service of ['end-contact', 'stop-contact-api', 'callback-tracker']) {
       const fn = Object.entries(template.findResources('AWS::Lambda::Function')).find(
         ([, r]) => r.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === service,
       );
@@ -220,6 +258,22 @@ describe('EndContactStack without context', () => {
         TreatMissingData: 'notBreaching',
       });
     }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: {
+            'Fn::GetAtt': [Match.stringLikeRegexp('^CallbackTrackerDeadLetterQueue'), 'QueueName'],
+          },
+        },
+      ],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: Match.absent() });
     template.resourceCountIs('AWS::SNS::Topic', 0);
   });

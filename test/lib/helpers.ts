@@ -82,17 +82,37 @@ export function statementsFor(template: Template, action: string): Statement[] {
 
 /** Each function's Connect actions (sorted), by its POWERTOOLS_SERVICE_NAME, read through its role's policies. */
 export function connectActionsByService(template: Template): Record<string, string[]> {
+  return actionsByService(template, 'connect:');
+}
+
+/** Each function's DynamoDB actions (sorted), by its POWERTOOLS_SERVICE_NAME. */
+export function dynamoDbActionsByService(template: Template): Record<string, string[]> {
+  return actionsByService(template, 'dynamodb:');
+}
+
+/** Each function's statements, by its POWERTOOLS_SERVICE_NAME. */
+export function statementsByService(template: Template): Record<string, Statement[]> {
   const policies = Object.values(template.findResources('AWS::IAM::Policy'));
-  const result: Record<string, string[]> = {};
+  const result: Record<string, Statement[]> = {};
   for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
     const service: string = fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME;
     const roleId: string = fn.Properties.Role['Fn::GetAtt'][0];
-    const actions = policies
+    result[service] = policies
       .filter((p) => p.Properties.Roles.some((r: { Ref?: string }) => r.Ref === roleId))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
-      .flatMap((s) => asArray(s.Action))
-      .filter((a) => a.startsWith('connect:'));
-    result[service] = [...new Set(actions)].sort();
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
   }
   return result;
+}
+
+function actionsByService(template: Template, prefix: string): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(statementsByService(template)).map(([service, statements]) => [
+      service,
+      [
+        ...new Set(
+          statements.flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith(prefix)),
+        ),
+      ].sort(),
+    ]),
+  );
 }

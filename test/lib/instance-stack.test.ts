@@ -1,16 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { Annotations, Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { callbackTable } from '../../lambdas/core/callback-table.js';
 import {
+  connectActionsByService,
+  dynamoDbActionsByService,
   instanceArn,
   mutatingConnectStatementsOnAnyResource,
   type Synthesized,
-  statementsFor,
+  statementsByService,
   synthesize,
 } from './helpers.js';
 
 /** The flow file's one CloudFormation Fn::Sub placeholder. */
 const placeholder = ['$', '{EndContactFunctionArn}'].join('');
+const allowedQueue = '1e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
+const deniedQueue = `${instanceArn}/queue/2e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b`;
 const exampleFlow = readFileSync(
   new URL('../../lib/flows/end-contact-example.json', import.meta.url),
   'utf8',
@@ -32,6 +37,15 @@ describe('EndContactStack with an instance', () => {
       logRetentionDays: '90',
       apiRateLimit: '20',
       apiBurstLimit: '40',
+      sweepMode: 'end',
+      maxQueuedAge: '2h',
+      maxStopsPerRun: '25',
+      stopRatePerSecond: '1',
+      describeRatePerSecond: '3',
+      queueAllowList: allowedQueue,
+      queueDenyList: deniedQueue,
+      schedule: 'rate(1 hour)',
+      tagBeforeStop: 'false',
     });
     template = synthesized.template;
     const functions = template.findResources('AWS::Lambda::Function', {
@@ -49,22 +63,144 @@ describe('EndContactStack with an instance', () => {
     expect(synthesized.stack.region).toBe('us-east-1');
   });
 
-  it('scopes each Connect action to the resources of that one instance', () => {
+  it('scopes each End a Contact Connect action to the resources of that one instance', () => {
+    for (const service of ['end-contact', 'stop-contact-api']) {
+      const statements = statementsByService(template)[service] ?? [];
+      const resourcesOf = (action: string) =>
+        statements.filter((s) => [s.Action].flat().includes(action)).map((s) => s.Resource);
+      expect(resourcesOf('connect:StopContact')).toEqual([`${instanceArn}/contact/*`]);
+      expect(resourcesOf('connect:DescribeUser')).toEqual([`${instanceArn}/agent/*`]);
+      expect(resourcesOf('connect:ListSecurityProfilePermissions')).toEqual([
+        `${instanceArn}/security-profile/*`,
+      ]);
+      expect(resourcesOf('connect:SearchUsers')).toEqual([instanceArn]);
+    }
+  });
+
+  it('grants each function only the Connect and DynamoDB actions its code calls', () => {
+    const endContactActions = [
+      'connect:DescribeUser',
+      'connect:ListSecurityProfilePermissions',
+      'connect:SearchUsers',
+      'connect:StopContact',
+    ];
+    expect(connectActionsByService(template)).toEqual({
+      'end-contact': endContactActions,
+      'stop-contact-api': endContactActions,
+      'callback-tracker': [],
+      'callback-sweeper': [
+        'connect:DescribeContact',
+        'connect:GetCurrentMetricData',
+        'connect:StopContact',
+        'connect:TagContact',
+      ],
+    });
+    // The tracker writes; the sweeper reads through the index and writes tombstones.
+    expect(dynamoDbActionsByService(template)).toEqual({
+      'end-contact': [],
+      'stop-contact-api': [],
+      'callback-tracker': ['dynamodb:PutItem'],
+      'callback-sweeper': ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+    });
+  });
+
+  it("scopes the sweeper's Connect and table access to the instance and the registry", () => {
+    const sweeper = statementsByService(template)['callback-sweeper'] ?? [];
     const resourcesOf = (action: string) =>
-      statementsFor(template, action).map((statement) => statement.Resource);
-    expect(resourcesOf('connect:StopContact')).toEqual([
-      `${instanceArn}/contact/*`,
-      `${instanceArn}/contact/*`,
+      sweeper.filter((s) => [s.Action].flat().includes(action)).map((s) => s.Resource);
+    for (const action of ['connect:DescribeContact', 'connect:TagContact', 'connect:StopContact']) {
+      expect(resourcesOf(action)).toEqual([`${instanceArn}/contact/*`]);
+    }
+    expect(resourcesOf('connect:GetCurrentMetricData')).toEqual([
+      [`${instanceArn}/queue/*`, `${instanceArn}/routing-profile/*`],
     ]);
-    expect(resourcesOf('connect:DescribeUser')).toEqual([
-      `${instanceArn}/agent/*`,
-      `${instanceArn}/agent/*`,
+    const tracker = statementsByService(template)['callback-tracker'] ?? [];
+    const tableArn = tracker.find((s) => s.Action === 'dynamodb:PutItem')?.Resource;
+    expect(tableArn).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^CallbackTrackerRegistry/), 'Arn'],
+    });
+    expect(resourcesOf('dynamodb:Query')).toEqual([
+      { 'Fn::Join': ['', [tableArn, `/index/${callbackTable.queuedIndex.name}`]] },
     ]);
-    expect(resourcesOf('connect:ListSecurityProfilePermissions')).toEqual([
-      `${instanceArn}/security-profile/*`,
-      `${instanceArn}/security-profile/*`,
-    ]);
-    expect(resourcesOf('connect:SearchUsers')).toEqual([instanceArn, instanceArn]);
+    expect(resourcesOf('dynamodb:PutItem')).toEqual([tableArn]);
+  });
+  it('tracks callback events of this instance only', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.connect'],
+        'detail-type': ['Amazon Connect Contact Event'],
+        detail: { channel: ['VOICE'], initiationMethod: ['CALLBACK'], instanceArn: [instanceArn] },
+      },
+    });
+  });
+
+  it('runs the sweeper on the schedule and with the settings the context gives', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CallbackSweeper'), 'Arn'] },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: 'callback-sweeper',
+          CONNECT_INSTANCE_IDS: instanceArn,
+          SWEEP_MODE: 'end',
+          MAX_QUEUED_AGE: '7200s',
+          MAX_STOPS_PER_RUN: '25',
+          QUEUE_ALLOW_LIST: allowedQueue,
+          QUEUE_DENY_LIST: deniedQueue,
+          TAG_BEFORE_STOP: 'false',
+          STOP_CONTACT_RPS: '1',
+          TAG_CONTACT_RPS: '1',
+          DESCRIBE_CONTACT_RPS: '3',
+          AWS_ENDPOINT_URL_CONNECT: Match.absent(),
+        }),
+      },
+    });
+    template.hasOutput('CallbackSweeperFunctionArn', {
+      Value: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+    });
+  });
+
+  it("alarms on the sweeper's errors and on callbacks it failed to handle, in either mode", () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Dimensions: [
+        { Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^CallbackSweeper') } },
+      ],
+    });
+    const failed = (mode: string) =>
+      Match.objectLike({
+        MetricStat: Match.objectLike({
+          Metric: {
+            Namespace: 'AmazonConnectEndContact',
+            MetricName: 'Failed',
+            Dimensions: [
+              { Name: 'mode', Value: mode },
+              { Name: 'service', Value: 'callback-sweeper' },
+            ],
+          },
+          Stat: 'Sum',
+        }),
+      });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([
+        Match.objectLike({
+          Expression: 'FILL(reportMode, 0) + FILL(endMode, 0)',
+          ReturnData: true,
+        }),
+        failed('report'),
+        failed('end'),
+      ]),
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
   });
 
   it('never grants a mutating Connect action on Resource *', () => {

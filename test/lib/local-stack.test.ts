@@ -37,7 +37,7 @@ describe('EndContactStack in local mode', () => {
   it('points every function that calls Connect at the local Amazon Connect', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     expect(functions.length).toBeGreaterThanOrEqual(2);
-    for (const service of ['end-contact', 'stop-contact-api']) {
+    for (const service of ['end-contact', 'stop-contact-api', 'callback-sweeper']) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: {
           Variables: Match.objectLike({
