@@ -96,7 +96,12 @@ export const contextKeys: readonly ContextKey[] = [
     description: 'Deploy the flow Lambda.',
     defaultValue: 'true',
   },
-  { key: 'stopContactApi', description: 'Deploy the HTTP API.', defaultValue: 'true' },
+  {
+    key: 'stopContactApi',
+    description:
+      "Deploy the HTTP API. Off by default in local mode: HTTP APIs are not in LocalStack's free plan.",
+    defaultValue: 'true; false when local is true',
+  },
   {
     key: 'callbackSweeper',
     description: 'Deploy the callback tracker, table and sweeper.',
@@ -409,7 +414,8 @@ export function readConfig(read: ContextReader, present: readonly string[] = [])
 
   const deploy: DeployParts = {
     endContactFunction: readBoolean(read, problems, 'endContactFunction', true),
-    stopContactApi: readBoolean(read, problems, 'stopContactApi', true),
+    // LocalStack's free plan has no API Gateway v2 (HTTP APIs); its paid plans do.
+    stopContactApi: readBoolean(read, problems, 'stopContactApi', !local),
     callbackSweeper: readBoolean(read, problems, 'callbackSweeper', true),
     connectIntegration: readBoolean(
       read,

@@ -78,6 +78,11 @@ describe('readConfig', () => {
     expect(config.localConnectEndpoint).toBe('http://172.17.0.1:4599');
   });
 
+  it("leaves the HTTP API out in local mode unless asked, as LocalStack's free plan lacks HTTP APIs", () => {
+    expect(configFrom({ local: true }).deploy.stopContactApi).toBe(false);
+    expect(configFrom({ local: true, stopContactApi: 'true' }).deploy.stopContactApi).toBe(true);
+  });
+
   it('parses every documented duration unit for maxQueuedAge', () => {
     expect(configFrom({ maxQueuedAge: '90m' }).sweeper.maxQueuedAgeMs).toBe(90 * 60_000);
     expect(configFrom({ maxQueuedAge: '7d' }).sweeper.maxQueuedAgeMs).toBe(7 * 86_400_000);

@@ -37,7 +37,7 @@ describe('EndContactStack in local mode', () => {
   it('points every function that calls Connect at the local Amazon Connect', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     expect(functions.length).toBeGreaterThanOrEqual(2);
-    for (const service of ['end-contact', 'stop-contact-api', 'callback-sweeper']) {
+    for (const service of ['end-contact', 'callback-sweeper']) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: {
           Variables: Match.objectLike({
@@ -47,6 +47,19 @@ describe('EndContactStack in local mode', () => {
         },
       });
     }
+  });
+
+  it("leaves out the HTTP API by default, which LocalStack's free plan lacks", () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      {
+        Environment: {
+          Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'stop-contact-api' }),
+        },
+      },
+      0,
+    );
   });
 
   it("keeps the stack environment-agnostic, so it deploys into LocalStack's account", () => {
