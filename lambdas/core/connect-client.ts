@@ -1,4 +1,4 @@
-import { ConnectClient } from '@aws-sdk/client-connect';
+import { ConnectClient, type ConnectClientConfig } from '@aws-sdk/client-connect';
 
 /** Bounds on one Connect call. Attempts × (connect + request timeout) + backoff is the worst case. */
 export interface ConnectClientOptions {
@@ -10,19 +10,17 @@ export interface ConnectClientOptions {
   requestTimeoutMs: number;
 }
 
-/** A flow invocation must finish well inside Connect's 8 s limit; a deadline caps the total too. */
-export const flowClientOptions: ConnectClientOptions = {
-  maxAttempts: 3,
-  connectionTimeoutMs: 500,
-  requestTimeoutMs: 1_500,
-};
-
 /**
  * One client per container. The endpoint comes from the SDK's own resolution, so
  * AWS_ENDPOINT_URL_CONNECT (or AWS_ENDPOINT_URL) points it at the local Amazon Connect.
  */
-export function createConnectClient(options: ConnectClientOptions): ConnectClient {
+export function createConnectClient(
+  options: ConnectClientOptions,
+  /** Explicit endpoint, region or credentials, for the local runner and tests. */
+  overrides: ConnectClientConfig = {},
+): ConnectClient {
   return new ConnectClient({
+    ...overrides,
     maxAttempts: options.maxAttempts,
     retryMode: 'standard',
     requestHandler: {

@@ -26,10 +26,9 @@ export function outcomeFromError(error: unknown, subject: Subject): FailureOutco
       return subject === 'contact'
         ? { kind: 'invalid-contact-id', code, message }
         : { kind: 'invalid-security-user', code, message };
+    // It may be about InstanceId or DisconnectReason as well, so it does not say the ID is bad.
     case 'InvalidParameterException':
-      return subject === 'contact'
-        ? { kind: 'invalid-contact-id', code, message }
-        : { kind: 'failed', code, message };
+      return { kind: 'failed', code, message };
     case 'ContactNotFoundException':
       return { kind: 'contact-not-active', code, message };
     case 'InvalidRequestException':

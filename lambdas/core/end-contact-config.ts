@@ -1,3 +1,4 @@
+import type { ConnectClient } from '@aws-sdk/client-connect';
 import { readBoolean, readInteger, readString } from './config.js';
 import { type ConnectClientOptions, createConnectClient } from './connect-client.js';
 import type { EndContactDeps } from './end-contact.js';
@@ -11,8 +12,14 @@ export interface EndContactConfig {
   deadlineMs: number;
 }
 
-/** Reads the End a Contact doors' settings once, at module load; a bad value fails the cold start. */
-export function readEndContactConfig(env: NodeJS.ProcessEnv = process.env): EndContactConfig {
+/**
+ * Reads the End a Contact doors' settings once, at module load; a bad value fails the cold start.
+ * `maxDeadlineMs` is the door's own ceiling: a flow must answer well inside Connect's 8 s.
+ */
+export function readEndContactConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  limits: { maxDeadlineMs: number } = { maxDeadlineMs: 28_000 },
+): EndContactConfig {
   return {
     requireSecurityUser: readBoolean('REQUIRE_SECURITY_USER', false, env),
     securityUser: {
@@ -35,13 +42,15 @@ export function readEndContactConfig(env: NodeJS.ProcessEnv = process.env): EndC
         env,
       ),
     },
-    deadlineMs: readInteger('DEADLINE_MS', 5_000, { min: 500, max: 28_000 }, env),
+    deadlineMs: readInteger('DEADLINE_MS', 5_000, { min: 500, max: limits.maxDeadlineMs }, env),
   };
 }
 
 /** The doors' dependencies: one Connect client and one SecurityUser cache per container. */
-export function createEndContactDeps(config: EndContactConfig): EndContactDeps {
-  const client = createConnectClient(config.connect);
+export function createEndContactDeps(
+  config: EndContactConfig,
+  client: ConnectClient = createConnectClient(config.connect),
+): EndContactDeps {
   return {
     client,
     securityUsers: new SecurityUserAuthorizer(client, config.securityUser),

@@ -1,5 +1,7 @@
 import type { ConnectClient } from '@aws-sdk/client-connect';
 import type { CallOptions } from './connect-client.js';
+import { invocationDeadline } from './deadline.js';
+import { logOutcome } from './observability.js';
 import type { Outcome } from './outcome.js';
 import type { EndContactRequest } from './schemas.js';
 import type { SecurityUserAuthorizer } from './security-user.js';
@@ -29,4 +31,24 @@ export async function endContact(
     };
   }
   return stopContact(deps.client, request, options);
+}
+
+/** What a door needs to end contacts: its dependencies and its time budget. */
+export interface EndContactDoor {
+  deps: EndContactDeps;
+  /** Total time an invocation may spend on Connect calls. */
+  deadlineMs: number;
+}
+
+/** One door's call: within the deadline (and the Lambda's remaining time), logged once. */
+export async function endContactWithin(
+  door: EndContactDoor,
+  request: EndContactRequest,
+  remainingTimeMs: number | undefined,
+  logFields: Record<string, string> = {},
+): Promise<Outcome> {
+  const abortSignal = invocationDeadline(door.deadlineMs, remainingTimeMs);
+  const outcome = await endContact(door.deps, request, { abortSignal });
+  logOutcome(outcome, request, logFields);
+  return outcome;
 }

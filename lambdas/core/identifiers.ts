@@ -27,14 +27,21 @@ export function toInstanceId(value: string): InstanceRef {
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const userArnPattern =
-  /^arn:aws(?:-[a-z]+)*:connect:[a-z0-9-]+:\d{12}:instance\/[A-Za-z0-9-]{1,100}\/agent\/([A-Za-z0-9-]{1,256})$/;
+  /^arn:aws(?:-[a-z]+)*:connect:[a-z0-9-]+:\d{12}:instance\/([A-Za-z0-9-]{1,100})\/agent\/([A-Za-z0-9-]{1,256})$/;
 
-/** A SecurityUser names a Connect user by ID (or user ARN) or by username. */
-export type UserRef = { by: 'id'; userId: string } | { by: 'username'; username: string };
+/**
+ * A SecurityUser names a Connect user by ID, by user ARN (which also names its instance) or by
+ * username.
+ */
+export type UserRef =
+  | { by: 'id'; userId: string; instanceId?: string }
+  | { by: 'username'; username: string };
 
 export function toUserRef(securityUser: string): UserRef {
   const arnMatch = userArnPattern.exec(securityUser);
-  if (arnMatch?.[1]) return { by: 'id', userId: arnMatch[1] };
+  if (arnMatch?.[1] && arnMatch[2]) {
+    return { by: 'id', userId: arnMatch[2], instanceId: arnMatch[1] };
+  }
   if (uuidPattern.test(securityUser)) return { by: 'id', userId: securityUser };
   return { by: 'username', username: securityUser };
 }

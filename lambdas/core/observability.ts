@@ -13,14 +13,21 @@ export const logger = new Logger({
 export function logOutcome(
   outcome: Outcome,
   subject: { instanceId: string; contactId: string; securityUser?: string },
+  extra: Record<string, string> = {},
 ): void {
   const fields = {
+    ...extra,
     outcome: outcome.kind,
     instanceId: subject.instanceId,
     contactId: subject.contactId,
     securityUser: subject.securityUser ? 'given' : 'none',
   };
   if (outcome.kind === 'stopped') logger.info('contact ended', fields);
+  // `message` is a reserved key of the Powertools Logger, so Connect's message goes under its own.
   else
-    logger.warn('contact not ended', { ...fields, code: outcome.code, message: outcome.message });
+    logger.warn('contact not ended', {
+      ...fields,
+      code: outcome.code,
+      errorMessage: outcome.message,
+    });
 }

@@ -17,7 +17,14 @@ export interface SecurityUserCheckOptions {
   cacheTtlMs: number;
   /** Entries kept per container. */
   cacheMaxEntries?: number;
+  /** Milliseconds clock for cache expiry, for tests. @default performance.now */
+  now?: () => number;
 }
+
+/** Unknown users are remembered briefly: long enough to spare the quota, short enough for new hires. */
+const unknownUserTtlMs = 5_000;
+const unknownUser = Symbol('unknown user');
+type ResolvedUser = { userId: string; securityProfileIds: string[] };
 
 export type SecurityUserCheck = { kind: 'authorized'; userId: string } | FailureOutcome;
 
@@ -28,13 +35,19 @@ export type SecurityUserCheck = { kind: 'authorized'; userId: string } | Failure
 export class SecurityUserAuthorizer {
   readonly #client: ConnectClient;
   readonly #options: SecurityUserCheckOptions;
-  readonly #profilesByUser: LRUCache<string, { userId: string; securityProfileIds: string[] }>;
+  readonly #profilesByUser: LRUCache<string, ResolvedUser | typeof unknownUser>;
   readonly #permissionsByProfile: LRUCache<string, ReadonlySet<string>>;
 
   constructor(client: ConnectClient, options: SecurityUserCheckOptions) {
     this.#client = client;
     this.#options = options;
-    const cache = { max: options.cacheMaxEntries ?? 500, ttl: options.cacheTtlMs };
+    const cache = {
+      max: options.cacheMaxEntries ?? 500,
+      ttl: options.cacheTtlMs,
+      // Read the clock on every lookup rather than caching it for a millisecond.
+      ttlResolution: 0,
+      ...(options.now ? { perf: { now: options.now } } : {}),
+    };
     this.#profilesByUser = new LRUCache(cache);
     this.#permissionsByProfile = new LRUCache(cache);
   }
@@ -73,20 +86,30 @@ export class SecurityUserAuthorizer {
     instanceId: string,
     securityUser: string,
     options: CallOptions,
-  ): Promise<{ userId: string; securityProfileIds: string[] } | undefined> {
+  ): Promise<ResolvedUser | undefined> {
     const key = `${instanceId}/${securityUser}`;
     const cached = this.#profilesByUser.get(key);
-    if (cached) return cached;
+    if (cached) return cached === unknownUser ? undefined : cached;
 
     const ref = toUserRef(securityUser);
-    let resolved: { userId: string; securityProfileIds: string[] } | undefined;
+    // A user ARN of another instance never names a user of this one.
+    if (ref.by === 'id' && ref.instanceId && ref.instanceId !== instanceId) return undefined;
+    let resolved: ResolvedUser | undefined;
     if (ref.by === 'id') {
-      const { User } = await this.#client.send(
-        new DescribeUserCommand({ InstanceId: instanceId, UserId: ref.userId }),
-        { abortSignal: options.abortSignal },
-      );
-      if (User?.Id)
+      const User = await this.#client
+        .send(new DescribeUserCommand({ InstanceId: instanceId, UserId: ref.userId }), {
+          abortSignal: options.abortSignal,
+        })
+        .then(
+          (output) => output.User,
+          (error: unknown) => {
+            if ((error as { name?: string }).name === 'ResourceNotFoundException') return undefined;
+            throw error;
+          },
+        );
+      if (User?.Id) {
         resolved = { userId: User.Id, securityProfileIds: User.SecurityProfileIds ?? [] };
+      }
     } else {
       const { Users } = await this.#client.send(
         new SearchUsersCommand({
@@ -107,8 +130,12 @@ export class SecurityUserAuthorizer {
         resolved = { userId: match.Id, securityProfileIds: match.SecurityProfileIds ?? [] };
       }
     }
-    // Only positive answers are cached, so a user created a moment ago is found on the next call.
     if (resolved) this.#profilesByUser.set(key, resolved);
+    else {
+      this.#profilesByUser.set(key, unknownUser, {
+        ttl: Math.min(unknownUserTtlMs, this.#options.cacheTtlMs),
+      });
+    }
     return resolved;
   }
 

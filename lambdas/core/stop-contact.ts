@@ -50,6 +50,13 @@ export async function stopContact(
     );
     return { kind: 'stopped' };
   } catch (error) {
+    // An earlier attempt that timed out or failed may have ended the contact itself.
+    if (isContactGoneOnRetry(error)) return { kind: 'stopped' };
     return outcomeFromError(error, 'contact');
   }
+}
+
+function isContactGoneOnRetry(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { attempts?: number } };
+  return e?.name === 'ContactNotFoundException' && (e.$metadata?.attempts ?? 1) > 1;
 }

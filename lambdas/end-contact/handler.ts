@@ -2,12 +2,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ConnectContactFlowEvent, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { invocationDeadline } from '../core/deadline.js';
-import { endContact } from '../core/end-contact.js';
+import { type EndContactDoor, endContactWithin } from '../core/end-contact.js';
 import { createEndContactDeps, readEndContactConfig } from '../core/end-contact-config.js';
 import { correlationId } from '../core/middleware/correlation-id.js';
 import { inputOf, validateInput } from '../core/middleware/validate-input.js';
-import { logger, logOutcome } from '../core/observability.js';
+import { logger } from '../core/observability.js';
 import type { Outcome } from '../core/outcome.js';
 import {
   blankToUndefined,
@@ -110,33 +109,38 @@ function selectFlowInput(event: ConnectContactFlowEvent): unknown {
   };
 }
 
-const config = readEndContactConfig();
-const deps = createEndContactDeps(config);
-
-async function endContactFromFlow(
-  _event: ConnectContactFlowEvent,
-  context: Context,
-): Promise<FlowResult> {
-  const request = inputOf<EndContactRequest>(context);
-  const abortSignal = invocationDeadline(config.deadlineMs, context.getRemainingTimeInMillis?.());
-  const outcome = await endContact(deps, request, { abortSignal });
-  logOutcome(outcome, request);
-  return toFlowResult(outcome);
+/** The flow door over any dependencies: the deployed handler below, or the local runner's. */
+export function createFlowHandler(door: EndContactDoor) {
+  return middy<ConnectContactFlowEvent, FlowResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+    .use(
+      correlationId(
+        logger,
+        (event: ConnectContactFlowEvent) => event.Details.ContactData.ContactId,
+      ),
+    )
+    .use(
+      validateInput({
+        select: selectFlowInput,
+        schema: flowInputSchema,
+        onInvalid: (errors) => {
+          logger.warn('invalid flow parameters', { fields: errors.map((e) => e.field) });
+          return toFlowResult(validationOutcome(errors));
+        },
+      }),
+    )
+    .handler(async (_event, context) => {
+      const request = inputOf<EndContactRequest>(context);
+      return toFlowResult(
+        await endContactWithin(door, request, context.getRemainingTimeInMillis?.()),
+      );
+    });
 }
 
-export const handler = middy<ConnectContactFlowEvent, FlowResult, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(
-    correlationId(logger, (event: ConnectContactFlowEvent) => event.Details.ContactData.ContactId),
-  )
-  .use(
-    validateInput({
-      select: selectFlowInput,
-      schema: flowInputSchema,
-      onInvalid: (errors) => {
-        logger.warn('invalid flow parameters', { fields: errors.map((e) => e.field) });
-        return toFlowResult(validationOutcome(errors));
-      },
-    }),
-  )
-  .handler(endContactFromFlow);
+/** Connect waits at most 8 s for the function, so the deadline may not exceed 6 s. */
+const config = readEndContactConfig(process.env, { maxDeadlineMs: 6_000 });
+
+export const handler = createFlowHandler({
+  deps: createEndContactDeps(config),
+  deadlineMs: config.deadlineMs,
+});

@@ -2,13 +2,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { invocationDeadline } from '../core/deadline.js';
-import { endContact } from '../core/end-contact.js';
+import { type EndContactDoor, endContactWithin } from '../core/end-contact.js';
 import { createEndContactDeps, readEndContactConfig } from '../core/end-contact-config.js';
 import { correlationId } from '../core/middleware/correlation-id.js';
 import { type EventWithJsonBody, jsonBody } from '../core/middleware/json-body.js';
 import { inputOf, validateInput } from '../core/middleware/validate-input.js';
-import { logger, logOutcome } from '../core/observability.js';
+import { logger } from '../core/observability.js';
 import type { Outcome } from '../core/outcome.js';
 import {
   contactIdSchema,
@@ -59,8 +58,18 @@ function statusOf(outcome: Exclude<Outcome, { kind: 'stopped' }>): number {
     case 'throttled':
       return 429;
     case 'failed':
-      return 500;
+      return outcome.code === 'InvalidParameterException' ? 400 : 500;
   }
+}
+
+/** Callers see Connect's own client errors; a failure's raw text (hosts, sockets) stays in the log. */
+function callerMessage(outcome: Exclude<Outcome, { kind: 'stopped' }>): string {
+  if (outcome.kind !== 'failed' || outcome.code === 'InvalidParameterException') {
+    return outcome.message;
+  }
+  return outcome.code === 'TimeoutError'
+    ? 'Amazon Connect did not answer in time'
+    : 'the request to Amazon Connect failed';
 }
 
 /** Maps an outcome to the HTTP answer: 200 `{}` on success, `{code, message}` otherwise. */
@@ -68,7 +77,7 @@ export function toHttpResult(outcome: Outcome): HttpResult {
   if (outcome.kind === 'stopped') return json(200, {});
   return errorResponse(statusOf(outcome), {
     code: outcome.code,
-    message: outcome.message,
+    message: callerMessage(outcome),
     ...(outcome.kind === 'not-stoppable' && outcome.reason ? { reason: outcome.reason } : {}),
   });
 }
@@ -98,45 +107,46 @@ const stopContactBodySchema = z.pipe(
   ),
 );
 
-const config = readEndContactConfig();
-const deps = createEndContactDeps(config);
-
-async function stopContactFromHttp(
-  event: EventWithJsonBody,
-  context: Context,
-): Promise<HttpResult> {
-  const request = inputOf<EndContactRequest>(context);
-  const abortSignal = invocationDeadline(config.deadlineMs, context.getRemainingTimeInMillis?.());
-  const outcome = await endContact(deps, request, { abortSignal });
-  logOutcome(outcome, request);
-  logger.info('stop requested over HTTP', {
-    caller: event.requestContext?.authorizer?.iam?.userArn ?? 'unknown',
-  });
-  return toHttpResult(outcome);
+/** The HTTP door over any dependencies: the deployed handler below, or the local runner's. */
+export function createHttpHandler(door: EndContactDoor) {
+  return middy<EventWithJsonBody, HttpResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+    .use(correlationId(logger, (event: EventWithJsonBody) => event.requestContext.requestId))
+    .use({
+      // Only a bug gets here: answer like StopContact's InternalServiceException, never a stack.
+      onError: (request) => {
+        logger.error('unhandled error', request.error as Error);
+        request.response = errorResponse(500, {
+          code: 'InternalServiceException',
+          message: 'internal error',
+        });
+      },
+    })
+    .use(jsonBody((message) => errorResponse(400, { code: 'SerializationException', message })))
+    .use(
+      validateInput({
+        select: (event: EventWithJsonBody) => event.jsonBody,
+        schema: stopContactBodySchema,
+        onInvalid: (errors) => {
+          logger.warn('invalid request body', { fields: errors.map((e) => e.field) });
+          return validationResult(errors);
+        },
+      }),
+    )
+    .handler(async (event, context) => {
+      const request = inputOf<EndContactRequest>(context);
+      // The caller's account, not its ARN: role session names are often e-mail addresses.
+      const callerAccount = event.requestContext?.authorizer?.iam?.accountId ?? 'unknown';
+      const outcome = await endContactWithin(door, request, context.getRemainingTimeInMillis?.(), {
+        callerAccount,
+      });
+      return toHttpResult(outcome);
+    });
 }
 
-export const handler = middy<EventWithJsonBody, HttpResult, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(correlationId(logger, (event: EventWithJsonBody) => event.requestContext.requestId))
-  .use({
-    // Only a bug gets here: answer like StopContact's InternalServiceException, never a stack.
-    onError: (request) => {
-      logger.error('unhandled error', request.error as Error);
-      request.response = errorResponse(500, {
-        code: 'InternalServiceException',
-        message: 'internal error',
-      });
-    },
-  })
-  .use(jsonBody((message) => errorResponse(400, { code: 'SerializationException', message })))
-  .use(
-    validateInput({
-      select: (event: EventWithJsonBody) => event.jsonBody,
-      schema: stopContactBodySchema,
-      onInvalid: (errors) => {
-        logger.warn('invalid request body', { fields: errors.map((e) => e.field) });
-        return validationResult(errors);
-      },
-    }),
-  )
-  .handler(stopContactFromHttp);
+const config = readEndContactConfig();
+
+export const handler = createHttpHandler({
+  deps: createEndContactDeps(config),
+  deadlineMs: config.deadlineMs,
+});

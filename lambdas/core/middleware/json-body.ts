@@ -1,3 +1,4 @@
+import { cleanupMiddlewares } from '@aws-lambda-powertools/commons';
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithIAMAuthorizer } from 'aws-lambda';
 
@@ -12,7 +13,7 @@ export function jsonBody<TResult>(
   onMalformed: (message: string) => TResult,
 ): middy.MiddlewareObj<EventWithJsonBody, TResult> {
   return {
-    before: (request) => {
+    before: async (request) => {
       const { body, isBase64Encoded } = request.event;
       if (body === undefined || body === null || body === '') return undefined;
       try {
@@ -21,6 +22,7 @@ export function jsonBody<TResult>(
         return undefined;
       } catch (error) {
         const reason = error instanceof SyntaxError ? error.message : 'unreadable body';
+        await cleanupMiddlewares(request);
         return onMalformed(`request body is not valid JSON: ${reason}`);
       }
     },

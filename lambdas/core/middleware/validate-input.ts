@@ -1,3 +1,4 @@
+import { cleanupMiddlewares } from '@aws-lambda-powertools/commons';
 import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
@@ -29,7 +30,7 @@ export function validateInput<TEvent, TInput, TResult>(
   options: ValidateInputOptions<TEvent, TInput, TResult>,
 ): middy.MiddlewareObj<TEvent, TResult> {
   return {
-    before: (request) => {
+    before: async (request) => {
       let selected: unknown;
       try {
         selected = options.select(request.event);
@@ -37,7 +38,11 @@ export function validateInput<TEvent, TInput, TResult>(
         selected = undefined;
       }
       const parsed = parseWith(options.schema, selected);
-      if (!parsed.ok) return options.onInvalid(parsed.errors, request.event);
+      if (!parsed.ok) {
+        // An early return skips the other middlewares' after hooks: let Powertools' run first.
+        await cleanupMiddlewares(request);
+        return options.onInvalid(parsed.errors, request.event);
+      }
       (request.context as Context & { [inputKey]?: TInput })[inputKey] = parsed.value;
       return undefined;
     },

@@ -37,6 +37,12 @@ describe('readEndContactConfig', () => {
     });
   });
 
+  it("holds the flow's deadline to its own ceiling", () => {
+    expect(() => readEndContactConfig({ DEADLINE_MS: '7700' }, { maxDeadlineMs: 6_000 })).toThrow(
+      /DEADLINE_MS must be an integer from 500 to 6000/,
+    );
+  });
+
   it('fails fast with the variable named when a value is malformed', () => {
     expect(() => readEndContactConfig({ REQUIRE_SECURITY_USER: 'yes' })).toThrow(
       new ConfigurationError(

@@ -19,10 +19,7 @@ describe('outcomeFromError', () => {
       new ResourceNotFoundException({ message: 'no such contact', ...meta(404) }),
       'invalid-contact-id',
     ],
-    [
-      new InvalidParameterException({ message: 'bad ContactId', ...meta(400) }),
-      'invalid-contact-id',
-    ],
+    [new InvalidParameterException({ message: 'bad DisconnectReason', ...meta(400) }), 'failed'],
     [new ContactNotFoundException({ message: 'not active', ...meta(410) }), 'contact-not-active'],
     [new InvalidRequestException({ message: 'cannot stop', ...meta(400) }), 'not-stoppable'],
     [new AccessDeniedException({ message: 'denied', ...meta(403) }), 'unauthorized'],

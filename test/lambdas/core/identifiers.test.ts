@@ -38,10 +38,11 @@ describe('toUserRef', () => {
     });
   });
 
-  it('reads the user ID out of a user ARN', () => {
+  it('reads the user ID and its instance out of a user ARN', () => {
     expect(toUserRef('arn:aws:connect:us-east-1:123456789012:instance/i-1/agent/u-1')).toEqual({
       by: 'id',
       userId: 'u-1',
+      instanceId: 'i-1',
     });
   });
 

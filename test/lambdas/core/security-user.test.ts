@@ -17,6 +17,17 @@ const userId = '0e1c9f4a-5d2b-4c3a-8f7e-6a5b4c3d2e1f';
 const supervisorProfile = '11111111-2222-3333-4444-555555555555';
 const agentProfile = '66666666-7777-8888-9999-000000000000';
 
+/** A clock for the caches that moves only when told to. */
+function manualClock() {
+  let nowMs = 1_000;
+  return {
+    now: () => nowMs,
+    advance: (ms: number) => {
+      nowMs += ms;
+    },
+  };
+}
+
 function authorizer(requiredPermission = 'StopContact.Enabled') {
   return new SecurityUserAuthorizer(client, { requiredPermission, cacheTtlMs: 60_000 });
 }
@@ -154,28 +165,54 @@ describe('SecurityUserAuthorizer', () => {
     connect
       .on(ListSecurityProfilePermissionsCommand)
       .resolves({ Permissions: ['StopContact.Enabled'] });
+    const clock = manualClock();
     const check = new SecurityUserAuthorizer(client, {
       requiredPermission: 'StopContact.Enabled',
-      cacheTtlMs: 1,
+      cacheTtlMs: 60_000,
+      now: clock.now,
     });
 
     await check.check(instanceId, userId);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    clock.advance(60_001);
     await check.check(instanceId, userId);
 
     expect(connect).toHaveReceivedCommandTimes(DescribeUserCommand, 2);
   });
 
-  it('does not cache an unknown user, so a user created later is found', async () => {
+  it('remembers an unknown user for a few seconds only, so a user created later is found', async () => {
     connect
       .on(DescribeUserCommand)
       .rejectsOnce(new ResourceNotFoundException({ message: 'User not found', $metadata: {} }))
       .resolves({ User: { Id: userId, SecurityProfileIds: [supervisorProfile] } });
     givenPermissions(supervisorProfile, [['StopContact.Enabled']]);
-    const check = authorizer();
+    const clock = manualClock();
+    const check = new SecurityUserAuthorizer(client, {
+      requiredPermission: 'StopContact.Enabled',
+      cacheTtlMs: 60_000,
+      now: clock.now,
+    });
 
-    expect((await check.check(instanceId, userId)).kind).toBe('invalid-security-user');
-    expect((await check.check(instanceId, userId)).kind).toBe('authorized');
+    const first = await check.check(instanceId, userId);
+    const soonAfter = await check.check(instanceId, userId);
+    clock.advance(5_001);
+    const later = await check.check(instanceId, userId);
+
+    expect([first.kind, soonAfter.kind, later.kind]).toEqual([
+      'invalid-security-user',
+      'invalid-security-user',
+      'authorized',
+    ]);
+    expect(connect).toHaveReceivedCommandTimes(DescribeUserCommand, 2);
+  });
+
+  it('refuses a user ARN of another instance without calling Connect', async () => {
+    const check = await authorizer().check(
+      instanceId,
+      `arn:aws:connect:us-east-1:123456789012:instance/another-instance/agent/${userId}`,
+    );
+
+    expect(check.kind).toBe('invalid-security-user');
+    expect(connect).not.toHaveReceivedAnyCommand();
   });
 
   it('reports a throttled permission lookup as throttled, not as unauthorized', async () => {

@@ -99,6 +99,18 @@ describe('stopContact', () => {
     });
   });
 
+  it('reports stopped when a retry finds the contact already ended by an earlier attempt', async () => {
+    connect
+      .on(StopContactCommand)
+      .rejects(
+        new ContactNotFoundException({ message: 'Contact not found', $metadata: { attempts: 2 } }),
+      );
+
+    const outcome = await stopContact(client, { instanceId, contactId: targetContactId });
+
+    expect(outcome).toEqual({ kind: 'stopped' });
+  });
+
   it('keeps the message of a contact Connect will not stop', async () => {
     connect.on(StopContactCommand).rejects(
       new InvalidRequestException({
@@ -115,7 +127,7 @@ describe('stopContact', () => {
     });
   });
 
-  it('reports throttled when Connect still throttles after retries', async () => {
+  it('reports throttled when Connect answers ThrottlingException', async () => {
     connect
       .on(StopContactCommand)
       .rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }));

@@ -97,7 +97,7 @@ describe('end-contact flow handler', () => {
       new ResourceNotFoundException({ message: 'Contact not found', ...meta }),
       'OnInvalidContactID',
     ],
-    [new InvalidParameterException({ message: 'bad id', ...meta }), 'OnInvalidContactID'],
+    [new InvalidParameterException({ message: 'bad DisconnectReason', ...meta }), 'Default'],
     [new ContactNotFoundException({ message: 'not active', ...meta }), 'OnInvalidContactID'],
     [new InvalidRequestException({ message: 'TRANSFER cannot be stopped', ...meta }), 'Default'],
     [new AccessDeniedException({ message: 'not allowed', ...meta }), 'OnUnauthorized'],

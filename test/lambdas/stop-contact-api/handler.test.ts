@@ -112,17 +112,47 @@ describe('stop-contact HTTP API handler', () => {
     [new ResourceNotFoundException({ message: 'Contact not found', ...meta }), 404],
     [new ContactNotFoundException({ message: 'not active', ...meta }), 410],
     [new ThrottlingException({ message: 'Rate exceeded', ...meta }), 429],
-    [new InternalServiceException({ message: 'boom', ...meta }), 500],
-    [new InvalidActiveRegionException({ message: 'wrong region', ...meta }), 500],
-  ])("answers %s with status %i and StopContact's error code", async (error, status) => {
-    connect.on(StopContactCommand).rejects(error);
+  ])(
+    "answers %s with status %i, StopContact's error code and Connect's message",
+    async (error, status) => {
+      connect.on(StopContactCommand).rejects(error);
 
-    const response = await post(validBody);
+      const response = await post(validBody);
 
-    expect(response.statusCode).toBe(status);
-    expect(response.json).toEqual({ code: error.name, message: error.message });
-    expect(response.headers).toMatchObject({ 'x-amzn-ErrorType': error.name });
-  });
+      expect(response.statusCode).toBe(status);
+      expect(response.json).toEqual({ code: error.name, message: error.message });
+      expect(response.headers).toMatchObject({ 'x-amzn-ErrorType': error.name });
+    },
+  );
+
+  it.each([
+    [
+      new InternalServiceException({ message: 'boom at 10.0.0.7', ...meta }),
+      'the request to Amazon Connect failed',
+    ],
+    [
+      new InvalidActiveRegionException({ message: 'wrong region', ...meta }),
+      'the request to Amazon Connect failed',
+    ],
+    [
+      Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:443'), { name: 'Error' }),
+      'the request to Amazon Connect failed',
+    ],
+    [
+      Object.assign(new Error('socket timed out'), { name: 'TimeoutError' }),
+      'Amazon Connect did not answer in time',
+    ],
+  ])(
+    'answers a failure (%s) with 500 and a message that keeps internal details out',
+    async (error, message) => {
+      connect.on(StopContactCommand).rejects(error);
+
+      const response = await post(validBody);
+
+      expect(response.statusCode).toBe(500);
+      expect(response.json.message).toBe(message);
+    },
+  );
 
   it('answers 403 when the SecurityUser may not end contacts', async () => {
     connect
@@ -164,9 +194,16 @@ describe('stop-contact HTTP API handler', () => {
             .map((body) => JSON.stringify(body)),
         ),
         fc.boolean(),
-        async (body, base64) => {
+        fc.constantFrom(
+          undefined,
+          new ThrottlingException({ message: 'Rate exceeded', ...meta }),
+          new ContactNotFoundException({ message: 'gone', ...meta }),
+          new InternalServiceException({ message: 'boom', ...meta }),
+        ),
+        async (body, base64, error) => {
           connect.reset();
-          connect.onAnyCommand().resolves({});
+          if (error) connect.onAnyCommand().rejects(error);
+          else connect.onAnyCommand().resolves({});
 
           const result = await handler(httpEvent(body, { base64 }), lambdaContext());
 
