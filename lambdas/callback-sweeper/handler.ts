@@ -8,7 +8,7 @@ import { inputOf, validateInput } from '../core/middleware/validate-input.js';
 import { logger } from '../core/observability.js';
 import { createPhoneHasher } from '../core/phone-hash.js';
 import type { FieldError } from '../core/schemas.js';
-import { type SweepReport, sweepStuckCallbacks } from '../core/sweep.js';
+import { type SweepDeps, type SweepReport, sweepStuckCallbacks } from '../core/sweep.js';
 import {
   applyOverrides,
   isScheduledEvent,
@@ -16,7 +16,7 @@ import {
   sweepOverridesSchema,
   unconfiguredInstances,
 } from '../core/sweep-request.js';
-import { readSweeperConfig } from '../core/sweeper-config.js';
+import { readSweeperConfig, type SweeperConfig } from '../core/sweeper-config.js';
 
 /** A manual run with a bad override gets this back instead of a sweep. */
 export interface InvalidSweepRequest {
@@ -27,14 +27,12 @@ export interface InvalidSweepRequest {
 
 export type SweeperResult = SweepReport | InvalidSweepRequest;
 
-const config = readSweeperConfig();
-const connect = createSweeperConnectClient(config);
-const registry = createRegistry(config.tableName);
-const hashPhoneNumber = config.phoneHashSalt ? createPhoneHasher(config.phoneHashSalt) : undefined;
-const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'AmazonConnectEndContact',
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'callback-sweeper',
-});
+/** What the sweeper door runs on: the deployed handler's, or the local runner's. */
+export interface SweeperDoor {
+  config: SweeperConfig;
+  deps: SweepDeps;
+  metrics: Metrics;
+}
 
 /** Kept back from the Lambda's own timeout so the report is still returned and flushed. */
 const answerMarginMs = 1_000;
@@ -47,40 +45,7 @@ function invalid(errors: FieldError[]): InvalidSweepRequest {
   };
 }
 
-async function sweep(_event: unknown, context: Context): Promise<SweeperResult> {
-  const overrides = inputOf<SweepOverrides>(context);
-  const unknownInstances = unconfiguredInstances(config.settings, overrides);
-  if (unknownInstances.length > 0) {
-    const result = invalid(
-      unknownInstances.map((id) => ({
-        field: 'instanceIds',
-        message: `names ${id}, which is not in CONNECT_INSTANCE_IDS`,
-      })),
-    );
-    logger.warn('sweep request refused', { ...result });
-    return result;
-  }
-  const settings = applyOverrides(config.settings, overrides);
-  const remainingMs = () => context.getRemainingTimeInMillis();
-  const report = await sweepStuckCallbacks(
-    { connect, registry, ...(hashPhoneNumber ? { hashPhoneNumber } : {}) },
-    settings,
-    {
-      concurrency: config.concurrency,
-      pageSize: config.pageSize,
-      timeLeftMs: () => remainingMs() - config.timeBudgetMarginMs,
-      abortSignal: AbortSignal.timeout(Math.max(1, remainingMs() - answerMarginMs)),
-      maxDecisionsInReport: config.maxDecisionsInReport,
-      reconcileQueueIds: config.reconcileQueueIds,
-      reconcileToleranceMs: config.reconcileToleranceMs,
-    },
-  );
-  publishMetrics(report);
-  logger.info('sweep report', { report });
-  return report;
-}
-
-function publishMetrics(report: SweepReport): void {
+function publishMetrics(metrics: Metrics, report: SweepReport): void {
   metrics.addDimension('mode', report.mode);
   const { counts } = report;
   metrics.addMetric('Candidates', MetricUnit.Count, counts.candidates);
@@ -93,19 +58,68 @@ function publishMetrics(report: SweepReport): void {
   metrics.addMetric('UnexplainedQueues', MetricUnit.Count, report.unexplainedQueues.length);
 }
 
-export const handler = middy<unknown, SweeperResult, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
-  .use(
-    validateInput({
-      // The schedule's event means "use the configuration"; anything else is a manual run.
-      select: (event: unknown) => (isScheduledEvent(event) || event == null ? {} : event),
-      schema: sweepOverridesSchema,
-      onInvalid: (errors) => {
-        const result = invalid(errors);
-        logger.warn('sweep request refused', { ...result });
-        return result;
-      },
-    }),
-  )
-  .handler(sweep);
+/**
+ * The sweeper door: the schedule's event runs the configuration; any other event is a manual
+ * run whose overrides are validated first. The report is returned, logged and published as EMF.
+ */
+export function createSweeperHandler({ config, deps, metrics }: SweeperDoor) {
+  async function sweep(_event: unknown, context: Context): Promise<SweeperResult> {
+    const overrides = inputOf<SweepOverrides>(context);
+    const unknownInstances = unconfiguredInstances(config.settings, overrides);
+    if (unknownInstances.length > 0) {
+      const result = invalid(
+        unknownInstances.map((id) => ({
+          field: 'instanceIds',
+          message: `names ${id}, which is not in CONNECT_INSTANCE_IDS`,
+        })),
+      );
+      logger.warn('sweep request refused', { ...result });
+      return result;
+    }
+    const remainingMs = () => context.getRemainingTimeInMillis();
+    const report = await sweepStuckCallbacks(deps, applyOverrides(config.settings, overrides), {
+      concurrency: config.concurrency,
+      pageSize: config.pageSize,
+      timeLeftMs: () => remainingMs() - config.timeBudgetMarginMs,
+      abortSignal: AbortSignal.timeout(Math.max(1, remainingMs() - answerMarginMs)),
+      maxDecisionsInReport: config.maxDecisionsInReport,
+      reconcileQueueIds: config.reconcileQueueIds,
+      reconcileToleranceMs: config.reconcileToleranceMs,
+    });
+    publishMetrics(metrics, report);
+    logger.info('sweep report', { report });
+    return report;
+  }
+
+  return middy<unknown, SweeperResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(
+      validateInput({
+        // The schedule's event means "use the configuration"; anything else is a manual run.
+        select: (event: unknown) => (isScheduledEvent(event) || event == null ? {} : event),
+        schema: sweepOverridesSchema,
+        onInvalid: (errors) => {
+          const result = invalid(errors);
+          logger.warn('sweep request refused', { ...result });
+          return result;
+        },
+      }),
+    )
+    .handler(sweep);
+}
+
+const config = readSweeperConfig();
+
+export const handler = createSweeperHandler({
+  config,
+  deps: {
+    connect: createSweeperConnectClient(config),
+    registry: createRegistry(config.tableName),
+    ...(config.phoneHashSalt ? { hashPhoneNumber: createPhoneHasher(config.phoneHashSalt) } : {}),
+  },
+  metrics: new Metrics({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'AmazonConnectEndContact',
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'callback-sweeper',
+  }),
+});
