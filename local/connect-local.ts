@@ -3,6 +3,7 @@
  * With no scenario it seeds the demo contact center. Stops cleanly on Ctrl+C (SIGINT) or SIGTERM.
  */
 import { parseArgs } from 'node:util';
+import { parsePort, stopOnSignals, UsageError } from './cli.js';
 import {
   demoScenario,
   formatAge,
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
-  const port = integerOption('--port', values.port, DEFAULT_PORT);
+  const port = parsePort('--port', values.port, DEFAULT_PORT);
   const seed = integerOption('--seed', values.seed, 1);
   const scenario = values.scenario ? await loadScenario(values.scenario) : demoScenario();
   const connect = await startLocalConnect({
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
     quotas: !values['no-quotas'],
   });
   // Listen for signals before the banner: whoever reads it may stop us at once.
-  stopOnSignals(connect);
+  stopOnSignals(() => connect.close());
   printBanner(
     connect,
     scenario,
@@ -131,40 +132,12 @@ function printBanner(connect: LocalConnect, scenario: Scenario, source: string):
   console.log(lines.join('\n'));
 }
 
-function stopOnSignals(connect: LocalConnect): void {
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      // A second signal means "now".
-      process.exit(130);
-    }
-    stopping = true;
-    console.log(`\n${signal}: stopping local Amazon Connect…`);
-    connect.close().then(
-      () => console.log('stopped'),
-      (error: unknown) => {
-        console.error(`could not stop cleanly: ${(error as Error).message}`);
-        process.exitCode = 1;
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-}
-
 function integerOption(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0)
     throw new UsageError(`${name} needs a whole number, got ${value}`);
   return parsed;
-}
-
-class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
 }
 
 main().catch((error: unknown) => {

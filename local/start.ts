@@ -3,7 +3,7 @@
  * local Amazon Connect. Runs until Ctrl+C (SIGINT) or SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import { curlExamples, startLocalSystem, toCurl } from './system.js';
+import { parsePort, stopOnSignals, UsageError } from './cli.js';
 
 const HELP = `Usage: npm start -- [options]
 
@@ -32,22 +32,17 @@ async function main(): Promise<void> {
   }
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  // Imported only now: the handlers' loggers read POWERTOOLS_LOG_LEVEL when they are created.
+  const { curlExamples, startLocalSystem, toCurl } = await import('./system.js');
 
   const system = await startLocalSystem({
-    port: port('--port', values.port, 3000),
-    connectPort: port('--connect-port', values['connect-port'], 8017),
+    port: parsePort('--port', values.port, 3000),
+    connectPort: parsePort('--connect-port', values['connect-port'], 8017),
     quotas: !values['no-quotas'],
   });
 
   // Listen for signals before the banner: whoever reads it may stop us at once.
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    void system.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals(() => system.close());
 
   const lines = [
     'amazon-connect-end-contact is running locally.',
@@ -68,16 +63,10 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
 }
 
-function port(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) {
-    throw new Error(`${flag} must be a port number from 0 to 65535, got "${value}"`);
-  }
-  return n;
-}
-
 main().catch((error: unknown) => {
-  console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`);
+  const known =
+    error instanceof UsageError ||
+    (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
+  console.error(known ? `npm start: ${(error as Error).message}\n\n${HELP}` : error);
   process.exit(1);
 });

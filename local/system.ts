@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ConnectContactFlowEvent } from 'aws-lambda';
+import { createConnectClient } from '../lambdas/core/connect-client.js';
+import { createEndContactDeps, readEndContactConfig } from '../lambdas/core/end-contact-config.js';
+import { createFlowHandler } from '../lambdas/end-contact/handler.js';
+import { createHttpHandler } from '../lambdas/stop-contact-api/handler.js';
 import { DEMO_IDS, demoScenario, type LocalConnect, startLocalConnect } from './connect/index.js';
 import { RequestTooLargeError, readBody, toHttpApiEvent } from './http-adapter.js';
 import { lambdaContext } from './lambda-runtime.js';
@@ -34,15 +38,17 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     scenario: demoScenario(),
     quotas: options.quotas ?? true,
   });
-  // Handlers resolve their Connect endpoint from the environment, as a deployed Lambda does.
-  process.env.AWS_ENDPOINT_URL_CONNECT = connect.endpoint;
-  process.env.AWS_REGION ??= connect.region;
-  process.env.AWS_ACCESS_KEY_ID ??= 'local';
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-
-  const flow = (await import('../lambdas/end-contact/handler.js')).handler as unknown as Handler;
-  const api = (await import('../lambdas/stop-contact-api/handler.js'))
-    .handler as unknown as Handler;
+  // The handlers' own factories, over a client that talks to this system's local Connect only,
+  // with credentials that are never a developer's real ones.
+  const config = readEndContactConfig(process.env, { maxDeadlineMs: 6_000 });
+  const client = createConnectClient(config.connect, {
+    endpoint: connect.endpoint,
+    region: connect.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const door = { deps: createEndContactDeps(config, client), deadlineMs: config.deadlineMs };
+  const flow = createFlowHandler(door) as unknown as Handler;
+  const api = createHttpHandler(door) as unknown as Handler;
   const instanceArn = `arn:aws:connect:${connect.region}:${connect.accountId}:instance/${DEMO_IDS.instanceId}`;
 
   const routes: Record<string, (req: IncomingMessage, body: string) => Promise<Reply>> = {

@@ -54,14 +54,31 @@ describe('the local system (npm start)', () => {
   });
 });
 
+describe('a second local system in the same process', () => {
+  it('talks to its own local Connect, not to one closed before it', async () => {
+    const first = await startLocalSystem({ port: 0, connectPort: 0 });
+    await first.close();
+    const second = await startLocalSystem({ port: 0, connectPort: 0 });
+
+    try {
+      const response = await fetch(`${second.url}/flow/end-contact`, {
+        method: 'POST',
+        body: JSON.stringify({ ContactId: 'de300000-0000-4000-8000-00000000dead' }),
+      });
+
+      expect(await response.json()).toMatchObject({ Branch: 'OnInvalidContactID' });
+    } finally {
+      await second.close();
+    }
+  });
+});
+
 describe('npm start', () => {
-  it('prints where everything is, keeps running, and stops cleanly on SIGTERM', async () => {
+  it('prints where everything is, serves until stopped, and stops cleanly on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'local/start.ts', '--port', '0', '--connect-port', '0'],
-      {
-        env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' },
-      },
+      { env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' } },
     );
     let output = '';
     child.stdout.on('data', (chunk) => {
@@ -73,11 +90,16 @@ describe('npm start', () => {
         reject(new Error(`npm start exited early with ${code}: ${output}`)),
       );
     });
+    const handlersUrl = /Handlers \(HTTP\): +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
 
+    const index = await fetch(`${handlersUrl}/`);
     child.kill('SIGTERM');
     const code = await new Promise((resolve) => child.once('exit', resolve));
 
-    expect(output).toMatch(/Handlers \(HTTP\): +http:\/\/127\.0\.0\.1:\d+/);
+    expect(index.status).toBe(200);
+    expect(await index.json()).toMatchObject({
+      routes: expect.arrayContaining(['POST /contact/stop']),
+    });
     expect(output).toMatch(/Local Amazon Connect: +http:\/\/127\.0\.0\.1:\d+/);
     expect(output).toContain('curl -s -X POST');
     expect(code).toBe(0);
@@ -92,5 +114,21 @@ describe('npm start', () => {
     ]);
 
     expect(stdout).toContain('--connect-port');
+  });
+
+  it('refuses a bad port with a message that names the option', async () => {
+    const result = await exec(process.execPath, [
+      '--import',
+      'tsx',
+      'local/start.ts',
+      '--port',
+      '70000',
+    ]).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--port must be a port number from 0 to 65535');
   });
 });

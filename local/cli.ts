@@ -1,0 +1,38 @@
+/** A command-line option is wrong; the message says which and how. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Reads a port option: 0 picks a free port. */
+export function parsePort(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new UsageError(`${flag} must be a port number from 0 to 65535, got "${value}"`);
+  }
+  return port;
+}
+
+/**
+ * Stops on SIGINT or SIGTERM by closing `close`, then exits 0; a second signal exits at once
+ * with 130, as a shell expects after Ctrl+C.
+ */
+export function stopOnSignals(close: () => Promise<void>): void {
+  let stopping = false;
+  const stop = () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
