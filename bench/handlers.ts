@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { handlerBuild } from '../lib/bundling.js';
+import { handlerBuild, lambdaDefaults } from '../lib/bundling.js';
 import { type Bench, type BenchResult, median, percentile } from './result.js';
 
 const run$ = promisify(execFile);
@@ -13,8 +13,10 @@ const outDir = join(root, 'bench', '.build');
 const handlers = ['end-contact', 'stop-contact-api'] as const;
 const importRuns = 15;
 
+// The deployed functions' own environment, so the figure is the deployed one.
 const lambdaEnv = {
   ...process.env,
+  ...lambdaDefaults.environment,
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',

@@ -68,7 +68,6 @@ describe('EndContactStack without context', () => {
         Handler: 'index.handler',
         Environment: {
           Variables: Match.objectLike({
-            NODE_OPTIONS: '--enable-source-maps',
             POWERTOOLS_SERVICE_NAME: service,
             REQUIRE_SECURITY_USER: 'false',
             REQUIRED_PERMISSION: 'StopContact.Enabled',
