@@ -3,7 +3,8 @@ import { toInstanceId } from './identifiers.js';
 
 // Schemas are built once at module load; each door composes them under its own field names.
 
-const required = (expected: string) =>
+/** An error message for a missing value, or for a value of the wrong type. */
+export const required = (expected: string) =>
   ({
     error: (issue: { input: unknown }) =>
       issue.input === undefined || issue.input === null ? 'is required' : `must be ${expected}`,

@@ -15,6 +15,7 @@ import {
   type EndContactRequest,
   type FieldError,
   instanceIdSchema,
+  required,
   securityUserSchema,
 } from '../core/schemas.js';
 
@@ -91,12 +92,17 @@ export function validationResult(errors: FieldError[]): HttpResult {
 }
 
 const stopContactBodySchema = z.pipe(
-  z.object({
-    ContactId: contactIdSchema,
-    InstanceId: instanceIdSchema,
-    DisconnectReason: z.optional(z.object({ Code: disconnectReasonCodeSchema })),
-    SecurityUser: z.optional(securityUserSchema),
-  }),
+  z.object(
+    {
+      ContactId: contactIdSchema,
+      InstanceId: instanceIdSchema,
+      DisconnectReason: z.optional(
+        z.object({ Code: disconnectReasonCodeSchema }, required('an object with a Code')),
+      ),
+      SecurityUser: z.optional(securityUserSchema),
+    },
+    required('a JSON object'),
+  ),
   z.transform(
     (b): EndContactRequest => ({
       contactId: b.ContactId,

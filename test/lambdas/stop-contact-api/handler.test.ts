@@ -95,6 +95,23 @@ describe('stop-contact HTTP API handler', () => {
   });
 
   it.each([
+    ['no body', undefined, 'ValidationException', '(body) is required'],
+    ['a JSON null', 'null', 'ValidationException', '(body) is required'],
+    ['a JSON array', '[]', 'ValidationException', '(body) must be a JSON object'],
+    [
+      'malformed JSON',
+      '{"ContactId":',
+      'SerializationException',
+      expect.stringContaining('not valid JSON'),
+    ],
+  ])('answers %s with a 400 that says what is wrong', async (_name, body, code, message) => {
+    const response = await post(body);
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json).toMatchObject({ code, message });
+  });
+
+  it.each([
     ['malformed JSON', '{"ContactId":'],
     ['a JSON array', '[]'],
     ['no body', undefined],
