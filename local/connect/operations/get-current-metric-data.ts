@@ -143,7 +143,9 @@ function metricValue(
   grouped: boolean,
 ): number {
   if (name === 'CONTACTS_IN_QUEUE') return contacts.length;
-  const oldest = Math.min(...contacts.map((c) => c.enqueuedAt ?? nowMs));
+  // A loop, not Math.min(...): spreading a very large queue overflows the call stack.
+  let oldest = nowMs;
+  for (const contact of contacts) oldest = Math.min(oldest, contact.enqueuedAt ?? nowMs);
   const ageMs = Math.max(0, nowMs - oldest);
   return grouped ? Math.floor(ageMs / 1000) : Math.floor(ageMs);
 }
