@@ -186,6 +186,12 @@ type Subject = Omit<SweepDecision, 'decision' | 'reason'>;
 
 type Keepers = Map<string, { contactId: string; enqueuedAtMs: number }>;
 
+/** A candidate's place in the decision order: wait for `turn`, call `decided` when done. */
+interface Turn {
+  turn: Promise<void>;
+  decided: () => void;
+}
+
 class SweepRun {
   readonly #deps: SweepDeps;
   readonly #settings: SweepSettings;
@@ -254,6 +260,9 @@ class SweepRun {
     const keepers: Keepers = new Map();
     const limit = pLimit(this.#options.concurrency);
     const inFlight = new Set<Promise<void>>();
+    // Candidates are verified concurrently but decided in registry order (oldest first), so the
+    // cap and the duplicates policy see them as if one at a time: each waits for the one before.
+    let previousDecided: Promise<void> = Promise.resolve();
     const pages = this.#deps.registry.queuedBefore(instanceId, readBeforeMs, {
       pageSize: this.#options.pageSize,
     });
@@ -261,10 +270,15 @@ class SweepRun {
       for await (const page of pages) {
         for (const callback of page) {
           if (this.#stoppedEarly) break;
+          const turn = previousDecided;
+          let decided!: () => void;
+          previousDecided = new Promise<void>((resolve) => {
+            decided = resolve;
+          });
           const task = limit(() =>
             this.#handle(
               callback,
-              { cutoffMs, keepers: duplicates ? keepers : undefined },
+              { cutoffMs, keepers: duplicates ? keepers : undefined, turn, decided },
               oldestByQueue,
             ),
           );
@@ -285,9 +299,31 @@ class SweepRun {
 
   async #handle(
     callback: QueuedCallback,
-    context: { cutoffMs: number; keepers: Keepers | undefined },
+    context: Turn & { cutoffMs: number; keepers: Keepers | undefined },
     oldestByQueue: OldestByQueue,
   ): Promise<void> {
+    let passed = false;
+    // Hands the turn on once this candidate is decided, and never before the one ahead of it.
+    const passTurn = () => {
+      if (passed) return;
+      passed = true;
+      void context.turn.then(context.decided);
+    };
+    try {
+      const act = await this.#verifyAndDecide(callback, context, oldestByQueue);
+      passTurn();
+      await act?.();
+    } finally {
+      passTurn();
+    }
+  }
+
+  /** Verifies a candidate, waits for its turn, decides; returns what is left to do, if anything. */
+  async #verifyAndDecide(
+    callback: QueuedCallback,
+    context: Turn & { cutoffMs: number; keepers: Keepers | undefined },
+    oldestByQueue: OldestByQueue,
+  ): Promise<(() => Promise<void>) | undefined> {
     this.#counts.candidates++;
     const subject = {
       contactId: callback.contactId,
@@ -297,13 +333,18 @@ class SweepRun {
     const preScope = queueScope(callback.queueId, this.#settings);
     if (preScope) {
       this.#noteQueued(oldestByQueue, callback.queueId, callback.queuedAtMs);
-      return this.#skip(subject, preScope);
+      this.#skip(subject, preScope);
+      return undefined;
     }
-    if (this.#stoppedEarly === 'max-stops') return this.#skip(subject, 'max-stops');
+    if (this.#stoppedEarly === 'max-stops') {
+      this.#skip(subject, 'max-stops');
+      return undefined;
+    }
     if (this.#stoppedEarly === 'time-budget' || this.#options.timeLeftMs() <= 0) {
       this.#stoppedEarly ??= 'time-budget';
       this.#noteQueued(oldestByQueue, callback.queueId, callback.queuedAtMs);
-      return this.#skip(subject, 'time-budget');
+      this.#skip(subject, 'time-budget');
+      return undefined;
     }
 
     let contact: Contact;
@@ -324,60 +365,67 @@ class SweepRun {
       const outcome = outcomeFromError(error, 'contact');
       if (outcome.kind === 'invalid-contact-id' || outcome.kind === 'contact-not-active') {
         this.#decide(subject, 'already-gone', 'not-found');
-        return this.#write(
-          { kind: 'ended', ...subject, eventAtMs: this.#now() },
-          { endedBy: 'callback-sweeper', reason: 'not-found' },
-        );
+        return () =>
+          this.#write(
+            { kind: 'ended', ...subject, eventAtMs: this.#now() },
+            { endedBy: 'callback-sweeper', reason: 'not-found' },
+          );
       }
       this.#noteQueued(oldestByQueue, callback.queueId, callback.queuedAtMs);
-      return this.#fail(subject, outcome, 'DescribeContact');
+      this.#fail(subject, outcome, 'DescribeContact');
+      return undefined;
     }
 
     this.#counts.verified++;
     const assessment = assessCallback(contact, { ...this.#settings, cutoffMs: context.cutoffMs });
     const queueId = 'queueId' in assessment ? assessment.queueId : callback.queueId;
     const verified = { ...subject, ...(queueId ? { queueId } : {}) };
+    await context.turn;
     switch (assessment.verdict) {
       case 'disconnected':
         this.#decide(verified, 'already-gone', 'disconnected');
-        return this.#write(
-          { kind: 'ended', ...subject, eventAtMs: assessment.atMs },
-          { endedBy: 'callback-sweeper', reason: 'disconnected' },
-        );
+        return () =>
+          this.#write(
+            { kind: 'ended', ...subject, eventAtMs: assessment.atMs },
+            { endedBy: 'callback-sweeper', reason: 'disconnected' },
+          );
       case 'not-callback':
         this.#skip(verified, 'not-callback');
-        return this.#write(
-          { kind: 'ended', ...subject, eventAtMs: this.#now() },
-          { endedBy: 'callback-sweeper', reason: 'not-callback' },
-        );
+        return () =>
+          this.#write(
+            { kind: 'ended', ...subject, eventAtMs: this.#now() },
+            { endedBy: 'callback-sweeper', reason: 'not-callback' },
+          );
       case 'dequeued':
         this.#skip(verified, assessment.reason);
-        return this.#write({
-          kind: 'connected',
-          ...subject,
-          eventAtMs: assessment.atMs ?? this.#now(),
-        });
+        return () =>
+          this.#write({ kind: 'connected', ...subject, eventAtMs: assessment.atMs ?? this.#now() });
       case 'out-of-scope':
         this.#noteQueued(oldestByQueue, queueId, callback.queuedAtMs);
-        return this.#skip(verified, assessment.reason);
+        this.#skip(verified, assessment.reason);
+        return undefined;
       case 'recent': {
         this.#noteQueued(oldestByQueue, queueId, assessment.enqueuedAtMs);
-        const duplicateOf = this.#duplicateCheck(contact, assessment, context.keepers);
-        if (duplicateOf) return this.#end(verified, 'duplicate');
+        if (this.#isDuplicate(contact, assessment, context.keepers)) {
+          return this.#reserveStop(verified, 'duplicate');
+        }
         this.#skip(verified, 'queued-recently');
         if (this.#settings.mode === 'end' && assessment.enqueuedAtMs > callback.queuedAtMs) {
-          return this.#requeue(callback, assessment.enqueuedAtMs);
+          return () => this.#requeue(callback, assessment.enqueuedAtMs);
         }
-        return;
+        return undefined;
       }
       case 'stuck':
         this.#noteQueued(oldestByQueue, queueId, assessment.enqueuedAtMs);
-        return this.#end(verified, 'queued-too-long');
+        return this.#reserveStop(verified, 'queued-too-long');
     }
   }
 
-  /** Keeps the oldest callback per queue and number; a younger one with the same key is a duplicate. */
-  #duplicateCheck(
+  /**
+   * Keeps the oldest callback per queue and number: decided in registry order, the first one
+   * seen per key is the keeper (registry order is enqueue order), and any later one a duplicate.
+   */
+  #isDuplicate(
     contact: Contact,
     assessment: { queueId?: string; enqueuedAtMs: number },
     keepers: Keepers | undefined,
@@ -387,28 +435,31 @@ class SweepRun {
     if (!keepers || !hash || !address || !assessment.queueId || !contact.Id) return false;
     const key = `${assessment.queueId}#${hash(address)}`;
     const keeper = keepers.get(key);
-    if (
-      keeper &&
-      keeper.contactId !== contact.Id &&
-      keeper.enqueuedAtMs < assessment.enqueuedAtMs
-    ) {
-      return true;
-    }
-    // Describes finish out of order: an older callback replaces a younger keeper, never the reverse.
     if (!keeper || assessment.enqueuedAtMs < keeper.enqueuedAtMs) {
+      // A registry time can lag Connect's: Connect's enqueue time decides who is older.
       keepers.set(key, { contactId: contact.Id, enqueuedAtMs: assessment.enqueuedAtMs });
+      return false;
     }
-    return false;
+    return keeper.contactId !== contact.Id;
   }
 
-  async #end(subject: Subject, reason: EndReason): Promise<void> {
+  /** Takes one of the run's stops, in order; report mode only notes what it would end. */
+  #reserveStop(subject: Subject, reason: EndReason): (() => Promise<void>) | undefined {
     if (this.#stopsStarted >= this.#settings.maxStops) {
       this.#stoppedEarly ??= 'max-stops';
-      return this.#skip(subject, 'max-stops');
+      this.#skip(subject, 'max-stops');
+      return undefined;
     }
     this.#stopsStarted++;
-    if (this.#settings.mode === 'report') return this.#decide(subject, 'would-end', reason);
+    if (this.#settings.mode === 'report') {
+      this.#decide(subject, 'would-end', reason);
+      return undefined;
+    }
+    return () => this.#end(subject, reason);
+  }
 
+  /** Tags (when configured) and stops one callback, then records the result. */
+  async #end(subject: Subject, reason: EndReason): Promise<void> {
     const call = { abortSignal: this.#options.abortSignal };
     if (this.#settings.tagBeforeStop) {
       try {

@@ -4,10 +4,12 @@ import {
   allSeededStates,
   type CallbackWorld,
   contactsOf,
+  hour,
   type SeededCallback,
   type SeededState,
   seedCallbacks,
   seedInstance,
+  seedRegistry,
   startCallbackWorld,
   stoppedByApi,
 } from '../support/callback-world.js';
@@ -154,6 +156,52 @@ describe('the sweeper against the local Amazon Connect and dynalite', () => {
       ).toEqual([]);
       expect(contactsOf(world, instanceId)).toEqual(before);
     });
+  });
+
+  it('with the duplicates policy, keeps the oldest callback per number and queue and ends the rest', async () => {
+    const { instance, queue } = seedInstance(world, 'duplicates');
+    const now = world.connect.clock.now();
+    const callbacks = [
+      { id: 'dup-oldest', phone: '+15550100', age: 5 },
+      { id: 'dup-second', phone: '+15550100', age: 3 },
+      { id: 'dup-third', phone: '+15550100', age: 1 },
+      { id: 'dup-other-number', phone: '+15550199', age: 2 },
+    ];
+    for (const c of callbacks) {
+      world.connect.seed.contact(instance.id, {
+        id: c.id,
+        channel: 'VOICE',
+        initiationMethod: 'CALLBACK',
+        queueId: queue.id,
+        enqueuedAt: now - c.age * hour,
+        customerPhoneNumber: c.phone,
+      });
+    }
+    await seedRegistry(
+      world.dynamo,
+      callbacks.map((c) => ({
+        kind: 'queued' as const,
+        contactId: c.id,
+        instanceId: instance.id,
+        queueId: queue.id,
+        enqueuedAtMs: now - c.age * hour,
+        eventAtMs: now - c.age * hour,
+      })),
+    );
+    const services = world.services(instance.id, {
+      SWEEP_MODE: 'end',
+      DUPLICATES_POLICY: 'keep-oldest',
+      PHONE_HASH_SALT: 'integration-test-salt',
+    });
+
+    const report = await services.sweep();
+
+    expect(stoppedByApi(world, instance.id)).toEqual(['dup-second', 'dup-third']);
+    expect(contactsOf(world, instance.id).get('dup-third')?.tags).toEqual({
+      EndedBy: 'callback-sweeper',
+      EndReason: 'duplicate',
+    });
+    expect(JSON.stringify(report)).not.toContain('555');
   });
 
   it('with 20% injected 5xx and throttles, is delayed but never wrong', async () => {

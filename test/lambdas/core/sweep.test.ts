@@ -373,6 +373,28 @@ describe('sweepStuckCallbacks', () => {
       expect(report).toMatchObject({ complete: false, stoppedEarly: 'max-stops' });
     });
 
+    it('spends the cap on the oldest callbacks even when younger ones are verified first', async () => {
+      const registry = new FakeRegistry();
+      const contacts: Record<string, Contact> = {};
+      for (let i = 0; i < 6; i++) {
+        registry.add(`c-${i}`, now - (40 - i) * hour);
+        contacts[`c-${i}`] = callback(`c-${i}`);
+      }
+      // The oldest answer last.
+      connect.on(DescribeContactCommand).callsFake(async (input: { ContactId: string }) => {
+        const ticks = 6 - Number(input.ContactId.slice(2));
+        for (let t = 0; t < ticks; t++) await new Promise((resolve) => setImmediate(resolve));
+        return { Contact: contacts[input.ContactId] };
+      });
+
+      await sweep(registry, { maxStops: 2 }, { concurrency: 6, pageSize: 6 });
+
+      const stopped = connect
+        .commandCalls(StopContactCommand)
+        .map((c) => c.args[0].input.ContactId);
+      expect(stopped.sort()).toEqual(['c-0', 'c-1']);
+    });
+
     it('skips queues on the deny list without asking Connect, and queues off the allow list', async () => {
       const registry = new FakeRegistry();
       registry.add('denied', now - 30 * hour, 'queue-denied');
@@ -458,12 +480,13 @@ describe('sweepStuckCallbacks', () => {
       expect(JSON.stringify(report)).not.toMatch(/555/);
     });
 
-    it('never ends the oldest when describes finish out of order', async () => {
+    it('ends every younger duplicate and never the oldest, even when describes finish out of order', async () => {
       await fc.assert(
         fc.asyncProperty(
           fc.integer({ min: 2, max: 6 }),
           fc.integer({ min: 1, max: 6 }),
-          async (n, concurrency) => {
+          fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 6, maxLength: 6 }),
+          async (n, concurrency, delays) => {
             connect.reset();
             connect.on(StopContactCommand).resolves({});
             const registry = new FakeRegistry();
@@ -472,8 +495,10 @@ describe('sweepStuckCallbacks', () => {
               registry.add(`d-${i}`, now - (10 - i) * hour);
               contacts[`d-${i}`] = callback(`d-${i}`, { enqueuedAtMs: now - (10 - i) * hour });
             }
+            // Each describe takes its own number of event-loop turns, so answers come out of order.
             connect.on(DescribeContactCommand).callsFake(async (input: { ContactId: string }) => {
-              await new Promise((resolve) => setImmediate(resolve));
+              const ticks = delays[Number(input.ContactId.slice(2))] ?? 0;
+              for (let t = 0; t < ticks; t++) await new Promise((resolve) => setImmediate(resolve));
               return { Contact: contacts[input.ContactId] };
             });
 
@@ -487,7 +512,9 @@ describe('sweepStuckCallbacks', () => {
             const stopped = connect
               .commandCalls(StopContactCommand)
               .map((c) => c.args[0].input.ContactId);
-            expect(stopped).not.toContain('d-0');
+            expect(stopped.sort()).toEqual(
+              Array.from({ length: n - 1 }, (_, i) => `d-${i + 1}`).sort(),
+            );
           },
         ),
         { numRuns: 20 },
