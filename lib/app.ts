@@ -1,9 +1,18 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { addEndContactStack } from './end-contact-stack.js';
+import type { EndContactConfig } from './config.js';
+import { addEndContactStack, configFromContext } from './end-contact-stack.js';
 
 const app = new App();
-addEndContactStack(app);
+let config: EndContactConfig;
+try {
+  config = configFromContext(app);
+} catch (error) {
+  // A bad context value: the message names each key and its fix; a stack trace adds nothing.
+  console.error((error as Error).message);
+  process.exit(1);
+}
+addEndContactStack(app, config);
 // cdk-nag 3 runs as a validation plugin: any unacknowledged finding makes synth fail.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();

@@ -219,15 +219,16 @@ export class EndContactStack extends Stack {
 /** The stack's ID: CloudFormation's stack name. Chosen once; renaming it would orphan the stack. */
 export const stackId = 'AmazonConnectEndContact';
 
-/**
- * Adds the stack to the app, configured from the app's context (cdk.json, `-c key=value`). A bad
- * context value throws before anything is built.
- */
-export function addEndContactStack(app: App): EndContactStack {
-  const config = readConfig(
-    (key) => app.node.tryGetContext(key),
-    Object.keys(app.node.getAllContext()),
-  );
+/** Reads and validates the app's context (cdk.json, `-c key=value`); throws on a bad value. */
+export function configFromContext(app: App): EndContactConfig {
+  return readConfig((key) => app.node.tryGetContext(key), Object.keys(app.node.getAllContext()));
+}
+
+/** Adds the stack to the app, configured from the app's context unless `config` is given. */
+export function addEndContactStack(
+  app: App,
+  config: EndContactConfig = configFromContext(app),
+): EndContactStack {
   return new EndContactStack(app, stackId, {
     description: "NICE CXone's End a Contact for Amazon Connect",
     config,
