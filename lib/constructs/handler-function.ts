@@ -12,8 +12,10 @@ export interface HandlerFunctionProps {
   readonly description: string;
   /** Also the Powertools service name in its logs. */
   readonly serviceName: string;
+  /** How long one invocation may run. */
   readonly timeout: Duration;
   /**
+   * Memory in MB; Lambda gives CPU in proportion.
    * @default 256
    */
   readonly memorySize?: number;
