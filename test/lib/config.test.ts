@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { contextKeys, parseInstanceArn, readConfig } from '../../lib/config.js';
@@ -191,6 +192,19 @@ describe('readConfig', () => {
       return undefined;
     });
     expect([...read].sort()).toEqual([...documented].sort());
+  });
+});
+
+describe('the deploy guide', () => {
+  it('has a row for every context key', () => {
+    // lib/README.md, or the project README once the guide is merged into it.
+    const guides = ['../../lib/README.md', '../../README.md']
+      .map((path) => new URL(path, import.meta.url))
+      .filter((url) => existsSync(url))
+      .map((url) => readFileSync(url, 'utf8'))
+      .join('\n');
+    const missing = contextKeys.filter(({ key }) => !guides.includes(`| \`${key}\` |`));
+    expect(missing.map(({ key }) => key)).toEqual([]);
   });
 });
 
