@@ -166,6 +166,70 @@ describe('EndContactStack with an instance', () => {
     });
   });
 
+  it('lets EventBridge invoke the tracker and the sweeper only from their own rules', () => {
+    const rules = template.findResources('AWS::Events::Rule');
+    const permissions = Object.values(
+      template.findResources('AWS::Lambda::Permission', {
+        Properties: { Principal: 'events.amazonaws.com' },
+      }),
+    );
+    expect(permissions).toHaveLength(2);
+    for (const permission of permissions) {
+      const ruleId = permission.Properties.SourceArn['Fn::GetAtt'][0];
+      const targets = rules[ruleId]?.Properties.Targets;
+      expect(targets.map((t: { Arn: unknown }) => t.Arn)).toEqual([
+        permission.Properties.FunctionName,
+      ]);
+    }
+  });
+
+  it('never drops a callback event silently: retries, then the encrypted, SSL-only dead-letter queue', () => {
+    const queue = new Capture();
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ source: ['aws.connect'] }),
+      Targets: [
+        Match.objectLike({
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queue, 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86_400 },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^CallbackTracker') },
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [queue.asString(), 'Arn'] } },
+      },
+    });
+    expect(template.toJSON().Resources[queue.asString()].Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1_209_600,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('keeps the registry on demand, encrypted, recoverable, expiring by TTL, and past a stack delete', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: callbackTable.ttlAttribute, Enabled: true },
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: callbackTable.queuedIndex.name })],
+      }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
   it("alarms on the sweeper's errors and on callbacks it failed to handle, in either mode", () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
