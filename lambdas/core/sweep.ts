@@ -228,9 +228,15 @@ class SweepRun {
       const oldestByQueue: OldestByQueue = new Map();
       await this.#sweepInstance(instanceId, oldestByQueue);
       if (!this.#settings.reconcile) continue;
+      // The oldest tracked callback per queue is only known once the whole index was read.
       reconciliation.push(
-        this.#stoppedEarly === 'time-budget'
-          ? { instanceId, queuesChecked: 0, unexplained: [], skipped: 'the sweep ran out of time' }
+        this.#stoppedEarly
+          ? {
+              instanceId,
+              queuesChecked: 0,
+              unexplained: [],
+              skipped: `the sweep stopped early (${this.#stoppedEarly})`,
+            }
           : await this.#reconcile(instanceId, oldestByQueue),
       );
     }

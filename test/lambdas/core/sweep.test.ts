@@ -585,6 +585,24 @@ describe('sweepStuckCallbacks', () => {
       ]);
     });
 
+    it('does not reconcile an instance whose sweep stopped before reading the whole index', async () => {
+      const registry = new FakeRegistry();
+      registry.add('c-0', now - 30 * hour);
+      registry.add('c-1', now - 29 * hour);
+      answerDescribe({ 'c-0': callback('c-0'), 'c-1': callback('c-1') });
+
+      const report = await sweep(
+        registry,
+        { maxStops: 1, reconcile: true },
+        { concurrency: 1, pageSize: 1, reconcileQueueIds: ['queue-a'] },
+      );
+
+      expect(report.reconciliation).toMatchObject([
+        { instanceId, skipped: 'the sweep stopped early (max-stops)' },
+      ]);
+      expect(connect).not.toHaveReceivedCommand(GetCurrentMetricDataCommand);
+    });
+
     it('names the reconciliation error and keeps the sweep result when metrics fail', async () => {
       const registry = new FakeRegistry();
       connect
