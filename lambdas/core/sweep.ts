@@ -289,7 +289,8 @@ class SweepRun {
             ),
           );
           inFlight.add(task);
-          void task.finally(() => inFlight.delete(task));
+          const settled = () => inFlight.delete(task);
+          task.then(settled, settled);
         }
         // Read the next page only once this one is under way: memory holds about one page.
         while (limit.pendingCount > 0) await Promise.race(inFlight);
