@@ -207,7 +207,7 @@ export const contextKeys: readonly ContextKey[] = [
   {
     key: 'localConnectEndpoint',
     description: 'The local Amazon Connect as the Lambda containers reach it (local mode only).',
-    defaultValue: 'http://host.docker.internal:4599',
+    defaultValue: 'http://host.docker.internal:8017',
   },
 ];
 
@@ -403,11 +403,11 @@ export function readConfig(read: ContextReader, present: readonly string[] = [])
 
   const local = readBoolean(read, problems, 'local', false);
   const localConnectEndpoint =
-    readString(read, problems, 'localConnectEndpoint') ?? 'http://host.docker.internal:4599';
+    readString(read, problems, 'localConnectEndpoint') ?? 'http://host.docker.internal:8017';
   if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(localConnectEndpoint)) {
     problems.add(
       'localConnectEndpoint',
-      'an http(s) URL such as http://host.docker.internal:4599',
+      'an http(s) URL such as http://host.docker.internal:8017',
       localConnectEndpoint,
     );
   }

@@ -22,7 +22,7 @@ describe('readConfig', () => {
     expect(config.sweeper.mode).toBe('report');
     expect(config.logRetention).toBe(RetentionDays.ONE_MONTH);
     expect(config.local).toBe(false);
-    expect(config.localConnectEndpoint).toBe('http://host.docker.internal:4599');
+    expect(config.localConnectEndpoint).toBe('http://host.docker.internal:8017');
   });
 
   it('splits the instance ARN and associates the function with it by default', () => {
@@ -72,11 +72,11 @@ describe('readConfig', () => {
     const config = configFrom({
       local: 'true',
       instanceArn,
-      localConnectEndpoint: 'http://172.17.0.1:4599',
+      localConnectEndpoint: 'http://172.17.0.1:8017',
     });
     expect(config.local).toBe(true);
     expect(config.deploy.connectIntegration).toBe(false);
-    expect(config.localConnectEndpoint).toBe('http://172.17.0.1:4599');
+    expect(config.localConnectEndpoint).toBe('http://172.17.0.1:8017');
   });
 
   it("leaves the HTTP API out in local mode unless asked, as LocalStack's free plan lacks HTTP APIs", () => {
@@ -146,7 +146,7 @@ describe('readConfig', () => {
     ['local', { local: 'on' }, /true or false/],
     [
       'localConnectEndpoint',
-      { local: true, localConnectEndpoint: 'host.docker.internal:4599' },
+      { local: true, localConnectEndpoint: 'host.docker.internal:8017' },
       /http\(s\) URL/,
     ],
   ])('fails on a bad %s, naming it and the fix', (key, context, detail) => {

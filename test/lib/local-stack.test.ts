@@ -42,7 +42,7 @@ describe('EndContactStack in local mode', () => {
         Environment: {
           Variables: Match.objectLike({
             POWERTOOLS_SERVICE_NAME: service,
-            AWS_ENDPOINT_URL_CONNECT: 'http://host.docker.internal:4599',
+            AWS_ENDPOINT_URL_CONNECT: 'http://host.docker.internal:8017',
           }),
         },
       });
