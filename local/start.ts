@@ -3,6 +3,8 @@
  * local Amazon Connect. Runs until Ctrl+C (SIGINT) or SIGTERM.
  */
 import { parseArgs } from 'node:util';
+import type { SweeperResult } from '../lambdas/callback-sweeper/handler.js';
+import { parseDurationMs } from '../lambdas/core/config.js';
 import { parsePort, stopOnSignals, UsageError } from './cli.js';
 
 const HELP = `Usage: npm start -- [options]
@@ -14,6 +16,7 @@ Options:
   --port <p>          port of the handlers' HTTP server (0 picks a free one)   default 3000
   --connect-port <p>  port of the local Amazon Connect (0 picks a free one)    default 8017
   --no-quotas         switch the local Connect's API quotas off
+  --sweep-every <d>   how often the callback sweeper runs (report mode)      default 15m
   --help              show this help`;
 
 async function main(): Promise<void> {
@@ -22,6 +25,7 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       'connect-port': { type: 'string' },
       'no-quotas': { type: 'boolean' },
+      'sweep-every': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -32,13 +36,24 @@ async function main(): Promise<void> {
   }
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  // Imported only now: the handlers' loggers read POWERTOOLS_LOG_LEVEL when they are created.
+  // The sweeper's CloudWatch metrics (EMF) are for CloudWatch, not for this console.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  // Imported only now: the handlers' loggers and metrics read their settings when created.
   const { curlExamples, startLocalSystem, toCurl } = await import('./system.js');
 
+  const sweepEvery = values['sweep-every'] ?? '15m';
+  const sweepEveryMs = parseDurationMs(sweepEvery);
+  if (sweepEveryMs === undefined || sweepEveryMs < 1_000) {
+    throw new UsageError(
+      `--sweep-every must be a duration of 1s or more such as 30s, 5m or 1h, got "${sweepEvery}"`,
+    );
+  }
   const system = await startLocalSystem({
     port: parsePort('--port', values.port, 3000),
     connectPort: parsePort('--connect-port', values['connect-port'], 8017),
     quotas: !values['no-quotas'],
+    sweepEveryMs,
+    onSweep: (result) => console.log(`[callback sweeper] ${describeSweep(result)}`),
   });
 
   // Listen for signals before the banner: whoever reads it may stop us at once.
@@ -50,7 +65,10 @@ async function main(): Promise<void> {
     `  Handlers (HTTP):        ${system.url}`,
     '    POST /flow/end-contact   the flow Lambda: a contact-flow event, or just its parameters',
     '    POST /contact/stop       the HTTP API: StopContact request shape',
+    '    POST /sweeper/run        the callback sweeper, now: {} or overrides such as {"maxQueuedAge":"2h"}',
     `  Local Amazon Connect:   ${system.connect.endpoint}   (control API under /_local/)`,
+    `  Callback registry:      ${system.dynamoDbEndpoint}   (dynalite, table "callbacks")`,
+    `  Callback sweeper:       report mode, every ${sweepEvery}. First run: ${describeSweep(await system.sweep())}`,
     '',
     'Try it:',
     ...curlExamples().flatMap((example) => [
@@ -61,6 +79,14 @@ async function main(): Promise<void> {
     'Press Ctrl+C to stop.',
   ];
   console.log(lines.join('\n'));
+}
+
+function describeSweep(result: SweeperResult | Error): string {
+  if (result instanceof Error) return `failed: ${result.message}`;
+  if ('error' in result) return `refused: ${result.message}`;
+  const { counts } = result;
+  const unexplained = result.unexplainedQueues.length;
+  return `${counts.candidates} callbacks queued over ${result.maxQueuedAgeSeconds / 3600}h, ${counts.wouldEnd} would be ended${unexplained > 0 ? `, ${unexplained} queues with untracked old contacts` : ''}`;
 }
 
 main().catch((error: unknown) => {

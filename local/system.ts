@@ -1,12 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { ConnectContactFlowEvent } from 'aws-lambda';
+import type { SweeperResult } from '../lambdas/callback-sweeper/handler.js';
+import {
+  type CallbackEndpoints,
+  createCallbackServices,
+} from '../lambdas/core/callback-services.js';
 import { createConnectClient } from '../lambdas/core/connect-client.js';
 import { createEndContactDeps, readEndContactConfig } from '../lambdas/core/end-contact-config.js';
+import { readSweeperConfig } from '../lambdas/core/sweeper-config.js';
 import { createFlowHandler } from '../lambdas/end-contact/handler.js';
 import { createHttpHandler } from '../lambdas/stop-contact-api/handler.js';
-import { DEMO_IDS, demoScenario, type LocalConnect, startLocalConnect } from './connect/index.js';
+import { buildContactEvent } from './connect/events.js';
+import {
+  type Contact,
+  DEMO_IDS,
+  demoScenario,
+  type LocalConnect,
+  startLocalConnect,
+} from './connect/index.js';
+import { startDynalite } from './dynalite.js';
 import { RequestTooLargeError, readBody, toHttpApiEvent } from './http-adapter.js';
 import { lambdaContext } from './lambda-runtime.js';
 
@@ -17,12 +32,22 @@ export interface LocalSystemOptions {
   connectPort: number;
   /** Connect's API quotas on the local Connect. @default true */
   quotas?: boolean;
+  /** How often the callback sweeper runs, in report mode. @default 15 minutes */
+  sweepEveryMs?: number;
+  /** Called with every scheduled sweep's report (and with a run's failure). */
+  onSweep?: (result: SweeperResult | Error) => void;
 }
 
 export interface LocalSystem {
   /** Base URL of the project's handlers, e.g. http://127.0.0.1:3000 */
   readonly url: string;
   readonly connect: LocalConnect;
+  /** The callback registry's DynamoDB (dynalite). */
+  readonly dynamoDbEndpoint: string;
+  /** Runs the sweeper now, as its schedule does, and returns its report. */
+  sweep(): Promise<SweeperResult>;
+  /** Resolves once every contact event so far has reached the tracker. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -38,18 +63,35 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     scenario: demoScenario(),
     quotas: options.quotas ?? true,
   });
-  // The handlers' own factories, over a client that talks to this system's local Connect only,
+  // The handlers' own factories, over clients that talk to this system's local services only,
   // with credentials that are never a developer's real ones.
-  const config = readEndContactConfig(process.env, { maxDeadlineMs: 6_000 });
-  const client = createConnectClient(config.connect, {
-    endpoint: connect.endpoint,
+  const clientConfig = {
     region: connect.region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+  const config = readEndContactConfig(process.env, { maxDeadlineMs: 6_000 });
+  const client = createConnectClient(config.connect, {
+    ...clientConfig,
+    endpoint: connect.endpoint,
   });
   const door = { deps: createEndContactDeps(config, client), deadlineMs: config.deadlineMs };
   const flow = createFlowHandler(door) as unknown as Handler;
   const api = createHttpHandler(door) as unknown as Handler;
   const instanceArn = `arn:aws:connect:${connect.region}:${connect.accountId}:instance/${DEMO_IDS.instanceId}`;
+
+  const callbacks = await startCallbackSweeper(connect, clientConfig, instanceArn);
+  const runSweep = () =>
+    callbacks.sweeper(
+      { 'detail-type': 'Scheduled Event', source: 'aws.events' } as never,
+      lambdaContext('callback-sweeper', 300_000),
+    ) as Promise<SweeperResult>;
+  const schedule = setInterval(
+    () => {
+      runSweep().then(options.onSweep, (error: Error) => options.onSweep?.(error));
+    },
+    options.sweepEveryMs ?? 15 * 60_000,
+  );
+  schedule.unref();
 
   const routes: Record<string, (req: IncomingMessage, body: string) => Promise<Reply>> = {
     'POST /contact/stop': async (req, body) => {
@@ -69,6 +111,17 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       }
       return jsonReply(200, await flow(event as never, lambdaContext('end-contact', 8_000)));
     },
+    'POST /sweeper/run': async (_req, body) => {
+      const overrides = body.trim() === '' ? {} : parseJson(body);
+      if (overrides === undefined) {
+        return jsonReply(400, { code: 'SerializationException', message: 'send a JSON object' });
+      }
+      const report = (await callbacks.sweeper(
+        overrides as never,
+        lambdaContext('callback-sweeper', 300_000),
+      )) as SweeperResult;
+      return jsonReply('error' in report ? 400 : 200, report);
+    },
     'GET /': async () =>
       jsonReply(200, {
         connectEndpoint: connect.endpoint,
@@ -86,10 +139,98 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   return {
     url,
     connect,
+    dynamoDbEndpoint: callbacks.dynamoDbEndpoint,
+    sweep: runSweep,
+    settled: callbacks.settled,
     close: async () => {
+      clearInterval(schedule);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await callbacks.close();
       await connect.close();
+    },
+  };
+}
+
+/**
+ * The tracker and the sweeper (report mode) of the demo instance, on dynalite: contact events go
+ * to the tracker as EventBridge would deliver them, and the callbacks the demo seeded before the
+ * tracker ran are handed to it as their QUEUED events.
+ */
+async function startCallbackSweeper(
+  connect: LocalConnect,
+  clientConfig: CallbackEndpoints['clientConfig'],
+  instanceArn: string,
+) {
+  const dynamo = await startDynalite();
+  // The functions' environment, set before their modules load, as the Lambda runtime does.
+  Object.assign(process.env, {
+    CONNECT_INSTANCE_IDS: DEMO_IDS.instanceId,
+    CALLBACK_TABLE_NAME: 'callbacks',
+    SWEEP_MODE: 'report',
+  });
+  const { createSweeperHandler } = await import('../lambdas/callback-sweeper/handler.js');
+  const { createTrackerHandler } = await import('../lambdas/callback-tracker/handler.js');
+  const config = readSweeperConfig(process.env);
+  const services = createCallbackServices({
+    config,
+    connectEndpoint: connect.endpoint,
+    dynamoDbEndpoint: dynamo.endpoint,
+    clientConfig,
+    now: () => connect.clock.now(),
+  });
+  await services.ensureTable();
+  const tracker = createTrackerHandler(services.registry) as unknown as Handler;
+  const sweeper = createSweeperHandler({
+    config,
+    deps: {
+      connect: services.connect,
+      registry: services.registry,
+      now: () => connect.clock.now(),
+    },
+    metrics: new Metrics({ namespace: 'AmazonConnectEndContact', serviceName: 'callback-sweeper' }),
+  }) as unknown as Handler;
+
+  let pending = Promise.resolve();
+  const track = (event: unknown) => {
+    // One at a time, in delivery order, as a tracker with reserved concurrency 1 would see them.
+    pending = pending.then(
+      () =>
+        tracker(event as never, lambdaContext('callback-tracker', 10_000)).then(() => undefined),
+      () => undefined,
+    );
+  };
+  const unsubscribe = connect.events.subscribe(track);
+  const state = connect.state() as { instances: { contacts: Contact[] }[] };
+  for (const contact of state.instances.flatMap((instance) => instance.contacts)) {
+    const queued =
+      contact.initiationMethod === 'CALLBACK' &&
+      contact.enqueuedAt !== undefined &&
+      contact.connectedToAgentAt === undefined &&
+      contact.disconnectedAt === undefined;
+    if (!queued) continue;
+    track(
+      buildContactEvent('QUEUED', contact, {
+        region: connect.region,
+        accountId: connect.accountId,
+        instanceArn,
+        nowMs: connect.clock.now(),
+      }),
+    );
+  }
+  await pending;
+
+  return {
+    dynamoDbEndpoint: dynamo.endpoint,
+    sweeper,
+    settled: async () => {
+      await connect.events.flush();
+      await pending;
+    },
+    close: async () => {
+      unsubscribe();
+      await pending;
+      await dynamo.close();
     },
   };
 }
@@ -226,6 +367,13 @@ export function curlExamples(): CurlExample[] {
       path: '/contact/stop',
       body: { ContactId: c.transferredCallQueued, InstanceId: DEMO_IDS.instanceId },
       expect: { status: 400, json: { code: 'InvalidRequestException' } },
+    },
+    {
+      title: 'Run the callback sweeper now (report mode): callbacks queued over 2 hours',
+      method: 'POST',
+      path: '/sweeper/run',
+      body: { maxQueuedAge: '2h' },
+      expect: { status: 200, json: { mode: 'report', complete: true } },
     },
     {
       title: 'Bad input is refused before it reaches Connect, naming each field',

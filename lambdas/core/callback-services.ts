@@ -1,4 +1,4 @@
-import { ConnectClient } from '@aws-sdk/client-connect';
+import type { ConnectClient, ConnectClientConfig } from '@aws-sdk/client-connect';
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -14,10 +14,15 @@ import { type SweepReport, sweepStuckCallbacks } from './sweep.js';
 import { applyOverrides, type SweepOverrides } from './sweep-request.js';
 import type { SweeperConfig } from './sweeper-config.js';
 
-/** Where the clients point; unset means the SDK's own resolution (AWS, or AWS_ENDPOINT_URL_*). */
+/**
+ * Where the clients point, and as whom; unset means the SDK's own resolution (AWS, or
+ * AWS_ENDPOINT_URL_*, and the default credential chain).
+ */
 export interface CallbackEndpoints {
   connectEndpoint?: string;
   dynamoDbEndpoint?: string;
+  /** Region and credentials for both clients, for the local runner. */
+  clientConfig?: Pick<ConnectClientConfig, 'region' | 'credentials'>;
 }
 
 /**
@@ -26,32 +31,28 @@ export interface CallbackEndpoints {
  */
 export function createSweeperConnectClient(
   config: Pick<SweeperConfig, 'connect' | 'ratesPerSecond'>,
-  endpoints: Pick<CallbackEndpoints, 'connectEndpoint'> = {},
+  endpoints: Pick<CallbackEndpoints, 'connectEndpoint' | 'clientConfig'> = {},
 ): ConnectClient {
-  const client = endpoints.connectEndpoint
-    ? new ConnectClient({
-        endpoint: endpoints.connectEndpoint,
-        maxAttempts: config.connect.maxAttempts,
-        retryMode: 'standard',
-        requestHandler: {
-          connectionTimeout: config.connect.connectionTimeoutMs,
-          requestTimeout: config.connect.requestTimeoutMs,
-          throwOnRequestTimeout: true,
-        },
-      })
-    : createConnectClient(config.connect);
+  const client = createConnectClient(config.connect, {
+    ...endpoints.clientConfig,
+    ...(endpoints.connectEndpoint ? { endpoint: endpoints.connectEndpoint } : {}),
+  });
   limitConnectClient(client, new ConnectRateLimiter(config.ratesPerSecond));
   return client;
 }
 
+function dynamoDbClient(endpoints: Pick<CallbackEndpoints, 'dynamoDbEndpoint' | 'clientConfig'>) {
+  return new DynamoDBClient({
+    ...endpoints.clientConfig,
+    ...(endpoints.dynamoDbEndpoint ? { endpoint: endpoints.dynamoDbEndpoint } : {}),
+  });
+}
+
 export function createRegistry(
   tableName: string,
-  endpoints: Pick<CallbackEndpoints, 'dynamoDbEndpoint'> = {},
+  endpoints: Pick<CallbackEndpoints, 'dynamoDbEndpoint' | 'clientConfig'> = {},
 ): CallbackRegistry {
-  const dynamo = new DynamoDBClient(
-    endpoints.dynamoDbEndpoint ? { endpoint: endpoints.dynamoDbEndpoint } : {},
-  );
-  return new CallbackRegistry(DynamoDBDocumentClient.from(dynamo), tableName);
+  return new CallbackRegistry(DynamoDBDocumentClient.from(dynamoDbClient(endpoints)), tableName);
 }
 
 export interface CallbackServicesOptions extends CallbackEndpoints {
@@ -91,9 +92,7 @@ export function createCallbackServices(options: CallbackServicesOptions): Callba
     registry,
     connect,
     async ensureTable() {
-      const dynamo = new DynamoDBClient(
-        options.dynamoDbEndpoint ? { endpoint: options.dynamoDbEndpoint } : {},
-      );
+      const dynamo = dynamoDbClient(options);
       try {
         await dynamo.send(new CreateTableCommand(callbackTableCreateInput(config.tableName)));
       } catch (error) {

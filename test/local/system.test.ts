@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_IDS } from '../../local/connect/index.js';
 import { curlExamples, type LocalSystem, startLocalSystem, toCurl } from '../../local/system.js';
 
 const exec = promisify(execFile);
@@ -27,6 +28,39 @@ describe('the local system (npm start)', () => {
       expect(JSON.parse(lines.join('\n'))).toMatchObject(example.expect.json);
     },
   );
+
+  it('tracks a callback queued while it runs, and its sweeper reports it once it is stuck', async () => {
+    const { connect } = system;
+    const callback = connect.actions.queueCallback(DEMO_IDS.instanceId, {
+      queueId: DEMO_IDS.queues.billing,
+      customerPhoneNumber: '+15555550188',
+    });
+    connect.clock.advance(25 * 3_600_000);
+    await system.settled();
+
+    const report = await system.sweep();
+
+    expect(report).toMatchObject({ mode: 'report', complete: true });
+    expect('decisions' in report && report.decisions).toContainEqual(
+      expect.objectContaining({ contactId: callback.id, decision: 'would-end' }),
+    );
+    expect(
+      connect.requestLog().filter((entry) => entry.operation === 'StopContact' && entry.at > 0),
+    ).not.toContainEqual(expect.objectContaining({ path: expect.stringContaining(callback.id) }));
+  });
+
+  it('refuses a manual sweeper run with a bad override, naming it', async () => {
+    const response = await fetch(`${system.url}/sweeper/run`, {
+      method: 'POST',
+      body: JSON.stringify({ maxQueuedAge: 'forever' }),
+    });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: 'InvalidSweepRequest',
+      errors: [expect.objectContaining({ field: 'maxQueuedAge' })],
+    });
+  });
 
   it('answers an unknown route with a JSON 404', async () => {
     const response = await fetch(`${system.url}/nowhere`, { method: 'POST' });

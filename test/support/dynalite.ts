@@ -1,17 +1,8 @@
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CallbackRegistry } from '../../lambdas/core/callback-registry.js';
 import { callbackTableCreateInput } from '../../lambdas/core/callback-table.js';
-
-// dynalite ships no types; this is the one function it exports.
-const dynalite = createRequire(import.meta.url)('dynalite') as (options: {
-  createTableMs?: number;
-  deleteTableMs?: number;
-  updateTableMs?: number;
-}) => Server;
+import { startDynalite as startDynaliteServer } from '../../local/dynalite.js';
 
 export interface LocalDynamo {
   endpoint: string;
@@ -32,13 +23,8 @@ export interface LocalDynamo {
  */
 export async function startDynalite(options: { tableName?: string } = {}): Promise<LocalDynamo> {
   const tableName = options.tableName ?? 'callbacks';
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  const server = await startDynaliteServer();
+  const { endpoint } = server;
   const client = new DynamoDBClient({ endpoint });
   const commands: string[] = [];
   client.middlewareStack.add(
@@ -64,8 +50,7 @@ export async function startDynalite(options: { tableName?: string } = {}): Promi
     freshRegistry: createTable,
     async close() {
       client.destroy();
-      server.closeAllConnections?.();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
   };
 }
