@@ -190,23 +190,31 @@ export class EndContactStack extends Stack {
     );
     // The sweeper's Powertools metrics carry the dimensions service and mode; a manual run may
     // use the other mode than the schedule, so both count.
-    const failed = (mode: string) =>
-      new Metric({
-        namespace: 'AmazonConnectEndContact',
-        metricName: 'Failed',
-        dimensionsMap: { service: 'callback-sweeper', mode },
-        statistic: 'Sum',
+    const inEitherMode = (metricName: string, label: string) => {
+      const metric = (mode: string) =>
+        new Metric({
+          namespace: 'AmazonConnectEndContact',
+          metricName,
+          dimensionsMap: { service: 'callback-sweeper', mode },
+          statistic: 'Sum',
+          period: Duration.minutes(5),
+        });
+      return new MathExpression({
+        expression: 'FILL(reportMode, 0) + FILL(endMode, 0)',
+        usingMetrics: { reportMode: metric('report'), endMode: metric('end') },
+        label,
         period: Duration.minutes(5),
       });
+    };
     this.alarms.addMetric(
       'CallbackSweeperFailures',
-      new MathExpression({
-        expression: 'FILL(reportMode, 0) + FILL(endMode, 0)',
-        usingMetrics: { reportMode: failed('report'), endMode: failed('end') },
-        label: 'Callbacks the sweeper failed to verify, tag or stop',
-        period: Duration.minutes(5),
-      }),
+      inEitherMode('Failed', 'Callbacks the sweeper failed to verify, tag or stop'),
       'The sweeper could not verify, tag or stop some callbacks (its run report in the logs says which and why).',
+    );
+    this.alarms.addMetric(
+      'CallbackSweeperUnexplainedQueues',
+      inEitherMode('UnexplainedQueues', 'Queues with old contacts no tracked callback explains'),
+      'A queue holds a contact older than maxQueuedAge that the registry does not know: contact events were lost, or the tracker was deployed after the callback was queued. The run report lists the queues.',
     );
     new CfnOutput(this, 'CallbackSweeperFunctionArn', {
       description: 'Sweeps stuck callbacks on its schedule; invoke it by hand for a run now',

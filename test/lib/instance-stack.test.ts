@@ -230,19 +230,19 @@ describe('EndContactStack with an instance', () => {
     });
   });
 
-  it("alarms on the sweeper's errors and on callbacks it failed to handle, in either mode", () => {
+  it("alarms on the sweeper's errors, on callbacks it failed to handle and on unexplained queues, in either mode", () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
       Dimensions: [
         { Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^CallbackSweeper') } },
       ],
     });
-    const failed = (mode: string) =>
+    const sweeperMetric = (metricName: string, mode: string) =>
       Match.objectLike({
         MetricStat: Match.objectLike({
           Metric: {
             Namespace: 'AmazonConnectEndContact',
-            MetricName: 'Failed',
+            MetricName: metricName,
             Dimensions: [
               { Name: 'mode', Value: mode },
               { Name: 'service', Value: 'callback-sweeper' },
@@ -251,20 +251,22 @@ describe('EndContactStack with an instance', () => {
           Stat: 'Sum',
         }),
       });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Metrics: Match.arrayWith([
-        Match.objectLike({
-          Expression: 'FILL(reportMode, 0) + FILL(endMode, 0)',
-          ReturnData: true,
-        }),
-        failed('report'),
-        failed('end'),
-      ]),
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-    });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    for (const metricName of ['Failed', 'UnexplainedQueues']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Metrics: Match.arrayWith([
+          Match.objectLike({
+            Expression: 'FILL(reportMode, 0) + FILL(endMode, 0)',
+            ReturnData: true,
+          }),
+          sweeperMetric(metricName, 'report'),
+          sweeperMetric(metricName, 'end'),
+        ]),
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    }
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
   });
 
   it('never grants a mutating Connect action on Resource *', () => {
