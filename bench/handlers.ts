@@ -93,7 +93,19 @@ async function importTimes(): Promise<BenchResult[]> {
 async function warmOverhead(): Promise<BenchResult[]> {
   Object.assign(process.env, lambdaEnv);
   const { ConnectClient } = await import('@aws-sdk/client-connect');
+  const realSend = ConnectClient.prototype.send;
   ConnectClient.prototype.send = (async () => ({})) as never;
+  try {
+    return await measureWarmOverhead(ConnectClient);
+  } finally {
+    // Later benchmarks in this process talk to a real (local) Connect.
+    ConnectClient.prototype.send = realSend;
+  }
+}
+
+async function measureWarmOverhead(
+  ConnectClient: typeof import('@aws-sdk/client-connect').ConnectClient,
+): Promise<BenchResult[]> {
   const { handler } = await import('../lambdas/end-contact/handler.js');
   const { endContact } = await import('../lambdas/core/end-contact.js');
   const { SecurityUserAuthorizer } = await import('../lambdas/core/security-user.js');
