@@ -1,4 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { parseDurationMs } from '../lambdas/core/config.js';
+import { toInstanceId } from '../lambdas/core/identifiers.js';
+import { toQueueId } from '../lambdas/core/sweeper-config.js';
 
 /**
  * The app's settings, read from CDK context (`cdk.json` "context", or `-c key=value`).
@@ -56,6 +59,18 @@ export interface SweeperSettings {
   readonly schedule: string;
   /** Tag each callback (`EndedBy`, `EndReason`) before stopping it. */
   readonly tagBeforeStop: boolean;
+  /** `keep-oldest` also ends younger callbacks of one number in one queue. */
+  readonly duplicatesPolicy: 'off' | 'keep-oldest';
+  /** Keys the in-memory HMAC of customer numbers; set when duplicatesPolicy is keep-oldest. */
+  readonly phoneHashSalt?: string;
+  /** Compare each queue's oldest contact (GetCurrentMetricData) with the registry after a sweep. */
+  readonly reconcile: boolean;
+  /** Queues (IDs or ARNs) always reconciled, besides the allow list and the registry's queues. */
+  readonly reconcileQueueIds: readonly string[];
+  /** Client-side cap on GetCurrentMetricData calls per second. */
+  readonly metricDataRatePerSecond: number;
+  /** Reserve a concurrency of 1 for the sweeper, so two runs never overlap. */
+  readonly reserveConcurrency: boolean;
 }
 
 export interface EndContactConfig {
@@ -199,6 +214,41 @@ export const contextKeys: readonly ContextKey[] = [
     defaultValue: 'rate(15 minutes)',
   },
   {
+    key: 'duplicatesPolicy',
+    description:
+      '`off`, or `keep-oldest`: also end younger callbacks of one customer number in one queue.',
+    defaultValue: 'off',
+  },
+  {
+    key: 'phoneHashSalt',
+    description:
+      'Key of the in-memory HMAC that compares customer numbers; at least 16 characters; required with duplicatesPolicy keep-oldest.',
+    defaultValue: '(none)',
+  },
+  {
+    key: 'reconcile',
+    description:
+      "Compare each queue's oldest contact (GetCurrentMetricData) with the registry after a sweep.",
+    defaultValue: 'true',
+  },
+  {
+    key: 'reconcileQueueIds',
+    description:
+      'Queues always reconciled, besides the allow list and the queues in the registry: IDs or ARNs.',
+    defaultValue: '(none)',
+  },
+  {
+    key: 'metricDataRatePerSecond',
+    description: 'Sweeper GetCurrentMetricData calls per second (0.1–100).',
+    defaultValue: '2',
+  },
+  {
+    key: 'sweeperReservedConcurrency',
+    description:
+      'Reserve a concurrency of 1 for the sweeper, so two runs never overlap (needs an account concurrency limit above 100).',
+    defaultValue: 'true',
+  },
+  {
     key: 'local',
     description:
       'LocalStack mode: no AWS::Connect::* resources; Lambdas call localConnectEndpoint.',
@@ -214,18 +264,10 @@ export const contextKeys: readonly ContextKey[] = [
 /** Reads one context value, like `app.node.tryGetContext`. */
 export type ContextReader = (key: string) => unknown;
 
-const instanceArnPattern =
-  /^arn:(aws[a-z-]*):connect:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):instance\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-/** Connect's queue IDs are UUIDs; the sweeper accepts any ID of this shape. */
-const queueIdPattern = /^[A-Za-z0-9-]{1,100}$/;
-const queueArnPattern =
-  /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[A-Za-z0-9-]+\/queue\/[A-Za-z0-9-]{1,100}$/;
 const permissionPattern = /^[A-Za-z][A-Za-z0-9._-]{0,127}$/;
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ratePattern = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const cronPattern = /^cron\(\S+( \S+){5}\)$/;
-const durationPattern = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
-const durationUnitsMs = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** CloudWatch Logs accepts only these retention periods. */
 const retentionDays = new Set<number>(
@@ -324,9 +366,8 @@ function readList(read: ContextReader, problems: Problems, key: string): string[
     return [];
   }
   const queues = items.map((item) => (typeof item === 'string' ? item.trim() : item));
-  const bad = queues.filter(
-    (q) => typeof q !== 'string' || !(queueIdPattern.test(q) || queueArnPattern.test(q)),
-  );
+  // The sweeper's own parser (lambdas/core/sweeper-config.ts), so synth accepts what it does.
+  const bad = queues.filter((q) => typeof q !== 'string' || toQueueId(q) === undefined);
   if (bad.length > 0) {
     problems.add(key, 'a list of queue IDs or queue ARNs', bad[0]);
     return [];
@@ -334,26 +375,16 @@ function readList(read: ContextReader, problems: Problems, key: string): string[
   return queues as string[];
 }
 
-/** Parses "90s", "15m", "24h", "7d" into milliseconds, the syntax the Lambdas read too. */
-export function parseDurationMs(text: string): number | undefined {
-  const match = durationPattern.exec(text.trim());
-  if (!match) return undefined;
-  const unit = match[2] as keyof typeof durationUnitsMs;
-  return Math.round(Number(match[1]) * durationUnitsMs[unit]);
-}
-
-/** Splits an instance ARN; undefined when it is not one. */
+/**
+ * Splits an instance ARN; undefined when it is not one. The Lambdas' own parser decides
+ * (lambdas/core/identifiers.ts), so synth accepts exactly the ARNs they do.
+ */
 export function parseInstanceArn(arn: string): ConnectInstance | undefined {
-  const match = instanceArnPattern.exec(arn);
-  if (!match) return undefined;
-  const [, partition, region, account, id] = match as unknown as [
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  return { arn, partition, region, account, id };
+  const parsed = arn.startsWith('arn:') ? toInstanceId(arn) : undefined;
+  if (!parsed?.ok) return undefined;
+  // arn:<partition>:connect:<region>:<account>:instance/<id>, checked field by field above.
+  const [, partition = '', , region = '', account = ''] = arn.split(':');
+  return { arn, partition, region, account, id: parsed.instanceId };
 }
 
 function isScheduleExpression(text: string): boolean {
@@ -374,7 +405,7 @@ function checkUnknownKeys(present: readonly string[], problems: Problems): void 
     if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key) || known.get(key.toLowerCase()) === key) continue;
     const near = known.get(key.toLowerCase());
     problems.messages.push(
-      `context key ${key} is not one this app reads: ${near ? `did you mean ${near}?` : 'see lib/README.md for the keys'}`,
+      `context key ${key} is not one this app reads: ${near ? `did you mean ${near}?` : 'see "Context keys" in README.md for the keys'}`,
     );
   }
 }
@@ -535,6 +566,22 @@ export function readConfig(read: ContextReader, present: readonly string[] = [])
     );
   }
 
+  const duplicatesPolicy = readString(read, problems, 'duplicatesPolicy') ?? 'off';
+  if (duplicatesPolicy !== 'off' && duplicatesPolicy !== 'keep-oldest') {
+    problems.add('duplicatesPolicy', 'off or keep-oldest', duplicatesPolicy);
+  }
+  // Never echo the salt: an error message ends up in CI logs.
+  const phoneHashSalt = readString(read, problems, 'phoneHashSalt');
+  if (phoneHashSalt !== undefined && phoneHashSalt.length < 16) {
+    problems.messages.push(
+      `context key phoneHashSalt must be at least 16 characters, got ${phoneHashSalt.length}: set -c phoneHashSalt=$(openssl rand -hex 16) or fix it in cdk.json`,
+    );
+  } else if (duplicatesPolicy === 'keep-oldest' && phoneHashSalt === undefined) {
+    problems.messages.push(
+      'context key phoneHashSalt must be set (at least 16 characters) when duplicatesPolicy is keep-oldest: set -c phoneHashSalt=$(openssl rand -hex 16), or set duplicatesPolicy off',
+    );
+  }
+
   const config: EndContactConfig = {
     ...(instance ? { instance } : {}),
     deploy,
@@ -573,6 +620,15 @@ export function readConfig(read: ContextReader, present: readonly string[] = [])
       queueDenyList: readList(read, problems, 'queueDenyList'),
       schedule,
       tagBeforeStop: readBoolean(read, problems, 'tagBeforeStop', true),
+      duplicatesPolicy: duplicatesPolicy === 'keep-oldest' ? 'keep-oldest' : 'off',
+      ...(duplicatesPolicy === 'keep-oldest' && phoneHashSalt ? { phoneHashSalt } : {}),
+      reconcile: readBoolean(read, problems, 'reconcile', true),
+      reconcileQueueIds: readList(read, problems, 'reconcileQueueIds'),
+      metricDataRatePerSecond: readNumber(read, problems, 'metricDataRatePerSecond', 2, {
+        min: 0.1,
+        max: 100,
+      }),
+      reserveConcurrency: readBoolean(read, problems, 'sweeperReservedConcurrency', true),
     },
     local,
     localConnectEndpoint,

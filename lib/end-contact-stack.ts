@@ -173,11 +173,17 @@ export class EndContactStack extends Stack {
       queueAllowList: sweeper.queueAllowList,
       queueDenyList: sweeper.queueDenyList,
       tagBeforeStop: sweeper.tagBeforeStop,
+      duplicatesPolicy: sweeper.duplicatesPolicy,
+      ...(sweeper.phoneHashSalt ? { phoneHashSalt: sweeper.phoneHashSalt } : {}),
+      reconcile: sweeper.reconcile,
+      reconcileQueueIds: sweeper.reconcileQueueIds,
+      reserveConcurrency: sweeper.reserveConcurrency,
       // Every StopContact is preceded by a TagContact: they go at the same pace.
       ratesPerSecond: {
         describeContact: sweeper.describeRatePerSecond,
         stopContact: sweeper.stopRatePerSecond,
         tagContact: sweeper.stopRatePerSecond,
+        getCurrentMetricData: sweeper.metricDataRatePerSecond,
       },
       schedule: Schedule.expression(sweeper.schedule),
       logRetention: config.logRetention,
@@ -190,20 +196,20 @@ export class EndContactStack extends Stack {
     );
     // The sweeper's Powertools metrics carry the dimensions service and mode; a manual run may
     // use the other mode than the schedule, so both count.
-    const inEitherMode = (metricName: string, label: string) => {
+    const inEitherMode = (metricName: string, label: string, period = Duration.minutes(5)) => {
       const metric = (mode: string) =>
         new Metric({
           namespace: 'AmazonConnectEndContact',
           metricName,
           dimensionsMap: { service: 'callback-sweeper', mode },
           statistic: 'Sum',
-          period: Duration.minutes(5),
+          period,
         });
       return new MathExpression({
         expression: 'FILL(reportMode, 0) + FILL(endMode, 0)',
         usingMetrics: { reportMode: metric('report'), endMode: metric('end') },
         label,
-        period: Duration.minutes(5),
+        period,
       });
     };
     this.alarms.addMetric(
@@ -215,6 +221,18 @@ export class EndContactStack extends Stack {
       'CallbackSweeperUnexplainedQueues',
       inEitherMode('UnexplainedQueues', 'Queues with old contacts no tracked callback explains'),
       'A queue holds a contact older than maxQueuedAge that the registry does not know: contact events were lost, or the tracker was deployed after the callback was queued. The run report lists the queues.',
+    );
+    // A throttled callback is retried next run, so one throttle is noise; a throttle in each of 3
+    // consecutive hours (any schedule up to hourly) means the rates exceed what the quota leaves.
+    this.alarms.addMetric(
+      'CallbackSweeperThrottled',
+      inEitherMode(
+        'Throttled',
+        'Callbacks Connect throttled, kept for the next run',
+        Duration.hours(1),
+      ),
+      'Connect has throttled the sweeper in each of the last 3 hours: lower stopRatePerSecond and describeRatePerSecond, or find what else uses the account’s Connect quota.',
+      { evaluationPeriods: 3 },
     );
     new CfnOutput(this, 'CallbackSweeperFunctionArn', {
       description: 'Sweeps stuck callbacks on its schedule; invoke it by hand for a run now',

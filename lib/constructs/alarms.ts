@@ -24,7 +24,7 @@ export interface AlarmsProps {
 }
 
 /**
- * The stack's CloudWatch alarms and, with an email, the topic they notify. Each alarm fires on
+ * The stack's CloudWatch alarms and, with an email, the topic they notify. Most alarms fire on
  * one bad data point in a five-minute period: every one of them means a person should look.
  */
 export class Alarms extends Construct {
@@ -74,14 +74,23 @@ export class Alarms extends Construct {
     );
   }
 
-  /** Alarms when the metric reaches 1 in a five-minute period; no data is not an alarm. */
-  addMetric(id: string, metric: IMetric, description: string): Alarm {
+  /**
+   * Alarms when the metric reaches 1 in its period (by default in one period; `evaluationPeriods`
+   * asks for that many consecutive ones); no data is not an alarm.
+   */
+  addMetric(
+    id: string,
+    metric: IMetric,
+    description: string,
+    { evaluationPeriods = 1 }: { evaluationPeriods?: number } = {},
+  ): Alarm {
     const alarm = new Alarm(this, id, {
       metric,
       alarmDescription: description,
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
+      evaluationPeriods,
+      datapointsToAlarm: evaluationPeriods,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     if (this.topic) alarm.addAlarmAction(new SnsAction(this.topic));

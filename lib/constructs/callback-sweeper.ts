@@ -7,7 +7,8 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { callbackTable } from '../../lambdas/core/callback-table.js';
-import { type ConnectGrant, grantConnect } from './connect-permissions.js';
+import { toQueueId } from '../../lambdas/core/sweeper-config.js';
+import { type ConnectGrant, grantConnect, isInstanceArn } from './connect-permissions.js';
 import { HandlerFunction } from './handler-function.js';
 
 /** Client-side calls per second the sweeper allows itself, per Connect API. */
@@ -42,7 +43,7 @@ export interface CallbackSweeperProps {
    */
   readonly maxQueuedAge?: Duration;
   /**
-   * At most this many StopContact calls per run.
+   * At most this many StopContact calls per run: an integer from 0 to 100000 (0 ends nothing).
    * @default 500
    */
   readonly maxStopsPerRun?: number;
@@ -74,7 +75,7 @@ export interface CallbackSweeperProps {
    */
   readonly phoneHashSalt?: string;
   /**
-   * Client-side rate per Connect API; keep them under the account's quotas.
+   * Client-side rate per Connect API, each from 0.1 to 1000; keep them under the account's quotas.
    * @default - 8 DescribeContact, 8 StopContact, 4 TagContact, 4 GetCurrentMetricData per second
    */
   readonly ratesPerSecond?: SweeperRates;
@@ -84,6 +85,18 @@ export interface CallbackSweeperProps {
    * @default - none
    */
   readonly reconcileQueueIds?: readonly string[];
+  /**
+   * After a sweep that read the whole registry, compare GetCurrentMetricData's oldest contact per
+   * queue with the registry and report queues no tracked callback explains.
+   * @default true
+   */
+  readonly reconcile?: boolean;
+  /**
+   * Reserve a concurrency of 1, so two runs never overlap. Lambda keeps at least 100 of the
+   * account's concurrency unreserved: an account whose limit is under 101 cannot reserve any.
+   * @default true
+   */
+  readonly reserveConcurrency?: boolean;
   /**
    * When the sweeper runs.
    * @default Schedule.rate(Duration.minutes(15))
@@ -106,11 +119,9 @@ export interface CallbackSweeperProps {
   readonly logRetention?: RetentionDays;
 }
 
-const instanceArnPattern = /^arn:aws[a-z-]*:connect:[^:]+:\d{12}:instance\/[A-Za-z0-9-]+$/;
-
 /**
  * Ends callbacks queued too long: a scheduled function with reserved concurrency 1 (two sweeps
- * never overlap) that reads the registry, verifies each candidate with DescribeContact and, in
+ * never overlap; `reserveConcurrency: false` drops it) that reads the registry, verifies each candidate with DescribeContact and, in
  * mode `end`, tags and stops it. Its settings become the function's environment.
  */
 export class CallbackSweeper extends Construct {
@@ -121,25 +132,8 @@ export class CallbackSweeper extends Construct {
 
   constructor(scope: Construct, id: string, props: CallbackSweeperProps) {
     super(scope, id);
-    if (props.instanceArns.length === 0) {
-      throw new Error('instanceArns is empty: give the ARN of at least one instance to sweep');
-    }
-    for (const arn of props.instanceArns) {
-      if (!Token.isUnresolved(arn) && !instanceArnPattern.test(arn)) {
-        throw new Error(
-          `instanceArns: "${arn}" is not an Amazon Connect instance ARN; use arn:aws:connect:<region>:<account>:instance/<instance id>`,
-        );
-      }
-    }
     const maxQueuedAge = props.maxQueuedAge ?? Duration.hours(24);
-    if (maxQueuedAge.toSeconds() > Duration.days(14).toSeconds()) {
-      throw new Error(
-        `maxQueuedAge is ${maxQueuedAge.toHumanString()}, longer than the 14 days Connect keeps a queued callback: use 14 days or less`,
-      );
-    }
-    if ((props.duplicatesPolicy ?? 'off') === 'keep-oldest' && !props.phoneHashSalt) {
-      throw new Error('duplicatesPolicy keep-oldest needs phoneHashSalt (at least 16 characters)');
-    }
+    validateProps(props, maxQueuedAge);
     const timeout = props.timeout ?? Duration.minutes(5);
     const rates = props.ratesPerSecond ?? {};
 
@@ -149,7 +143,7 @@ export class CallbackSweeper extends Construct {
       serviceName: 'callback-sweeper',
       timeout,
       memorySize: 512,
-      reservedConcurrentExecutions: 1,
+      ...((props.reserveConcurrency ?? true) ? { reservedConcurrentExecutions: 1 } : {}),
       logRetention: props.logRetention,
       environment: {
         CALLBACK_TABLE_NAME: props.table.tableName,
@@ -166,6 +160,7 @@ export class CallbackSweeper extends Construct {
         STOP_CONTACT_RPS: String(rates.stopContact ?? 8),
         TAG_CONTACT_RPS: String(rates.tagContact ?? 4),
         GET_CURRENT_METRIC_DATA_RPS: String(rates.getCurrentMetricData ?? 4),
+        RECONCILE: String(props.reconcile ?? true),
         RECONCILE_QUEUE_IDS: (props.reconcileQueueIds ?? []).join(','),
         TIME_BUDGET_MARGIN: '10s',
         POWERTOOLS_METRICS_NAMESPACE: 'AmazonConnectEndContact',
@@ -199,6 +194,78 @@ export class CallbackSweeper extends Construct {
       schedule: props.schedule ?? Schedule.rate(Duration.minutes(15)),
       targets: [new LambdaFunction(this.function, { retryAttempts: 0 })],
     });
+  }
+}
+
+const isConcrete = (value: string | number) => !Token.isUnresolved(value);
+
+/**
+ * Refuses at synth what the function would refuse at every cold start (lambdas/core/sweeper-config.ts),
+ * with the same bounds.
+ */
+function validateProps(props: CallbackSweeperProps, maxQueuedAge: Duration): void {
+  if (props.instanceArns.length === 0) {
+    throw new Error('instanceArns is empty: give the ARN of at least one instance to sweep');
+  }
+  for (const arn of props.instanceArns) {
+    if (isConcrete(arn) && !isInstanceArn(arn)) {
+      throw new Error(
+        `instanceArns: "${arn}" is not an Amazon Connect instance ARN; use arn:aws:connect:<region>:<account>:instance/<instance id>`,
+      );
+    }
+  }
+  if (maxQueuedAge.toMilliseconds() <= 0) {
+    throw new Error('maxQueuedAge is zero: use a positive duration such as Duration.hours(24)');
+  }
+  if (maxQueuedAge.toSeconds() > Duration.days(14).toSeconds()) {
+    throw new Error(
+      `maxQueuedAge is ${maxQueuedAge.toHumanString()}, longer than the 14 days Connect keeps a queued callback: use 14 days or less`,
+    );
+  }
+  const maxStops = props.maxStopsPerRun;
+  if (
+    maxStops !== undefined &&
+    isConcrete(maxStops) &&
+    !(Number.isInteger(maxStops) && maxStops >= 0 && maxStops <= 100_000)
+  ) {
+    throw new Error(
+      `maxStopsPerRun is ${maxStops}: use an integer from 0 to 100000 (0 ends nothing)`,
+    );
+  }
+  for (const [api, rate] of Object.entries(props.ratesPerSecond ?? {})) {
+    if (
+      rate !== undefined &&
+      isConcrete(rate) &&
+      !(Number.isFinite(rate) && rate >= 0.1 && rate <= 1_000)
+    ) {
+      throw new Error(
+        `ratesPerSecond.${api} is ${rate}: use a number of calls per second from 0.1 to 1000, under the account's Connect quota`,
+      );
+    }
+  }
+  const lists = {
+    queueAllowList: props.queueAllowList,
+    queueDenyList: props.queueDenyList,
+    reconcileQueueIds: props.reconcileQueueIds,
+  };
+  for (const [name, queues] of Object.entries(lists)) {
+    const bad = (queues ?? []).find((queue) => isConcrete(queue) && !toQueueId(queue));
+    if (bad !== undefined) {
+      throw new Error(
+        `${name}: "${bad}" is not a queue ID or queue ARN; use <queue id> or arn:aws:connect:<region>:<account>:instance/<instance id>/queue/<queue id>`,
+      );
+    }
+  }
+  const salt = props.phoneHashSalt;
+  if ((props.duplicatesPolicy ?? 'off') === 'keep-oldest' && !salt) {
+    throw new Error(
+      'duplicatesPolicy keep-oldest needs phoneHashSalt: give a random string of at least 16 characters',
+    );
+  }
+  if (salt !== undefined && isConcrete(salt) && salt.length < 16) {
+    throw new Error(
+      `phoneHashSalt is ${salt.length} characters: use a random string of at least 16 characters`,
+    );
   }
 }
 

@@ -10,6 +10,7 @@ import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CallbackTable } from './callback-table.js';
+import { isInstanceArn } from './connect-permissions.js';
 import { HandlerFunction } from './handler-function.js';
 
 export interface CallbackTrackerProps {
@@ -66,10 +67,7 @@ export class CallbackTracker extends Construct {
   constructor(scope: Construct, id: string, props: CallbackTrackerProps = {}) {
     super(scope, id);
     for (const arn of props.instanceArns ?? []) {
-      if (
-        !Token.isUnresolved(arn) &&
-        !/^arn:aws[a-z-]*:connect:[^:]+:\d{12}:instance\/[A-Za-z0-9-]+$/.test(arn)
-      ) {
+      if (!Token.isUnresolved(arn) && !isInstanceArn(arn)) {
         throw new Error(
           `instanceArns: "${arn}" is not an Amazon Connect instance ARN; use arn:aws:connect:<region>:<account>:instance/<instance id>`,
         );

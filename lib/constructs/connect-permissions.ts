@@ -1,6 +1,15 @@
 import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
+import { toInstanceId } from '../../lambdas/core/identifiers.js';
+
+/**
+ * An Amazon Connect instance ARN, as the Lambdas parse it (`toInstanceId`); a bare instance ID is
+ * not one, since IAM statements need the ARN.
+ */
+export function isInstanceArn(value: string): boolean {
+  return value.startsWith('arn:') && toInstanceId(value).ok;
+}
 
 /**
  * ARNs of one Amazon Connect instance's resources, for IAM statements.

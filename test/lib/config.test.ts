@@ -100,7 +100,10 @@ describe('readConfig', () => {
   it.each([
     [
       'instanceArn',
-      { instanceArn: 'arn:aws:connect:us-east-1:123456789012:instance/not-a-uuid' },
+      {
+        instanceArn:
+          'arn:aws:connect:us-east-1:12345:instance/0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
+      },
       /instance ARN.*copy it from the Amazon Connect console/,
     ],
     ['instanceArn', { instanceArn: '0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b' }, /instance ARN/],
@@ -143,6 +146,17 @@ describe('readConfig', () => {
     ['queueDenyList', { queueDenyList: '[not json' }, /JSON array or a comma-separated list/],
     ['schedule', { schedule: 'every 15 minutes' }, /EventBridge schedule/],
     ['schedule', { schedule: 'rate(1 minutes)' }, /EventBridge schedule/],
+    ['duplicatesPolicy', { duplicatesPolicy: 'keep-newest' }, /off or keep-oldest/],
+    ['phoneHashSalt', { phoneHashSalt: 'short' }, /at least 16 characters, got 5/],
+    [
+      'phoneHashSalt',
+      { duplicatesPolicy: 'keep-oldest' },
+      /set \(at least 16 characters\) when duplicatesPolicy is keep-oldest/,
+    ],
+    ['reconcile', { reconcile: 'sometimes' }, /true or false/],
+    ['reconcileQueueIds', { reconcileQueueIds: 'queue one' }, /queue IDs or queue ARNs/],
+    ['metricDataRatePerSecond', { metricDataRatePerSecond: 0 }, /number from 0.1 to 100/],
+    ['sweeperReservedConcurrency', { sweeperReservedConcurrency: 0 }, /true or false/],
     ['local', { local: 'on' }, /true or false/],
     [
       'localConnectEndpoint',
@@ -152,6 +166,50 @@ describe('readConfig', () => {
   ])('fails on a bad %s, naming it and the fix', (key, context, detail) => {
     expect(() => configFrom(context)).toThrow(new RegExp(`^(.*\\n)*context key ${key} must be `));
     expect(() => configFrom(context)).toThrow(detail);
+  });
+
+  it('reads the duplicates policy, its salt and the reconciliation settings', () => {
+    const queueArn = `${instanceArn}/queue/1e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b`;
+    const { sweeper } = configFrom({
+      duplicatesPolicy: 'keep-oldest',
+      phoneHashSalt: 'a-salt-of-sixteen+',
+      reconcile: 'false',
+      reconcileQueueIds: queueArn,
+      metricDataRatePerSecond: '0.5',
+      sweeperReservedConcurrency: 'false',
+    });
+    expect(sweeper).toMatchObject({
+      duplicatesPolicy: 'keep-oldest',
+      phoneHashSalt: 'a-salt-of-sixteen+',
+      reconcile: false,
+      reconcileQueueIds: [queueArn],
+      metricDataRatePerSecond: 0.5,
+      reserveConcurrency: false,
+    });
+  });
+
+  it('defaults to no duplicates policy, reconciliation on, and a reserved sweeper', () => {
+    const { sweeper } = configFrom({ phoneHashSalt: 'unused-salt-0123456789' });
+    expect(sweeper).toMatchObject({
+      duplicatesPolicy: 'off',
+      reconcile: true,
+      reconcileQueueIds: [],
+      metricDataRatePerSecond: 2,
+      reserveConcurrency: true,
+    });
+    // Only keep-oldest uses the salt, so it reaches no function otherwise.
+    expect(sweeper.phoneHashSalt).toBeUndefined();
+  });
+
+  it('never repeats the salt in an error', () => {
+    let message = '';
+    try {
+      configFrom({ phoneHashSalt: 'secret-ish' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^context key phoneHashSalt must be at least 16 characters/);
+    expect(message).not.toContain('secret-ish');
   });
 
   it('fails when nothing would be deployed', () => {

@@ -16,6 +16,7 @@ import {
 const placeholder = ['$', '{EndContactFunctionArn}'].join('');
 const allowedQueue = '1e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
 const deniedQueue = `${instanceArn}/queue/2e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b`;
+const reconciledQueue = '3e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
 const exampleFlow = readFileSync(
   new URL('../../lib/flows/end-contact-example.json', import.meta.url),
   'utf8',
@@ -46,6 +47,12 @@ describe('EndContactStack with an instance', () => {
       queueDenyList: deniedQueue,
       schedule: 'rate(1 hour)',
       tagBeforeStop: 'false',
+      duplicatesPolicy: 'keep-oldest',
+      phoneHashSalt: 'a-deploy-salt-0123456789',
+      reconcile: 'false',
+      reconcileQueueIds: reconciledQueue,
+      metricDataRatePerSecond: '0.5',
+      sweeperReservedConcurrency: 'false',
     });
     template = synthesized.template;
     const functions = template.findResources('AWS::Lambda::Function', {
@@ -157,9 +164,16 @@ describe('EndContactStack with an instance', () => {
           STOP_CONTACT_RPS: '1',
           TAG_CONTACT_RPS: '1',
           DESCRIBE_CONTACT_RPS: '3',
+          GET_CURRENT_METRIC_DATA_RPS: '0.5',
+          DUPLICATES_POLICY: 'keep-oldest',
+          PHONE_HASH_SALT: 'a-deploy-salt-0123456789',
+          RECONCILE: 'false',
+          RECONCILE_QUEUE_IDS: reconciledQueue,
           AWS_ENDPOINT_URL_CONNECT: Match.absent(),
         }),
       },
+      // sweeperReservedConcurrency false: for accounts whose concurrency limit is 100 or less.
+      ReservedConcurrentExecutions: Match.absent(),
     });
     template.hasOutput('CallbackSweeperFunctionArn', {
       Value: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
@@ -266,7 +280,40 @@ describe('EndContactStack with an instance', () => {
         TreatMissingData: 'notBreaching',
       });
     }
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+  });
+
+  it('alarms when Connect throttles the sweeper in each of 3 consecutive hours, in either mode', () => {
+    const throttled = (mode: string) =>
+      Match.objectLike({
+        MetricStat: {
+          Metric: {
+            Namespace: 'AmazonConnectEndContact',
+            MetricName: 'Throttled',
+            Dimensions: [
+              { Name: 'mode', Value: mode },
+              { Name: 'service', Value: 'callback-sweeper' },
+            ],
+          },
+          Period: 3_600,
+          Stat: 'Sum',
+        },
+      });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([
+        Match.objectLike({
+          Expression: 'FILL(reportMode, 0) + FILL(endMode, 0)',
+          ReturnData: true,
+        }),
+        throttled('report'),
+        throttled('end'),
+      ]),
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+    });
   });
 
   it('never grants a mutating Connect action on Resource *', () => {

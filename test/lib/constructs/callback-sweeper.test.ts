@@ -1,10 +1,16 @@
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { Schedule } from 'aws-cdk-lib/aws-events';
+import { type CfnRule, Schedule } from 'aws-cdk-lib/aws-events';
+import type { CfnRole } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readSweeperConfig } from '../../../lambdas/core/sweeper-config.js';
-import { CallbackSweeper } from '../../../lib/constructs/callback-sweeper.js';
+import {
+  CallbackSweeper,
+  type CallbackSweeperProps,
+} from '../../../lib/constructs/callback-sweeper.js';
 import { CallbackTracker } from '../../../lib/constructs/callback-tracker.js';
 
 const instanceArn =
@@ -34,6 +40,22 @@ describe('CallbackSweeper', () => {
   });
 
   function sweeperEnvironment(): Record<string, string> {
+    return environmentOf(template);
+  }
+
+  /** Another sweeper in its own app, with these props. */
+  function sweeperWith(props: Partial<CallbackSweeperProps>): { template: Template } {
+    const other = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Other');
+    const tracker = new CallbackTracker(other, 'Tracker', { instanceArns: [instanceArn] });
+    new CallbackSweeper(other, 'Sweeper', {
+      table: tracker.table,
+      instanceArns: [instanceArn],
+      ...props,
+    });
+    return { template: Template.fromStack(other) };
+  }
+
+  function environmentOf(template: Template): Record<string, string> {
     const functions = template.findResources('AWS::Lambda::Function', {
       Properties: {
         Environment: {
@@ -126,11 +148,71 @@ describe('CallbackSweeper', () => {
     );
   });
 
-  it('exposes its function, role, log group and schedule', () => {
-    expect(sweeper.function).toBeDefined();
-    expect(sweeper.role).toBeDefined();
-    expect(sweeper.logGroup).toBeDefined();
-    expect(sweeper.schedule).toBeDefined();
+  it('exposes the function the schedule invokes, with the role and log group it runs with', () => {
+    const stack = Stack.of(sweeper);
+    const functionId = stack.getLogicalId(sweeper.function.node.defaultChild as CfnFunction);
+    const fn = template.toJSON().Resources[functionId];
+
+    expect(fn.Properties.Role).toEqual({
+      'Fn::GetAtt': [stack.getLogicalId(sweeper.role.node.defaultChild as CfnRole), 'Arn'],
+    });
+    expect(fn.Properties.LoggingConfig.LogGroup).toEqual({
+      Ref: stack.getLogicalId(sweeper.logGroup.node.defaultChild as CfnLogGroup),
+    });
+    template.hasResource('AWS::Events::Rule', {
+      Properties: Match.objectLike({
+        ScheduleExpression: 'rate(15 minutes)',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId, 'Arn'] } })],
+      }),
+    });
+    expect(Object.keys(template.findResources('AWS::Events::Rule'))).toContain(
+      stack.getLogicalId(sweeper.schedule.node.defaultChild as CfnRule),
+    );
+  });
+
+  it('passes the duplicates policy, its salt, reconciliation and every rate to the handler', () => {
+    const { template: other } = sweeperWith({
+      duplicatesPolicy: 'keep-oldest',
+      phoneHashSalt: 'sixteen-chars-salt',
+      reconcile: false,
+      reconcileQueueIds: [`${instanceArn}/queue/q-1`],
+      ratesPerSecond: {
+        describeContact: 3,
+        stopContact: 2,
+        tagContact: 1,
+        getCurrentMetricData: 0.5,
+      },
+      maxStopsPerRun: 0,
+    });
+    const environment = environmentOf(other);
+
+    const config = readSweeperConfig({ ...environment, CALLBACK_TABLE_NAME: 'callbacks' });
+    expect(config.settings).toMatchObject({
+      duplicatesPolicy: 'keep-oldest',
+      reconcile: false,
+      maxStops: 0,
+    });
+    expect(config.phoneHashSalt).toBe('sixteen-chars-salt');
+    expect(config.reconcileQueueIds).toEqual(['q-1']);
+    expect(config.ratesPerSecond).toEqual({
+      DescribeContact: 3,
+      StopContact: 2,
+      TagContact: 1,
+      GetCurrentMetricData: 0.5,
+    });
+  });
+
+  it('reconciles by default and leaves the salt out of the environment when none is given', () => {
+    expect(sweeperEnvironment()).toMatchObject({ RECONCILE: 'true', RECONCILE_QUEUE_IDS: '' });
+    expect(sweeperEnvironment()).not.toHaveProperty('PHONE_HASH_SALT');
+  });
+
+  it('drops the concurrency reservation when asked, for accounts that cannot reserve any', () => {
+    const { template: other } = sweeperWith({ reserveConcurrency: false });
+    other.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: Match.absent(),
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'callback-sweeper' }) },
+    });
   });
 
   it.each([
@@ -140,10 +222,26 @@ describe('CallbackSweeper', () => {
       { maxQueuedAge: Duration.days(15) },
       'longer than the 14 days Connect keeps a queued callback',
     ],
+    [{ maxQueuedAge: Duration.seconds(0) }, 'maxQueuedAge is zero: use a positive duration'],
     [
       { duplicatesPolicy: 'keep-oldest' as const },
       'duplicatesPolicy keep-oldest needs phoneHashSalt',
     ],
+    [
+      { duplicatesPolicy: 'keep-oldest' as const, phoneHashSalt: 'too-short' },
+      'phoneHashSalt is 9 characters: use a random string of at least 16 characters',
+    ],
+    [{ maxStopsPerRun: -1 }, 'maxStopsPerRun is -1: use an integer from 0 to 100000'],
+    [{ maxStopsPerRun: 2.5 }, 'maxStopsPerRun is 2.5: use an integer from 0 to 100000'],
+    [{ maxStopsPerRun: 100_001 }, 'maxStopsPerRun is 100001'],
+    [{ ratesPerSecond: { stopContact: 0 } }, 'ratesPerSecond.stopContact is 0: use a number'],
+    [{ ratesPerSecond: { describeContact: 1_001 } }, 'ratesPerSecond.describeContact is 1001'],
+    [
+      { ratesPerSecond: { getCurrentMetricData: Number.NaN } },
+      'ratesPerSecond.getCurrentMetricData is NaN',
+    ],
+    [{ queueAllowList: ['support queue'] }, 'queueAllowList: "support queue" is not a queue ID'],
+    [{ reconcileQueueIds: [`${instanceArn}/agent/a`] }, 'reconcileQueueIds: "arn:'],
   ])('refuses bad props with a message naming the fix: %o', (bad, message) => {
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Bad');
     const tracker = new CallbackTracker(stack, 'Tracker');

@@ -1,5 +1,8 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnRule } from 'aws-cdk-lib/aws-events';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { callbackTableCreateInput } from '../../../lambdas/core/callback-table.js';
@@ -122,8 +125,26 @@ describe('CallbackTracker', () => {
         }),
       },
     });
-    expect(tracker.deadLetterQueue).toBeDefined();
-    expect(tracker.rule).toBeDefined();
+    // The exposed rule and queue are the ones wired: the rule targets the exposed function and
+    // dead-letters into the exposed queue.
+    const stack = Stack.of(tracker);
+    const ruleId = stack.getLogicalId(tracker.rule.node.defaultChild as CfnRule);
+    const queueId = stack.getLogicalId(tracker.deadLetterQueue.node.defaultChild as CfnQueue);
+    const functionId = stack.getLogicalId(tracker.function.node.defaultChild as CfnFunction);
+    expect(template.toJSON().Resources[ruleId].Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [functionId, 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+      }),
+    ]);
+  });
+
+  it('accepts an instance ARN of another partition, as the Lambdas do', () => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Gov');
+    const govArn =
+      'arn:aws-us-gov:connect:us-gov-west-1:123456789012:instance/0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
+
+    expect(() => new CallbackTracker(stack, 'T', { instanceArns: [govArn] })).not.toThrow();
   });
 
   it('refuses an instance ARN that is not one, naming it', () => {
