@@ -162,6 +162,10 @@ export class EndContactStack extends Stack {
       description: 'Records queued callbacks from contact events',
       value: tracker.function.functionArn,
     });
+    new CfnOutput(this, 'CallbackTrackerDeadLetterQueueUrl', {
+      description: 'Contact events the tracker could not record, to read and re-drive',
+      value: tracker.deadLetterQueue.queueUrl,
+    });
     if (!instance) return { tracker };
 
     const callbackSweeper = new CallbackSweeper(this, 'CallbackSweeper', {

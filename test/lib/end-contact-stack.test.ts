@@ -301,4 +301,10 @@ describe('EndContactStack without context', () => {
       Value: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
     });
   });
+
+  it("outputs the tracker's dead-letter queue URL, for re-driving what it holds", () => {
+    const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
+    expect(queues).toHaveLength(1);
+    template.hasOutput('CallbackTrackerDeadLetterQueueUrl', { Value: { Ref: queues[0] } });
+  });
 });
