@@ -14,6 +14,27 @@ export function withRunSignal<T>(signal: AbortSignal, fn: () => Promise<T>): Pro
   return runSignal.run(signal, fn);
 }
 
+/** A check run once an attempt of `operation` has its rate slot, right before it is sent. */
+interface SendCheck {
+  operation: string;
+  /** Throws to cancel the attempt: the error is not retryable, so it reaches the caller. */
+  check: () => Promise<void>;
+}
+
+const sendChecks = new AsyncLocalStorage<SendCheck>();
+
+/**
+ * Runs `fn` so that every attempt of `operation` it sends through a limited client first runs
+ * `check`, after waiting for its rate slot: nothing the caller can do runs closer to the send.
+ */
+export function withSendCheck<T>(
+  operation: string,
+  check: () => Promise<void>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  return sendChecks.run({ operation, check }, fn);
+}
+
 /**
  * A client-side limiter per Connect API. Each API has its own sliding window (p-throttle's strict
  * mode), so no one-second interval ever carries more than the configured rate: a token bucket on
@@ -21,7 +42,6 @@ export function withRunSignal<T>(signal: AbortSignal, fn: () => Promise<T>): Pro
  */
 export class ConnectRateLimiter {
   readonly #acquireByOperation = new Map<string, () => Promise<void>>();
-  readonly rates: RatesPerSecond;
 
   constructor(rates: RatesPerSecond) {
     for (const [operation, rate] of Object.entries(rates)) {
@@ -36,14 +56,16 @@ export class ConnectRateLimiter {
         await acquire();
       });
     }
-    this.rates = { ...rates };
   }
 
-  /** Resolves when `operation` may be called; unlimited operations resolve at once. */
-  async acquire(operation: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves when `operation` may be called; unlimited operations resolve at once. Inside
+   * `withRunSignal`, rejects with the signal's reason when the run is aborted while waiting.
+   */
+  async acquire(operation: string): Promise<void> {
     const acquire = this.#acquireByOperation.get(operation);
     if (!acquire) return;
-    const abort = signal ?? runSignal.getStore();
+    const abort = runSignal.getStore();
     if (!abort) return acquire();
     abort.throwIfAborted();
     let onAbort: (() => void) | undefined;
@@ -61,7 +83,8 @@ export class ConnectRateLimiter {
 
 /**
  * Puts the limiter under the SDK's retries: every attempt, the first and each retry, waits for
- * its API's turn, so retries back off and still never exceed the configured rate.
+ * its API's turn, so retries back off and still never exceed the configured rate. Then it runs
+ * the attempt's send check (see `withSendCheck`), if any.
  */
 export function limitConnectClient(client: ConnectClient, limiter: ConnectRateLimiter): void {
   // Types only: @smithy/types ships with every SDK v3 client.
@@ -69,6 +92,8 @@ export function limitConnectClient(client: ConnectClient, limiter: ConnectRateLi
     (next, context) => async (args) => {
       const operation = (context.commandName ?? '').replace(/Command$/, '');
       await limiter.acquire(operation);
+      const sendCheck = sendChecks.getStore();
+      if (sendCheck?.operation === operation) await sendCheck.check();
       return next(args);
     };
   client.middlewareStack.addRelativeTo(middleware, {

@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConnectClient, StopContactCommand } from '@aws-sdk/client-connect';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ConnectRateLimiter,
   limitConnectClient,
   withRunSignal,
+  withSendCheck,
 } from '../../../lambdas/core/rate-limit.js';
 
 /** The largest number of times that fall in any window of `windowMs`. */
@@ -21,60 +22,72 @@ function busiestWindow(times: number[], windowMs: number): number {
 }
 
 describe('ConnectRateLimiter', () => {
+  // A fake clock: p-throttle reads Date.now and waits with setTimeout, so the tests count grants
+  // at exact instants instead of measuring a shared machine's speed.
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Starts `count` acquisitions and records the fake time each one is granted at. */
+  function acquireAll(limiter: ConnectRateLimiter, operation: string, count: number): number[] {
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) {
+      void limiter.acquire(operation).then(() => times.push(Date.now()));
+    }
+    return times;
+  }
+
   it('lets a burst of the rate through at once, then never more than the rate in any second', async () => {
     const limiter = new ConnectRateLimiter({ StopContact: 20 });
-    const started = performance.now();
-    const times: number[] = [];
 
-    await Promise.all(
-      Array.from({ length: 50 }, async () => {
-        await limiter.acquire('StopContact');
-        times.push(performance.now());
-      }),
-    );
+    const times = acquireAll(limiter, 'StopContact', 50);
+    await vi.advanceTimersByTimeAsync(0);
+    const atOnce = times.length;
+    await vi.advanceTimersByTimeAsync(999);
+    const beforeOneSecond = times.length;
+    await vi.advanceTimersByTimeAsync(5_000);
 
-    // p-throttle counts whole milliseconds: allow the timer's own millisecond of slack.
-    expect(busiestWindow(times, 998)).toBeLessThanOrEqual(20);
-    expect(times.filter((t) => t - started < 50)).toHaveLength(20);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(2000);
+    expect(atOnce).toBe(20);
+    expect(beforeOneSecond).toBe(20);
+    expect(times).toHaveLength(50);
+    expect(busiestWindow(times, 1_000)).toBe(20);
+    expect(Math.max(...times)).toBeGreaterThanOrEqual(2_000);
   });
 
   it('limits each API on its own', async () => {
     const limiter = new ConnectRateLimiter({ StopContact: 5, DescribeContact: 5 });
-    const started = performance.now();
 
-    await Promise.all(
-      ['StopContact', 'DescribeContact'].flatMap((op) =>
-        Array.from({ length: 5 }, () => limiter.acquire(op)),
-      ),
-    );
+    const stops = acquireAll(limiter, 'StopContact', 5);
+    const describes = acquireAll(limiter, 'DescribeContact', 5);
+    await vi.advanceTimersByTimeAsync(0);
 
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(stops).toEqual([0, 0, 0, 0, 0]);
+    expect(describes).toEqual([0, 0, 0, 0, 0]);
   });
 
   it('does not limit an API it has no rate for', async () => {
     const limiter = new ConnectRateLimiter({ StopContact: 1 });
-    const started = performance.now();
 
-    await Promise.all(Array.from({ length: 100 }, () => limiter.acquire('DescribeUser')));
+    const times = acquireAll(limiter, 'DescribeUser', 100);
+    await vi.advanceTimersByTimeAsync(0);
 
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(times).toHaveLength(100);
+    expect(new Set(times)).toEqual(new Set([0]));
   });
 
   it('spreads a fractional rate over a longer window', async () => {
     const limiter = new ConnectRateLimiter({ GetCurrentMetricData: 2.5 });
-    const started = performance.now();
-    const times: number[] = [];
 
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        await limiter.acquire('GetCurrentMetricData');
-        times.push(performance.now() - started);
-      }),
-    );
+    const times = acquireAll(limiter, 'GetCurrentMetricData', 4);
+    await vi.advanceTimersByTimeAsync(5_000);
 
-    expect(busiestWindow(times, 790)).toBeLessThanOrEqual(2);
-    expect(times[3]).toBeGreaterThanOrEqual(790);
+    // 2.5 rps is 2 calls per 800 ms.
+    expect(times).toHaveLength(4);
+    expect(busiestWindow(times, 800)).toBe(2);
+    expect(times[2]).toBeGreaterThanOrEqual(800);
   });
 
   it('stops waiting when the run is aborted', async () => {
@@ -130,9 +143,19 @@ describe('limitConnectClient', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
+  /** A limiter that records when it grants each attempt (Date.now, p-throttle's own clock). */
+  class RecordingLimiter extends ConnectRateLimiter {
+    readonly grants: number[] = [];
+    override async acquire(operation: string): Promise<void> {
+      await super.acquire(operation);
+      this.grants.push(Date.now());
+    }
+  }
+
   it('holds every attempt, retries included, to the API rate', async () => {
     const client = new ConnectClient({ endpoint, maxAttempts: 3 });
-    limitConnectClient(client, new ConnectRateLimiter({ StopContact: 10 }));
+    const limiter = new RecordingLimiter({ StopContact: 10 });
+    limitConnectClient(client, limiter);
 
     await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
@@ -140,9 +163,56 @@ describe('limitConnectClient', () => {
       ),
     );
 
-    // Without the limiter all 20 attempts arrive within a few ms; sockets opening add some jitter.
+    // Every attempt that reached the server, retries included, went through the limiter (its
+    // exact spacing is tested above on a fake clock). The grants are stamped a little after the
+    // limiter releases them, so the bound keeps 100 ms of slack: only a missing limit breaks it.
     expect(arrivals).toHaveLength(20);
-    expect(busiestWindow(arrivals, 900)).toBeLessThanOrEqual(10);
+    expect(limiter.grants).toHaveLength(20);
+    expect(busiestWindow(limiter.grants, 900)).toBeLessThanOrEqual(10);
+    expect(Math.max(...limiter.grants) - Math.min(...limiter.grants)).toBeGreaterThanOrEqual(900);
+    client.destroy();
+  });
+
+  it("runs the send check of the caller's context after the rate slot, before each attempt", async () => {
+    const client = new ConnectClient({ endpoint, maxAttempts: 3 });
+    const limiter = new RecordingLimiter({ StopContact: 100 });
+    limitConnectClient(client, limiter);
+    const order: string[] = [];
+    const before = arrivals.length;
+
+    await withSendCheck(
+      'StopContact',
+      async () => {
+        order.push(`check after ${limiter.grants.length} grant(s)`);
+      },
+      () => client.send(new StopContactCommand({ InstanceId: 'i-1', ContactId: 'checked' })),
+    );
+    await client.send(new StopContactCommand({ InstanceId: 'i-1', ContactId: 'unchecked' }));
+
+    // The first attempt is throttled and retried: one check per attempt, none outside the context.
+    expect(order).toEqual(['check after 1 grant(s)', 'check after 2 grant(s)']);
+    expect(arrivals.length - before).toBe(4);
+    client.destroy();
+  });
+
+  it('sends nothing when the send check throws, and does not retry', async () => {
+    const client = new ConnectClient({ endpoint, maxAttempts: 3 });
+    limitConnectClient(client, new ConnectRateLimiter({ StopContact: 100 }));
+    const before = arrivals.length;
+    let checks = 0;
+
+    const sent = withSendCheck(
+      'StopContact',
+      async () => {
+        checks++;
+        throw Object.assign(new Error('no longer eligible'), { name: 'StopCancelledError' });
+      },
+      () => client.send(new StopContactCommand({ InstanceId: 'i-1', ContactId: 'cancelled' })),
+    );
+
+    await expect(sent).rejects.toMatchObject({ name: 'StopCancelledError' });
+    expect(checks).toBe(1);
+    expect(arrivals.length).toBe(before);
     client.destroy();
   });
 });
