@@ -24,6 +24,23 @@ export type ParsedCallbackEvent =
   | { ok: true; event: CallbackEvent }
   | { ok: false; reason: string; eventType?: string; contactId?: string };
 
+/**
+ * Initiation methods of a queued callback: agent first (CALLBACK), and the queued leg of a
+ * customer first callback. Never CALLBACK_CUSTOMER_FIRST_DIALED: that leg is a live call to the
+ * customer (adminguide/customer-first-cb).
+ */
+export const queuedCallbackInitiationMethods: readonly string[] = [
+  'CALLBACK',
+  'CALLBACK_CUSTOMER_FIRST_QUEUED',
+];
+
+/** Whether a contact's InitiationMethod is one of a queued callback. */
+export function isQueuedCallbackMethod(initiationMethod: string | undefined): boolean {
+  return (
+    initiationMethod !== undefined && queuedCallbackInitiationMethods.includes(initiationMethod)
+  );
+}
+
 const eventKindByType: Readonly<Record<string, CallbackEventKind>> = {
   QUEUED: 'queued',
   CONNECTED_TO_AGENT: 'connected',
@@ -87,7 +104,7 @@ export function parseCallbackEvent(input: unknown): ParsedCallbackEvent {
     contactId: detail.contactId,
   });
 
-  if (detail.channel !== 'VOICE' || detail.initiationMethod !== 'CALLBACK') {
+  if (detail.channel !== 'VOICE' || !isQueuedCallbackMethod(detail.initiationMethod)) {
     return refused(`not a voice callback (${detail.channel}/${detail.initiationMethod})`);
   }
   const kind = eventKindByType[detail.eventType];

@@ -69,6 +69,24 @@ describe('parseCallbackEvent', () => {
     expect(parsed).toMatchObject({ ok: false, reason: 'event type TELEPORTED is not tracked' });
   });
 
+  it('reads the queued leg of a customer first callback, and ignores its dialed leg', () => {
+    const queuedLeg = parseCallbackEvent(
+      contactEvent('queued', { initiationMethod: 'CALLBACK_CUSTOMER_FIRST_QUEUED' }),
+    );
+    const dialedLeg = parseCallbackEvent(
+      contactEvent('queued', { initiationMethod: 'CALLBACK_CUSTOMER_FIRST_DIALED' }),
+    );
+
+    expect(queuedLeg).toMatchObject({
+      ok: true,
+      event: { kind: 'queued', queueId: callbackQueueId },
+    });
+    expect(dialedLeg).toMatchObject({
+      ok: false,
+      reason: 'not a voice callback (VOICE/CALLBACK_CUSTOMER_FIRST_DIALED)',
+    });
+  });
+
   it('ignores contacts that are not voice callbacks', () => {
     expect(parseCallbackEvent(contactEvent('inboundQueued'))).toMatchObject({
       ok: false,
