@@ -6,18 +6,20 @@ import {
   TagContactCommand,
 } from '@aws-sdk/client-connect';
 import pLimit from 'p-limit';
-import type { CallbackEvent } from './callback-events.js';
+import { type CallbackEvent, isQueuedCallbackMethod } from './callback-events.js';
 import type { CallbackRegistry, EndedBy, QueuedCallback } from './callback-registry.js';
 import { outcomeFromError } from './connect-errors.js';
 import type { FailureOutcome, Outcome } from './outcome.js';
 import type { PhoneHasher } from './phone-hash.js';
-import { withRunSignal } from './rate-limit.js';
+import { withRunSignal, withSendCheck } from './rate-limit.js';
 import { type ReconciliationResult, reconcileQueues, type UnexplainedQueue } from './reconcile.js';
 import { stopContact } from './stop-contact.js';
 import type { SweepSettings } from './sweeper-config.js';
 
 /** Why a candidate was left alone; it stays in the registry unless Connect says it left the queue. */
 export type SkipReason =
+  /** DescribeContact answered ResourceNotFoundException: ambiguous (wrong instance or Region too), so the entry stays until its TTL. */
+  | 'not-found'
   | 'connected-to-agent'
   | 'not-callback'
   | 'not-queued'
@@ -55,7 +57,7 @@ export interface SweepCounts {
   ended: number;
   /** Report mode: what `end` would have ended. */
   wouldEnd: number;
-  /** Not found, disconnected, or no longer active when stopped: done. */
+  /** Disconnected, or StopContact found it no longer active: done. */
   alreadyGone: number;
   skipped: Partial<Record<SkipReason, number>>;
   /** Kept for the next run. */
@@ -94,7 +96,12 @@ export interface SweepDeps {
   now?: () => number;
   /** Required when the duplicates policy is on. */
   hashPhoneNumber?: PhoneHasher;
+  /** Real elapsed time in ms, to age a verification; `performance.now` unless a test drives it. */
+  monotonicNowMs?: () => number;
 }
+
+/** How old a DescribeContact answer may be when its StopContact is sent, unless configured. */
+export const defaultMaxVerifyAgeMs = 2_000;
 
 export interface SweepOptions {
   concurrency: number;
@@ -106,6 +113,12 @@ export interface SweepOptions {
   maxDecisionsInReport: number;
   reconcileQueueIds?: string[];
   reconcileToleranceMs?: number;
+  /**
+   * A StopContact is sent only on a DescribeContact answer at most this old; an older one is
+   * asked again first, so an agent who picks the callback up meanwhile is never hung up on.
+   * @default 2000
+   */
+  maxVerifyAgeMs?: number;
 }
 
 /** What DescribeContact says about a registry entry, judged against the run's cutoff. */
@@ -118,7 +131,8 @@ export type Assessment =
   | { verdict: 'out-of-scope'; reason: 'queue-denied' | 'queue-not-allowed'; queueId?: string };
 
 /**
- * The eligibility policy, on Connect's own data: a callback is stuck only while it is a CALLBACK,
+ * The eligibility policy, on Connect's own data: a callback is stuck only while it is a queued
+ * callback (CALLBACK, or a customer first callback's queued leg),
  * enqueued, not connected to an agent, not disconnected, and was enqueued before the cutoff.
  */
 export function assessCallback(
@@ -128,7 +142,7 @@ export function assessCallback(
   if (contact.DisconnectTimestamp) {
     return { verdict: 'disconnected', atMs: contact.DisconnectTimestamp.getTime() };
   }
-  if (contact.InitiationMethod !== 'CALLBACK') return { verdict: 'not-callback' };
+  if (!isQueuedCallbackMethod(contact.InitiationMethod)) return { verdict: 'not-callback' };
   const connectedAt = contact.AgentInfo?.ConnectedToAgentTimestamp;
   if (connectedAt) {
     return { verdict: 'dequeued', reason: 'connected-to-agent', atMs: connectedAt.getTime() };
@@ -172,9 +186,10 @@ export async function sweepStuckCallbacks(
     throw new Error('the duplicates policy keep-oldest needs a phone number hasher');
   }
   if (!options.abortSignal) return new SweepRun(deps, settings, options).execute();
-  // Every in-flight call and every call waiting for its rate listens to the run's signal.
+  // Every in-flight call and every call waiting for its rate listens to the run's signal: per
+  // candidate a StopContact and its re-check's DescribeContact, each waiting and then in flight.
   const signal = AbortSignal.any([options.abortSignal]);
-  setMaxListeners(0, signal);
+  setMaxListeners(Math.max(10, options.concurrency * 4), signal);
   const run = new SweepRun(deps, settings, { ...options, abortSignal: signal });
   return withRunSignal(signal, () => run.execute());
 }
@@ -185,6 +200,25 @@ type OldestByQueue = Map<string, number>;
 type Subject = Omit<SweepDecision, 'decision' | 'reason'>;
 
 type Keepers = Map<string, { contactId: string; enqueuedAtMs: number }>;
+
+/** A callback verified as one to end, waiting for its stop. */
+interface StopCandidate {
+  subject: Subject;
+  reason: EndReason;
+  cutoffMs: number;
+  /** When (monotonic ms) DescribeContact last answered that it qualifies. */
+  verifiedAtMs: number;
+}
+
+type Described = { contact: Contact } | { outcome: FailureOutcome };
+
+/** Thrown inside StopContact's send check to cancel the call: the callback no longer qualifies. */
+class StopCancelledError extends Error {
+  constructor() {
+    super('the callback no longer qualifies to be stopped');
+    this.name = 'StopCancelledError';
+  }
+}
 
 /** A candidate's place in the decision order: wait for `turn`, call `decided` when done. */
 interface Turn {
@@ -197,6 +231,8 @@ class SweepRun {
   readonly #settings: SweepSettings;
   readonly #options: SweepOptions;
   readonly #now: () => number;
+  readonly #monotonicNow: () => number;
+  readonly #maxVerifyAgeMs: number;
   readonly #counts: SweepCounts = {
     candidates: 0,
     verified: 0,
@@ -212,30 +248,35 @@ class SweepRun {
   #decisionsOmitted = 0;
   #stopsStarted = 0;
   #stoppedEarly: SweepReport['stoppedEarly'];
+  /** The time budget ran out: no more index pages are read, so the index was not read whole. */
+  #timeUp = false;
 
   constructor(deps: SweepDeps, settings: SweepSettings, options: SweepOptions) {
     this.#deps = deps;
     this.#settings = settings;
     this.#options = options;
     this.#now = deps.now ?? Date.now;
+    this.#monotonicNow = deps.monotonicNowMs ?? (() => performance.now());
+    this.#maxVerifyAgeMs = options.maxVerifyAgeMs ?? defaultMaxVerifyAgeMs;
   }
 
   async execute(): Promise<SweepReport> {
     const startedAt = new Date().toISOString();
     const reconciliation: ReconciliationResult[] = [];
     for (const instanceId of this.#settings.instanceIds) {
-      if (this.#stoppedEarly) break;
+      if (this.#timeUp) break;
       const oldestByQueue: OldestByQueue = new Map();
       await this.#sweepInstance(instanceId, oldestByQueue);
       if (!this.#settings.reconcile) continue;
-      // The oldest tracked callback per queue is only known once the whole index was read.
+      // The oldest tracked callback per queue is only known once the whole index was read; past
+      // the stop cap the rest is still read (no Connect call), so only the time budget prevents it.
       reconciliation.push(
-        this.#stoppedEarly
+        this.#timeUp
           ? {
               instanceId,
               queuesChecked: 0,
               unexplained: [],
-              skipped: `the sweep stopped early (${this.#stoppedEarly})`,
+              skipped: 'the sweep stopped early (time-budget)',
             }
           : await this.#reconcile(instanceId, oldestByQueue),
       );
@@ -275,7 +316,7 @@ class SweepRun {
     try {
       for await (const page of pages) {
         for (const callback of page) {
-          if (this.#stoppedEarly) break;
+          if (this.#timeUp) break;
           const turn = previousDecided;
           let decided!: () => void;
           previousDecided = new Promise<void>((resolve) => {
@@ -294,9 +335,8 @@ class SweepRun {
         }
         // Read the next page only once this one is under way: memory holds about one page.
         while (limit.pendingCount > 0) await Promise.race(inFlight);
-        if (!this.#stoppedEarly && this.#options.timeLeftMs() <= 0)
-          this.#stoppedEarly = 'time-budget';
-        if (this.#stoppedEarly) break;
+        if (!this.#timeUp && this.#options.timeLeftMs() <= 0) this.#outOfTime();
+        if (this.#timeUp) break;
       }
     } finally {
       // A registry read error is thrown (the run cannot go on), after what started has settled.
@@ -343,45 +383,34 @@ class SweepRun {
       this.#skip(subject, preScope);
       return undefined;
     }
-    if (this.#stoppedEarly === 'max-stops') {
+    if (this.#stoppedEarly === 'max-stops' && this.#settings.mode === 'end') {
+      // Still read, with no Connect call, so reconciliation knows every queue's oldest entry.
+      this.#noteQueued(oldestByQueue, callback.queueId, callback.queuedAtMs);
       this.#skip(subject, 'max-stops');
       return undefined;
     }
-    if (this.#stoppedEarly === 'time-budget' || this.#options.timeLeftMs() <= 0) {
-      this.#stoppedEarly ??= 'time-budget';
+    if (this.#timeUp || this.#options.timeLeftMs() <= 0) {
+      this.#outOfTime();
       this.#noteQueued(oldestByQueue, callback.queueId, callback.queuedAtMs);
       this.#skip(subject, 'time-budget');
       return undefined;
     }
 
-    let contact: Contact;
-    try {
-      const answer = await this.#deps.connect.send(
-        new DescribeContactCommand({
-          InstanceId: callback.instanceId,
-          ContactId: callback.contactId,
-        }),
-        { abortSignal: this.#options.abortSignal },
-      );
-      if (!answer.Contact)
-        throw Object.assign(new Error('DescribeContact returned no contact'), {
-          name: 'ResourceNotFoundException',
-        });
-      contact = answer.Contact;
-    } catch (error) {
-      const outcome = outcomeFromError(error, 'contact');
-      if (outcome.kind === 'invalid-contact-id' || outcome.kind === 'contact-not-active') {
-        this.#decide(subject, 'already-gone', 'not-found');
-        return () =>
-          this.#write(
-            { kind: 'ended', ...subject, eventAtMs: this.#now() },
-            { endedBy: 'callback-sweeper', reason: 'not-found' },
-          );
+    const described = await this.#describe(subject);
+    if ('outcome' in described) {
+      const { outcome } = described;
+      // Not found may mean a wrong instance or Region as well: keep the entry (its TTL or a
+      // DISCONNECTED event removes it) rather than let one misconfiguration drop every callback.
+      if (isNotFound(outcome)) {
+        this.#skip(subject, 'not-found');
+        return undefined;
       }
       this.#noteQueued(oldestByQueue, callback.queueId, callback.queuedAtMs);
       this.#fail(subject, outcome, 'DescribeContact');
       return undefined;
     }
+    const verifiedAtMs = this.#monotonicNow();
+    const { contact } = described;
 
     this.#counts.verified++;
     const assessment = assessCallback(contact, { ...this.#settings, cutoffMs: context.cutoffMs });
@@ -390,23 +419,9 @@ class SweepRun {
     await context.turn;
     switch (assessment.verdict) {
       case 'disconnected':
-        this.#decide(verified, 'already-gone', 'disconnected');
-        return () =>
-          this.#write(
-            { kind: 'ended', ...subject, eventAtMs: assessment.atMs },
-            { endedBy: 'callback-sweeper', reason: 'disconnected' },
-          );
       case 'not-callback':
-        this.#skip(verified, 'not-callback');
-        return () =>
-          this.#write(
-            { kind: 'ended', ...subject, eventAtMs: this.#now() },
-            { endedBy: 'callback-sweeper', reason: 'not-callback' },
-          );
       case 'dequeued':
-        this.#skip(verified, assessment.reason);
-        return () =>
-          this.#write({ kind: 'connected', ...subject, eventAtMs: assessment.atMs ?? this.#now() });
+        return this.#leftQueue(verified, assessment);
       case 'out-of-scope':
         this.#noteQueued(oldestByQueue, queueId, callback.queuedAtMs);
         this.#skip(verified, assessment.reason);
@@ -414,7 +429,7 @@ class SweepRun {
       case 'recent': {
         this.#noteQueued(oldestByQueue, queueId, assessment.enqueuedAtMs);
         if (this.#isDuplicate(contact, assessment, context.keepers)) {
-          return this.#reserveStop(verified, 'duplicate');
+          return this.#reserveStop(verified, 'duplicate', context.cutoffMs, verifiedAtMs);
         }
         this.#skip(verified, 'queued-recently');
         if (this.#settings.mode === 'end' && assessment.enqueuedAtMs > callback.queuedAtMs) {
@@ -424,7 +439,99 @@ class SweepRun {
       }
       case 'stuck':
         this.#noteQueued(oldestByQueue, queueId, assessment.enqueuedAtMs);
-        return this.#reserveStop(verified, 'queued-too-long');
+        return this.#reserveStop(verified, 'queued-too-long', context.cutoffMs, verifiedAtMs);
+    }
+  }
+
+  #outOfTime(): void {
+    this.#timeUp = true;
+    this.#stoppedEarly ??= 'time-budget';
+  }
+
+  /** DescribeContact, as the contact or as the failure; never throws. */
+  async #describe(subject: Subject): Promise<Described> {
+    try {
+      const answer = await this.#deps.connect.send(
+        new DescribeContactCommand({
+          InstanceId: subject.instanceId,
+          ContactId: subject.contactId,
+        }),
+        { abortSignal: this.#options.abortSignal },
+      );
+      if (answer.Contact) return { contact: answer.Contact };
+      return {
+        outcome: {
+          kind: 'invalid-contact-id',
+          code: 'ResourceNotFoundException',
+          message: 'DescribeContact returned no contact',
+        },
+      };
+    } catch (error) {
+      return { outcome: outcomeFromError(error, 'contact') };
+    }
+  }
+
+  /** Decides a callback Connect says has left the queue; returns the registry write. */
+  #leftQueue(
+    subject: Subject,
+    assessment: Extract<Assessment, { verdict: 'disconnected' | 'not-callback' | 'dequeued' }>,
+  ): () => Promise<void> {
+    const entry = this.#registrySubject(subject);
+    switch (assessment.verdict) {
+      case 'disconnected':
+        this.#decide(subject, 'already-gone', 'disconnected');
+        return () =>
+          this.#write(
+            { kind: 'ended', ...entry, eventAtMs: assessment.atMs },
+            { endedBy: 'callback-sweeper', reason: 'disconnected' },
+          );
+      case 'not-callback':
+        this.#skip(subject, 'not-callback');
+        return () =>
+          this.#write(
+            { kind: 'ended', ...entry, eventAtMs: this.#now() },
+            { endedBy: 'callback-sweeper', reason: 'not-callback' },
+          );
+      case 'dequeued':
+        this.#skip(subject, assessment.reason);
+        return () =>
+          this.#write({ kind: 'connected', ...entry, eventAtMs: assessment.atMs ?? this.#now() });
+    }
+  }
+
+  /**
+   * When the candidate's DescribeContact answer is older than the allowed age, asks again.
+   * Returns undefined while it still qualifies; otherwise decides it and returns what to do
+   * instead of stopping (a registry write, or nothing when Connect could not answer).
+   */
+  async #recheck(candidate: StopCandidate): Promise<(() => Promise<void>) | undefined> {
+    if (this.#monotonicNow() - candidate.verifiedAtMs <= this.#maxVerifyAgeMs) return undefined;
+    const nothing = async () => undefined;
+    const { subject } = candidate;
+    const described = await this.#describe(subject);
+    if ('outcome' in described) {
+      if (isNotFound(described.outcome)) this.#skip(subject, 'not-found');
+      else this.#fail(subject, described.outcome, 'DescribeContact');
+      return nothing;
+    }
+    candidate.verifiedAtMs = this.#monotonicNow();
+    const assessment = assessCallback(described.contact, {
+      ...this.#settings,
+      cutoffMs: candidate.cutoffMs,
+    });
+    switch (assessment.verdict) {
+      case 'stuck':
+        return undefined;
+      case 'recent':
+        // A duplicate is young by nature; a callback re-queued meanwhile waits for the next run.
+        if (candidate.reason === 'duplicate') return undefined;
+        this.#skip(subject, 'queued-recently');
+        return nothing;
+      case 'out-of-scope':
+        this.#skip(subject, assessment.reason);
+        return nothing;
+      default:
+        return this.#leftQueue(subject, assessment);
     }
   }
 
@@ -450,23 +557,32 @@ class SweepRun {
     return keeper.contactId !== contact.Id;
   }
 
-  /** Takes one of the run's stops, in order; report mode only notes what it would end. */
-  #reserveStop(subject: Subject, reason: EndReason): (() => Promise<void>) | undefined {
+  /**
+   * Takes one of the run's stops, in order. Report mode only notes what it would end, with no
+   * cap: it stops nothing, and the cap would hide what the next runs have to do.
+   */
+  #reserveStop(
+    subject: Subject,
+    reason: EndReason,
+    cutoffMs: number,
+    verifiedAtMs: number,
+  ): (() => Promise<void>) | undefined {
+    if (this.#settings.mode === 'report') {
+      this.#decide(subject, 'would-end', reason);
+      return undefined;
+    }
     if (this.#stopsStarted >= this.#settings.maxStops) {
       this.#stoppedEarly ??= 'max-stops';
       this.#skip(subject, 'max-stops');
       return undefined;
     }
     this.#stopsStarted++;
-    if (this.#settings.mode === 'report') {
-      this.#decide(subject, 'would-end', reason);
-      return undefined;
-    }
-    return () => this.#end(subject, reason);
+    return () => this.#end({ subject, reason, cutoffMs, verifiedAtMs });
   }
 
   /** Tags (when configured) and stops one callback, then records the result. */
-  async #end(subject: Subject, reason: EndReason): Promise<void> {
+  async #end(candidate: StopCandidate): Promise<void> {
+    const { subject, reason } = candidate;
     const call = { abortSignal: this.#options.abortSignal };
     if (this.#settings.tagBeforeStop) {
       try {
@@ -479,23 +595,33 @@ class SweepRun {
           call,
         );
       } catch (error) {
-        return this.#afterStop(subject, outcomeFromError(error, 'contact'), reason, 'TagContact');
+        // Even "not found" from TagContact proves nothing was stopped: keep it for the next run.
+        return this.#fail(subject, outcomeFromError(error, 'contact'), 'TagContact');
       }
     }
-    const outcome = await stopContact(
-      this.#deps.connect,
-      { instanceId: subject.instanceId, contactId: subject.contactId },
-      call,
+    // Covers the time spent tagging, and clients without the rate limiter's send check.
+    const instead = await this.#recheck(candidate);
+    if (instead) return instead();
+    let cancelled: (() => Promise<void>) | undefined;
+    const outcome = await withSendCheck(
+      'StopContact',
+      // The limiter waits inside the client, so the last check runs there, after each attempt's wait.
+      async () => {
+        cancelled = await this.#recheck(candidate);
+        if (cancelled) throw new StopCancelledError();
+      },
+      () =>
+        stopContact(
+          this.#deps.connect,
+          { instanceId: subject.instanceId, contactId: subject.contactId },
+          call,
+        ),
     );
-    return this.#afterStop(subject, outcome, reason, 'StopContact');
+    if (cancelled) return cancelled();
+    return this.#afterStop(subject, outcome, reason);
   }
 
-  async #afterStop(
-    subject: Subject,
-    outcome: Outcome,
-    reason: EndReason,
-    operation: string,
-  ): Promise<void> {
+  async #afterStop(subject: Subject, outcome: Outcome, reason: EndReason): Promise<void> {
     switch (outcome.kind) {
       case 'stopped':
         this.#decide(subject, 'ended', reason);
@@ -511,7 +637,7 @@ class SweepRun {
           { endedBy: 'callback-sweeper', reason: 'not-active' },
         );
       default:
-        return this.#fail(subject, outcome, operation);
+        return this.#fail(subject, outcome, 'StopContact');
     }
   }
 
@@ -609,4 +735,9 @@ class SweepRun {
       abortSignal: this.#options.abortSignal,
     });
   }
+}
+
+/** DescribeContact's "not found": the contact, or the instance, the Region or the endpoint. */
+function isNotFound(outcome: FailureOutcome): boolean {
+  return outcome.kind === 'invalid-contact-id' || outcome.kind === 'contact-not-active';
 }

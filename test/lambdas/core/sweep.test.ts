@@ -125,7 +125,7 @@ function sweep(
   registry: FakeRegistry,
   overrides: Partial<SweepSettings> = {},
   optionOverrides: Partial<SweepOptions> = {},
-  deps: { hashPhoneNumber?: (n: string) => string } = {},
+  deps: { hashPhoneNumber?: (n: string) => string; monotonicNowMs?: () => number } = {},
 ) {
   return sweepStuckCallbacks(
     { connect: connect as unknown as ConnectClient, registry, now: () => now, ...deps },
@@ -186,9 +186,36 @@ describe('sweepStuckCallbacks', () => {
 
       const report = await sweep(registry, { mode: 'report' });
 
-      expect(report.counts).toMatchObject({ alreadyGone: 1, skipped: { 'connected-to-agent': 1 } });
+      expect(report.counts).toMatchObject({
+        alreadyGone: 0,
+        skipped: { 'not-found': 1, 'connected-to-agent': 1 },
+      });
       expect(registry.writes).toEqual([]);
       expect(registry.requeues).toEqual([]);
+    });
+  });
+
+  describe('in report mode with a stop cap', () => {
+    it('lists every callback it would end, past the cap, and still reconciles', async () => {
+      const registry = new FakeRegistry();
+      const contacts: Record<string, Contact> = {};
+      for (let i = 0; i < 5; i++) {
+        registry.add(`c-${i}`, now - (30 + i) * hour);
+        contacts[`c-${i}`] = callback(`c-${i}`);
+      }
+      answerDescribe(contacts);
+      connect.on(GetCurrentMetricDataCommand).resolves({ MetricResults: [] });
+
+      const report = await sweep(
+        registry,
+        { mode: 'report', maxStops: 2, reconcile: true },
+        { concurrency: 1, pageSize: 2, maxDecisionsInReport: 3 },
+      );
+
+      expect(report).toMatchObject({ complete: true, decisionsOmitted: 2 });
+      expect(report.counts).toMatchObject({ wouldEnd: 5, skipped: {} });
+      expect(report.decisions).toHaveLength(3);
+      expect(connect).toHaveReceivedCommand(GetCurrentMetricDataCommand);
     });
   });
 
@@ -229,18 +256,68 @@ describe('sweepStuckCallbacks', () => {
       expect(connect).toHaveReceivedCommandTimes(StopContactCommand, 1);
     });
 
-    it('treats a contact DescribeContact cannot find as already gone, without stopping it', async () => {
+    it('keeps a callback DescribeContact cannot find in the registry, skipped as not-found, and never stops it', async () => {
       const registry = new FakeRegistry();
       registry.add('missing', now - 30 * hour);
       answerDescribe({});
 
       const report = await sweep(registry);
 
-      expect(report.decisions).toMatchObject([{ decision: 'already-gone', reason: 'not-found' }]);
+      expect(report.decisions).toMatchObject([{ decision: 'skipped', reason: 'not-found' }]);
+      expect(report.counts).toMatchObject({ alreadyGone: 0, skipped: { 'not-found': 1 } });
       expect(connect).not.toHaveReceivedCommand(StopContactCommand);
-      expect(registry.writes).toMatchObject([
-        { event: { kind: 'ended' }, ended: { reason: 'not-found' } },
-      ]);
+      expect(connect).not.toHaveReceivedCommand(TagContactCommand);
+      expect(registry.writes).toEqual([]);
+    });
+
+    it('keeps every callback when DescribeContact cannot find the instance, as with a wrong Region', async () => {
+      const registry = new FakeRegistry();
+      for (let i = 0; i < 5; i++) registry.add(`c-${i}`, now - 30 * hour);
+      connect
+        .on(DescribeContactCommand)
+        .rejects(new ResourceNotFoundException({ message: 'Instance not found', ...meta }));
+
+      const report = await sweep(registry);
+
+      expect(report.counts).toMatchObject({ alreadyGone: 0, skipped: { 'not-found': 5 } });
+      expect(registry.writes).toEqual([]);
+      expect(connect).not.toHaveReceivedCommand(StopContactCommand);
+    });
+
+    it.each([
+      ['ResourceNotFoundException', new ResourceNotFoundException({ message: 'nope', ...meta })],
+      ['InternalServiceException', new InternalServiceException({ message: 'boom', ...meta })],
+    ])(
+      'keeps a callback whose TagContact fails with %s, counted as failed, and stops nothing',
+      async (code, error) => {
+        const registry = new FakeRegistry();
+        registry.add('c-1', now - 30 * hour);
+        answerDescribe({ 'c-1': callback('c-1') });
+        connect.on(TagContactCommand).rejects(error);
+
+        const report = await sweep(registry);
+
+        expect(report.decisions).toMatchObject([
+          { contactId: 'c-1', decision: 'failed', reason: `TagContact: ${code}` },
+        ]);
+        expect(report.counts).toMatchObject({ failed: 1, alreadyGone: 0, ended: 0 });
+        expect(connect).not.toHaveReceivedCommand(StopContactCommand);
+        expect(registry.writes).toEqual([]);
+      },
+    );
+
+    it('counts a callback StopContact cannot find as already gone', async () => {
+      const registry = new FakeRegistry();
+      registry.add('c-1', now - 30 * hour);
+      answerDescribe({ 'c-1': callback('c-1') });
+      connect
+        .on(StopContactCommand)
+        .rejects(new ResourceNotFoundException({ message: 'Contact not found', ...meta }));
+
+      const report = await sweep(registry);
+
+      expect(report.decisions).toMatchObject([{ decision: 'already-gone', reason: 'not-active' }]);
+      expect(registry.writes).toMatchObject([{ event: { kind: 'ended' } }]);
     });
 
     it.each([
@@ -443,6 +520,144 @@ describe('sweepStuckCallbacks', () => {
     });
   });
 
+  describe('between verifying and stopping', () => {
+    const agentPickedUp = {
+      AgentInfo: { Id: 'agent-1', ConnectedToAgentTimestamp: new Date(now - 1_000) },
+    };
+
+    it('asks DescribeContact again when its answer is older than MAX_VERIFY_AGE, and leaves a callback an agent picked up meanwhile', async () => {
+      const registry = new FakeRegistry();
+      registry.add('c-1', now - 30 * hour);
+      let clock = 0;
+      let contact = callback('c-1');
+      connect.on(DescribeContactCommand).callsFake(() => ({ Contact: contact }));
+      // Tagging is slow, and an agent accepts the callback while it runs.
+      connect.on(TagContactCommand).callsFake(() => {
+        clock += 3_000;
+        contact = { ...callback('c-1'), ...agentPickedUp };
+        return {};
+      });
+
+      const report = await sweep(registry, {}, {}, { monotonicNowMs: () => clock });
+
+      expect(connect).toHaveReceivedCommandTimes(DescribeContactCommand, 2);
+      expect(connect).not.toHaveReceivedCommand(StopContactCommand);
+      expect(report.decisions).toMatchObject([
+        { contactId: 'c-1', decision: 'skipped', reason: 'connected-to-agent' },
+      ]);
+      expect(report.counts).toMatchObject({ candidates: 1, verified: 1, ended: 0 });
+      expect(registry.writes).toMatchObject([{ event: { kind: 'connected', contactId: 'c-1' } }]);
+    });
+
+    it('stops after asking again when the callback is still queued', async () => {
+      const registry = new FakeRegistry();
+      registry.add('c-1', now - 30 * hour);
+      let clock = 0;
+      answerDescribe({ 'c-1': callback('c-1') });
+      connect.on(TagContactCommand).callsFake(() => {
+        clock += 3_000;
+        return {};
+      });
+
+      const report = await sweep(registry, {}, {}, { monotonicNowMs: () => clock });
+
+      expect(connect).toHaveReceivedCommandTimes(DescribeContactCommand, 2);
+      expect(connect).toHaveReceivedCommandTimes(StopContactCommand, 1);
+      expect(report.counts.ended).toBe(1);
+    });
+
+    it('does not stop when the second DescribeContact fails, and keeps the entry', async () => {
+      const registry = new FakeRegistry();
+      registry.add('c-1', now - 30 * hour);
+      let clock = 0;
+      let describes = 0;
+      connect.on(DescribeContactCommand).callsFake(() => {
+        describes++;
+        if (describes > 1) throw new InternalServiceException({ message: 'boom', ...meta });
+        return { Contact: callback('c-1') };
+      });
+
+      const report = await sweep(
+        registry,
+        { tagBeforeStop: false },
+        {},
+        {
+          // Every reading of the clock is 3 s after the last: each answer is stale by the stop.
+          monotonicNowMs: () => {
+            clock += 3_000;
+            return clock;
+          },
+        },
+      );
+
+      expect(connect).not.toHaveReceivedCommand(StopContactCommand);
+      expect(report.decisions).toMatchObject([
+        { decision: 'failed', reason: 'DescribeContact: InternalServiceException' },
+      ]);
+      expect(registry.writes).toEqual([]);
+    });
+
+    it('stops on the first answer when it is fresh', async () => {
+      const registry = new FakeRegistry();
+      registry.add('c-1', now - 30 * hour);
+      answerDescribe({ 'c-1': callback('c-1') });
+
+      await sweep(registry, {}, {}, { monotonicNowMs: () => 0 });
+
+      expect(connect).toHaveReceivedCommandTimes(DescribeContactCommand, 1);
+      expect(connect).toHaveReceivedCommandTimes(StopContactCommand, 1);
+    });
+  });
+
+  describe('when things go wrong', () => {
+    it('keeps a callback whose StopContact is aborted by the run deadline', async () => {
+      const registry = new FakeRegistry();
+      registry.add('c-1', now - 30 * hour);
+      answerDescribe({ 'c-1': callback('c-1') });
+      const deadline = new AbortController();
+      connect.on(StopContactCommand).callsFake(() => {
+        deadline.abort(new DOMException('the invocation must answer', 'TimeoutError'));
+        throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+      });
+
+      const report = await sweep(registry, {}, { abortSignal: deadline.signal });
+
+      expect(report.decisions).toMatchObject([
+        { contactId: 'c-1', decision: 'failed', reason: 'StopContact: TimeoutError' },
+      ]);
+      expect(report.counts).toMatchObject({ ended: 0, alreadyGone: 0, failed: 1 });
+      expect(registry.writes).toEqual([]);
+    });
+
+    it('counts a registry write that fails, and the next run settles the same entry', async () => {
+      const registry = new FakeRegistry();
+      registry.add('c-1', now - 30 * hour);
+      let contact = callback('c-1');
+      connect.on(DescribeContactCommand).callsFake(() => ({ Contact: contact }));
+      connect.on(StopContactCommand).callsFake(() => {
+        contact = { ...contact, DisconnectTimestamp: new Date(now) };
+        return {};
+      });
+      const record = registry.record.bind(registry);
+      let failWrites = true;
+      registry.record = async (event, ended) => {
+        if (failWrites) throw new Error('ProvisionedThroughputExceededException');
+        return record(event, ended);
+      };
+
+      const first = await sweep(registry);
+      failWrites = false;
+      const second = await sweep(registry);
+
+      expect(first.counts).toMatchObject({ ended: 1, registryErrors: 1 });
+      expect(second.counts).toMatchObject({ ended: 0, alreadyGone: 1, registryErrors: 0 });
+      expect(connect).toHaveReceivedCommandTimes(StopContactCommand, 1);
+      expect(registry.writes).toMatchObject([
+        { event: { kind: 'ended', contactId: 'c-1' }, ended: { reason: 'disconnected' } },
+      ]);
+    });
+  });
+
   describe('with the duplicates policy', () => {
     const hashPhoneNumber = createPhoneHasher('a-salt-of-16-characters');
 
@@ -585,22 +800,59 @@ describe('sweepStuckCallbacks', () => {
       ]);
     });
 
-    it('does not reconcile an instance whose sweep stopped before reading the whole index', async () => {
+    it('does not reconcile an instance whose time budget ran out before it read the whole index', async () => {
       const registry = new FakeRegistry();
       registry.add('c-0', now - 30 * hour);
       registry.add('c-1', now - 29 * hour);
       answerDescribe({ 'c-0': callback('c-0'), 'c-1': callback('c-1') });
+      const timeLeftMs = () =>
+        connect.commandCalls(DescribeContactCommand).length < 1 ? 1_000 : 0;
+
+      const report = await sweep(
+        registry,
+        { reconcile: true },
+        { concurrency: 1, pageSize: 1, reconcileQueueIds: ['queue-a'], timeLeftMs },
+      );
+
+      expect(report.reconciliation).toMatchObject([
+        { instanceId, skipped: 'the sweep stopped early (time-budget)' },
+      ]);
+      expect(connect).not.toHaveReceivedCommand(GetCurrentMetricDataCommand);
+    });
+
+    it('past the stop cap still reads the index, without Connect calls, and reconciles with it', async () => {
+      const registry = new FakeRegistry();
+      registry.add('c-0', now - 30 * hour, 'queue-a');
+      registry.add('c-1', now - 29 * hour, 'queue-a');
+      registry.add('c-2', now - 28 * hour, 'queue-b');
+      answerDescribe({ 'c-0': callback('c-0'), 'c-1': callback('c-1') });
+      connect.on(GetCurrentMetricDataCommand).resolves({
+        MetricResults: [
+          {
+            Dimensions: { Queue: { Id: 'queue-b' } },
+            Collections: [
+              { Metric: { Name: 'OLDEST_CONTACT_AGE', Unit: 'SECONDS' }, Value: 28 * 3600 },
+            ],
+          },
+        ],
+      });
 
       const report = await sweep(
         registry,
         { maxStops: 1, reconcile: true },
-        { concurrency: 1, pageSize: 1, reconcileQueueIds: ['queue-a'] },
+        { concurrency: 1, pageSize: 1 },
       );
 
-      expect(report.reconciliation).toMatchObject([
-        { instanceId, skipped: 'the sweep stopped early (max-stops)' },
-      ]);
-      expect(connect).not.toHaveReceivedCommand(GetCurrentMetricDataCommand);
+      expect(report).toMatchObject({ complete: false, stoppedEarly: 'max-stops' });
+      expect(report.counts).toMatchObject({ ended: 1, skipped: { 'max-stops': 2 } });
+      // c-1 reaches the cap; c-2, past it, is read from the index only.
+      expect(connect).toHaveReceivedCommandTimes(DescribeContactCommand, 2);
+      // queue-b's oldest contact is explained by c-2, read past the cap.
+      expect(connect).toHaveReceivedCommandWith(GetCurrentMetricDataCommand, {
+        Filters: { Queues: expect.arrayContaining(['queue-a', 'queue-b']), Channels: ['VOICE'] },
+      });
+      expect(report.reconciliation).toMatchObject([{ instanceId, unexplained: [] }]);
+      expect(report.unexplainedQueues).toEqual([]);
     });
 
     it('names the reconciliation error and keeps the sweep result when metrics fail', async () => {
@@ -667,6 +919,20 @@ describe('sweepStuckCallbacks', () => {
 
 describe('assessCallback', () => {
   const policy = { cutoffMs: now - 24 * hour, queueAllowList: [], queueDenyList: [] };
+
+  it("treats a customer first callback's queued leg as a callback, and never its dialed leg", () => {
+    const queuedLeg = {
+      ...callback('c2'),
+      InitiationMethod: 'CALLBACK_CUSTOMER_FIRST_QUEUED',
+    } as unknown as Contact;
+    const dialedLeg = {
+      ...callback('c3'),
+      InitiationMethod: 'CALLBACK_CUSTOMER_FIRST_DIALED',
+    } as unknown as Contact;
+
+    expect(assessCallback(queuedLeg, policy).verdict).toBe('stuck');
+    expect(assessCallback(dialedLeg, policy).verdict).toBe('not-callback');
+  });
 
   it('calls a callback enqueued exactly at the cutoff recent, and one before it stuck', () => {
     expect(assessCallback(callback('a', { enqueuedAtMs: now - 24 * hour }), policy).verdict).toBe(
