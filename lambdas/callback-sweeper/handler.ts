@@ -16,7 +16,7 @@ import {
   sweepOverridesSchema,
   unconfiguredInstances,
 } from '../core/sweep-request.js';
-import { readSweeperConfig, type SweeperConfig } from '../core/sweeper-config.js';
+import { readSweeperConfig, type SweeperConfig, sweepOptions } from '../core/sweeper-config.js';
 
 /** A manual run with a bad override gets this back instead of a sweep. */
 export interface InvalidSweepRequest {
@@ -77,15 +77,14 @@ export function createSweeperHandler({ config, deps, metrics }: SweeperDoor) {
       return result;
     }
     const remainingMs = () => context.getRemainingTimeInMillis();
-    const report = await sweepStuckCallbacks(deps, applyOverrides(config.settings, overrides), {
-      concurrency: config.concurrency,
-      pageSize: config.pageSize,
-      timeLeftMs: () => remainingMs() - config.timeBudgetMarginMs,
-      abortSignal: AbortSignal.timeout(Math.max(1, remainingMs() - answerMarginMs)),
-      maxDecisionsInReport: config.maxDecisionsInReport,
-      reconcileQueueIds: config.reconcileQueueIds,
-      reconcileToleranceMs: config.reconcileToleranceMs,
-    });
+    const report = await sweepStuckCallbacks(
+      deps,
+      applyOverrides(config.settings, overrides),
+      sweepOptions(config, {
+        timeLeftMs: () => remainingMs() - config.timeBudgetMarginMs,
+        abortSignal: AbortSignal.timeout(Math.max(1, remainingMs() - answerMarginMs)),
+      }),
+    );
     publishMetrics(metrics, report);
     logger.info('sweep report', { report });
     return report;

@@ -12,7 +12,7 @@ import { createPhoneHasher } from './phone-hash.js';
 import { ConnectRateLimiter, limitConnectClient } from './rate-limit.js';
 import { type SweepReport, sweepStuckCallbacks } from './sweep.js';
 import { applyOverrides, type SweepOverrides } from './sweep-request.js';
-import type { SweeperConfig } from './sweeper-config.js';
+import { type SweeperConfig, sweepOptions } from './sweeper-config.js';
 
 /**
  * Where the clients point, and as whom; unset means the SDK's own resolution (AWS, or
@@ -112,14 +112,7 @@ export function createCallbackServices(options: CallbackServicesOptions): Callba
           ...(hashPhoneNumber ? { hashPhoneNumber } : {}),
         },
         applyOverrides(config.settings, overrides),
-        {
-          concurrency: config.concurrency,
-          pageSize: config.pageSize,
-          timeLeftMs: () => deadline - Date.now(),
-          maxDecisionsInReport: config.maxDecisionsInReport,
-          reconcileQueueIds: config.reconcileQueueIds,
-          reconcileToleranceMs: config.reconcileToleranceMs,
-        },
+        sweepOptions(config, { timeLeftMs: () => deadline - Date.now() }),
       );
     },
   };

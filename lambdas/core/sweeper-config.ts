@@ -10,6 +10,7 @@ import {
 import type { ConnectClientOptions } from './connect-client.js';
 import { ConfigurationError } from './errors.js';
 import { toInstanceId } from './identifiers.js';
+import type { SweepOptions } from './sweep.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -59,7 +60,31 @@ export interface SweeperConfig {
   reconcileToleranceMs: number;
   /** Decisions listed in a run report; the counts always cover every candidate. */
   maxDecisionsInReport: number;
+  /** A StopContact goes out only on a DescribeContact answer at most this old; else it asks again. */
+  maxVerifyAgeMs: number;
   connect: ConnectClientOptions;
+}
+
+/** What one run needs beyond its settings: the door supplies its clock and its deadline. */
+export interface SweepRunLimits {
+  /** Real time left before no new candidate may start. */
+  timeLeftMs: () => number;
+  /** Aborts calls still in flight when the door must answer. */
+  abortSignal?: AbortSignal;
+}
+
+/** The options of one sweep, the same for every door (the Lambda handler, the local runner). */
+export function sweepOptions(config: SweeperConfig, limits: SweepRunLimits): SweepOptions {
+  return {
+    concurrency: config.concurrency,
+    pageSize: config.pageSize,
+    timeLeftMs: limits.timeLeftMs,
+    ...(limits.abortSignal ? { abortSignal: limits.abortSignal } : {}),
+    maxDecisionsInReport: config.maxDecisionsInReport,
+    reconcileQueueIds: config.reconcileQueueIds,
+    reconcileToleranceMs: config.reconcileToleranceMs,
+    maxVerifyAgeMs: config.maxVerifyAgeMs,
+  };
 }
 
 /** Reads the sweeper's settings once, at module load; a bad value fails the cold start. */
@@ -102,6 +127,7 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
     reconcileQueueIds: readQueueIds('RECONCILE_QUEUE_IDS', env),
     reconcileToleranceMs: readDurationMs('RECONCILE_TOLERANCE', '2m', env),
     maxDecisionsInReport: readInteger('MAX_DECISIONS_IN_REPORT', 500, { min: 0, max: 10_000 }, env),
+    maxVerifyAgeMs: readDurationMs('MAX_VERIFY_AGE', '2s', env),
     connect: {
       maxAttempts: readInteger('CONNECT_MAX_ATTEMPTS', 3, { min: 1, max: 10 }, env),
       connectionTimeoutMs: readInteger(

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueuedCallback } from '../../lambdas/core/callback-registry.js';
+import { createConnectClient } from '../../lambdas/core/connect-client.js';
+import { ConnectRateLimiter, limitConnectClient } from '../../lambdas/core/rate-limit.js';
+import { sweepStuckCallbacks } from '../../lambdas/core/sweep.js';
+import { readSweeperConfig, sweepOptions } from '../../lambdas/core/sweeper-config.js';
 import {
   allSeededStates,
   type CallbackWorld,
@@ -114,10 +118,12 @@ describe('the sweeper against the local Amazon Connect and dynalite', () => {
         // Recent callbacks are younger than the cutoff: the index query never returns them.
         candidates: 900,
         ended: 150,
-        alreadyGone: 300,
+        // Disconnected ones; those DescribeContact cannot find stay, skipped as not-found.
+        alreadyGone: 150,
         failed: 0,
         throttled: 0,
         skipped: {
+          'not-found': 150,
           'connected-to-agent': 150,
           'not-callback': 150,
           'queue-denied': 150,
@@ -138,10 +144,11 @@ describe('the sweeper against the local Amazon Connect and dynalite', () => {
       }
     });
 
-    it('keeps in the registry exactly the callbacks still queued and not ended', async () => {
+    it('keeps in the registry exactly the callbacks not ended and not seen leaving the queue', async () => {
       const remaining = (await queuedIn(world, instanceId)).map((c) => c.contactId).sort();
 
-      expect(remaining).toEqual(idsIn(seeded, 'recent', 'denied-queue'));
+      // Not found is ambiguous (a wrong instance or Region looks the same): the TTL removes those.
+      expect(remaining).toEqual(idsIn(seeded, 'recent', 'denied-queue', 'gone'));
     });
 
     it('changes nothing when run again', async () => {
@@ -245,6 +252,72 @@ describe('the sweeper against the local Amazon Connect and dynalite', () => {
     expect(runs[0]?.failed ?? 0).toBeGreaterThan(0);
     expect(stoppedByApi(world, instance.id)).toEqual(eligible);
     const remaining = (await queuedIn(world, instance.id)).map((c) => c.contactId).sort();
-    expect(remaining).toEqual(idsIn(seeded, 'recent', 'denied-queue'));
+    expect(remaining).toEqual(idsIn(seeded, 'recent', 'denied-queue', 'gone'));
+  });
+
+  it('does not hang up on a callback an agent picks up while its StopContact waits for its rate', async () => {
+    const { instance, queue, agent } = seedInstance(world, 'pickup');
+    const enqueuedAt = world.connect.clock.now() - 30 * hour;
+    world.connect.seed.contact(instance.id, {
+      id: 'pickup-1',
+      channel: 'VOICE',
+      initiationMethod: 'CALLBACK',
+      queueId: queue.id,
+      enqueuedAt,
+      customerPhoneNumber: '+15550111',
+    });
+    await seedRegistry(world.dynamo, [
+      {
+        kind: 'queued',
+        contactId: 'pickup-1',
+        instanceId: instance.id,
+        queueId: queue.id,
+        enqueuedAtMs: enqueuedAt,
+        eventAtMs: enqueuedAt,
+      },
+    ]);
+    // The StopContact's wait for its rate slot lasts 5 s, and an agent accepts the callback in it.
+    let elapsedMs = 0;
+    class AgentPicksUpWhileWaiting extends ConnectRateLimiter {
+      override async acquire(operation: string): Promise<void> {
+        await super.acquire(operation);
+        if (operation === 'StopContact' && elapsedMs === 0) {
+          world.connect.actions.connectToAgent(instance.id, 'pickup-1', agent.id);
+          elapsedMs += 5_000;
+        }
+      }
+    }
+    const config = readSweeperConfig({
+      CONNECT_INSTANCE_IDS: instance.id,
+      CALLBACK_TABLE_NAME: world.dynamo.tableName,
+      SWEEP_MODE: 'end',
+      TAG_BEFORE_STOP: 'false',
+      RECONCILE: 'false',
+    });
+    const connect = createConnectClient(config.connect, { endpoint: world.connect.endpoint });
+    limitConnectClient(connect, new AgentPicksUpWhileWaiting(config.ratesPerSecond));
+    world.connect.clearRequestLog();
+
+    const report = await sweepStuckCallbacks(
+      {
+        connect,
+        registry: world.dynamo.registry,
+        now: () => world.connect.clock.now(),
+        monotonicNowMs: () => elapsedMs,
+      },
+      config.settings,
+      sweepOptions(config, { timeLeftMs: () => 60_000 }),
+    );
+    connect.destroy();
+
+    expect(world.connect.requestLog().map((entry) => entry.operation)).toEqual([
+      'DescribeContact',
+      'DescribeContact',
+    ]);
+    expect(report.decisions).toMatchObject([
+      { contactId: 'pickup-1', decision: 'skipped', reason: 'connected-to-agent' },
+    ]);
+    expect(contactsOf(world, instance.id).get('pickup-1')?.disconnectReason).toBeUndefined();
+    expect(await queuedIn(world, instance.id)).toEqual([]);
   });
 });

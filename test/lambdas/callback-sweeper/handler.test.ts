@@ -112,6 +112,43 @@ describe('callback-sweeper handler', () => {
     });
   });
 
+  it('stops taking candidates when the time budget runs out, and leaves the rest for the next run', async () => {
+    const items = ['stuck-1', 'stuck-2', 'stuck-3'].map((contactId, i) => ({
+      contactId,
+      queuedInstanceId: instanceId,
+      queueId: 'queue-a',
+      queuedAt: enqueuedAt.getTime() + i,
+      lastEventAt: enqueuedAt.getTime() + i,
+      lastEventRank: 1,
+    }));
+    dynamo.on(QueryCommand).resolves({ Items: items });
+    connect.on(DescribeContactCommand).callsFake((input: { ContactId: string }) => ({
+      Contact: {
+        Id: input.ContactId,
+        InitiationMethod: 'CALLBACK',
+        Channel: 'VOICE',
+        QueueInfo: { Id: 'queue-a', EnqueueTimestamp: enqueuedAt },
+      },
+    }));
+    // A minute left until the first candidate is verified, then only the 10 s margin.
+    const context = lambdaContext(60_000);
+    context.getRemainingTimeInMillis = () =>
+      connect.commandCalls(DescribeContactCommand).length === 0 ? 60_000 : 10_000;
+
+    const result = await handler({ mode: 'end', maxQueuedAge: '2h' }, context);
+
+    expect(result).toMatchObject({
+      complete: false,
+      stoppedEarly: 'time-budget',
+      counts: { candidates: 3, verified: 1, ended: 1, skipped: { 'time-budget': 2 } },
+    });
+    expect(connect).toHaveReceivedCommandTimes(DescribeContactCommand, 1);
+    expect(connect).toHaveReceivedCommandTimes(StopContactCommand, 1);
+    // Only the ended callback is written: the others stay queued for the next run.
+    expect(dynamo).toHaveReceivedCommandTimes(PutCommand, 1);
+    expect(connect).not.toHaveReceivedCommand(GetCurrentMetricDataCommand);
+  });
+
   it('refuses a manual run with a bad override, naming the field, and calls nothing', async () => {
     const result = await handler({ mode: 'end', maxQueuedAge: 'forever' }, lambdaContext());
 

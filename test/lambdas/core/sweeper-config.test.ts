@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../../lambdas/core/errors.js';
-import { readSweeperConfig } from '../../../lambdas/core/sweeper-config.js';
+import { readSweeperConfig, sweepOptions } from '../../../lambdas/core/sweeper-config.js';
 
 const instanceId = 'c8c0e68d-2200-4265-82c0-5a3b1c2d3e4f';
 const instanceArn = `arn:aws:connect:us-east-1:123456789012:instance/${instanceId}`;
@@ -65,5 +65,30 @@ describe('readSweeperConfig', () => {
         .phoneHashSalt,
     ).toBe(salt);
     expect(readSweeperConfig({ ...required, PHONE_HASH_SALT: salt }).phoneHashSalt).toBe(undefined);
+  });
+
+  it('re-verifies a callback whose DescribeContact answer is older than 2 s by default, or MAX_VERIFY_AGE', () => {
+    expect(readSweeperConfig(required).maxVerifyAgeMs).toBe(2_000);
+    expect(readSweeperConfig({ ...required, MAX_VERIFY_AGE: '500ms' }).maxVerifyAgeMs).toBe(500);
+  });
+});
+
+describe('sweepOptions', () => {
+  it('gives every door the same sweep options from the configuration, with its own clock', () => {
+    const config = readSweeperConfig({ ...required, MAX_VERIFY_AGE: '1s', SWEEP_CONCURRENCY: '3' });
+    const timeLeftMs = () => 42;
+    const abortSignal = new AbortController().signal;
+
+    expect(sweepOptions(config, { timeLeftMs, abortSignal })).toEqual({
+      concurrency: 3,
+      pageSize: 100,
+      timeLeftMs,
+      abortSignal,
+      maxDecisionsInReport: 500,
+      reconcileQueueIds: [],
+      reconcileToleranceMs: 120_000,
+      maxVerifyAgeMs: 1_000,
+    });
+    expect(sweepOptions(config, { timeLeftMs })).not.toHaveProperty('abortSignal');
   });
 });
