@@ -18,11 +18,22 @@ export interface SweepOverrides {
   reconcile?: boolean;
 }
 
+/** The shortest maxQueuedAge a run accepts, as the CDK configuration: below it, every queued callback is "stuck". */
+export const minMaxQueuedAgeMs = 5 * 60_000;
+
 const durationSchema = z.pipe(
   z.string({ error: 'must be a duration such as "2h", "90m" or "1d"' }),
   z.transform((value: string, ctx) => {
     const ms = parseDurationMs(value);
-    if (ms !== undefined && ms > 0) return ms;
+    if (ms !== undefined && ms > 0) {
+      if (ms >= minMaxQueuedAgeMs) return ms;
+      ctx.issues.push({
+        code: 'custom',
+        message: `must be at least "5m" (shorter would end callbacks queued only moments ago), got "${value}"`,
+        input: value,
+      });
+      return z.NEVER;
+    }
     ctx.issues.push({
       code: 'custom',
       message: `must be a positive duration such as "2h", "90m" or "1d", got "${value}"`,

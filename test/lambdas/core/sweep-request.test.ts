@@ -51,6 +51,8 @@ describe('sweep overrides', () => {
       'must be a positive duration such as "2h", "90m" or "1d", got "soon"',
     ],
     [{ maxQueuedAge: 7200 }, 'maxQueuedAge', 'must be a duration such as "2h", "90m" or "1d"'],
+    [{ maxQueuedAge: '1s', mode: 'end' }, 'maxQueuedAge', 'must be at least "5m"'],
+    [{ maxQueuedAge: '4m' }, 'maxQueuedAge', 'must be at least "5m"'],
     [{ maxStops: -1 }, 'maxStops', 'must be 0 or more'],
     [{ maxStops: 1.5 }, 'maxStops', 'must be a whole number'],
     [{ instanceIds: [] }, 'instanceIds', 'must not be empty'],
