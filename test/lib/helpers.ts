@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -5,6 +6,11 @@ import { addEndContactStack, type EndContactStack } from '../../lib/end-contact-
 
 export const instanceArn =
   'arn:aws:connect:us-east-1:123456789012:instance/0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
+
+/** cdk.json's context: the feature flags `cdk synth` uses, so the tests see the same template. */
+export const cdkJsonContext: Record<string, unknown> = JSON.parse(
+  readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
+).context;
 
 export interface Synthesized {
   app: App;
@@ -22,7 +28,11 @@ export function synthesize(
   { bundle = false }: { bundle?: boolean } = {},
 ): Synthesized {
   const app = new App({
-    context: { ...context, ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+    context: {
+      ...cdkJsonContext,
+      ...context,
+      ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+    },
   });
   const stack = addEndContactStack(app);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -12,6 +12,7 @@ import {
   type CallbackSweeperProps,
 } from '../../../lib/constructs/callback-sweeper.js';
 import { CallbackTracker } from '../../../lib/constructs/callback-tracker.js';
+import { cdkJsonContext } from '../helpers.js';
 
 const instanceArn =
   'arn:aws:connect:us-east-1:123456789012:instance/0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
@@ -23,7 +24,7 @@ describe('CallbackSweeper', () => {
 
   beforeAll(() => {
     // Template tests only: skip esbuild, the handler code is a placeholder asset.
-    app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    app = new App({ context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'SweeperTest', {
       env: { account: '123456789012', region: 'us-east-1' },
     });
@@ -108,7 +109,8 @@ describe('CallbackSweeper', () => {
         Statement: Match.arrayWith([
           {
             Effect: 'Allow',
-            Action: ['connect:DescribeContact', 'connect:TagContact', 'connect:StopContact'],
+            // cdk.json's @aws-cdk/aws-iam:minimizePolicies sorts the actions.
+            Action: ['connect:DescribeContact', 'connect:StopContact', 'connect:TagContact'],
             Resource: `${instanceArn}/contact/*`,
           },
           {

@@ -7,6 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { callbackTableCreateInput } from '../../../lambdas/core/callback-table.js';
 import { CallbackTracker } from '../../../lib/constructs/callback-tracker.js';
+import { cdkJsonContext } from '../helpers.js';
 
 const instanceArn =
   'arn:aws:connect:us-east-1:123456789012:instance/0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
@@ -18,7 +19,7 @@ describe('CallbackTracker', () => {
 
   beforeAll(() => {
     // Template tests only: skip esbuild, the handler code is a placeholder asset.
-    app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    app = new App({ context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'TrackerTest', {
       env: { account: '123456789012', region: 'us-east-1' },
     });
