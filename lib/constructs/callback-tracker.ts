@@ -9,6 +9,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { queuedCallbackInitiationMethods } from '../../lambdas/core/callback-events.js';
 import { CallbackTable } from './callback-table.js';
 import { isInstanceArn } from './connect-permissions.js';
 import { HandlerFunction } from './handler-function.js';
@@ -128,7 +129,8 @@ export class CallbackTracker extends Construct {
         detailType: ['Amazon Connect Contact Event'],
         detail: {
           channel: ['VOICE'],
-          initiationMethod: ['CALLBACK'],
+          // The same methods the tracker accepts: a callback, or a customer first callback's queued leg.
+          initiationMethod: [...queuedCallbackInitiationMethods],
           ...(props.instanceArns?.length ? { instanceArn: [...props.instanceArns] } : {}),
         },
       },

@@ -175,7 +175,11 @@ describe('EndContactStack without context', () => {
       EventPattern: {
         source: ['aws.connect'],
         'detail-type': ['Amazon Connect Contact Event'],
-        detail: { channel: ['VOICE'], initiationMethod: ['CALLBACK'], instanceArn: Match.absent() },
+        detail: {
+          channel: ['VOICE'],
+          initiationMethod: ['CALLBACK', 'CALLBACK_CUSTOMER_FIRST_QUEUED'],
+          instanceArn: Match.absent(),
+        },
       },
     });
     expect(dynamoDbActionsByService(template)).toEqual({

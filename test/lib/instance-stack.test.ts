@@ -136,7 +136,11 @@ describe('EndContactStack with an instance', () => {
       EventPattern: {
         source: ['aws.connect'],
         'detail-type': ['Amazon Connect Contact Event'],
-        detail: { channel: ['VOICE'], initiationMethod: ['CALLBACK'], instanceArn: [instanceArn] },
+        detail: {
+          channel: ['VOICE'],
+          initiationMethod: ['CALLBACK', 'CALLBACK_CUSTOMER_FIRST_QUEUED'],
+          instanceArn: [instanceArn],
+        },
       },
     });
   });
