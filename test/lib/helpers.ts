@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { addEndContactStack, type EndContactStack } from '../../lib/end-contact-stack.js';
@@ -15,7 +15,34 @@ export const cdkJsonContext: Record<string, unknown> = JSON.parse(
 export interface Synthesized {
   app: App;
   stack: EndContactStack;
-  template: Template;
+  /** The template; reading it throws when synthesis failed. */
+  readonly template: Template;
+  /** Why synthesis failed (cdk-nag findings fail it), or undefined when it succeeded. */
+  synthError: string | undefined;
+}
+
+/**
+ * Synthesizes a stack once, keeping a failure (cdk-nag findings throw) for the test that checks
+ * it, so that test, not the file's setup, reports it.
+ */
+export function templateOf(stack: Stack): {
+  readonly template: Template;
+  synthError: string | undefined;
+} {
+  let template: Template | undefined;
+  let synthError: string | undefined;
+  try {
+    template = Template.fromStack(stack);
+  } catch (error) {
+    synthError = error instanceof Error ? error.message : String(error);
+  }
+  return {
+    synthError,
+    get template(): Template {
+      if (!template) throw new Error(`synthesis failed: ${synthError}`);
+      return template;
+    },
+  };
 }
 
 /**
@@ -36,9 +63,15 @@ export function synthesize(
   });
   const stack = addEndContactStack(app);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  // Synthesis runs cdk-nag and throws on any unacknowledged finding.
-  const template = Template.fromStack(stack);
-  return { app, stack, template };
+  const synthesized = templateOf(stack);
+  return {
+    app,
+    stack,
+    synthError: synthesized.synthError,
+    get template() {
+      return synthesized.template;
+    },
+  };
 }
 
 export interface Statement {

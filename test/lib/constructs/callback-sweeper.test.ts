@@ -12,7 +12,7 @@ import {
   type CallbackSweeperProps,
 } from '../../../lib/constructs/callback-sweeper.js';
 import { CallbackTracker } from '../../../lib/constructs/callback-tracker.js';
-import { cdkJsonContext } from '../helpers.js';
+import { cdkJsonContext, templateOf } from '../helpers.js';
 
 const instanceArn =
   'arn:aws:connect:us-east-1:123456789012:instance/0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
@@ -20,6 +20,7 @@ const instanceArn =
 describe('CallbackSweeper', () => {
   let app: App;
   let template: Template;
+  let synthError: string | undefined;
   let sweeper: CallbackSweeper;
 
   beforeAll(() => {
@@ -37,7 +38,9 @@ describe('CallbackSweeper', () => {
       queueDenyList: [`${instanceArn}/queue/vip`],
     });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-    template = Template.fromStack(stack);
+    const synthesized = templateOf(stack);
+    synthError = synthesized.synthError;
+    if (!synthError) template = synthesized.template;
   });
 
   function sweeperEnvironment(): Record<string, string> {
@@ -260,6 +263,6 @@ describe('CallbackSweeper', () => {
   });
 
   it('synthesizes with no unacknowledged cdk-nag finding', () => {
-    expect(() => app.synth()).not.toThrow();
+    expect(synthError).toBeUndefined();
   });
 });
