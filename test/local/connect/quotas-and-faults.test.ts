@@ -29,10 +29,6 @@ describe('quotas', () => {
     connect.seed.instance({ id: instanceId });
   });
 
-  it("starts StopContact with Connect's default quota of 10 per second and a burst of 15", () => {
-    expect(DEFAULT_QUOTAS.StopContact).toEqual({ ratePerSecond: 10, burst: 15 });
-  });
-
   it('lets a burst through, then answers ThrottlingException 429', async () => {
     // A refill too slow to matter, so the count does not depend on how fast this machine is.
     connect.quotas.set('StopContact', { ratePerSecond: 0.001, burst: 15 });
