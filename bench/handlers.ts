@@ -11,7 +11,7 @@ const run$ = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(root, 'bench', '.build');
 const handlers = ['end-contact', 'stop-contact-api'] as const;
-const importRuns = 15;
+const importRuns = 25;
 
 // The deployed functions' own environment, so the figure is the deployed one.
 const lambdaEnv = {
