@@ -1,8 +1,8 @@
 import { epochSeconds } from '../protocol.js';
 import type { Contact, User } from '../types.js';
 
-/** `Contact` as DescribeContact returns it (members absent rather than null, as rest-json does). */
-export function toDescribedContact(contact: Contact): Record<string, unknown> {
+/** The members DescribeContact's `Contact` and SearchContacts' summary share. */
+function contactIdentityAndTimes(contact: Contact): Record<string, unknown> {
   return {
     Arn: contact.arn,
     Id: contact.id,
@@ -16,6 +16,13 @@ export function toDescribedContact(contact: Contact): Record<string, unknown> {
     ...(contact.disconnectedAt === undefined
       ? {}
       : { DisconnectTimestamp: epochSeconds(contact.disconnectedAt) }),
+  };
+}
+
+/** `Contact` as DescribeContact returns it (members absent rather than null, as rest-json does). */
+export function toDescribedContact(contact: Contact): Record<string, unknown> {
+  return {
+    ...contactIdentityAndTimes(contact),
     LastUpdateTimestamp: epochSeconds(contact.lastUpdatedAt),
     ...(contact.customerPhoneNumber === undefined
       ? {}
@@ -33,18 +40,7 @@ export function toDescribedContact(contact: Contact): Record<string, unknown> {
 /** `ContactSearchSummary` as SearchContacts returns it. */
 export function toContactSearchSummary(contact: Contact): Record<string, unknown> {
   return {
-    Arn: contact.arn,
-    Id: contact.id,
-    InitialContactId: contact.initialContactId,
-    ...(contact.previousContactId ? { PreviousContactId: contact.previousContactId } : {}),
-    InitiationMethod: contact.initiationMethod,
-    Channel: contact.channel,
-    ...queueInfo(contact),
-    ...agentInfo(contact),
-    InitiationTimestamp: epochSeconds(contact.initiatedAt),
-    ...(contact.disconnectedAt === undefined
-      ? {}
-      : { DisconnectTimestamp: epochSeconds(contact.disconnectedAt) }),
+    ...contactIdentityAndTimes(contact),
     ...(Object.keys(contact.tags).length > 0 ? { Tags: { ...contact.tags } } : {}),
   };
 }
