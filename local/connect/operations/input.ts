@@ -88,20 +88,7 @@ export class RequestInput {
     const value = this.source[member];
     if (value === undefined || value === null) return undefined;
     if (!Array.isArray(value)) throw this.violation(member, value, 'Member must be a list');
-    if (value.length < (limits.minItems ?? 0)) {
-      throw this.violation(
-        member,
-        value,
-        `Member must have length greater than or equal to ${limits.minItems}`,
-      );
-    }
-    if (value.length > limits.maxItems) {
-      throw this.violation(
-        member,
-        value,
-        `Member must have length less than or equal to ${limits.maxItems}`,
-      );
-    }
+    checkLength(this, member, value, { min: limits.minItems ?? 0, max: limits.maxItems });
     return value.map((item, index) => {
       const where = `${member}.${index + 1}`;
       if (typeof item !== 'string') throw this.violation(where, item, 'Member must be a string');
@@ -222,10 +209,11 @@ export class RequestInput {
   }
 }
 
+/** Connect's length constraint, for a string's characters or a list's items alike. */
 function checkLength(
   input: RequestInput,
   member: string,
-  value: string,
+  value: string | readonly unknown[],
   limits: LengthLimits,
 ): void {
   if (value.length < limits.min) {
