@@ -107,8 +107,8 @@ async function measureWarmOverhead(
   ConnectClient: typeof import('@aws-sdk/client-connect').ConnectClient,
 ): Promise<BenchResult[]> {
   const { handler } = await import('../lambdas/end-contact/handler.js');
-  const { endContact } = await import('../lambdas/core/end-contact.js');
-  const { SecurityUserAuthorizer } = await import('../lambdas/core/security-user.js');
+  const { endContact } = await import('../lambdas/core/end-contact/end-contact.js');
+  const { SecurityUserAuthorizer } = await import('../lambdas/core/end-contact/security-user.js');
   const { flowEvent, lambdaContext } = await import('../test/fixtures/index.js');
 
   const event = flowEvent({ ContactId: '7a6d0b1c-3f2e-4c5d-9e8f-0a1b2c3d4e5f' });

@@ -1,7 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { toQueueId } from '../lambdas/core/callbacks/sweeper-config.js';
 import { parseDurationMs } from '../lambdas/core/config.js';
-import { toInstanceId } from '../lambdas/core/identifiers.js';
-import { toQueueId } from '../lambdas/core/sweeper-config.js';
+import { toInstanceId } from '../lambdas/core/connect/identifiers.js';
 
 /**
  * The app's settings, read from CDK context (`cdk.json` "context", or `-c key=value`).
@@ -366,7 +366,7 @@ function readList(read: ContextReader, problems: Problems, key: string): string[
     return [];
   }
   const queues = items.map((item) => (typeof item === 'string' ? item.trim() : item));
-  // The sweeper's own parser (lambdas/core/sweeper-config.ts), so synth accepts what it does.
+  // The sweeper's own parser (lambdas/core/callbacks/sweeper-config.ts), so synth accepts what it does.
   const bad = queues.filter((q) => typeof q !== 'string' || toQueueId(q) === undefined);
   if (bad.length > 0) {
     problems.add(key, 'a list of queue IDs or queue ARNs', bad[0]);
@@ -377,7 +377,7 @@ function readList(read: ContextReader, problems: Problems, key: string): string[
 
 /**
  * Splits an instance ARN; undefined when it is not one. The Lambdas' own parser decides
- * (lambdas/core/identifiers.ts), so synth accepts exactly the ARNs they do.
+ * (lambdas/core/connect/identifiers.ts), so synth accepts exactly the ARNs they do.
  */
 export function parseInstanceArn(arn: string): ConnectInstance | undefined {
   const parsed = arn.startsWith('arn:') ? toInstanceId(arn) : undefined;

@@ -7,10 +7,10 @@ import type { SweeperResult } from '../lambdas/callback-sweeper/handler.js';
 import {
   type CallbackEndpoints,
   createCallbackServices,
-} from '../lambdas/core/callback-services.js';
-import { createConnectClient } from '../lambdas/core/connect-client.js';
-import { createEndContactDeps, readEndContactConfig } from '../lambdas/core/end-contact-config.js';
-import { readSweeperConfig } from '../lambdas/core/sweeper-config.js';
+} from '../lambdas/core/callbacks/services.js';
+import { readSweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
+import { createConnectClient } from '../lambdas/core/connect/client.js';
+import { createEndContactDeps, readEndContactConfig } from '../lambdas/core/end-contact/config.js';
 import { createFlowHandler } from '../lambdas/end-contact/handler.js';
 import { createHttpHandler } from '../lambdas/stop-contact-api/handler.js';
 import { buildContactEvent } from './connect/events.js';

@@ -3,20 +3,24 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { createRegistry, createSweeperConnectClient } from '../core/callback-services.js';
-import { inputOf, validateInput } from '../core/middleware/validate-input.js';
-import { logger } from '../core/observability.js';
-import { createPhoneHasher } from '../core/phone-hash.js';
-import type { FieldError } from '../core/schemas.js';
-import { type SweepDeps, type SweepReport, sweepStuckCallbacks } from '../core/sweep.js';
+import { createPhoneHasher } from '../core/callbacks/phone-hash.js';
+import { createRegistry, createSweeperConnectClient } from '../core/callbacks/services.js';
+import { type SweepDeps, type SweepReport, sweepStuckCallbacks } from '../core/callbacks/sweep.js';
 import {
   applyOverrides,
   isScheduledEvent,
   type SweepOverrides,
   sweepOverridesSchema,
   unconfiguredInstances,
-} from '../core/sweep-request.js';
-import { readSweeperConfig, type SweeperConfig, sweepOptions } from '../core/sweeper-config.js';
+} from '../core/callbacks/sweep-request.js';
+import {
+  readSweeperConfig,
+  type SweeperConfig,
+  sweepOptions,
+} from '../core/callbacks/sweeper-config.js';
+import { inputOf, validateInput } from '../core/middleware/validate-input.js';
+import { logger } from '../core/observability.js';
+import type { FieldError } from '../core/schemas.js';
 
 /** A manual run with a bad override gets this back instead of a sweep. */
 export interface InvalidSweepRequest {

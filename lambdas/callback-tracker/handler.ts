@@ -1,9 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { CallbackRegistry } from '../core/callback-registry.js';
-import { createRegistry } from '../core/callback-services.js';
-import { type TrackResult, trackCallbackEvent } from '../core/callback-tracker.js';
+import type { CallbackRegistry } from '../core/callbacks/registry.js';
+import { createRegistry } from '../core/callbacks/services.js';
+import { type TrackResult, trackCallbackEvent } from '../core/callbacks/tracker.js';
 import { readString } from '../core/config.js';
 import { correlationId } from '../core/middleware/correlation-id.js';
 import { logger } from '../core/observability.js';

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Outcome } from './outcome.js';
+import type { Outcome } from './connect/outcome.js';
 
 /**
  * The one logger of a function. Its service name comes from POWERTOOLS_SERVICE_NAME. Never give

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { toInstanceId } from './identifiers.js';
+import { toInstanceId } from './connect/identifiers.js';
 
 // Schemas are built once at module load; each door composes them under its own field names.
 

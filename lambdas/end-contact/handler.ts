@@ -2,12 +2,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ConnectContactFlowEvent, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { type EndContactDoor, endContactWithin } from '../core/end-contact.js';
-import { createEndContactDeps, readEndContactConfig } from '../core/end-contact-config.js';
+import type { Outcome } from '../core/connect/outcome.js';
+import { createEndContactDeps, readEndContactConfig } from '../core/end-contact/config.js';
+import { type EndContactDoor, endContactWithin } from '../core/end-contact/end-contact.js';
 import { correlationId } from '../core/middleware/correlation-id.js';
 import { inputOf, validateInput } from '../core/middleware/validate-input.js';
 import { logger } from '../core/observability.js';
-import type { Outcome } from '../core/outcome.js';
 import {
   blankToUndefined,
   contactIdSchema,

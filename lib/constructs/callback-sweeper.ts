@@ -6,8 +6,8 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { callbackTable } from '../../lambdas/core/callback-table.js';
-import { toQueueId } from '../../lambdas/core/sweeper-config.js';
+import { toQueueId } from '../../lambdas/core/callbacks/sweeper-config.js';
+import { callbackTable } from '../../lambdas/core/callbacks/table.js';
 import { type ConnectGrant, grantConnect, isInstanceArn } from './connect-permissions.js';
 import { HandlerFunction } from './handler-function.js';
 
@@ -200,7 +200,7 @@ export class CallbackSweeper extends Construct {
 const isConcrete = (value: string | number) => !Token.isUnresolved(value);
 
 /**
- * Refuses at synth what the function would refuse at every cold start (lambdas/core/sweeper-config.ts),
+ * Refuses at synth what the function would refuse at every cold start (lambdas/core/callbacks/sweeper-config.ts),
  * with the same bounds.
  */
 function validateProps(props: CallbackSweeperProps, maxQueuedAge: Duration): void {

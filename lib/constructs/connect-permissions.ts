@@ -1,7 +1,7 @@
 import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
-import { toInstanceId } from '../../lambdas/core/identifiers.js';
+import { toInstanceId } from '../../lambdas/core/connect/identifiers.js';
 
 /**
  * An Amazon Connect instance ARN, as the Lambdas parse it (`toInstanceId`); a bare instance ID is
@@ -76,7 +76,7 @@ export interface ConnectGrant {
 }
 
 /**
- * What the End a Contact core calls (lambdas/core/stop-contact.ts, security-user.ts): StopContact
+ * What the End a Contact core calls (lambdas/core/connect/stop-contact.ts, security-user.ts): StopContact
  * always; DescribeUser, SearchUsers and ListSecurityProfilePermissions when a SecurityUser is given.
  */
 export function endContactGrants(connect: ConnectResources): ConnectGrant[] {

@@ -1,4 +1,4 @@
-import { KNOWN_OPERATIONS } from './known-operations.js';
+import { KNOWN_OPERATIONS } from '../generated/known-operations.js';
 import type { OperationName } from './types.js';
 
 type Segment = { literal: string } | { label: string };

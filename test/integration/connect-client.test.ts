@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createConnectClient } from '../../lambdas/core/connect-client.js';
-import { stopContact } from '../../lambdas/core/stop-contact.js';
+import { createConnectClient } from '../../lambdas/core/connect/client.js';
+import { stopContact } from '../../lambdas/core/connect/stop-contact.js';
 
 type Responder = (req: IncomingMessage, res: ServerResponse) => void;
 

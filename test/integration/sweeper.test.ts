@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QueuedCallback } from '../../lambdas/core/callback-registry.js';
-import { createConnectClient } from '../../lambdas/core/connect-client.js';
-import { ConnectRateLimiter, limitConnectClient } from '../../lambdas/core/rate-limit.js';
-import { sweepStuckCallbacks } from '../../lambdas/core/sweep.js';
-import { readSweeperConfig, sweepOptions } from '../../lambdas/core/sweeper-config.js';
+import type { QueuedCallback } from '../../lambdas/core/callbacks/registry.js';
+import { sweepStuckCallbacks } from '../../lambdas/core/callbacks/sweep.js';
+import { readSweeperConfig, sweepOptions } from '../../lambdas/core/callbacks/sweeper-config.js';
+import { createConnectClient } from '../../lambdas/core/connect/client.js';
+import { ConnectRateLimiter, limitConnectClient } from '../../lambdas/core/connect/rate-limit.js';
 import {
   allSeededStates,
   type CallbackWorld,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Annotations, Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { callbackTable } from '../../lambdas/core/callback-table.js';
+import { callbackTable } from '../../lambdas/core/callbacks/table.js';
 import {
   connectActionsByService,
   dynamoDbActionsByService,

@@ -1,12 +1,12 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
-import type { CallbackEvent } from '../../lambdas/core/callback-events.js';
-import { registryItem } from '../../lambdas/core/callback-registry.js';
+import type { CallbackEvent } from '../../lambdas/core/callbacks/events.js';
+import { registryItem } from '../../lambdas/core/callbacks/registry.js';
 import {
   type CallbackServices,
   createCallbackServices,
-} from '../../lambdas/core/callback-services.js';
-import { readSweeperConfig } from '../../lambdas/core/sweeper-config.js';
+} from '../../lambdas/core/callbacks/services.js';
+import { readSweeperConfig } from '../../lambdas/core/callbacks/sweeper-config.js';
 import { type Contact, type LocalConnect, startLocalConnect } from '../../local/connect/index.js';
 import { type LocalDynamo, startDynalite } from './dynalite.js';
 

@@ -1,5 +1,5 @@
 /**
- * Regenerates ../known-operations.ts from the installed @aws-sdk/client-connect service model, so the
+ * Regenerates local/generated/known-operations.ts from the installed @aws-sdk/client-connect service model, so the
  * emulator can name a Connect operation it does not implement. Run: `npx tsx local/connect/tools/generate-known-operations.ts`.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -23,5 +23,5 @@ export const KNOWN_OPERATIONS: ReadonlyArray<readonly [name: string, method: str
 ${lines.join('\n')}
 ];
 `;
-await writeFile(join(here, '..', 'known-operations.ts'), source);
+await writeFile(join(here, '..', '..', 'generated', 'known-operations.ts'), source);
 console.log(`wrote ${operations.length} operations`);

@@ -5,7 +5,7 @@ import {
   readDurationMs,
   readInteger,
 } from '../../../lambdas/core/config.js';
-import { readEndContactConfig } from '../../../lambdas/core/end-contact-config.js';
+import { readEndContactConfig } from '../../../lambdas/core/end-contact/config.js';
 import { ConfigurationError } from '../../../lambdas/core/errors.js';
 
 describe('readEndContactConfig', () => {

@@ -6,7 +6,7 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readSweeperConfig } from '../../../lambdas/core/sweeper-config.js';
+import { readSweeperConfig } from '../../../lambdas/core/callbacks/sweeper-config.js';
 import {
   CallbackSweeper,
   type CallbackSweeperProps,

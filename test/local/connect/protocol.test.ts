@@ -5,8 +5,8 @@ import {
   type LocalConnect,
   startLocalConnect,
 } from '../../../local/connect/index.js';
-import { KNOWN_OPERATIONS } from '../../../local/connect/known-operations.js';
 import { listModelOperations } from '../../../local/connect/tools/model-operations.js';
+import { KNOWN_OPERATIONS } from '../../../local/generated/known-operations.js';
 import { connectClient, connectError } from './support.js';
 
 const signedLooking = {

@@ -7,7 +7,7 @@ import {
   limitConnectClient,
   withRunSignal,
   withSendCheck,
-} from '../../../lambdas/core/rate-limit.js';
+} from '../../../../lambdas/core/connect/rate-limit.js';
 
 /** The largest number of times that fall in any window of `windowMs`. */
 function busiestWindow(times: number[], windowMs: number): number {

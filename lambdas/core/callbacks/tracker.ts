@@ -1,5 +1,5 @@
-import { type CallbackEventKind, parseCallbackEvent } from './callback-events.js';
-import type { CallbackRegistry } from './callback-registry.js';
+import { type CallbackEventKind, parseCallbackEvent } from './events.js';
+import type { CallbackRegistry } from './registry.js';
 
 /** What one contact event did to the registry. */
 export type TrackResult =

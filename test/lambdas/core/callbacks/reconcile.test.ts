@@ -1,7 +1,7 @@
 import { ConnectClient, GetCurrentMetricDataCommand } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { judgeQueue, reconcileQueues } from '../../../lambdas/core/reconcile.js';
+import { judgeQueue, reconcileQueues } from '../../../../lambdas/core/callbacks/reconcile.js';
 
 const connect = mockClient(ConnectClient);
 const now = Date.parse('2026-11-22T12:00:00.000Z');

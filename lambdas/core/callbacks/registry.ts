@@ -5,10 +5,10 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { CallbackEvent } from './callback-events.js';
-import { callbackTable, maxQueuedLifetimeMs, tombstoneLifetimeMs } from './callback-table.js';
+import type { CallbackEvent } from './events.js';
+import { callbackTable, maxQueuedLifetimeMs, tombstoneLifetimeMs } from './table.js';
 
-export { callbackTable, callbackTableCreateInput } from './callback-table.js';
+export { callbackTable, callbackTableCreateInput } from './table.js';
 
 /**
  * QUEUED: waiting in a queue (the only state in the sweeper's index).

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../../lambdas/core/errors.js';
-import { readSweeperConfig, sweepOptions } from '../../../lambdas/core/sweeper-config.js';
+import {
+  readSweeperConfig,
+  sweepOptions,
+} from '../../../../lambdas/core/callbacks/sweeper-config.js';
+import { ConfigurationError } from '../../../../lambdas/core/errors.js';
 
 const instanceId = 'c8c0e68d-2200-4265-82c0-5a3b1c2d3e4f';
 const instanceArn = `arn:aws:connect:us-east-1:123456789012:instance/${instanceId}`;

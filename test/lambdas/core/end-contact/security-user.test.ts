@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SecurityUserAuthorizer } from '../../../lambdas/core/security-user.js';
-import { instanceId } from '../../fixtures/index.js';
+import { SecurityUserAuthorizer } from '../../../../lambdas/core/end-contact/security-user.js';
+import { instanceId } from '../../../fixtures/index.js';
 
 const connect = mockClient(ConnectClient);
 const client = new ConnectClient({ region: 'us-east-1' });

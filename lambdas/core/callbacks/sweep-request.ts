@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { parseDurationMs } from './config.js';
-import { instanceIdSchema } from './schemas.js';
+import { parseDurationMs } from '../config.js';
+import { instanceIdSchema } from '../schemas.js';
 import { type SweepSettings, sweepModes, toQueueId } from './sweeper-config.js';
 
 /**

@@ -14,20 +14,20 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { CallbackEvent } from '../../../lambdas/core/callback-events.js';
+import type { CallbackEvent } from '../../../../lambdas/core/callbacks/events.js';
+import { createPhoneHasher } from '../../../../lambdas/core/callbacks/phone-hash.js';
 import type {
   EndedBy,
   QueuedCallback,
   WriteResult,
-} from '../../../lambdas/core/callback-registry.js';
-import { createPhoneHasher } from '../../../lambdas/core/phone-hash.js';
+} from '../../../../lambdas/core/callbacks/registry.js';
 import {
   assessCallback,
   type SweepOptions,
   type SweepRegistry,
   sweepStuckCallbacks,
-} from '../../../lambdas/core/sweep.js';
-import type { SweepSettings } from '../../../lambdas/core/sweeper-config.js';
+} from '../../../../lambdas/core/callbacks/sweep.js';
+import type { SweepSettings } from '../../../../lambdas/core/callbacks/sweeper-config.js';
 
 const connect = mockClient(ConnectClient);
 const meta = { $metadata: {} };

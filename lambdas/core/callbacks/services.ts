@@ -5,14 +5,14 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CallbackRegistry, callbackTableCreateInput } from './callback-registry.js';
-import { type TrackResult, trackCallbackEvent } from './callback-tracker.js';
-import { createConnectClient } from './connect-client.js';
+import { createConnectClient } from '../connect/client.js';
+import { ConnectRateLimiter, limitConnectClient } from '../connect/rate-limit.js';
 import { createPhoneHasher } from './phone-hash.js';
-import { ConnectRateLimiter, limitConnectClient } from './rate-limit.js';
+import { CallbackRegistry, callbackTableCreateInput } from './registry.js';
 import { type SweepReport, sweepStuckCallbacks } from './sweep.js';
 import { applyOverrides, type SweepOverrides } from './sweep-request.js';
 import { type SweeperConfig, sweepOptions } from './sweeper-config.js';
+import { type TrackResult, trackCallbackEvent } from './tracker.js';
 
 /**
  * Where the clients point, and as whom; unset means the SDK's own resolution (AWS, or

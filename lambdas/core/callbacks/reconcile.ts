@@ -1,5 +1,5 @@
 import { type ConnectClient, GetCurrentMetricDataCommand } from '@aws-sdk/client-connect';
-import { outcomeFromError } from './connect-errors.js';
+import { outcomeFromError } from '../connect/errors.js';
 
 /** A queue whose oldest contact has waited longer than allowed with no tracked callback to show for it. */
 export interface UnexplainedQueue {

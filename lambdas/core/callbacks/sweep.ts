@@ -6,14 +6,14 @@ import {
   TagContactCommand,
 } from '@aws-sdk/client-connect';
 import pLimit from 'p-limit';
-import { type CallbackEvent, isQueuedCallbackMethod } from './callback-events.js';
-import type { CallbackRegistry, EndedBy, QueuedCallback } from './callback-registry.js';
-import { outcomeFromError } from './connect-errors.js';
-import type { FailureOutcome, Outcome } from './outcome.js';
+import { outcomeFromError } from '../connect/errors.js';
+import type { FailureOutcome, Outcome } from '../connect/outcome.js';
+import { withRunSignal, withSendCheck } from '../connect/rate-limit.js';
+import { stopContact } from '../connect/stop-contact.js';
+import { type CallbackEvent, isQueuedCallbackMethod } from './events.js';
 import type { PhoneHasher } from './phone-hash.js';
-import { withRunSignal, withSendCheck } from './rate-limit.js';
 import { type ReconciliationResult, reconcileQueues, type UnexplainedQueue } from './reconcile.js';
-import { stopContact } from './stop-contact.js';
+import type { CallbackRegistry, EndedBy, QueuedCallback } from './registry.js';
 import type { SweepSettings } from './sweeper-config.js';
 
 /** Why a candidate was left alone; it stays in the registry unless Connect says it left the queue. */

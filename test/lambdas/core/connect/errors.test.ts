@@ -9,7 +9,7 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-connect';
 import { describe, expect, it } from 'vitest';
-import { outcomeFromError } from '../../../lambdas/core/connect-errors.js';
+import { outcomeFromError } from '../../../../lambdas/core/connect/errors.js';
 
 const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
 

@@ -1,10 +1,16 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallbackEvent } from '../../../lambdas/core/callback-events.js';
-import type { CallbackRegistry, QueuedCallback } from '../../../lambdas/core/callback-registry.js';
-import { maxQueuedLifetimeMs, tombstoneLifetimeMs } from '../../../lambdas/core/callback-table.js';
-import { type LocalDynamo, startDynalite } from '../../support/dynalite.js';
+import type { CallbackEvent } from '../../../../lambdas/core/callbacks/events.js';
+import type {
+  CallbackRegistry,
+  QueuedCallback,
+} from '../../../../lambdas/core/callbacks/registry.js';
+import {
+  maxQueuedLifetimeMs,
+  tombstoneLifetimeMs,
+} from '../../../../lambdas/core/callbacks/table.js';
+import { type LocalDynamo, startDynalite } from '../../../support/dynalite.js';
 
 const instanceId = 'c8c0e68d-2200-4265-82c0-5a3b1c2d3e4f';
 const t0 = Date.parse('2026-11-20T09:00:00.000Z');

@@ -1,4 +1,3 @@
-import { queueIdFromArn } from './callback-events.js';
 import {
   readBoolean,
   readDurationMs,
@@ -6,10 +5,11 @@ import {
   readNumber,
   readOptionalString,
   readString,
-} from './config.js';
-import type { ConnectClientOptions } from './connect-client.js';
-import { ConfigurationError } from './errors.js';
-import { toInstanceId } from './identifiers.js';
+} from '../config.js';
+import type { ConnectClientOptions } from '../connect/client.js';
+import { toInstanceId } from '../connect/identifiers.js';
+import { ConfigurationError } from '../errors.js';
+import { queueIdFromArn } from './events.js';
 import type { SweepOptions } from './sweep.js';
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toInstanceId, toUserRef } from '../../../lambdas/core/identifiers.js';
+import { toInstanceId, toUserRef } from '../../../../lambdas/core/connect/identifiers.js';
 
 describe('toInstanceId', () => {
   it('keeps an instance ID as it is', () => {

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCallbackEvent, queueIdFromArn } from '../../../lambdas/core/callback-events.js';
+import { parseCallbackEvent, queueIdFromArn } from '../../../../lambdas/core/callbacks/events.js';
 import {
   callbackContactId,
   callbackQueueId,
   contactEvent,
-} from '../../fixtures/contact-events/index.js';
-import { instanceId } from '../../fixtures/index.js';
+} from '../../../fixtures/contact-events/index.js';
+import { instanceId } from '../../../fixtures/index.js';
 
 describe('parseCallbackEvent', () => {
   it('reads a QUEUED callback with its queue and Connect enqueue time', () => {

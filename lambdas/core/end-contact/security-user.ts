@@ -5,10 +5,10 @@ import {
   SearchUsersCommand,
 } from '@aws-sdk/client-connect';
 import { LRUCache } from 'lru-cache';
-import type { CallOptions } from './connect-client.js';
-import { outcomeFromError } from './connect-errors.js';
-import { toUserRef } from './identifiers.js';
-import type { FailureOutcome } from './outcome.js';
+import type { CallOptions } from '../connect/client.js';
+import { outcomeFromError } from '../connect/errors.js';
+import { toUserRef } from '../connect/identifiers.js';
+import type { FailureOutcome } from '../connect/outcome.js';
 
 export interface SecurityUserCheckOptions {
   /** Security-profile permission that allows ending contacts. */

@@ -7,8 +7,8 @@ import {
 } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { stopContact } from '../../../lambdas/core/stop-contact.js';
-import { instanceArn, instanceId, targetContactId } from '../../fixtures/index.js';
+import { stopContact } from '../../../../lambdas/core/connect/stop-contact.js';
+import { instanceArn, instanceId, targetContactId } from '../../../fixtures/index.js';
 
 const connect = mockClient(ConnectClient);
 const client = new ConnectClient({ region: 'us-east-1' });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseWith } from '../../../lambdas/core/schemas.js';
 import {
   applyOverrides,
   isScheduledEvent,
   sweepOverridesSchema,
   unconfiguredInstances,
-} from '../../../lambdas/core/sweep-request.js';
-import type { SweepSettings } from '../../../lambdas/core/sweeper-config.js';
+} from '../../../../lambdas/core/callbacks/sweep-request.js';
+import type { SweepSettings } from '../../../../lambdas/core/callbacks/sweeper-config.js';
+import { parseWith } from '../../../../lambdas/core/schemas.js';
 
 const configured: SweepSettings = {
   mode: 'report',

@@ -6,9 +6,9 @@ import {
 } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { endContact } from '../../../lambdas/core/end-contact.js';
-import { SecurityUserAuthorizer } from '../../../lambdas/core/security-user.js';
-import { instanceId, targetContactId } from '../../fixtures/index.js';
+import { endContact } from '../../../../lambdas/core/end-contact/end-contact.js';
+import { SecurityUserAuthorizer } from '../../../../lambdas/core/end-contact/security-user.js';
+import { instanceId, targetContactId } from '../../../fixtures/index.js';
 
 const connect = mockClient(ConnectClient);
 const client = new ConnectClient({ region: 'us-east-1' });

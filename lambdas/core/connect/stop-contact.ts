@@ -1,14 +1,14 @@
 import { type ConnectClient, StopContactCommand } from '@aws-sdk/client-connect';
 import * as z from 'zod/mini';
-import type { CallOptions } from './connect-client.js';
-import { outcomeFromError } from './connect-errors.js';
-import type { Outcome } from './outcome.js';
 import {
   contactIdSchema,
   disconnectReasonCodeSchema,
   instanceIdSchema,
   parseWith,
-} from './schemas.js';
+} from '../schemas.js';
+import type { CallOptions } from './client.js';
+import { outcomeFromError } from './errors.js';
+import type { Outcome } from './outcome.js';
 
 export interface StopContactRequest {
   /** Instance ID or instance ARN. */

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { toInstanceId } from './identifiers.js';
-import { contactIdSchema, parseWith } from './schemas.js';
+import { toInstanceId } from '../connect/identifiers.js';
+import { contactIdSchema, parseWith } from '../schemas.js';
 
 /**
  * What the registry needs from one Connect contact event. `eventAtMs` orders events of one

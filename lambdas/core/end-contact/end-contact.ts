@@ -1,11 +1,11 @@
 import type { ConnectClient } from '@aws-sdk/client-connect';
-import type { CallOptions } from './connect-client.js';
-import { invocationDeadline } from './deadline.js';
-import { logOutcome } from './observability.js';
-import type { Outcome } from './outcome.js';
-import type { EndContactRequest } from './schemas.js';
+import type { CallOptions } from '../connect/client.js';
+import type { Outcome } from '../connect/outcome.js';
+import { stopContact } from '../connect/stop-contact.js';
+import { invocationDeadline } from '../deadline.js';
+import { logOutcome } from '../observability.js';
+import type { EndContactRequest } from '../schemas.js';
 import type { SecurityUserAuthorizer } from './security-user.js';
-import { stopContact } from './stop-contact.js';
 
 export interface EndContactDeps {
   client: ConnectClient;
