@@ -15,10 +15,15 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { createSweeperHandler } from '../lambdas/callback-sweeper/callback-sweeper.js';
+import { type CallbackEndpoints, createSweepDeps } from '../lambdas/core/callbacks/deps.js';
 import type { CallbackEvent } from '../lambdas/core/callbacks/events.js';
-import { createCallbackServices } from '../lambdas/core/callbacks/services.js';
-import { readSweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
+import type { SweepReport } from '../lambdas/core/callbacks/sweep.js';
+import { readSweeperConfig, type SweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
+import { metricsNamespace } from '../lambdas/core/settings.js';
 import type { LocalConnect } from '../local/connect/index.js';
+import { lambdaContext } from '../local/lambda-runtime.js';
 import type { LocalDynamo } from '../test/support/dynalite.js';
 import type { Bench, BenchResult } from './result.js';
 
@@ -47,7 +52,32 @@ const benchEnv = {
   AWS_SECRET_ACCESS_KEY: 'bench',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   POWERTOOLS_LOG_LEVEL: 'WARN',
+  POWERTOOLS_METRICS_DISABLED: 'true',
 };
+
+/**
+ * The sweeper Lambda as deployed: its handler factory over the deps its handler.ts builds, on
+ * these endpoints, invoked as the schedule invokes it with a 10-minute budget.
+ */
+function sweeperLambda(config: SweeperConfig, endpoints: CallbackEndpoints, now: () => number) {
+  const deps = createSweepDeps(config, endpoints, now);
+  const handler = createSweeperHandler({
+    config,
+    deps,
+    metrics: new Metrics({ namespace: metricsNamespace, serviceName: 'callback-sweeper' }),
+  });
+  return {
+    connect: deps.connect,
+    async sweep(): Promise<SweepReport> {
+      const result = await handler(
+        { 'detail-type': 'Scheduled Event', source: 'aws.events' },
+        lambdaContext('callback-sweeper', 600_000),
+      );
+      if ('error' in result) throw new Error(`sweep refused: ${result.message}`);
+      return result;
+    },
+  };
+}
 
 export const run: Bench = async () => {
   Object.assign(process.env, { ...benchEnv, ...process.env });
@@ -92,21 +122,21 @@ async function sweepRate(): Promise<BenchResult> {
       events.push(queuedEvent(contact.id, instance.id, queue.id, enqueuedAt));
     }
     await seedRegistry(dynamo, events);
-    const services = createCallbackServices({
-      config: readSweeperConfig({
+    const services = sweeperLambda(
+      readSweeperConfig({
         CONNECT_INSTANCE_IDS: instance.id,
         CALLBACK_TABLE_NAME: dynamo.tableName,
         SWEEP_MODE: 'end',
-        TAG_BEFORE_STOP: 'false',
+        TAG_ENDED_CONTACTS: 'false',
+        DISCOVER_CALLBACKS: 'false',
         RECONCILE: 'false',
         DESCRIBE_CONTACT_RPS: String(RATE),
         STOP_CONTACT_RPS: String(RATE),
         MAX_STOPS_PER_RUN: String(ELIGIBLE * 2),
       }),
-      connectEndpoint: connect.endpoint,
-      dynamoDbEndpoint: dynamo.endpoint,
-      now: () => connect.clock.now(),
-    });
+      { connectEndpoint: connect.endpoint, dynamoDbEndpoint: dynamo.endpoint },
+      () => connect.clock.now(),
+    );
     connect.clearRequestLog();
 
     const started = performance.now();
@@ -176,6 +206,7 @@ async function peakRss(): Promise<BenchResult> {
         QUEUE_DENY_LIST: target.deniedQueueId,
         SWEEP_MODE: 'report',
         RECONCILE: 'false',
+        DISCOVER_CALLBACKS: 'false',
         DESCRIBE_CONTACT_RPS: '1000',
         // The cap would stop the large sweep early; this figure is about reading every item.
         MAX_STOPS_PER_RUN: String(LARGE_REGISTRY),
@@ -257,12 +288,14 @@ async function sweepInChild(env: Record<string, string>): Promise<ChildResult> {
 async function childSweep(): Promise<void> {
   const started = performance.now();
   const nowMs = Number(process.env.NOW_MS);
-  const services = createCallbackServices({
-    config: readSweeperConfig(),
-    connectEndpoint: process.env.CONNECT_ENDPOINT,
-    dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT,
-    now: () => nowMs,
-  });
+  const services = sweeperLambda(
+    readSweeperConfig(),
+    {
+      connectEndpoint: process.env.CONNECT_ENDPOINT,
+      dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT,
+    },
+    () => nowMs,
+  );
   const report = await services.sweep();
   services.connect.destroy();
   const result: ChildResult = {

@@ -2,17 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { ConnectContactFlowEvent } from 'aws-lambda';
-import type { SweeperResult } from '../lambdas/callback-sweeper/handler.js';
 import {
-  type CallbackEndpoints,
-  createCallbackServices,
-} from '../lambdas/core/callbacks/services.js';
+  CreateTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
+import type { ConnectContactFlowEvent } from 'aws-lambda';
+import {
+  createSweeperHandler,
+  type SweeperResult,
+} from '../lambdas/callback-sweeper/callback-sweeper.js';
+import { createTrackerHandler } from '../lambdas/callback-tracker/callback-tracker.js';
+import { type CallbackEndpoints, createSweepDeps } from '../lambdas/core/callbacks/deps.js';
 import { readSweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
+import { callbackTableCreateInput } from '../lambdas/core/callbacks/table.js';
 import { createConnectClient } from '../lambdas/core/connect/client.js';
 import { createEndContactDeps, readEndContactConfig } from '../lambdas/core/end-contact/config.js';
-import { createFlowHandler } from '../lambdas/end-contact/handler.js';
-import { createHttpHandler } from '../lambdas/stop-contact-api/handler.js';
+import { metricsNamespace } from '../lambdas/core/settings.js';
+import { createFlowHandler } from '../lambdas/end-contact/end-contact.js';
+import { createHttpHandler } from '../lambdas/stop-contact-api/stop-contact-api.js';
 import { buildContactEvent } from './connect/events.js';
 import {
   type Contact,
@@ -69,7 +77,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     region: connect.region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   };
-  const config = readEndContactConfig(process.env, { maxDeadlineMs: 6_000 });
+  // One door object for both: the flow's stricter deadline bounds hold for both.
+  const config = readEndContactConfig(process.env, 'end-contact');
   const client = createConnectClient(config.connect, {
     ...clientConfig,
     endpoint: connect.endpoint,
@@ -163,32 +172,25 @@ async function startCallbackSweeper(
   instanceArn: string,
 ) {
   const dynamo = await startDynalite();
-  // The functions' environment, set before their modules load, as the Lambda runtime does.
-  Object.assign(process.env, {
+  const endpoints = {
+    connectEndpoint: connect.endpoint,
+    dynamoDbEndpoint: dynamo.endpoint,
+    clientConfig,
+  };
+  // The sweeper's own reader and wiring, over this machine's settings plus the demo's instance.
+  const config = readSweeperConfig({
+    ...process.env,
     CONNECT_INSTANCE_IDS: DEMO_IDS.instanceId,
     CALLBACK_TABLE_NAME: 'callbacks',
     SWEEP_MODE: 'report',
   });
-  const { createSweeperHandler } = await import('../lambdas/callback-sweeper/handler.js');
-  const { createTrackerHandler } = await import('../lambdas/callback-tracker/handler.js');
-  const config = readSweeperConfig(process.env);
-  const services = createCallbackServices({
-    config,
-    connectEndpoint: connect.endpoint,
-    dynamoDbEndpoint: dynamo.endpoint,
-    clientConfig,
-    now: () => connect.clock.now(),
-  });
-  await services.ensureTable();
-  const tracker = createTrackerHandler(services.registry) as unknown as Handler;
+  await ensureCallbackTable(config.tableName, endpoints);
+  const deps = createSweepDeps(config, endpoints, () => connect.clock.now());
+  const tracker = createTrackerHandler(deps.registry) as unknown as Handler;
   const sweeper = createSweeperHandler({
     config,
-    deps: {
-      connect: services.connect,
-      registry: services.registry,
-      now: () => connect.clock.now(),
-    },
-    metrics: new Metrics({ namespace: 'AmazonConnectEndContact', serviceName: 'callback-sweeper' }),
+    deps,
+    metrics: new Metrics({ namespace: metricsNamespace, serviceName: 'callback-sweeper' }),
   }) as unknown as Handler;
 
   let pending = Promise.resolve();
@@ -230,9 +232,25 @@ async function startCallbackSweeper(
     close: async () => {
       unsubscribe();
       await pending;
+      deps.connect.destroy();
       await dynamo.close();
     },
   };
+}
+
+/** Creates the registry table when it does not exist (dynalite starts empty). */
+async function ensureCallbackTable(tableName: string, endpoints: CallbackEndpoints): Promise<void> {
+  const client = new DynamoDBClient({
+    ...endpoints.clientConfig,
+    endpoint: endpoints.dynamoDbEndpoint,
+  });
+  try {
+    await client.send(new CreateTableCommand(callbackTableCreateInput(tableName)));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  } finally {
+    client.destroy();
+  }
 }
 
 interface Reply {

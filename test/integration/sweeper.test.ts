@@ -291,7 +291,7 @@ describe('the sweeper against the local Amazon Connect and dynalite', () => {
       CONNECT_INSTANCE_IDS: instance.id,
       CALLBACK_TABLE_NAME: world.dynamo.tableName,
       SWEEP_MODE: 'end',
-      TAG_BEFORE_STOP: 'false',
+      TAG_ENDED_CONTACTS: 'false',
       RECONCILE: 'false',
     });
     const connect = createConnectClient(config.connect, { endpoint: world.connect.endpoint });

@@ -109,7 +109,9 @@ const settings: SweepSettings = {
   maxStops: 100,
   queueAllowList: [],
   queueDenyList: [],
+  tagEndedContacts: true,
   tagBeforeStop: true,
+  discoverCallbacks: false,
   duplicatesPolicy: 'off',
   reconcile: false,
 };
