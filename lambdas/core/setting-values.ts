@@ -57,7 +57,7 @@ export function expectedOf(setting: Setting, where?: string): string {
     case 'number':
       return `a number from ${min} to ${max}`;
     case 'duration':
-      return `a duration from ${min} to ${max} such as "30m", "24h" or "7d"`;
+      return `a duration from ${min} to ${max}, written like "90s", "15m", "24h" or "7d"`;
     case 'choice':
       return setting.choices.length === 2
         ? setting.choices.join(' or ')

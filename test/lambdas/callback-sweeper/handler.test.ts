@@ -155,11 +155,12 @@ describe('callback-sweeper handler', () => {
     expect(result).toEqual({
       error: 'InvalidSweepRequest',
       message:
-        'maxQueuedAge must be a duration from 5m to 14d such as "30m", "24h" or "7d", got "forever"',
+        'maxQueuedAge must be a duration from 5m to 14d, written like "90s", "15m", "24h" or "7d", got "forever"',
       errors: [
         {
           field: 'maxQueuedAge',
-          message: 'must be a duration from 5m to 14d such as "30m", "24h" or "7d", got "forever"',
+          message:
+            'must be a duration from 5m to 14d, written like "90s", "15m", "24h" or "7d", got "forever"',
         },
       ],
     });

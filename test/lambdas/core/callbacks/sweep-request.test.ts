@@ -62,7 +62,7 @@ describe('sweep overrides', () => {
     [
       { maxQueuedAge: 'soon' },
       'maxQueuedAge',
-      'must be a duration from 5m to 14d such as "30m", "24h" or "7d", got "soon"',
+      'must be a duration from 5m to 14d, written like "90s", "15m", "24h" or "7d", got "soon"',
     ],
     [{ maxQueuedAge: 7200 }, 'maxQueuedAge', 'must be a duration from 5m to 14d'],
     [{ maxQueuedAge: '1s', mode: 'end' }, 'maxQueuedAge', 'must be a duration from 5m'],
