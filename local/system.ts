@@ -14,7 +14,7 @@ import {
 } from '../lambdas/callback-sweeper/callback-sweeper.js';
 import { createTrackerHandler } from '../lambdas/callback-tracker/callback-tracker.js';
 import { type CallbackEndpoints, createSweepDeps } from '../lambdas/core/callbacks/deps.js';
-import { readSweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
+import { readSweeperConfig, type SweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
 import { callbackTableCreateInput } from '../lambdas/core/callbacks/table.js';
 import { createConnectClient } from '../lambdas/core/connect/client.js';
 import { createEndContactDeps, readEndContactConfig } from '../lambdas/core/end-contact/config.js';
@@ -38,6 +38,12 @@ export interface LocalSystemOptions {
   port: number;
   /** Port of the local Amazon Connect; 0 picks a free one. */
   connectPort: number;
+  /**
+   * The functions' settings, as their environment carries them (docs/configuration.md); the
+   * sweeper's instance, table and report mode are the demo's whatever this says.
+   * @default process.env
+   */
+  environment?: Readonly<Record<string, string | undefined>>;
   /** Connect's API quotas on the local Connect. @default true */
   quotas?: boolean;
   /** How often the callback sweeper runs, in report mode. @default 15 minutes */
@@ -66,6 +72,16 @@ type Handler = (event: never, context: ReturnType<typeof lambdaContext>) => Prom
  * and the project's handlers served over HTTP, calling it through the real AWS SDK.
  */
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  // Settings first, as a Lambda's cold start reads them: a bad one fails before anything listens.
+  // One End a Contact door object for both doors: the flow's stricter deadline bound holds.
+  const environment = options.environment ?? process.env;
+  const config = readEndContactConfig(environment, 'end-contact');
+  const sweeperConfig = readSweeperConfig({
+    ...environment,
+    CONNECT_INSTANCE_IDS: DEMO_IDS.instanceId,
+    CALLBACK_TABLE_NAME: 'callbacks',
+    SWEEP_MODE: 'report',
+  });
   const connect = await startLocalConnect({
     port: options.connectPort,
     scenario: demoScenario(),
@@ -77,8 +93,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     region: connect.region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   };
-  // One door object for both: the flow's stricter deadline bounds hold for both.
-  const config = readEndContactConfig(process.env, 'end-contact');
   const client = createConnectClient(config.connect, {
     ...clientConfig,
     endpoint: connect.endpoint,
@@ -88,7 +102,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const api = createHttpHandler(door) as unknown as Handler;
   const instanceArn = `arn:aws:connect:${connect.region}:${connect.accountId}:instance/${DEMO_IDS.instanceId}`;
 
-  const callbacks = await startCallbackSweeper(connect, clientConfig, instanceArn);
+  const callbacks = await startCallbackSweeper(connect, clientConfig, instanceArn, sweeperConfig);
   const runSweep = () =>
     callbacks.sweeper(
       { 'detail-type': 'Scheduled Event', source: 'aws.events' } as never,
@@ -170,6 +184,7 @@ async function startCallbackSweeper(
   connect: LocalConnect,
   clientConfig: CallbackEndpoints['clientConfig'],
   instanceArn: string,
+  config: SweeperConfig,
 ) {
   const dynamo = await startDynalite();
   const endpoints = {
@@ -177,13 +192,6 @@ async function startCallbackSweeper(
     dynamoDbEndpoint: dynamo.endpoint,
     clientConfig,
   };
-  // The sweeper's own reader and wiring, over this machine's settings plus the demo's instance.
-  const config = readSweeperConfig({
-    ...process.env,
-    CONNECT_INSTANCE_IDS: DEMO_IDS.instanceId,
-    CALLBACK_TABLE_NAME: 'callbacks',
-    SWEEP_MODE: 'report',
-  });
   await ensureCallbackTable(config.tableName, endpoints);
   const deps = createSweepDeps(config, endpoints, () => connect.clock.now());
   const tracker = createTrackerHandler(deps.registry) as unknown as Handler;
