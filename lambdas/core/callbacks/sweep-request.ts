@@ -1,9 +1,7 @@
 import * as z from 'zod/mini';
-import { toInstanceId } from '../connect/identifiers.js';
 import { expectedOf, readSettingValue } from '../setting-values.js';
 import { type SettingName, settings } from '../settings.js';
-import { toQueueId } from './queue-id.js';
-import type { SweepSettings } from './sweeper-config.js';
+import { instanceIds, queueIds, type SweepSettings } from './sweeper-config.js';
 
 /**
  * A manual run's overrides, e.g. `{"mode":"report","maxQueuedAge":"2h","maxStops":10}`. Unknown
@@ -75,20 +73,14 @@ export const sweepOverridesSchema = z.pipe(
     for (const [field, value] of Object.entries(fields)) {
       if (value === undefined) continue;
       if (field === 'maxQueuedAge') overrides.maxQueuedAgeMs = value;
-      else if (field === 'instanceIds') overrides[field] = ids(value as string[], instanceId);
+      else if (field === 'instanceIds') overrides[field] = instanceIds(value as string[]);
       else if (field === 'queueAllowList' || field === 'queueDenyList') {
-        overrides[field] = ids(value as string[], (v) => toQueueId(v) as string);
+        overrides[field] = queueIds(value as string[]);
       } else overrides[field] = value;
     }
     return overrides as SweepOverrides;
   }),
 );
-
-const ids = (values: string[], toId: (value: string) => string) => [...new Set(values.map(toId))];
-const instanceId = (value: string) => {
-  const ref = toInstanceId(value);
-  return ref.ok ? ref.instanceId : value;
-};
 
 /** The scheduled EventBridge event means "use the configuration as it is". */
 export function isScheduledEvent(event: unknown): boolean {

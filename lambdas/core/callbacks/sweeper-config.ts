@@ -88,11 +88,19 @@ export function sweepOptions(config: SweeperConfig, limits: SweepRunLimits): Swe
   };
 }
 
-/** IDs of a validated list of IDs or ARNs, each once. */
 const unique = (values: string[], toId: (value: string) => string) => [
   ...new Set(values.map(toId)),
 ];
-const queueIds = (values: string[]) => unique(values, (value) => toQueueId(value) as string);
+
+/** The queue IDs of a list the settings table validated (IDs or ARNs), each once. */
+export const queueIds = (values: string[]) => unique(values, (value) => toQueueId(value) ?? value);
+
+/** The instance IDs of a list the settings table validated (IDs or ARNs), each once. */
+export const instanceIds = (values: string[]) =>
+  unique(values, (value) => {
+    const ref = toInstanceId(value);
+    return ref.ok ? ref.instanceId : value;
+  });
 
 /** Reads the sweeper's settings once, at cold start; a bad value fails it. */
 export function readSweeperConfig(env: Env = process.env): SweeperConfig {
@@ -103,14 +111,10 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
       'environment variable PHONE_HASH_SALT must be set to at least 16 characters when DUPLICATES_POLICY is keep-oldest',
     );
   }
-  const instanceIds = readRequiredEnv('instanceIds', env);
   return {
     settings: {
       mode: readEnv('sweepMode', env),
-      instanceIds: unique(instanceIds, (value) => {
-        const ref = toInstanceId(value);
-        return ref.ok ? ref.instanceId : value;
-      }),
+      instanceIds: instanceIds(readRequiredEnv('instanceIds', env)),
       maxQueuedAgeMs: readEnv('maxQueuedAge', env),
       maxStops: readEnv('maxStopsPerRun', env),
       queueAllowList: queueIds(readEnv('queueAllowList', env)),
