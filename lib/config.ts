@@ -139,16 +139,25 @@ function isScheduleExpression(text: string): boolean {
   return cronPattern.test(text);
 }
 
-/** A context key that looks like one of ours but is not: most likely a typo. */
+/** A context key that looks like one of ours but is not: most likely a typo, or a renamed key. */
 function unknownKeyProblems(present: readonly string[]): string[] {
   const known = new Map(contextKeys.map((key) => [key.toLowerCase(), key]));
+  const renamed = new Map(
+    Object.values(settings as Record<string, Setting>).flatMap((s) =>
+      s.replaces && s.context ? [[s.replaces, s.context] as const] : [],
+    ),
+  );
   return present.flatMap((key) => {
     // CDK's own keys are feature flags (`@aws-cdk/...`) and `aws:cdk:...`, never bare identifiers.
     if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key) || known.get(key.toLowerCase()) === key) return [];
     const near = known.get(key.toLowerCase());
-    return [
-      `context key ${key} is not one this app reads: ${near ? `did you mean ${near}?` : 'see docs/configuration.md for the keys'}`,
-    ];
+    const successor = renamed.get(key);
+    const hint = successor
+      ? `it was replaced by ${successor} (see docs/configuration.md)`
+      : near
+        ? `did you mean ${near}?`
+        : 'see docs/configuration.md for the keys';
+    return [`context key ${key} is not one this app reads: ${hint}`];
   });
 }
 

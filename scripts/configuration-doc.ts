@@ -62,7 +62,7 @@ function row(setting: Setting): string {
     code(setting.prop),
     defaultOf(setting),
     cell(`${expectedOf(setting)}${unit}`),
-    cell(setting.doc),
+    cell(setting.replaces ? `${setting.doc} Replaces \`${setting.replaces}\`.` : setting.doc),
   ].join(' | ')} |`;
 }
 

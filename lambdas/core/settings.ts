@@ -30,6 +30,8 @@ interface Common {
   readonly prop?: string;
   /** The field a manual sweeper run may override it with. */
   readonly override?: string;
+  /** A context key this setting replaced; using the old one says so. */
+  readonly replaces?: string;
   /** A value to suggest in a fix, e.g. a command that makes one. */
   readonly example?: string;
   /** The unit of a number, for the docs. */
@@ -370,6 +372,7 @@ export const settings = {
     functions: sweeper,
     override: 'tagEndedContacts',
     context: 'tagEndedContacts',
+    replaces: 'tagBeforeStop',
     prop: 'CallbackSweeper.tagEndedContacts',
     default: true,
   },

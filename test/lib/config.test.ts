@@ -273,9 +273,9 @@ describe('readConfig', () => {
     expect([...read].sort()).toEqual([...contextKeys].sort());
   });
 
-  it('refuses the removed tagBeforeStop key, pointing at nothing it could mean', () => {
+  it('refuses the replaced tagBeforeStop key, naming its successor', () => {
     expect(() => configFrom({ tagBeforeStop: false })).toThrow(
-      /context key tagBeforeStop is not one this app reads: see docs\/configuration.md/,
+      'context key tagBeforeStop is not one this app reads: it was replaced by tagEndedContacts',
     );
   });
 });
