@@ -7,7 +7,7 @@ import {
   readString,
 } from '../config.js';
 import type { ConnectClientOptions } from '../connect/client.js';
-import { toInstanceId } from '../connect/identifiers.js';
+import { foreignArnMessage, toInstanceId } from '../connect/identifiers.js';
 import { ConfigurationError } from '../errors.js';
 import { queueIdFromArn } from './events.js';
 import type { SweepOptions } from './sweep.js';
@@ -184,6 +184,10 @@ function readInstanceIds(name: string, env: Env): string[] {
         const ref = toInstanceId(value);
         if (!ref.ok)
           throw new ConfigurationError(`environment variable ${name}: "${value}" ${ref.message}`);
+        // The function's grants and client cover its own Region only (its account: see the door).
+        const foreign = foreignArnMessage(value, { region: env.AWS_REGION });
+        if (foreign)
+          throw new ConfigurationError(`environment variable ${name}: "${value}" ${foreign}`);
         return ref.instanceId;
       }),
     ),
