@@ -5,6 +5,7 @@ import type { Clock } from './clock.js';
 import type { ContactLifecycle } from './contacts.js';
 import { parseDurationMs } from './duration.js';
 import { ScenarioValidationError } from './errors.js';
+import type { SettingsStore } from './settings.js';
 import type { ConnectState } from './state.js';
 import { CHANNELS, type ContactSeed, INITIATION_METHODS } from './types.js';
 
@@ -24,7 +25,15 @@ const duration = z
 const instant = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]);
 const stringMap = z.record(z.string(), z.string());
 
-const TIMESTAMPS = ['initiated', 'enqueued', 'connectedToAgent', 'disconnected'] as const;
+const TIMESTAMPS = [
+  'initiated',
+  'enqueued',
+  'ringStart',
+  'acceptedByAgent',
+  'connectedToSystem',
+  'connectedToAgent',
+  'disconnected',
+] as const;
 
 export const scenarioContactSchema = z
   .strictObject({
@@ -35,6 +44,7 @@ export const scenarioContactSchema = z
     initiationMethod: z.enum(INITIATION_METHODS),
     initialContactId: id(256).optional(),
     previousContactId: id(256).optional(),
+    relatedContactId: id(256).optional(),
     queueId: id(256).optional(),
     agentId: id(256).optional(),
     customerPhoneNumber: z
@@ -48,6 +58,12 @@ export const scenarioContactSchema = z
     initiatedAgo: duration.optional(),
     enqueuedAt: instant.optional(),
     enqueuedAgo: duration.optional(),
+    ringStartAt: instant.optional(),
+    ringStartAgo: duration.optional(),
+    acceptedByAgentAt: instant.optional(),
+    acceptedByAgentAgo: duration.optional(),
+    connectedToSystemAt: instant.optional(),
+    connectedToSystemAgo: duration.optional(),
     connectedToAgentAt: instant.optional(),
     connectedToAgentAgo: duration.optional(),
     disconnectedAt: instant.optional(),
@@ -73,15 +89,14 @@ export const scenarioContactSchema = z
         message: 'an enqueued contact needs a queueId',
       });
     }
-    if (
-      (contact.connectedToAgentAt ?? contact.connectedToAgentAgo) !== undefined &&
-      !contact.agentId
-    ) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['agentId'],
-        message: 'a contact connected to an agent needs an agentId',
-      });
+    for (const name of ['ringStart', 'acceptedByAgent', 'connectedToAgent'] as const) {
+      if ((contact[`${name}At`] ?? contact[`${name}Ago`]) !== undefined && !contact.agentId) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['agentId'],
+          message: `a contact with ${name} time needs an agentId`,
+        });
+      }
     }
   });
 
@@ -150,6 +165,13 @@ export const scenarioSchema = z.strictObject({
   description: z.string().optional(),
   /** Where the clock starts when no clockStart option is given. @default now */
   clockStart: z.iso.datetime({ offset: true }).optional(),
+  /** Behaviour switches, as `PUT /_local/settings` takes them. */
+  settings: z
+    .strictObject({
+      searchShowsQueuedCallbacks: z.boolean().optional(),
+      estimatedWaitSecondsPerPosition: z.number().min(0).optional(),
+    })
+    .optional(),
   instances: z.array(instanceSchema).min(1),
 });
 
@@ -203,12 +225,14 @@ export interface ScenarioTargets {
   state: ConnectState;
   contacts: ContactLifecycle;
   clock: Clock;
+  settings: SettingsStore;
 }
 
 /** Seeds a validated scenario into the state, silently. Relative times (`…Ago`) count back from the clock. */
 export function applyScenario(scenario: Scenario, targets: ScenarioTargets): void {
   const checked = parseScenario(scenario);
   const now = targets.clock.now();
+  if (checked.settings) targets.settings.set(definedOnly(checked.settings));
   checked.instances.forEach((input, i) => {
     const at = `instances[${i}]`;
     const instance = wrap(at, () =>
@@ -244,6 +268,7 @@ export function toContactSeed(contact: ScenarioContact, nowMs: number): ContactS
     'id',
     'initialContactId',
     'previousContactId',
+    'relatedContactId',
     'queueId',
     'agentId',
     'customerPhoneNumber',
@@ -267,6 +292,10 @@ export function toContactSeed(contact: ScenarioContact, nowMs: number): ContactS
     if (ms !== undefined) Object.assign(seed, { [`${name}At`]: ms });
   }
   return seed;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function wrap<T>(path: string, seed: () => T): T {
