@@ -121,6 +121,14 @@ export function buildContact(record: InstanceRecord, input: ContactSeed, nowMs: 
 function phaseOf(contact: Contact): ContactPhase {
   if (contact.disconnectedAt !== undefined) return 'disconnected';
   if (contact.connectedToAgentAt !== undefined) return 'connected';
+  // Enqueued after its last offer or accept: a failed attempt was re-queued, agent fields kept.
+  const lastAgentTouch = Math.max(contact.ringStartAt ?? -1, contact.acceptedByAgentAt ?? -1);
+  if (
+    contact.enqueuedAt !== undefined &&
+    lastAgentTouch >= 0 &&
+    contact.enqueuedAt > lastAgentTouch
+  )
+    return 'queued';
   if (contact.acceptedByAgentAt !== undefined) return 'dialling';
   if (contact.ringStartAt !== undefined) return 'offered';
   if (contact.enqueuedAt !== undefined) return 'queued';
