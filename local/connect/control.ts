@@ -12,7 +12,8 @@ import {
   ScenarioValidationError,
 } from './errors.js';
 import { readBody, sendJson } from './protocol.js';
-import { parseScenario, type Scenario, scenarioContactSchema, toContactSeed } from './scenario.js';
+import { parseScenario, type Scenario, scenarioContactSchema } from './scenario.js';
+import { toContactSeed } from './scenario-apply.js';
 import { OPERATION_NAMES, type OperationName } from './types.js';
 
 /** Read-only views the control API shows but the public TypeScript API does not need. */
