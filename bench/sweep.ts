@@ -19,7 +19,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createSweeperHandler } from '../lambdas/callback-sweeper/callback-sweeper.js';
 import { type CallbackEndpoints, createSweepDeps } from '../lambdas/core/callbacks/deps.js';
 import type { CallbackEvent } from '../lambdas/core/callbacks/events.js';
-import type { SweepReport } from '../lambdas/core/callbacks/sweep.js';
+import type { SweepReport } from '../lambdas/core/callbacks/report.js';
 import { readSweeperConfig, type SweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
 import { metricsNamespace } from '../lambdas/core/settings.js';
 import type { LocalConnect } from '../local/connect/index.js';

@@ -2,7 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { type SweepDeps, type SweepReport, sweepStuckCallbacks } from '../core/callbacks/sweep.js';
+import type { SweepReport } from '../core/callbacks/report.js';
+import { type SweepDeps, sweepStuckCallbacks } from '../core/callbacks/sweep.js';
 import {
   applyOverrides,
   isScheduledEvent,
@@ -49,6 +50,9 @@ function publishMetrics(metrics: Metrics, report: SweepReport): void {
   metrics.addMetric('Candidates', MetricUnit.Count, counts.candidates);
   metrics.addMetric('Verified', MetricUnit.Count, counts.verified);
   metrics.addMetric('Ended', MetricUnit.Count, counts.ended);
+  metrics.addMetric('EndedUntagged', MetricUnit.Count, counts.endedUntagged);
+  metrics.addMetric('TagFailed', MetricUnit.Count, counts.tagFailed);
+  metrics.addMetric('Discovered', MetricUnit.Count, counts.discovered);
   metrics.addMetric('WouldEnd', MetricUnit.Count, counts.wouldEnd);
   metrics.addMetric('AlreadyGone', MetricUnit.Count, counts.alreadyGone);
   metrics.addMetric('Failed', MetricUnit.Count, counts.failed + counts.registryErrors);

@@ -14,6 +14,7 @@ import {
   type EndContactRequest,
   type FieldError,
   instanceIdSchema,
+  ownArnCheck,
   securityUserSchema,
 } from '../core/schemas.js';
 
@@ -126,6 +127,7 @@ export function createFlowHandler(door: EndContactDoor, options: DoorOptions = {
       validateInput({
         select: selectFlowInput,
         schema: flowInputSchema,
+        check: ownArnCheck(['InstanceId', 'SecurityUser']),
         onInvalid: (errors) => {
           logger.warn('invalid flow parameters', { fields: errors.map((e) => e.field) });
           return toFlowResult(validationOutcome(errors));

@@ -14,6 +14,7 @@ import {
   type EndContactRequest,
   type FieldError,
   instanceIdSchema,
+  ownArnCheck,
   required,
   securityUserSchema,
 } from '../core/schemas.js';
@@ -136,6 +137,7 @@ export function createHttpHandler(door: EndContactDoor, options: DoorOptions = {
       validateInput({
         select: (event: EventWithJsonBody) => event.jsonBody,
         schema: stopContactBodySchema,
+        check: ownArnCheck(['InstanceId', 'SecurityUser']),
         onInvalid: (errors) => {
           logger.warn('invalid request body', { fields: errors.map((e) => e.field) });
           return validationResult(errors);

@@ -7,7 +7,7 @@ import { createTrackerHandler } from '../../lambdas/callback-tracker/callback-tr
 import { createSweepDeps } from '../../lambdas/core/callbacks/deps.js';
 import type { CallbackEvent } from '../../lambdas/core/callbacks/events.js';
 import { type CallbackRegistry, registryItem } from '../../lambdas/core/callbacks/registry.js';
-import type { SweepReport } from '../../lambdas/core/callbacks/sweep.js';
+import type { SweepReport } from '../../lambdas/core/callbacks/report.js';
 import { readSweeperConfig } from '../../lambdas/core/callbacks/sweeper-config.js';
 import type { TrackResult } from '../../lambdas/core/callbacks/tracker.js';
 import { metricsNamespace } from '../../lambdas/core/settings.js';
@@ -215,10 +215,10 @@ export function contactsOf(world: CallbackWorld, instanceId: string): Map<string
   return new Map((instance?.contacts ?? []).map((c) => [c.id, c]));
 }
 
-/** IDs of the contacts the sweeper stopped: StopContact ends a contact with reason API. */
+/** IDs of the contacts the sweeper stopped, from each contact's history (a stopped voice contact records OTHER, not API). */
 export function stoppedByApi(world: CallbackWorld, instanceId: string): string[] {
   return [...contactsOf(world, instanceId).values()]
-    .filter((c) => c.disconnectReason === 'API')
+    .filter((c) => c.history.some((entry) => entry.event === 'stopped-by-api'))
     .map((c) => c.id)
     .sort();
 }

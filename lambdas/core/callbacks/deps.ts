@@ -1,11 +1,10 @@
-import type { ConnectClient, ConnectClientConfig } from '@aws-sdk/client-connect';
+import type { ConnectClientConfig } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createConnectClient } from '../connect/client.js';
-import { ConnectRateLimiter, limitConnectClient } from '../connect/rate-limit.js';
 import { createPhoneHasher } from './phone-hash.js';
 import { CallbackRegistry } from './registry.js';
 import type { SweepDeps } from './sweep.js';
+import { createSweepConnect } from './sweep-clients.js';
 import type { SweeperConfig } from './sweeper-config.js';
 
 /**
@@ -17,22 +16,6 @@ export interface CallbackEndpoints {
   dynamoDbEndpoint?: string;
   /** Region and credentials for both clients. */
   clientConfig?: Pick<ConnectClientConfig, 'region' | 'credentials'>;
-}
-
-/**
- * The sweeper's Connect client: bounded retries and time-outs, and the per-API rate limiter
- * under the SDK's retries.
- */
-export function createSweeperConnectClient(
-  config: Pick<SweeperConfig, 'connect' | 'ratesPerSecond'>,
-  endpoints: CallbackEndpoints = {},
-): ConnectClient {
-  const client = createConnectClient(config.connect, {
-    ...endpoints.clientConfig,
-    ...(endpoints.connectEndpoint ? { endpoint: endpoints.connectEndpoint } : {}),
-  });
-  limitConnectClient(client, new ConnectRateLimiter(config.ratesPerSecond));
-  return client;
 }
 
 /** The callback registry over its own DynamoDB client. */
@@ -56,9 +39,13 @@ export function createSweepDeps(
   endpoints: CallbackEndpoints = {},
   /** Epoch ms for ages; the local Connect's clock when it is not the wall clock. */
   now?: () => number,
-): SweepDeps & { connect: ConnectClient; registry: CallbackRegistry } {
+): SweepDeps & { registry: CallbackRegistry } {
   return {
-    connect: createSweeperConnectClient(config, endpoints),
+    // The sweeper's clients (sweep-clients.ts): rate-limited reads and tags, a one-attempt stop.
+    ...createSweepConnect(config, {
+      ...endpoints.clientConfig,
+      ...(endpoints.connectEndpoint ? { endpoint: endpoints.connectEndpoint } : {}),
+    }),
     registry: createRegistry(config.tableName, endpoints),
     ...(now ? { now } : {}),
     ...(config.phoneHashSalt ? { hashPhoneNumber: createPhoneHasher(config.phoneHashSalt) } : {}),

@@ -96,9 +96,7 @@ export function applyOverrides(
   configured: SweepSettings,
   overrides: SweepOverrides,
 ): SweepSettings {
-  const merged = { ...configured, ...overrides };
-  // Bridge until the sweeper rewrite reads tagEndedContacts: today's sweep.ts tags before it stops.
-  return { ...merged, tagBeforeStop: merged.tagEndedContacts };
+  return { ...configured, ...overrides };
 }
 
 /** Instances a manual run names must be configured ones: the function's IAM grants cover only those. */

@@ -1,6 +1,6 @@
 import { type Env, readConnectClientOptions, readEnv, readRequiredEnv } from '../config.js';
 import type { ConnectClientOptions } from '../connect/client.js';
-import { toInstanceId } from '../connect/identifiers.js';
+import { foreignArnMessage, toInstanceId } from '../connect/identifiers.js';
 import { ConfigurationError } from '../errors.js';
 import { settings } from '../settings.js';
 import { toQueueId } from './queue-id.js';
@@ -27,11 +27,6 @@ export interface SweepSettings {
   queueDenyList: string[];
   /** Tag a callback (EndedBy, EndReason) after it was stopped, best effort. */
   tagEndedContacts: boolean;
-  /**
-   * @deprecated Bridge for today's sweep.ts, which tags before it stops: `applyOverrides` sets it
-   * from `tagEndedContacts`. The sweeper rewrite (issue 8) reads `tagEndedContacts` and drops it.
-   */
-  tagBeforeStop?: boolean;
   /** Search SearchContacts for queued callbacks the registry lacks (lost events). */
   discoverCallbacks: boolean;
   duplicatesPolicy: DuplicatesPolicy;
@@ -111,10 +106,20 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
       'environment variable PHONE_HASH_SALT must be set to at least 16 characters when DUPLICATES_POLICY is keep-oldest',
     );
   }
+  const instances = readRequiredEnv('instanceIds', env);
+  for (const value of instances) {
+    // The function's grants and client cover its own Region only (its account: see the door).
+    const foreign = foreignArnMessage(value, { region: env.AWS_REGION });
+    if (foreign) {
+      throw new ConfigurationError(
+        `environment variable CONNECT_INSTANCE_IDS: "${value}" ${foreign}`,
+      );
+    }
+  }
   return {
     settings: {
       mode: readEnv('sweepMode', env),
-      instanceIds: instanceIds(readRequiredEnv('instanceIds', env)),
+      instanceIds: instanceIds(instances),
       maxQueuedAgeMs: readEnv('maxQueuedAge', env),
       maxStops: readEnv('maxStopsPerRun', env),
       queueAllowList: queueIds(readEnv('queueAllowList', env)),

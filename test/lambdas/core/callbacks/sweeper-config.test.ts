@@ -51,6 +51,13 @@ describe('readSweeperConfig', () => {
   it.each([
     [{ CONNECT_INSTANCE_IDS: '' }, 'CONNECT_INSTANCE_IDS is required'],
     [{ CONNECT_INSTANCE_IDS: 'arn:aws:s3:::bucket' }, 'CONNECT_INSTANCE_IDS'],
+    [
+      {
+        CONNECT_INSTANCE_IDS: instanceArn.replace('us-east-1', 'eu-west-2'),
+        AWS_REGION: 'us-east-1',
+      },
+      "is in Region eu-west-2, not this function's Region us-east-1",
+    ],
     [{ CALLBACK_TABLE_NAME: '' }, 'CALLBACK_TABLE_NAME is required'],
     [{ SWEEP_MODE: 'delete' }, 'SWEEP_MODE must be report or end, got "delete"'],
     [{ MAX_QUEUED_AGE: 'a day' }, 'MAX_QUEUED_AGE must be a duration from 5m to 14d'],
