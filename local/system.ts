@@ -241,6 +241,7 @@ async function startCallbackSweeper(
       unsubscribe();
       await pending;
       deps.connect.destroy();
+      deps.stopClient.destroy();
       await dynamo.close();
     },
   };

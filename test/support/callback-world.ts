@@ -69,7 +69,7 @@ export async function startCallbackWorld(
     seed: options.seed ?? 7,
   });
   const dynamo = await startDynalite();
-  const created: CallbackServices[] = [];
+  const clients: { destroy(): void }[] = [];
   return {
     connect,
     dynamo,
@@ -114,11 +114,11 @@ export async function startCallbackWorld(
           return result;
         },
       };
-      created.push(services);
+      clients.push(deps.connect, deps.stopClient);
       return services;
     },
     async close() {
-      for (const services of created) services.connect.destroy();
+      for (const client of clients) client.destroy();
       await connect.close();
       await dynamo.close();
     },
