@@ -15,17 +15,12 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { createSweeperHandler } from '../lambdas/callback-sweeper/callback-sweeper.js';
-import { type CallbackEndpoints, createSweepDeps } from '../lambdas/core/callbacks/deps.js';
 import type { CallbackEvent } from '../lambdas/core/callbacks/events.js';
-import type { SweepReport } from '../lambdas/core/callbacks/report.js';
-import { readSweeperConfig, type SweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
-import { metricsNamespace } from '../lambdas/core/settings.js';
+import { readSweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
 import type { LocalConnect } from '../local/connect/index.js';
-import { lambdaContext } from '../local/lambda-runtime.js';
 import type { LocalDynamo } from '../test/support/dynalite.js';
 import type { Bench, BenchResult } from './result.js';
+import { sweeperLambda } from './sweeper-lambda.js';
 
 // The child process measures the sweeper alone: the emulator and dynalite load only in the parent.
 const parentOnly = async () => ({
@@ -56,33 +51,6 @@ const benchEnv = {
   POWERTOOLS_LOG_LEVEL: 'WARN',
   POWERTOOLS_METRICS_DISABLED: 'true',
 };
-
-/**
- * The sweeper Lambda as deployed: its handler factory over the deps its handler.ts builds, on
- * these endpoints, invoked as the schedule invokes it with a 10-minute budget.
- */
-function sweeperLambda(config: SweeperConfig, endpoints: CallbackEndpoints, now: () => number) {
-  const deps = createSweepDeps(config, endpoints, now);
-  const handler = createSweeperHandler({
-    config,
-    deps,
-    metrics: new Metrics({ namespace: metricsNamespace, serviceName: 'callback-sweeper' }),
-  });
-  return {
-    destroy: () => {
-      deps.connect.destroy();
-      deps.stopClient.destroy();
-    },
-    async sweep(): Promise<SweepReport> {
-      const result = await handler(
-        { 'detail-type': 'Scheduled Event', source: 'aws.events' },
-        lambdaContext('callback-sweeper', 600_000),
-      );
-      if ('error' in result) throw new Error(`sweep refused: ${result.message}`);
-      return result;
-    },
-  };
-}
 
 export const run: Bench = async () => {
   Object.assign(process.env, { ...benchEnv, ...process.env });
