@@ -35,6 +35,8 @@ export interface SweepSettings {
 }
 
 export interface SweeperConfig {
+  /** CONNECT_INSTANCE_IDS as given: the ARNs among them are checked against the function's account. */
+  instanceRefs: string[];
   settings: SweepSettings;
   tableName: string;
   /** Salt for hashing customer numbers; set only when the duplicates policy needs it. */
@@ -117,6 +119,7 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
     }
   }
   return {
+    instanceRefs: instances,
     settings: {
       mode: readEnv('sweepMode', env),
       instanceIds: instanceIds(instances),
