@@ -43,8 +43,9 @@ export interface LocalSystem {
   readonly dynamoDbEndpoint: string;
   /** Runs the sweeper now, as its schedule does, and returns its report. */
   sweep(trigger?: SweepTrigger): Promise<SweeperResult>;
-  /** Resolves once every contact event so far has reached the tracker. */
+  /** Waits until the tracker has seen every contact event so far. */
   settled(): Promise<void>;
+  /** Stops the handlers' server, the registry and the local Connect. */
   close(): Promise<void>;
 }
 

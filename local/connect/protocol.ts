@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson as sendLocalJson } from '../http/json.js';
+import { sendJson } from '../http/json.js';
 import { AuthenticationError, type ConnectApiError, invalidRequest } from './errors.js';
 
 /** A rest-json request body: an empty body is `{}`, anything but a JSON object is refused. */
@@ -19,18 +19,18 @@ export function parseJsonObject(text: string): Record<string, unknown> {
 }
 
 /** A Connect API answer: the shared JSON reply plus the request ID header AWS sends. */
-export function sendJson(
+export function sendConnectJson(
   response: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  sendLocalJson(response, status, body, { 'x-amzn-requestid': randomUUID(), ...headers });
+  sendJson(response, status, body, { 'x-amzn-requestid': randomUUID(), ...headers });
 }
 
 /** Connect's error wire format: the type in `x-amzn-ErrorType`, `{"Message": …}` in the body. */
 export function sendConnectError(response: ServerResponse, error: ConnectApiError): void {
-  sendJson(
+  sendConnectJson(
     response,
     error.statusCode,
     { Message: error.message },
@@ -43,7 +43,7 @@ export function sendAuthenticationError(
   response: ServerResponse,
   error: AuthenticationError,
 ): void {
-  sendJson(
+  sendConnectJson(
     response,
     error.statusCode,
     { message: error.message },

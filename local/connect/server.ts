@@ -10,7 +10,7 @@ import {
   parseJsonObject,
   sendAuthenticationError,
   sendConnectError,
-  sendJson,
+  sendConnectJson,
 } from './protocol.js';
 import type { QuotaTable } from './quotas.js';
 import type { RequestLog } from './request-log.js';
@@ -125,7 +125,7 @@ async function answerConnectRequest(
   }
   // Applied, then the connection breaks: the caller cannot know whether it took effect.
   if (fault.dropAfterApply) return drop(deps, response, { ...logged, operation, contactId });
-  sendJson(response, 200, body);
+  sendConnectJson(response, 200, body);
   log(deps, { ...logged, operation, contactId, status: 200 });
 }
 
