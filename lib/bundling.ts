@@ -18,7 +18,7 @@ export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 export const handlerBuild = {
   format: 'esm',
   platform: 'node',
-  target: 'node22',
+  target: 'node24',
   minify: true,
   sourcemap: true,
   mainFields: ['module', 'main'],
@@ -35,17 +35,17 @@ export const lambdaBundling: BundlingOptions = {
   sourcesContent: false,
   mainFields: [...handlerBuild.mainFields],
   banner: handlerBuild.banner,
-  // Bundle the SDK rather than load the runtime's copy (NodejsFunction's default for Node 22).
+  // Bundle the SDK rather than load the runtime's copy (NodejsFunction's default from Node 18 on).
   externalModules: [],
 };
 
 /**
- * Shared Lambda settings: Node.js 22 on Graviton. The source maps ship beside the bundle for
+ * Shared Lambda settings: Node.js 24 on Graviton. The source maps ship beside the bundle for
  * reading stack traces offline; `NODE_OPTIONS=--enable-source-maps` is left off because Node then
  * parses the map at every cold start (about a quarter slower here: see bench/handlers.ts).
  */
 export const lambdaDefaults = {
-  runtime: Runtime.NODEJS_22_X,
+  runtime: Runtime.NODEJS_24_X,
   architecture: Architecture.ARM_64,
   bundling: lambdaBundling,
   projectRoot,

@@ -55,15 +55,15 @@ describe('EndContactStack without context', () => {
     }
   });
 
-  it('runs the flow and HTTP handlers on Node.js 22 on arm64 from an ESM bundle', () => {
+  it('runs the flow and HTTP handlers on Node.js 24 on arm64 from an ESM bundle', () => {
     template.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
-      { Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' },
+      { Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' },
       3,
     );
     for (const service of ['end-contact', 'stop-contact-api']) {
       template.hasResourceProperties('AWS::Lambda::Function', {
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
         Environment: {
