@@ -1,15 +1,13 @@
 import { execFile } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
-import { handlerBuild, lambdaDefaults } from '../lib/bundling.js';
+import { lambdaDefaults } from '../lib/bundling.js';
+import { buildBoth, buildDir } from './bundles.js';
 import { type Bench, type BenchResult, median, percentile } from './result.js';
 
 const run$ = promisify(execFile);
-const root = fileURLToPath(new URL('..', import.meta.url));
-const outDir = join(root, 'bench', '.build');
 const handlers = ['end-contact', 'stop-contact-api'] as const;
 const importRuns = 25;
 
@@ -24,33 +22,6 @@ const lambdaEnv = {
   POWERTOOLS_LOG_LEVEL: 'WARN',
 };
 
-/** Ours: the project's bundle (lib/bundling.ts). Baseline: NodejsFunction's defaults for Node 22. */
-async function buildBoth(name: string): Promise<{ ours: string; baseline: string }> {
-  const entry = join(root, 'lambdas', name, 'handler.ts');
-  const ours = join(outDir, name, 'ours', 'index.mjs');
-  const baseline = join(outDir, name, 'baseline', 'index.cjs');
-  await build({
-    ...handlerBuild,
-    mainFields: [...handlerBuild.mainFields],
-    banner: { js: handlerBuild.banner },
-    entryPoints: [entry],
-    bundle: true,
-    outfile: ours,
-    logLevel: 'error',
-  });
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    external: ['@aws-sdk/*'],
-    outfile: baseline,
-    logLevel: 'error',
-  });
-  return { ours, baseline };
-}
-
 /** Milliseconds to import a module in a fresh Node process, measured inside that process. */
 async function importTimeMs(file: string): Promise<number> {
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
@@ -62,8 +33,8 @@ async function importTimeMs(file: string): Promise<number> {
 }
 
 async function importTimes(): Promise<BenchResult[]> {
-  await rm(outDir, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
+  await rm(buildDir, { recursive: true, force: true });
+  await mkdir(buildDir, { recursive: true });
   const results: BenchResult[] = [];
   for (const name of handlers) {
     const files = await buildBoth(name);
