@@ -18,7 +18,6 @@ export async function buildOurs(entry: string, outfile: string): Promise<string>
   await build({
     ...handlerBuild,
     mainFields: [...handlerBuild.mainFields],
-    banner: { js: handlerBuild.banner },
     entryPoints: [entry],
     bundle: true,
     outfile,
@@ -71,6 +70,16 @@ export function lambdaEnvironment(functionName: string): Record<string, string> 
   };
 }
 
+/**
+ * JavaScript for a child process (`--input-type=module`): `load(file)` loads a bundle the way
+ * Lambda's runtime does, `require` for CommonJS and `import()` for an ES module.
+ */
+export const loadLikeLambda = `
+const load = async (file) => file.endsWith('.cjs')
+  ? (await import('node:module')).createRequire(import.meta.url)(file)
+  : await import((await import('node:url')).pathToFileURL(file).href);
+`;
+
 /** Where a handler's source lives. */
 export function handlerSource(name: string): string {
   return join(root, 'lambdas', name, 'handler.ts');
@@ -80,7 +89,7 @@ export function handlerSource(name: string): string {
 export async function buildBoth(name: string): Promise<{ ours: string; baseline: string }> {
   const entry = handlerSource(name);
   return {
-    ours: await buildOurs(entry, join(buildDir, name, 'ours', 'index.mjs')),
+    ours: await buildOurs(entry, join(buildDir, name, 'ours', 'index.cjs')),
     baseline: await buildBaseline(entry, join(buildDir, name, 'baseline', 'index.cjs')),
   };
 }

@@ -11,7 +11,14 @@ import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { buildBaseline, buildDir, buildOurs, handlerSource, lambdaEnvironment } from './bundles.js';
+import {
+  buildBaseline,
+  buildDir,
+  buildOurs,
+  handlerSource,
+  lambdaEnvironment,
+  loadLikeLambda,
+} from './bundles.js';
 import { type Bench, type BenchResult, median } from './result.js';
 
 const run$ = promisify(execFile);
@@ -23,7 +30,7 @@ type Variant = (typeof variants)[number];
  * The child: loads the bundle the way Lambda's runtime does (`import()` for ESM, `require` for a
  * CommonJS index.js), invokes it once and prints the elapsed time and the answer.
  */
-const childScript = `
+const childScript = `${loadLikeLambda}
 const [file, eventJson] = process.argv.slice(1);
 const event = JSON.parse(eventJson);
 const deadline = Date.now() + 8000;
@@ -35,9 +42,7 @@ const context = {
   callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => deadline - Date.now(),
 };
 const start = performance.now();
-const { handler } = file.endsWith('.cjs')
-  ? (await import('node:module')).createRequire(import.meta.url)(file)
-  : await import((await import('node:url')).pathToFileURL(file).href);
+const { handler } = await load(file);
 const answer = await handler(event, context);
 const ms = performance.now() - start;
 process.stdout.write(JSON.stringify({ ms, answer }));
@@ -48,9 +53,9 @@ async function buildAll(): Promise<Record<Variant, string>> {
   const entry = handlerSource('end-contact');
   const floor = fileURLToPath(new URL('floor-handler.ts', import.meta.url));
   return {
-    ours: await buildOurs(entry, join(dir, 'ours', 'index.mjs')),
+    ours: await buildOurs(entry, join(dir, 'ours', 'index.cjs')),
     baseline: await buildBaseline(entry, join(dir, 'baseline', 'index.cjs')),
-    floor: await buildOurs(floor, join(dir, 'floor', 'index.mjs')),
+    floor: await buildOurs(floor, join(dir, 'floor', 'index.cjs')),
   };
 }
 
