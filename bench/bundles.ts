@@ -72,12 +72,11 @@ export function lambdaEnvironment(functionName: string): Record<string, string> 
 
 /**
  * JavaScript for a child process (`--input-type=module`): `load(file)` loads a bundle the way
- * Lambda's runtime does, `require` for CommonJS and `import()` for an ES module.
+ * Lambda's Node.js runtime does, with `import()` whatever its module format (aws-lambda-ric 4,
+ * src/function/module-loader.ts).
  */
 export const loadLikeLambda = `
-const load = async (file) => file.endsWith('.cjs')
-  ? (await import('node:module')).createRequire(import.meta.url)(file)
-  : await import((await import('node:url')).pathToFileURL(file).href);
+const load = async (file) => import((await import('node:url')).pathToFileURL(file).href);
 `;
 
 /** Where a handler's source lives. */

@@ -9,7 +9,7 @@
  */
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
   buildBaseline,
@@ -27,8 +27,8 @@ const variants = ['ours', 'baseline', 'floor'] as const;
 type Variant = (typeof variants)[number];
 
 /**
- * The child: loads the bundle the way Lambda's runtime does (`import()` for ESM, `require` for a
- * CommonJS index.js), invokes it once and prints the elapsed time and the answer.
+ * The child: loads the bundle the way Lambda's runtime does, invokes it once and prints the
+ * elapsed time and the answer.
  */
 const childScript = `${loadLikeLambda}
 const [file, eventJson] = process.argv.slice(1);
@@ -115,7 +115,7 @@ export const run: Bench = async () => {
   const ours = median(times.ours);
   const baseline = median(times.baseline);
   const floor = median(times.floor);
-  const label = `cold invocation: end-contact flow handler, import + first StopContact over HTTP (median of ${RUNS} fresh Node ${process.versions.node} processes)`;
+  const label = `cold invocation: end-contact flow handler, import + first StopContact over HTTP (median of ${RUNS} fresh Node ${process.versions.node.split('.')[0]} processes)`;
   const results: BenchResult[] = [
     {
       name: `${label} vs NodejsFunction defaults`,
@@ -138,8 +138,3 @@ export const run: Bench = async () => {
   ];
   return results;
 };
-
-// `tsx bench/cold-invocation.ts`: this figure alone.
-if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
-  console.table(await run());
-}

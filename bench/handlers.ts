@@ -35,7 +35,7 @@ async function importTimes(): Promise<BenchResult[]> {
     const value = median(ours);
     const base = median(baseline);
     results.push({
-      name: `import time: ${name} bundle (median of ${importRuns} fresh processes)`,
+      name: `import time: ${name} bundle (median of ${importRuns} fresh Node ${process.versions.node.split('.')[0]} processes)`,
       value,
       unit: 'ms',
       baseline: base,
