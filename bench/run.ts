@@ -15,7 +15,13 @@ if (process.versions.node.split('.')[0] !== lambdaMajor) {
 }
 
 /** Every benchmark module, in the order they run. Each exports `run: Bench`. */
-const modules = ['./handlers.ts', './cold-invocation.ts', './emulator.ts', './sweep.ts'];
+const modules = [
+  './handlers.ts',
+  './cold-invocation.ts',
+  './emulator.ts',
+  './sweep.ts',
+  './last-look.ts',
+];
 
 const results: BenchResult[] = [];
 for (const path of modules) {
