@@ -5,7 +5,9 @@
  * loading the code, the SDK's credential and endpoint resolution, signing and the first connection.
  *
  * Ours (lib/bundling.ts) against NodejsFunction's defaults, and against the floor: a bundle that
- * only creates the SDK client and sends one StopContact. Runs interleave, in rotating order.
+ * only creates the SDK client and sends one StopContact. Runs interleave, in rotating order, and
+ * each ratio is the median of the per-round ratios, so load that comes and goes on this shared
+ * machine hits both sides of a ratio alike.
  */
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -22,7 +24,7 @@ import {
 import { type Bench, type BenchResult, median } from './result.js';
 
 const run$ = promisify(execFile);
-const RUNS = 21;
+const RUNS = 31;
 const variants = ['ours', 'baseline', 'floor'] as const;
 type Variant = (typeof variants)[number];
 
@@ -113,27 +115,28 @@ export const run: Bench = async () => {
     await connect.close();
   }
   const ours = median(times.ours);
-  const baseline = median(times.baseline);
-  const floor = median(times.floor);
-  const label = `cold invocation: end-contact flow handler, import + first StopContact over HTTP (median of ${RUNS} fresh Node ${process.versions.node.split('.')[0]} processes)`;
+  const pairedRatio = (other: number[]) => median(times.ours.map((ms, i) => ms / (other[i] ?? ms)));
+  const ratioToBaseline = pairedRatio(times.baseline);
+  const ratioToFloor = pairedRatio(times.floor);
+  const label = `cold invocation: end-contact flow handler, import + first StopContact over HTTP (median of ${RUNS} interleaved fresh Node ${process.versions.node.split('.')[0]} processes)`;
   const results: BenchResult[] = [
     {
       name: `${label} vs NodejsFunction defaults`,
       value: ours,
       unit: 'ms',
-      baseline,
-      ratio: ours / baseline,
+      baseline: median(times.baseline),
+      ratio: ratioToBaseline,
       target: 'ratio <= 0.6 vs NodejsFunction defaults (CJS, SDK external)',
-      met: ours / baseline <= 0.6,
+      met: ratioToBaseline <= 0.6,
     },
     {
       name: `${label} vs the floor (SDK client + one StopContact, same bundling)`,
       value: ours,
       unit: 'ms',
-      baseline: floor,
-      ratio: ours / floor,
+      baseline: median(times.floor),
+      ratio: ratioToFloor,
       target: 'ratio <= 1.15 vs the floor',
-      met: ours / floor <= 1.15,
+      met: ratioToFloor <= 1.15,
     },
   ];
   return results;
