@@ -37,7 +37,7 @@ export interface HandlerFunctionProps {
 }
 
 /**
- * One of the project's Lambdas: Node.js 24 on arm64, bundled as one ESM file, with its own log
+ * One of the project's Lambdas: Node.js 24 on arm64, bundled as one CommonJS file, with its own log
  * group and a role that may only write to that log group until a construct grants more.
  */
 export class HandlerFunction extends Construct {

@@ -1,3 +1,4 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import {
   ConnectClient,
   DescribeContactCommand,
@@ -161,16 +162,32 @@ describe('callback-sweeper handler', () => {
     expect(result).toEqual({
       error: 'InvalidSweepRequest',
       message:
-        'maxQueuedAge must be a positive duration such as "2h", "90m" or "1d", got "forever"',
+        'maxQueuedAge must be a duration from 5m to 14d, written like "90s", "15m", "24h" or "7d", got "forever"',
       errors: [
         {
           field: 'maxQueuedAge',
-          message: 'must be a positive duration such as "2h", "90m" or "1d", got "forever"',
+          message:
+            'must be a duration from 5m to 14d, written like "90s", "15m", "24h" or "7d", got "forever"',
         },
       ],
     });
     expect(connect).not.toHaveReceivedAnyCommand();
     expect(dynamo).not.toHaveReceivedAnyCommand();
+  });
+
+  it('refuses a bad run without Powertools warnings about empty metrics or reserved keys', async () => {
+    const stderr: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      stderr.push(String(chunk));
+      return true;
+    });
+
+    await handler({ maxStops: -1 }, lambdaContext());
+
+    const output = [...stdout, ...stderr].join('');
+    expect(output).toContain('sweep request refused');
+    expect(output).not.toContain('No application metrics to publish');
+    expect(output).not.toContain('reserved key');
   });
 
   it('refuses a manual run for an instance that is not configured', async () => {
@@ -212,5 +229,30 @@ describe('callback-sweeper handler', () => {
     expect(output).toContain('stuck-1');
     expect(output).not.toContain('5550100');
     expect(output).not.toContain('account 1234');
+  });
+
+  it('refuses to sweep an instance ARN of another account, failing the invocation', async () => {
+    const { createSweeperHandler } = await import(
+      '../../../lambdas/callback-sweeper/callback-sweeper.js'
+    );
+    const { readSweeperConfig } = await import('../../../lambdas/core/callbacks/sweeper-config.js');
+    const foreign = `arn:aws:connect:us-east-1:210987654321:instance/${instanceId}`;
+    const config = readSweeperConfig({
+      CONNECT_INSTANCE_IDS: foreign,
+      CALLBACK_TABLE_NAME: 'callbacks',
+      AWS_REGION: 'us-east-1',
+    });
+    const client = new ConnectClient({});
+    const foreignHandler = createSweeperHandler({
+      config,
+      deps: { connect: client, stopClient: client, registry: {} as never },
+      metrics: new Metrics({ namespace: 'test', serviceName: 'callback-sweeper' }),
+    });
+
+    await expect(foreignHandler(scheduledEvent, lambdaContext(60_000))).rejects.toThrow(
+      /CONNECT_INSTANCE_IDS: ".*" is in account 210987654321, not this function's account 123456789012/,
+    );
+    expect(connect).not.toHaveReceivedAnyCommand();
+    expect(dynamo).not.toHaveReceivedAnyCommand();
   });
 });
