@@ -1,69 +1,27 @@
 import { execFile } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
-import { handlerBuild, lambdaDefaults } from '../lib/bundling.js';
+import { buildBoth, buildDir, lambdaEnvironment, loadLikeLambda } from './bundles.js';
 import { type Bench, type BenchResult, median, percentile } from './result.js';
 
 const run$ = promisify(execFile);
-const root = fileURLToPath(new URL('..', import.meta.url));
-const outDir = join(root, 'bench', '.build');
 const handlers = ['end-contact', 'stop-contact-api'] as const;
 const importRuns = 25;
 
-// The deployed functions' own environment, so the figure is the deployed one.
-const lambdaEnv = {
-  ...process.env,
-  ...lambdaDefaults.environment,
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  POWERTOOLS_LOG_LEVEL: 'WARN',
-};
-
-/** Ours: the project's bundle (lib/bundling.ts). Baseline: NodejsFunction's defaults for Node 22. */
-async function buildBoth(name: string): Promise<{ ours: string; baseline: string }> {
-  const entry = join(root, 'lambdas', name, 'handler.ts');
-  const ours = join(outDir, name, 'ours', 'index.mjs');
-  const baseline = join(outDir, name, 'baseline', 'index.cjs');
-  await build({
-    ...handlerBuild,
-    mainFields: [...handlerBuild.mainFields],
-    banner: { js: handlerBuild.banner },
-    entryPoints: [entry],
-    bundle: true,
-    outfile: ours,
-    logLevel: 'error',
-  });
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    external: ['@aws-sdk/*'],
-    outfile: baseline,
-    logLevel: 'error',
-  });
-  return { ours, baseline };
-}
-
 /** Milliseconds to import a module in a fresh Node process, measured inside that process. */
-async function importTimeMs(file: string): Promise<number> {
-  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
+async function importTimeMs(file: string, name: string): Promise<number> {
+  const script = `${loadLikeLambda}const t = performance.now(); await load(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
   const { stdout } = await run$(process.execPath, ['--input-type=module', '-e', script], {
     cwd: dirname(file),
-    env: lambdaEnv,
+    env: lambdaEnvironment(name),
   });
   return Number(stdout);
 }
 
 async function importTimes(): Promise<BenchResult[]> {
-  await rm(outDir, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
+  await rm(buildDir, { recursive: true, force: true });
+  await mkdir(buildDir, { recursive: true });
   const results: BenchResult[] = [];
   for (const name of handlers) {
     const files = await buildBoth(name);
@@ -71,13 +29,13 @@ async function importTimes(): Promise<BenchResult[]> {
     const baseline: number[] = [];
     // Interleaved so that noise on this shared machine hits both alike.
     for (let i = 0; i < importRuns; i++) {
-      ours.push(await importTimeMs(files.ours));
-      baseline.push(await importTimeMs(files.baseline));
+      ours.push(await importTimeMs(files.ours, name));
+      baseline.push(await importTimeMs(files.baseline, name));
     }
     const value = median(ours);
     const base = median(baseline);
     results.push({
-      name: `import time: ${name} bundle (median of ${importRuns} fresh processes)`,
+      name: `import time: ${name} bundle (median of ${importRuns} fresh Node ${process.versions.node.split('.')[0]} processes)`,
       value,
       unit: 'ms',
       baseline: base,
@@ -91,7 +49,7 @@ async function importTimes(): Promise<BenchResult[]> {
 
 /** Per-invocation time of the flow handler with a Connect client that answers at once. */
 async function warmOverhead(): Promise<BenchResult[]> {
-  Object.assign(process.env, lambdaEnv);
+  Object.assign(process.env, lambdaEnvironment('end-contact'));
   const { ConnectClient } = await import('@aws-sdk/client-connect');
   const realSend = ConnectClient.prototype.send;
   ConnectClient.prototype.send = (async () => ({})) as never;

@@ -1,12 +1,27 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lambdaDefaults } from '../lib/bundling.js';
 import type { Bench, BenchResult } from './result.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+// The figures are the deployed functions' only when measured on the Node.js they run on.
+const lambdaMajor = lambdaDefaults.runtime.name.replace(/^nodejs(\d+)\.x$/, '$1');
+if (process.versions.node.split('.')[0] !== lambdaMajor) {
+  throw new Error(
+    `the benchmarks run on Node.js ${lambdaMajor} (the Lambdas' ${lambdaDefaults.runtime.name}), this is ${process.version}: use npm run bench`,
+  );
+}
+
 /** Every benchmark module, in the order they run. Each exports `run: Bench`. */
-const modules = ['./handlers.ts', './emulator.ts', './sweep.ts', './last-look.ts'];
+const modules = [
+  './handlers.ts',
+  './cold-invocation.ts',
+  './emulator.ts',
+  './sweep.ts',
+  './last-look.ts',
+];
 
 const results: BenchResult[] = [];
 for (const path of modules) {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Annotations, Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
@@ -43,27 +43,32 @@ describe('EndContactStack without context', () => {
     expect(synthesized.synthError).toBeUndefined();
   });
 
-  it('bundles every handler into one ESM file with a source map', () => {
+  it('bundles every handler into one CommonJS file with a source map', () => {
     const assembly: CloudAssembly = synthesized.app.synth();
     const assets = readdirSync(assembly.directory).filter((name) => name.startsWith('asset.'));
     const bundles = assets.filter((asset) =>
-      existsSync(join(assembly.directory, asset, 'index.mjs')),
+      existsSync(join(assembly.directory, asset, 'index.js')),
     );
     expect(bundles).toHaveLength(3);
     for (const bundle of bundles) {
-      expect(existsSync(join(assembly.directory, bundle, 'index.mjs.map'))).toBe(true);
+      expect(existsSync(join(assembly.directory, bundle, 'index.js.map'))).toBe(true);
+      const code = readFileSync(join(assembly.directory, bundle, 'index.js'), 'utf8');
+      // The SDK is inside; Node built-ins load with `require`, never through an ESM facade.
+      expect(code.match(/require\(["']@aws-sdk\/client-/g)).toBeNull();
+      expect(code.match(/\bimport\s*\(\s*["']node:[a-z_/]+["']\s*\)/g)).toBeNull();
+      expect(code.match(/^import\s[^;]*;/gm)).toBeNull();
     }
   });
 
-  it('runs the flow and HTTP handlers on Node.js 22 on arm64 from an ESM bundle', () => {
+  it('runs the flow and HTTP handlers on Node.js 24 on arm64 from index.handler', () => {
     template.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
-      { Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' },
+      { Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' },
       3,
     );
     for (const service of ['end-contact', 'stop-contact-api']) {
       template.hasResourceProperties('AWS::Lambda::Function', {
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
         Environment: {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { App, type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
 import { addEndContactStack, type EndContactStack } from '../../lib/end-contact-stack.js';
 
 export const instanceArn =
@@ -72,6 +73,15 @@ export function synthesize(
       return synthesized.template;
     },
   };
+}
+
+/** Every rule ID acknowledged with `Validations.of(...).acknowledge()` anywhere under `scope`. */
+export function acknowledgedRuleIds(scope: IConstruct): string[] {
+  return scope.node
+    .findAll()
+    .flatMap((construct) => construct.node.metadata)
+    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((entry) => Object.keys(entry.data as Record<string, string>));
 }
 
 export interface Statement {

@@ -3,6 +3,7 @@ import { Annotations, Capture, Match, type Template } from 'aws-cdk-lib/assertio
 import { beforeAll, describe, expect, it } from 'vitest';
 import { callbackTable } from '../../lambdas/core/callbacks/table.js';
 import {
+  acknowledgedRuleIds,
   connectActionsByService,
   dynamoDbActionsByService,
   instanceArn,
@@ -65,6 +66,19 @@ describe('EndContactStack with an instance', () => {
 
   it('synthesizes with no unacknowledged cdk-nag finding', () => {
     expect(synthesized.synthError).toBeUndefined();
+  });
+
+  it('runs every function on Node.js 24 on arm64', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+    });
+  });
+
+  it("passes cdk-nag's latest-runtime rule rather than acknowledging it", () => {
+    const acknowledged = acknowledgedRuleIds(synthesized.app);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    expect(acknowledged.filter((id) => id.includes('AwsSolutions-L1'))).toEqual([]);
   });
 
   it("deploys to the instance's account and Region", () => {
