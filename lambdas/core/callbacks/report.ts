@@ -115,35 +115,43 @@ export class ReportBuilder {
 
   skip(subject: Subject, reason: SkipReason): void {
     this.counts.skipped[reason] = (this.counts.skipped[reason] ?? 0) + 1;
-    this.#list({ ...subject, decision: 'skipped', reason });
+    this.#list(subject, 'skipped', reason);
   }
 
   /** A failed Connect call: the callback stays for the next run. */
   fail(subject: Subject, outcome: FailureOutcome, operation: string): void {
     const decision = outcome.kind === 'throttled' ? 'throttled' : 'failed';
     this.counts[decision]++;
-    this.#list({ ...subject, decision, reason: `${operation}: ${outcome.code}` });
+    this.#list(subject, decision, `${operation}: ${outcome.code}`);
   }
 
   wouldEnd(subject: Subject, reason: string): void {
     this.counts.wouldEnd++;
-    this.#list({ ...subject, decision: 'would-end', reason });
+    this.#list(subject, 'would-end', reason);
   }
 
   alreadyGone(subject: Subject, reason: string): void {
     this.counts.alreadyGone++;
-    this.#list({ ...subject, decision: 'already-gone', reason });
+    this.#list(subject, 'already-gone', reason);
   }
 
   ended(subject: Subject, reason: string, tag: TagResult): void {
     this.counts.ended++;
     if (tag === 'untagged-limit') this.counts.endedUntagged++;
     if (tag === 'tag-failed') this.counts.tagFailed++;
-    this.#list({ ...subject, decision: 'ended', reason, tag });
+    this.#list(subject, 'ended', reason, tag);
   }
 
-  #list(decision: SweepDecision): void {
-    if (this.decisions.length < this.#maxDecisions) this.decisions.push(decision);
-    else this.decisionsOmitted++;
+  /**
+   * Builds the listed entry only under the cap. Built for every decision, the first ones (kept in
+   * the list) made V8 allocate all later ones, dropped at once, straight into old space: a
+   * registry of 100,000 items then grew the heap by tens of MiB before a full collection.
+   */
+  #list(subject: Subject, decision: DecisionKind, reason: string, tag?: TagResult): void {
+    if (this.decisions.length >= this.#maxDecisions) {
+      this.decisionsOmitted++;
+      return;
+    }
+    this.decisions.push({ ...subject, decision, reason, ...(tag === undefined ? {} : { tag }) });
   }
 }

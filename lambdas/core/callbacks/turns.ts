@@ -36,6 +36,16 @@ export async function inTurn<T, V>(
       passTurn();
     }
   };
+  // Items queued for a slot, and who waits for the last of them to start. A counter rather than
+  // Promise.race(inFlight) per settled item: that raced every queued item again each time, one
+  // reaction (and promise) per item per race, so O(page size²) short-lived objects per page.
+  let queued = 0;
+  let allStarted: (() => void) | undefined;
+  let failure: { error: unknown } | undefined;
+  const started = () => {
+    queued--;
+    if (queued === 0) allStarted?.();
+  };
   try {
     for await (const page of pages) {
       for (const item of page) {
@@ -45,12 +55,30 @@ export async function inTurn<T, V>(
         previousDecided = new Promise<void>((resolve) => {
           decided = resolve;
         });
-        const task = limit(() => take(item, turn, decided));
+        queued++;
+        const task = limit(() => {
+          started();
+          return take(item, turn, decided);
+        });
         inFlight.add(task);
-        const settled = () => inFlight.delete(task);
-        task.then(settled, settled);
+        task.then(
+          () => inFlight.delete(task),
+          (error: unknown) => {
+            inFlight.delete(task);
+            // As before: an item that fails while the page waits for its slots ends the reading.
+            if (allStarted) failure ??= { error };
+            allStarted?.();
+          },
+        );
       }
-      while (limit.pendingCount > 0) await Promise.race(inFlight);
+      // The next page is read once this one's last item has a slot.
+      if (queued > 0) {
+        await new Promise<void>((resolve) => {
+          allStarted = resolve;
+        });
+        allStarted = undefined;
+        if (failure) throw failure.error;
+      }
       if (options.stop()) break;
     }
   } finally {
