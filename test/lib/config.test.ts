@@ -255,7 +255,7 @@ describe('readConfig', () => {
 
 describe('the deploy guide', () => {
   it('has a row for every context key', () => {
-    const guide = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const guide = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
     const missing = contextKeys.filter(({ key }) => !guide.includes(`| \`${key}\` |`));
     expect(missing.map(({ key }) => key)).toEqual([]);
   });
