@@ -97,7 +97,7 @@ async function sweepRate(): Promise<BenchResult> {
         CONNECT_INSTANCE_IDS: instance.id,
         CALLBACK_TABLE_NAME: dynamo.tableName,
         SWEEP_MODE: 'end',
-        TAG_BEFORE_STOP: 'false',
+        TAG_ENDED_CONTACTS: 'false',
         RECONCILE: 'false',
         DESCRIBE_CONTACT_RPS: String(RATE),
         STOP_CONTACT_RPS: String(RATE),

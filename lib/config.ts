@@ -57,8 +57,8 @@ export interface SweeperSettings {
   readonly queueDenyList: readonly string[];
   /** EventBridge schedule expression: `rate(...)` or `cron(...)`. */
   readonly schedule: string;
-  /** Tag each callback (`EndedBy`, `EndReason`) before stopping it. */
-  readonly tagBeforeStop: boolean;
+  /** Tag each ended callback (`EndedBy`, `EndReason`) after its stop, best effort. */
+  readonly tagEndedContacts: boolean;
   /** `keep-oldest` also ends younger callbacks of one number in one queue. */
   readonly duplicatesPolicy: 'off' | 'keep-oldest';
   /** Keys the in-memory HMAC of customer numbers; set when duplicatesPolicy is keep-oldest. */
@@ -204,8 +204,9 @@ export const contextKeys: readonly ContextKey[] = [
     defaultValue: '(none)',
   },
   {
-    key: 'tagBeforeStop',
-    description: 'Tag each callback (EndedBy, EndReason) before the sweeper stops it.',
+    key: 'tagEndedContacts',
+    description:
+      'Tag each ended callback (EndedBy, EndReason) after its stop succeeded, best effort.',
     defaultValue: 'true',
   },
   {
@@ -619,7 +620,7 @@ export function readConfig(read: ContextReader, present: readonly string[] = [])
       queueAllowList: readList(read, problems, 'queueAllowList'),
       queueDenyList: readList(read, problems, 'queueDenyList'),
       schedule,
-      tagBeforeStop: readBoolean(read, problems, 'tagBeforeStop', true),
+      tagEndedContacts: readBoolean(read, problems, 'tagEndedContacts', true),
       duplicatesPolicy: duplicatesPolicy === 'keep-oldest' ? 'keep-oldest' : 'off',
       ...(duplicatesPolicy === 'keep-oldest' && phoneHashSalt ? { phoneHashSalt } : {}),
       reconcile: readBoolean(read, problems, 'reconcile', true),

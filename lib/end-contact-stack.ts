@@ -176,7 +176,7 @@ export class EndContactStack extends Stack {
       maxStopsPerRun: sweeper.maxStopsPerRun,
       queueAllowList: sweeper.queueAllowList,
       queueDenyList: sweeper.queueDenyList,
-      tagBeforeStop: sweeper.tagBeforeStop,
+      tagEndedContacts: sweeper.tagEndedContacts,
       duplicatesPolicy: sweeper.duplicatesPolicy,
       ...(sweeper.phoneHashSalt ? { phoneHashSalt: sweeper.phoneHashSalt } : {}),
       reconcile: sweeper.reconcile,

@@ -184,7 +184,7 @@ async function startCallbackSweeper(
   const sweeper = createSweeperHandler({
     config,
     deps: {
-      connect: services.connect,
+      ...services.clients,
       registry: services.registry,
       now: () => connect.clock.now(),
     },

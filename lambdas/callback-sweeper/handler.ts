@@ -4,8 +4,9 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { createPhoneHasher } from '../core/callbacks/phone-hash.js';
-import { createRegistry, createSweeperConnectClient } from '../core/callbacks/services.js';
-import { type SweepDeps, type SweepReport, sweepStuckCallbacks } from '../core/callbacks/sweep.js';
+import type { SweepReport } from '../core/callbacks/report.js';
+import { createRegistry, createSweeperConnect } from '../core/callbacks/services.js';
+import { type SweepDeps, sweepStuckCallbacks } from '../core/callbacks/sweep.js';
 import {
   applyOverrides,
   isScheduledEvent,
@@ -55,6 +56,9 @@ function publishMetrics(metrics: Metrics, report: SweepReport): void {
   metrics.addMetric('Candidates', MetricUnit.Count, counts.candidates);
   metrics.addMetric('Verified', MetricUnit.Count, counts.verified);
   metrics.addMetric('Ended', MetricUnit.Count, counts.ended);
+  metrics.addMetric('EndedUntagged', MetricUnit.Count, counts.endedUntagged);
+  metrics.addMetric('TagFailed', MetricUnit.Count, counts.tagFailed);
+  metrics.addMetric('Discovered', MetricUnit.Count, counts.discovered);
   metrics.addMetric('WouldEnd', MetricUnit.Count, counts.wouldEnd);
   metrics.addMetric('AlreadyGone', MetricUnit.Count, counts.alreadyGone);
   metrics.addMetric('Failed', MetricUnit.Count, counts.failed + counts.registryErrors);
@@ -117,7 +121,7 @@ const config = readSweeperConfig();
 export const handler = createSweeperHandler({
   config,
   deps: {
-    connect: createSweeperConnectClient(config),
+    ...createSweeperConnect(config),
     registry: createRegistry(config.tableName),
     ...(config.phoneHashSalt ? { hashPhoneNumber: createPhoneHasher(config.phoneHashSalt) } : {}),
   },

@@ -1,5 +1,6 @@
+import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { toInstanceId } from './connect/identifiers.js';
+import { foreignArnMessage, ownerOf, toInstanceId } from './connect/identifiers.js';
 
 // Schemas are built once at module load; each door composes them under its own field names.
 
@@ -79,4 +80,23 @@ export function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown): Parsed<T
 /** Reads blank optional strings (what a flow passes for an unset attribute) as absent. */
 export function blankToUndefined(value: unknown): unknown {
   return typeof value === 'string' && value.trim() === '' ? undefined : value;
+}
+
+/**
+ * Refuses an instance or user ARN from another account or Region than the function's own: the
+ * account comes from the invocation's function ARN, the Region from AWS_REGION.
+ */
+export function ownArnCheck(fields: readonly string[]) {
+  return (selected: unknown, context: Context): FieldError[] => {
+    const owner = ownerOf(context.invokedFunctionArn, process.env.AWS_REGION);
+    const input = (typeof selected === 'object' && selected !== null ? selected : {}) as Record<
+      string,
+      unknown
+    >;
+    return fields.flatMap((field) => {
+      const value = input[field];
+      const message = typeof value === 'string' ? foreignArnMessage(value, owner) : undefined;
+      return message ? [{ field, message }] : [];
+    });
+  };
 }

@@ -15,6 +15,7 @@ import {
   type EndContactRequest,
   type FieldError,
   instanceIdSchema,
+  ownArnCheck,
   securityUserSchema,
 } from '../core/schemas.js';
 
@@ -123,6 +124,7 @@ export function createFlowHandler(door: EndContactDoor) {
       validateInput({
         select: selectFlowInput,
         schema: flowInputSchema,
+        check: ownArnCheck(['InstanceId', 'SecurityUser']),
         onInvalid: (errors) => {
           logger.warn('invalid flow parameters', { fields: errors.map((e) => e.field) });
           return toFlowResult(validationOutcome(errors));

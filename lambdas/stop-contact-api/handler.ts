@@ -15,6 +15,7 @@ import {
   type EndContactRequest,
   type FieldError,
   instanceIdSchema,
+  ownArnCheck,
   required,
   securityUserSchema,
 } from '../core/schemas.js';
@@ -133,6 +134,7 @@ export function createHttpHandler(door: EndContactDoor) {
       validateInput({
         select: (event: EventWithJsonBody) => event.jsonBody,
         schema: stopContactBodySchema,
+        check: ownArnCheck(['InstanceId', 'SecurityUser']),
         onInvalid: (errors) => {
           logger.warn('invalid request body', { fields: errors.map((e) => e.field) });
           return validationResult(errors);

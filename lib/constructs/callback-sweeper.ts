@@ -58,10 +58,10 @@ export interface CallbackSweeperProps {
    */
   readonly queueDenyList?: readonly string[];
   /**
-   * Tag each callback (`EndedBy=callback-sweeper`, `EndReason=...`) before stopping it.
+   * Tag each callback (`EndedBy=callback-sweeper`, `EndReason=...`) after its stop succeeded, best effort.
    * @default true
    */
-  readonly tagBeforeStop?: boolean;
+  readonly tagEndedContacts?: boolean;
   /**
    * `keep-oldest` also ends younger callbacks for a number already queued in the same queue.
    * Requires `phoneHashSalt`.
@@ -153,7 +153,7 @@ export class CallbackSweeper extends Construct {
         MAX_STOPS_PER_RUN: String(props.maxStopsPerRun ?? 500),
         QUEUE_ALLOW_LIST: (props.queueAllowList ?? []).join(','),
         QUEUE_DENY_LIST: (props.queueDenyList ?? []).join(','),
-        TAG_BEFORE_STOP: String(props.tagBeforeStop ?? true),
+        TAG_ENDED_CONTACTS: String(props.tagEndedContacts ?? true),
         DUPLICATES_POLICY: props.duplicatesPolicy ?? 'off',
         ...(props.phoneHashSalt ? { PHONE_HASH_SALT: props.phoneHashSalt } : {}),
         DESCRIBE_CONTACT_RPS: String(rates.describeContact ?? 8),

@@ -1,14 +1,17 @@
+import type { AfterFailedDial, DialResult } from './callbacks.js';
 import type { EventDeliveryStats } from './events.js';
 import type { Scenario } from './scenario.js';
 import type {
   Channel,
   Contact,
   ContactEvent,
+  ContactHistoryEntry,
   ContactSeed,
   EventDeliverySetting,
   FaultSetting,
   InitiationMethod,
   Instance,
+  LocalSettings,
   OperationName,
   Queue,
   QuotaSetting,
@@ -39,6 +42,8 @@ export interface LocalConnectOptions {
   region?: string;
   /** @default '123456789012' */
   accountId?: string;
+  /** Behaviour switches; a scenario's `settings` apply on top. @default searchShowsQueuedCallbacks false */
+  settings?: Partial<LocalSettings>;
 }
 
 export interface LocalConnectClock {
@@ -64,10 +69,13 @@ export interface LocalConnectSeed {
 }
 
 export interface LocalConnectActions {
-  /** INITIATED then QUEUED: a VOICE contact initiated by CALLBACK. */
+  /**
+   * INITIATED then QUEUED: a VOICE contact initiated by CALLBACK, or with `customerFirst` the queued
+   * leg of a customer-first callback (CALLBACK_CUSTOMER_FIRST_QUEUED).
+   */
   queueCallback(
     instanceId: string,
-    input: { queueId: string; customerPhoneNumber: string; id?: string },
+    input: { queueId: string; customerPhoneNumber: string; id?: string; customerFirst?: boolean },
   ): Contact;
   /** INITIATED, plus QUEUED when a queueId is given. */
   startContact(
@@ -80,10 +88,34 @@ export interface LocalConnectActions {
       customerPhoneNumber?: string;
     },
   ): Contact;
-  /** CONNECTED_TO_AGENT; the contact leaves its queue. */
+  /** CONNECTED_TO_AGENT; the contact leaves its queue (a callback is accepted and answered on the way). */
   connectToAgent(instanceId: string, contactId: string, userId: string): Contact;
-  /** DISCONNECTED (the customer hangs up). */
+  /** DISCONNECTED then COMPLETED (the customer hangs up). */
   disconnect(instanceId: string, contactId: string): Contact;
+  /** A queued agent-first callback rings at an agent: AgentInfo.Id, RingStartTimestamp; still in queue. */
+  offer(instanceId: string, contactId: string, agentId: string): Contact;
+  /** The agent accepts an offered (or queued) callback: out of the queue, AcceptedByAgentTimestamp, dialling. */
+  accept(instanceId: string, contactId: string, agentId?: string): Contact;
+  /**
+   * The dial's outcome: `answered` connects; otherwise `then` (default `requeue`) dials again, puts it
+   * back in its queue, or gives up. On a customer-first dialled leg, a retry is a new queued leg (returned).
+   */
+  dialResult(
+    instanceId: string,
+    contactId: string,
+    result: DialResult,
+    then?: AfterFailedDial,
+  ): Contact;
+  /** An offered or dialling callback goes back to its queue (new EnqueueTimestamp, QUEUED). */
+  requeue(instanceId: string, contactId: string): Contact;
+  /** Connect starts dialling a customer-first callback: the queued leg ends, the dialled leg (returned) begins. */
+  dial(instanceId: string, contactId: string): Contact;
+}
+
+export interface LocalConnectSettings {
+  get(): LocalSettings;
+  /** Changes some settings; returns them all. */
+  set(change: Partial<LocalSettings>): LocalSettings;
 }
 
 export interface LocalConnectEvents {
@@ -121,7 +153,11 @@ export interface LocalConnect {
   readonly events: LocalConnectEvents;
   readonly faults: LocalConnectFaults;
   readonly quotas: LocalConnectQuotas;
+  readonly settings: LocalConnectSettings;
+  /** Every request to the Connect API, numbered on the sequence contact histories share. */
   requestLog(): RequestLogEntry[];
+  /** What happened to one contact, oldest first. */
+  history(instanceId: string, contactId: string): ContactHistoryEntry[];
   clearRequestLog(): void;
   /** The whole state as plain JSON. */
   state(): unknown;

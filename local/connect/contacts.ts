@@ -1,19 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
-import { InvalidLocalInputError, LocalEntityNotFoundError } from './errors.js';
-import { buildContactEvent, type ContactEventBus } from './events.js';
-import { assertId, type ConnectState, type InstanceRecord } from './state.js';
+import { buildContact, requireQueue } from './contact-builder.js';
 import {
-  CHANNELS,
-  type Channel,
-  type Contact,
-  type ContactEventType,
-  type ContactSeed,
-  INITIATION_METHODS,
-  type InitiationMethod,
+  InvalidLocalInputError,
+  LocalEntityNotFoundError,
+  LocalStateConflictError,
+} from './errors.js';
+import { buildContactEvent, type ContactEventBus } from './events.js';
+import { preciseNow, type Sequence } from './sequence.js';
+import type { ConnectState, InstanceRecord } from './state.js';
+import type {
+  Channel,
+  Contact,
+  ContactEventType,
+  ContactSeed,
+  HistoryEvent,
+  InitiationMethod,
 } from './types.js';
-
-const E164 = /^\+[1-9]\d{1,14}$/;
 
 export interface StartContactInput {
   channel: Channel | string;
@@ -23,82 +25,111 @@ export interface StartContactInput {
   customerPhoneNumber?: string;
 }
 
+export interface QueueCallbackInput {
+  queueId: string;
+  customerPhoneNumber: string;
+  id?: string;
+  /** A customer-first callback: its queued leg, CALLBACK_CUSTOMER_FIRST_QUEUED (adminguide/customer-first-cb). */
+  customerFirst?: boolean;
+}
+
 /**
- * Every change to a contact goes through here, so each one sets its timestamps from the clock and
- * emits the contact event Connect would (seeding is the one silent path).
+ * Every change to a contact goes through here, so each one sets its timestamps from the clock,
+ * records its history and emits the contact event Connect would (seeding is the one silent path).
  */
 export class ContactLifecycle {
   constructor(
     private readonly state: ConnectState,
     private readonly clock: Clock,
     private readonly bus: ContactEventBus,
+    private readonly sequence: Sequence,
   ) {}
+
+  now(): number {
+    return this.clock.now();
+  }
 
   /** Places a contact in any state without emitting events. */
   seed(instanceIdOrArn: string, input: ContactSeed): Contact {
     const record = this.state.requireInstance(instanceIdOrArn);
-    const contact = this.buildContact(record, input);
+    const contact = buildContact(record, input, this.clock.now());
     record.contacts.set(contact.id, contact);
     return snapshot(contact);
   }
 
   /** A customer asks for a callback: a VOICE contact initiated by CALLBACK, then queued. */
-  queueCallback(
-    instanceIdOrArn: string,
-    input: { queueId: string; customerPhoneNumber: string; id?: string },
-  ): Contact {
+  queueCallback(instanceIdOrArn: string, input: QueueCallbackInput): Contact {
     if (input.queueId === undefined)
       throw new InvalidLocalInputError('queueCallback needs a queueId');
     if (input.customerPhoneNumber === undefined) {
       throw new InvalidLocalInputError('queueCallback needs a customerPhoneNumber in E.164 form');
     }
+    const { customerFirst, ...rest } = input;
     return this.startContact(instanceIdOrArn, {
-      ...input,
+      ...rest,
       channel: 'VOICE',
-      initiationMethod: 'CALLBACK',
+      initiationMethod: customerFirst ? 'CALLBACK_CUSTOMER_FIRST_QUEUED' : 'CALLBACK',
     });
   }
 
   /** Starts a contact (INITIATED) and, with a queueId, queues it (QUEUED). */
-  startContact(instanceIdOrArn: string, input: StartContactInput): Contact {
+  startContact(instanceIdOrArn: string, input: StartContactInput, links: Links = {}): Contact {
     const record = this.state.requireInstance(instanceIdOrArn);
-    if (input.queueId !== undefined) this.requireQueue(record, input.queueId);
+    if (input.queueId !== undefined) requireQueue(record, input.queueId);
     const now = this.clock.now();
-    const contact = this.buildContact(record, {
-      ...(input.id === undefined ? {} : { id: input.id }),
-      channel: input.channel,
-      initiationMethod: input.initiationMethod,
-      ...(input.customerPhoneNumber === undefined
-        ? {}
-        : { customerPhoneNumber: input.customerPhoneNumber }),
-      initiatedAt: now,
-    });
+    const contact = buildContact(
+      record,
+      {
+        ...(input.id === undefined ? {} : { id: input.id }),
+        ...links,
+        channel: input.channel,
+        initiationMethod: input.initiationMethod,
+        ...(input.customerPhoneNumber === undefined
+          ? {}
+          : { customerPhoneNumber: input.customerPhoneNumber }),
+        initiatedAt: now,
+      },
+      now,
+    );
+    // ctr-data-model: an INBOUND call is connected to the system when it arrives.
+    if (contact.channel === 'VOICE' && contact.initiationMethod === 'INBOUND') {
+      contact.connectedToSystemAt = now;
+    }
+    // customer-first-cb: the queued leg's ConnectedToSystemTimestamp is when its creation flow starts.
+    if (contact.initiationMethod === 'CALLBACK_CUSTOMER_FIRST_QUEUED') {
+      contact.connectedToSystemAt = now;
+    }
     record.contacts.set(contact.id, contact);
     this.emit('INITIATED', record, contact);
     if (input.queueId !== undefined) {
       contact.queueId = input.queueId;
-      contact.enqueuedAt = now;
-      this.emit('QUEUED', record, contact);
+      this.enqueue(record, contact, 'queued');
     }
     return snapshot(contact);
   }
 
+  /** The contact joins an agent; a callback not yet accepted is accepted and answered on the way. */
   connectToAgent(instanceIdOrArn: string, contactId: string, userId: string): Contact {
     const record = this.state.requireInstance(instanceIdOrArn);
     const contact = this.requireContact(record, contactId);
-    if (!record.users.has(userId)) {
-      throw new LocalEntityNotFoundError(
-        `user ${userId} does not exist in instance ${record.instance.id}`,
+    this.requireUser(record, userId);
+    if (contact.phase === 'disconnected' || contact.phase === 'connected') {
+      throw new LocalStateConflictError(
+        `contact ${contactId} is ${contact.phase}; connect-to-agent needs a contact that is not yet with an agent`,
       );
     }
-    if (contact.disconnectedAt !== undefined) {
-      throw new InvalidLocalInputError(`contact ${contactId} is already disconnected`);
-    }
-    if (contact.connectedToAgentAt !== undefined) {
-      throw new InvalidLocalInputError(`contact ${contactId} is already connected to an agent`);
-    }
+    const now = this.clock.now();
     contact.agentId = userId;
-    contact.connectedToAgentAt = this.clock.now();
+    if (contact.phase !== 'dialling') {
+      contact.acceptedByAgentAt = now;
+      this.note(contact, 'accepted');
+    }
+    if (contact.channel === 'VOICE' && contact.connectedToSystemAt === undefined) {
+      contact.connectedToSystemAt = now;
+    }
+    contact.connectedToAgentAt = now;
+    contact.phase = 'connected';
+    this.note(contact, 'connected');
     this.emit('CONNECTED_TO_AGENT', record, contact);
     return snapshot(contact);
   }
@@ -107,18 +138,34 @@ export class ContactLifecycle {
   disconnect(instanceIdOrArn: string, contactId: string): Contact {
     const record = this.state.requireInstance(instanceIdOrArn);
     const contact = this.requireContact(record, contactId);
-    if (contact.disconnectedAt !== undefined) {
-      throw new InvalidLocalInputError(`contact ${contactId} is already disconnected`);
+    if (contact.phase === 'disconnected') {
+      throw new LocalStateConflictError(`contact ${contactId} is already disconnected`);
     }
     this.end(record, contact, 'CUSTOMER_DISCONNECT');
     return snapshot(contact);
   }
 
-  /** Ends a contact: sets its disconnect time, which also takes it out of its queue. */
-  end(record: InstanceRecord, contact: Contact, disconnectReason: string): void {
+  /**
+   * Ends a contact, which also takes it out of its queue. With no After Contact Work modelled,
+   * COMPLETED follows DISCONNECTED at once with the same data (adminguide/contact-events).
+   */
+  end(record: InstanceRecord, contact: Contact, disconnectReason: string, byApi = false): void {
     contact.disconnectedAt = this.clock.now();
     contact.disconnectReason = disconnectReason;
+    contact.phase = 'disconnected';
+    if (byApi) this.note(contact, 'stopped-by-api');
+    this.note(contact, 'disconnected');
     this.emit('DISCONNECTED', record, contact);
+    this.note(contact, 'completed');
+    this.emit('COMPLETED', record, contact);
+  }
+
+  /** Puts a contact (back) in its queue: a new EnqueueTimestamp and a QUEUED event. */
+  enqueue(record: InstanceRecord, contact: Contact, event: 'queued' | 'requeued'): void {
+    contact.enqueuedAt = this.clock.now();
+    contact.phase = 'queued';
+    this.note(contact, event);
+    this.emit('QUEUED', record, contact);
   }
 
   updateData(
@@ -127,11 +174,29 @@ export class ContactLifecycle {
     change: { attributes?: Record<string, string>; tags?: Record<string, string> },
   ): void {
     if (change.attributes) Object.assign(contact.attributes, change.attributes);
-    if (change.tags) Object.assign(contact.tags, change.tags);
+    if (change.tags) {
+      Object.assign(contact.tags, change.tags);
+      this.note(contact, 'tagged');
+    }
     this.emit('CONTACT_DATA_UPDATED', record, contact);
   }
 
-  private emit(eventType: ContactEventType, record: InstanceRecord, contact: Contact): void {
+  /** Records one step of the contact's history on the shared sequence. */
+  note(contact: Contact, event: HistoryEvent): void {
+    contact.history.push({
+      seq: this.sequence.next(),
+      at: preciseNow(),
+      clockAt: this.clock.now(),
+      event,
+    });
+  }
+
+  /** A change Connect makes without emitting a contact event still updates LastUpdateTimestamp. */
+  touch(contact: Contact): void {
+    contact.lastUpdatedAt = this.clock.now();
+  }
+
+  emit(eventType: ContactEventType, record: InstanceRecord, contact: Contact): void {
     const nowMs = this.clock.now();
     contact.lastUpdatedAt = nowMs;
     this.bus.publish(
@@ -144,7 +209,11 @@ export class ContactLifecycle {
     );
   }
 
-  private requireContact(record: InstanceRecord, contactId: string): Contact {
+  requireRecord(instanceIdOrArn: string): InstanceRecord {
+    return this.state.requireInstance(instanceIdOrArn);
+  }
+
+  requireContact(record: InstanceRecord, contactId: string): Contact {
     const contact = record.contacts.get(contactId);
     if (!contact) {
       throw new LocalEntityNotFoundError(
@@ -154,105 +223,29 @@ export class ContactLifecycle {
     return contact;
   }
 
-  private requireQueue(record: InstanceRecord, queueId: string): void {
-    if (!record.queues.has(queueId)) {
+  requireUser(record: InstanceRecord, userId: string): void {
+    if (!record.users.has(userId)) {
       throw new LocalEntityNotFoundError(
-        `queue ${queueId} does not exist in instance ${record.instance.id}; seed it first`,
+        `user ${userId} does not exist in instance ${record.instance.id}`,
       );
     }
-  }
-
-  private buildContact(record: InstanceRecord, input: ContactSeed): Contact {
-    const id = input.id ?? randomUUID();
-    assertId('contact id', id, 256);
-    if (record.contacts.has(id)) throw new InvalidLocalInputError(`contact ${id} already exists`);
-    const channel = oneOf('channel', input.channel, CHANNELS);
-    const initiationMethod = oneOf('initiationMethod', input.initiationMethod, INITIATION_METHODS);
-    for (const key of [
-      'initiatedAt',
-      'enqueuedAt',
-      'connectedToAgentAt',
-      'disconnectedAt',
-    ] as const) {
-      const value = input[key];
-      if (value !== undefined && !Number.isFinite(value)) {
-        throw new InvalidLocalInputError(`contact ${id}: ${key} must be epoch ms, got ${value}`);
-      }
-    }
-    if (input.queueId !== undefined) this.requireQueue(record, input.queueId);
-    if (input.enqueuedAt !== undefined && input.queueId === undefined) {
-      throw new InvalidLocalInputError(`contact ${id}: enqueuedAt needs a queueId`);
-    }
-    if (input.agentId !== undefined && !record.users.has(input.agentId)) {
-      throw new LocalEntityNotFoundError(
-        `contact ${id}: agent (user) ${input.agentId} does not exist; seed it first`,
-      );
-    }
-    if (input.connectedToAgentAt !== undefined && input.agentId === undefined) {
-      throw new InvalidLocalInputError(`contact ${id}: connectedToAgentAt needs an agentId`);
-    }
-    if (input.customerPhoneNumber !== undefined && !E164.test(input.customerPhoneNumber)) {
-      throw new InvalidLocalInputError(
-        `contact ${id}: customerPhoneNumber must be in E.164 form like +15550100`,
-      );
-    }
-    const now = this.clock.now();
-    const connectedToAgentAt =
-      input.agentId === undefined
-        ? undefined
-        : (input.connectedToAgentAt ?? Math.min(now, input.disconnectedAt ?? now));
-    const known = [input.enqueuedAt, connectedToAgentAt, input.disconnectedAt].filter(
-      (t): t is number => t !== undefined,
-    );
-    const initiatedAt = input.initiatedAt ?? (known.length > 0 ? Math.min(...known) : now);
-    const enqueuedAt = input.queueId === undefined ? undefined : (input.enqueuedAt ?? initiatedAt);
-    const contact: Contact = {
-      id,
-      arn: `${record.instance.arn}/contact/${id}`,
-      instanceId: record.instance.id,
-      initialContactId: input.initialContactId ?? id,
-      channel,
-      initiationMethod,
-      initiatedAt,
-      lastUpdatedAt: Math.max(initiatedAt, ...known),
-      attributes: { ...input.attributes },
-      tags: { ...input.tags },
-    };
-    if (input.previousContactId !== undefined) contact.previousContactId = input.previousContactId;
-    if (input.queueId !== undefined) contact.queueId = input.queueId;
-    if (enqueuedAt !== undefined) contact.enqueuedAt = enqueuedAt;
-    if (input.agentId !== undefined) contact.agentId = input.agentId;
-    if (connectedToAgentAt !== undefined) contact.connectedToAgentAt = connectedToAgentAt;
-    if (input.disconnectedAt !== undefined) {
-      contact.disconnectedAt = input.disconnectedAt;
-      contact.disconnectReason = input.disconnectReason ?? 'CUSTOMER_DISCONNECT';
-    }
-    if (input.customerPhoneNumber !== undefined)
-      contact.customerPhoneNumber = input.customerPhoneNumber;
-    return contact;
   }
 }
 
-/** Whether a contact is waiting in a queue: enqueued, not yet with an agent, not ended. */
+/** How a new contact links to the ones before it. */
+export interface Links {
+  initialContactId?: string;
+  previousContactId?: string;
+  attributes?: Record<string, string>;
+}
+
+/** Whether a contact is waiting in a queue: queued, or offered to an agent who has not accepted yet. */
 export function isInQueue(contact: Contact): boolean {
-  return (
-    contact.queueId !== undefined &&
-    contact.enqueuedAt !== undefined &&
-    contact.connectedToAgentAt === undefined &&
-    contact.disconnectedAt === undefined
-  );
+  // failed-callback-attempt: a callback stays in its queue until an agent accepts the offer.
+  return contact.phase === 'queued' || contact.phase === 'offered';
 }
 
 /** A copy callers can keep without reaching into the emulator's state. */
 export function snapshot(contact: Contact): Contact {
   return structuredClone(contact);
-}
-
-function oneOf<T extends string>(field: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new InvalidLocalInputError(
-      `${field} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`,
-    );
-  }
-  return value as T;
 }

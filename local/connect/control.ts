@@ -1,22 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { LocalConnect } from './api.js';
+import { registerContactRoutes } from './control-contacts.js';
+import { type ControlHandler, type Params, parse } from './control-input.js';
 import { demoScenario } from './demo.js';
 import { parseDurationMs } from './duration.js';
 import {
   InvalidLocalInputError,
   LocalEntityNotFoundError,
+  LocalStateConflictError,
   ScenarioValidationError,
 } from './errors.js';
 import { readBody, sendJson } from './protocol.js';
-import {
-  describeIssues,
-  parseScenario,
-  type Scenario,
-  scenarioContactSchema,
-  toContactSeed,
-} from './scenario.js';
-import { CHANNELS, INITIATION_METHODS, OPERATION_NAMES, type OperationName } from './types.js';
+import { parseScenario, type Scenario, scenarioContactSchema } from './scenario.js';
+import { toContactSeed } from './scenario-apply.js';
+import { OPERATION_NAMES, type OperationName } from './types.js';
 
 /** Read-only views the control API shows but the public TypeScript API does not need. */
 export interface ControlIntrospection {
@@ -26,12 +24,6 @@ export interface ControlIntrospection {
   webhooks(): string[];
 }
 
-type Params = Record<string, string>;
-type ControlHandler = (
-  params: Params,
-  body: unknown,
-  query: URLSearchParams,
-) => unknown | Promise<unknown>;
 type ControlRoute = { method: string; pattern: string[]; handle: ControlHandler };
 
 const rate = z.number().min(0).max(1);
@@ -49,19 +41,6 @@ const schemas = {
     username: z.string().min(1),
     securityProfileIds: z.array(z.string().min(1)).min(1),
   }),
-  queueCallback: z.strictObject({
-    queueId: z.string().min(1),
-    customerPhoneNumber: z.string().min(1),
-    id: z.string().optional(),
-  }),
-  startContact: z.strictObject({
-    channel: z.enum(CHANNELS),
-    initiationMethod: z.enum(INITIATION_METHODS),
-    queueId: z.string().optional(),
-    id: z.string().optional(),
-    customerPhoneNumber: z.string().optional(),
-  }),
-  connectToAgent: z.strictObject({ userId: z.string().min(1) }),
   advance: z.union([z.strictObject({ ms: z.number() }), z.strictObject({ by: z.string().min(1) })]),
   setClock: z.union([
     z.strictObject({ epochMs: z.number() }),
@@ -71,6 +50,8 @@ const schemas = {
     errorRate: rate.optional(),
     throttleRate: rate.optional(),
     latencyMs: z.number().min(0).optional(),
+    latencyJitterMs: z.number().min(0).optional(),
+    dropAfterApplyRate: rate.optional(),
   }),
   quotasEnabled: z.strictObject({ enabled: z.boolean() }),
   quota: z.union([
@@ -125,22 +106,7 @@ export function createControlHandler(connect: LocalConnect, introspect: ControlI
       toContactSeed(parse(scenarioContactSchema, body), connect.clock.now()),
     ),
   );
-  on('POST', '/_local/instances/{instanceId}/actions/queue-callback', (p, body) =>
-    connect.actions.queueCallback(p.instanceId as string, parse(schemas.queueCallback, body)),
-  );
-  on('POST', '/_local/instances/{instanceId}/actions/start-contact', (p, body) =>
-    connect.actions.startContact(p.instanceId as string, parse(schemas.startContact, body)),
-  );
-  on('POST', '/_local/instances/{instanceId}/contacts/{contactId}/connect-to-agent', (p, body) =>
-    connect.actions.connectToAgent(
-      p.instanceId as string,
-      p.contactId as string,
-      parse(schemas.connectToAgent, body).userId,
-    ),
-  );
-  on('POST', '/_local/instances/{instanceId}/contacts/{contactId}/disconnect', (p) =>
-    connect.actions.disconnect(p.instanceId as string, p.contactId as string),
-  );
+  registerContactRoutes(on, connect);
 
   const clockView = () => ({
     now: connect.clock.now(),
@@ -233,19 +199,18 @@ export function createControlHandler(connect: LocalConnect, introspect: ControlI
       sendJson(response, 200, (await match.route.handle(match.params, body, query)) ?? {});
     } catch (error) {
       const status =
-        error instanceof LocalEntityNotFoundError ? 404 : isInputError(error) ? 400 : 500;
+        error instanceof LocalEntityNotFoundError
+          ? 404
+          : error instanceof LocalStateConflictError
+            ? 409
+            : isInputError(error)
+              ? 400
+              : 500;
       const name = error instanceof Error ? error.name : 'Error';
       const message = error instanceof Error ? error.message : String(error);
       sendJson(response, status, { error: name, message });
     }
   };
-}
-
-function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  const result = schema.safeParse(body);
-  if (!result.success)
-    throw new InvalidLocalInputError(`invalid request body:\n  ${describeIssues(result.error)}`);
-  return result.data;
 }
 
 function toScenario(value: unknown): Scenario {

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalConnect, LocalConnectOptions } from './api.js';
+import { CallbackLifecycle } from './callbacks.js';
 import { ControllableClock } from './clock.js';
 import { ContactLifecycle } from './contacts.js';
 import { createControlHandler } from './control.js';
@@ -9,8 +10,11 @@ import { FaultTable } from './faults.js';
 import { QuotaTable } from './quotas.js';
 import { SeededRandom } from './random.js';
 import { RequestLog } from './request-log.js';
-import { applyScenario, parseScenario, type Scenario } from './scenario.js';
+import { parseScenario, type Scenario } from './scenario.js';
+import { applyScenario } from './scenario-apply.js';
+import { Sequence } from './sequence.js';
 import { createRequestListener } from './server.js';
+import { SettingsStore } from './settings.js';
 import { ConnectState } from './state.js';
 
 /** Starts a local Amazon Connect on 127.0.0.1 (an ephemeral port unless told otherwise). */
@@ -27,11 +31,15 @@ export async function startLocalConnect(options: LocalConnectOptions = {}): Prom
   const random = new SeededRandom(options.seed ?? 1);
   const state = new ConnectState(region, accountId);
   const bus = new ContactEventBus(random);
-  const contacts = new ContactLifecycle(state, clock, bus);
+  const sequence = new Sequence();
+  const contacts = new ContactLifecycle(state, clock, bus, sequence);
+  const callbacks = new CallbackLifecycle(contacts);
   let quotas = new QuotaTable(options.quotas ?? true);
   const faults = new FaultTable(random);
   const requestLog = new RequestLog();
-  if (scenario) applyScenario(scenario, { state, contacts, clock });
+  const settings = new SettingsStore(options.settings);
+  const targets = { state, contacts, clock, settings };
+  if (scenario) applyScenario(scenario, targets);
 
   const server: Server = createServer();
   const localConnect: LocalConnect = {
@@ -58,6 +66,16 @@ export async function startLocalConnect(options: LocalConnectOptions = {}): Prom
       connectToAgent: (instanceId, contactId, userId) =>
         contacts.connectToAgent(instanceId, contactId, userId),
       disconnect: (instanceId, contactId) => contacts.disconnect(instanceId, contactId),
+      offer: (instanceId, contactId, agentId) => callbacks.offer(instanceId, contactId, agentId),
+      accept: (instanceId, contactId, agentId) => callbacks.accept(instanceId, contactId, agentId),
+      dialResult: (instanceId, contactId, result, then) =>
+        callbacks.dialResult(instanceId, contactId, result, then),
+      requeue: (instanceId, contactId) => callbacks.requeue(instanceId, contactId),
+      dial: (instanceId, contactId) => callbacks.dial(instanceId, contactId),
+    },
+    settings: {
+      get: () => settings.get(),
+      set: (change) => settings.set(change),
     },
     events: {
       subscribe: (listener) => bus.subscribe(listener),
@@ -77,20 +95,25 @@ export async function startLocalConnect(options: LocalConnectOptions = {}): Prom
       enable: (enabled) => quotas.enable(enabled),
     },
     requestLog: () => requestLog.list(),
+    history: (instanceId, contactId) => {
+      const record = contacts.requireRecord(instanceId);
+      return structuredClone(contacts.requireContact(record, contactId).history);
+    },
     clearRequestLog: () => requestLog.clear(),
     state: () =>
       structuredClone({
         clock: { now: clock.now(), iso: new Date(clock.now()).toISOString() },
         ...state.toJSON(),
       }),
-    applyScenario: (input: Scenario) => applyScenario(input, { state, contacts, clock }),
+    applyScenario: (input: Scenario) => applyScenario(input, targets),
     reset: (input?: Scenario) => {
       state.clear();
       requestLog.clear();
       faults.clear();
       bus.clearHistoryAndDelivery();
       quotas = new QuotaTable(options.quotas ?? true);
-      if (input) applyScenario(input, { state, contacts, clock });
+      settings.restore();
+      if (input) applyScenario(input, targets);
     },
     close: async () => {
       await bus.flush();
@@ -104,12 +127,13 @@ export async function startLocalConnect(options: LocalConnectOptions = {}): Prom
   server.on(
     'request',
     createRequestListener({
-      context: { state, clock, contacts },
+      context: { state, clock, contacts, settings: () => settings.get() },
       get quotas() {
         return quotas;
       },
       faults,
       requestLog,
+      sequence,
       control: createControlHandler(localConnect, {
         quotasDescription: () => quotas.describe(),
         faultsDescription: () => faults.describe(),

@@ -81,3 +81,11 @@ export class ScenarioValidationError extends Error {
     this.name = 'ScenarioValidationError';
   }
 }
+
+/** A control action that the contact's current state does not allow (HTTP 409); the message names the state. */
+export class LocalStateConflictError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'LocalStateConflictError';
+  }
+}

@@ -1,8 +1,15 @@
 import type { SeededRandom } from './random.js';
 import { type FaultSetting, isOperationName, type OperationName } from './types.js';
 
-/** What an injected fault decides for one request. */
-export type FaultDecision = { latencyMs: number; failure?: 'error' | 'throttle' };
+/**
+ * What an injected fault decides for one request. `failure` happens before the operation is applied,
+ * so it never has effect; `dropAfterApply` happens after, so the effect stays and no answer comes.
+ */
+export type FaultDecision = {
+  latencyMs: number;
+  failure?: 'error' | 'throttle';
+  dropAfterApply?: true;
+};
 
 /** Per-operation fault injection, drawn from the seeded PRNG so a run replays for the same seed. */
 export class FaultTable {
@@ -13,19 +20,22 @@ export class FaultTable {
   set(operation: OperationName, fault: FaultSetting): void {
     if (!isOperationName(operation))
       throw new RangeError(`no faults for unknown operation ${operation}`);
-    for (const key of ['errorRate', 'throttleRate'] as const) {
+    for (const key of ['errorRate', 'throttleRate', 'dropAfterApplyRate'] as const) {
       const rate = fault[key];
       if (rate !== undefined && !(rate >= 0 && rate <= 1)) {
         throw new RangeError(`${key} must be between 0 and 1, got ${rate}`);
       }
     }
-    if (fault.latencyMs !== undefined && !(fault.latencyMs >= 0)) {
-      throw new RangeError(`latencyMs must be >= 0, got ${fault.latencyMs}`);
+    for (const key of ['latencyMs', 'latencyJitterMs'] as const) {
+      const ms = fault[key];
+      if (ms !== undefined && !(ms >= 0)) throw new RangeError(`${key} must be >= 0, got ${ms}`);
     }
     this.faults.set(operation, {
       errorRate: fault.errorRate ?? 0,
       throttleRate: fault.throttleRate ?? 0,
       latencyMs: fault.latencyMs ?? 0,
+      latencyJitterMs: fault.latencyJitterMs ?? 0,
+      dropAfterApplyRate: fault.dropAfterApplyRate ?? 0,
     });
   }
 
@@ -36,11 +46,13 @@ export class FaultTable {
   decide(operation: OperationName): FaultDecision {
     const fault = this.faults.get(operation);
     if (!fault) return { latencyMs: 0 };
-    if (this.random.chance(fault.errorRate))
-      return { latencyMs: fault.latencyMs, failure: 'error' };
-    if (this.random.chance(fault.throttleRate))
-      return { latencyMs: fault.latencyMs, failure: 'throttle' };
-    return { latencyMs: fault.latencyMs };
+    // A jitter of 0 draws nothing, so settings without it replay the same sequence as before.
+    const jitter = fault.latencyJitterMs > 0 ? this.random.next() * fault.latencyJitterMs : 0;
+    const latencyMs = fault.latencyMs + jitter;
+    if (this.random.chance(fault.errorRate)) return { latencyMs, failure: 'error' };
+    if (this.random.chance(fault.throttleRate)) return { latencyMs, failure: 'throttle' };
+    if (this.random.chance(fault.dropAfterApplyRate)) return { latencyMs, dropAfterApply: true };
+    return { latencyMs };
   }
 
   describe(): Record<string, Required<FaultSetting>> {

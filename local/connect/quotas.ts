@@ -2,20 +2,22 @@ import { performance } from 'node:perf_hooks';
 import type { OperationName, QuotaSetting } from './types.js';
 
 /**
- * Connect's default API quotas (per account and Region). Sources in shared/reference/connect-facts.md;
- * TagContact and UpdateContactAttributes have no published figure of their own, so they get the
- * documented default for "all other operations", 2 per second with a burst of 5.
+ * Connect's default API quotas (per account and Region), as shared/reference/connect-facts.md tabulates
+ * them from adminguide/amazon-connect-service-limits. GetContactMetrics is not in that table (nor in
+ * the Service Quotas listings found), so it gets the documented default for "all other operations",
+ * 2 per second with a burst of 5.
  */
 export const DEFAULT_QUOTAS: Readonly<Record<OperationName, QuotaSetting>> = {
   StopContact: { ratePerSecond: 10, burst: 15 },
   DescribeContact: { ratePerSecond: 10, burst: 15 },
   SearchContacts: { ratePerSecond: 0.5, burst: 1 },
   GetCurrentMetricData: { ratePerSecond: 5, burst: 8 },
-  DescribeUser: { ratePerSecond: 10, burst: 10 },
-  ListSecurityProfilePermissions: { ratePerSecond: 2, burst: 2 },
-  SearchUsers: { ratePerSecond: 2, burst: 2 },
-  TagContact: { ratePerSecond: 2, burst: 5 },
-  UpdateContactAttributes: { ratePerSecond: 2, burst: 5 },
+  GetContactMetrics: { ratePerSecond: 2, burst: 5 },
+  DescribeUser: { ratePerSecond: 2, burst: 5 },
+  ListSecurityProfilePermissions: { ratePerSecond: 2, burst: 5 },
+  SearchUsers: { ratePerSecond: 2, burst: 5 },
+  TagContact: { ratePerSecond: 20, burst: 25 },
+  UpdateContactAttributes: { ratePerSecond: 10, burst: 15 },
 };
 
 /** A token bucket on real (monotonic) time: throttling is about request rate, not the contact clock. */

@@ -31,6 +31,7 @@ export const IMPLEMENTED_ROUTES: ReadonlyArray<readonly [OperationName, string, 
     '/security-profiles-permissions/{InstanceId}/{SecurityProfileId}',
   ],
   ['GetCurrentMetricData', 'POST', '/metrics/current/{InstanceId}'],
+  ['GetContactMetrics', 'POST', '/metrics/contact'],
   ['TagContact', 'POST', '/contact/tags'],
   ['UpdateContactAttributes', 'POST', '/contact/attributes'],
 ];

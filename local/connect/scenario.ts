@@ -1,12 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { parseDurationMs as parseDuration } from '../../lambdas/core/config.js';
-import type { Clock } from './clock.js';
-import type { ContactLifecycle } from './contacts.js';
-import { parseDurationMs } from './duration.js';
 import { ScenarioValidationError } from './errors.js';
-import type { ConnectState } from './state.js';
-import { CHANNELS, type ContactSeed, INITIATION_METHODS } from './types.js';
+import { CHANNELS, INITIATION_METHODS } from './types.js';
 
 const id = (max: number) =>
   z
@@ -24,7 +20,15 @@ const duration = z
 const instant = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]);
 const stringMap = z.record(z.string(), z.string());
 
-const TIMESTAMPS = ['initiated', 'enqueued', 'connectedToAgent', 'disconnected'] as const;
+export const TIMESTAMPS = [
+  'initiated',
+  'enqueued',
+  'ringStart',
+  'acceptedByAgent',
+  'connectedToSystem',
+  'connectedToAgent',
+  'disconnected',
+] as const;
 
 export const scenarioContactSchema = z
   .strictObject({
@@ -35,6 +39,7 @@ export const scenarioContactSchema = z
     initiationMethod: z.enum(INITIATION_METHODS),
     initialContactId: id(256).optional(),
     previousContactId: id(256).optional(),
+    relatedContactId: id(256).optional(),
     queueId: id(256).optional(),
     agentId: id(256).optional(),
     customerPhoneNumber: z
@@ -48,6 +53,12 @@ export const scenarioContactSchema = z
     initiatedAgo: duration.optional(),
     enqueuedAt: instant.optional(),
     enqueuedAgo: duration.optional(),
+    ringStartAt: instant.optional(),
+    ringStartAgo: duration.optional(),
+    acceptedByAgentAt: instant.optional(),
+    acceptedByAgentAgo: duration.optional(),
+    connectedToSystemAt: instant.optional(),
+    connectedToSystemAgo: duration.optional(),
     connectedToAgentAt: instant.optional(),
     connectedToAgentAgo: duration.optional(),
     disconnectedAt: instant.optional(),
@@ -73,15 +84,14 @@ export const scenarioContactSchema = z
         message: 'an enqueued contact needs a queueId',
       });
     }
-    if (
-      (contact.connectedToAgentAt ?? contact.connectedToAgentAgo) !== undefined &&
-      !contact.agentId
-    ) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['agentId'],
-        message: 'a contact connected to an agent needs an agentId',
-      });
+    for (const name of ['ringStart', 'acceptedByAgent', 'connectedToAgent'] as const) {
+      if ((contact[`${name}At`] ?? contact[`${name}Ago`]) !== undefined && !contact.agentId) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['agentId'],
+          message: `a contact with ${name} time needs an agentId`,
+        });
+      }
     }
   });
 
@@ -150,6 +160,13 @@ export const scenarioSchema = z.strictObject({
   description: z.string().optional(),
   /** Where the clock starts when no clockStart option is given. @default now */
   clockStart: z.iso.datetime({ offset: true }).optional(),
+  /** Behaviour switches, as `PUT /_local/settings` takes them. */
+  settings: z
+    .strictObject({
+      searchShowsQueuedCallbacks: z.boolean().optional(),
+      estimatedWaitSecondsPerPosition: z.number().min(0).optional(),
+    })
+    .optional(),
   instances: z.array(instanceSchema).min(1),
 });
 
@@ -197,84 +214,6 @@ export async function loadScenario(path: string): Promise<Scenario> {
     );
   }
   return parseScenario(json, `scenario file ${path}`);
-}
-
-export interface ScenarioTargets {
-  state: ConnectState;
-  contacts: ContactLifecycle;
-  clock: Clock;
-}
-
-/** Seeds a validated scenario into the state, silently. Relative times (`…Ago`) count back from the clock. */
-export function applyScenario(scenario: Scenario, targets: ScenarioTargets): void {
-  const checked = parseScenario(scenario);
-  const now = targets.clock.now();
-  checked.instances.forEach((input, i) => {
-    const at = `instances[${i}]`;
-    const instance = wrap(at, () =>
-      targets.state.addInstance({
-        ...(input.id === undefined ? {} : { id: input.id }),
-        ...(input.alias === undefined ? {} : { alias: input.alias }),
-      }),
-    );
-    input.queues?.forEach((queue, q) => {
-      wrap(`${at}.queues[${q}]`, () => targets.state.addQueue(instance.id, queue));
-    });
-    input.securityProfiles?.forEach((profile, p) => {
-      wrap(`${at}.securityProfiles[${p}]`, () =>
-        targets.state.addSecurityProfile(instance.id, profile),
-      );
-    });
-    input.users?.forEach((user, u) => {
-      wrap(`${at}.users[${u}]`, () => targets.state.addUser(instance.id, user, now));
-    });
-    input.contacts?.forEach((contact, c) => {
-      wrap(`${at}.contacts[${c}]`, () =>
-        targets.contacts.seed(instance.id, toContactSeed(contact, now)),
-      );
-    });
-  });
-}
-
-/** A scenario contact as a `seed.contact` input, with `…Ago` times counted back from `nowMs`. */
-export function toContactSeed(contact: ScenarioContact, nowMs: number): ContactSeed {
-  const { label: _label, ...rest } = contact;
-  const seed: ContactSeed = { channel: rest.channel, initiationMethod: rest.initiationMethod };
-  for (const key of [
-    'id',
-    'initialContactId',
-    'previousContactId',
-    'queueId',
-    'agentId',
-    'customerPhoneNumber',
-    'attributes',
-    'tags',
-    'disconnectReason',
-  ] as const) {
-    if (rest[key] !== undefined) Object.assign(seed, { [key]: rest[key] });
-  }
-  for (const name of TIMESTAMPS) {
-    const absolute = rest[`${name}At`];
-    const ago = rest[`${name}Ago`];
-    const ms =
-      absolute !== undefined
-        ? typeof absolute === 'number'
-          ? absolute
-          : Date.parse(absolute)
-        : ago !== undefined
-          ? nowMs - parseDurationMs(ago)
-          : undefined;
-    if (ms !== undefined) Object.assign(seed, { [`${name}At`]: ms });
-  }
-  return seed;
-}
-
-function wrap<T>(path: string, seed: () => T): T {
-  try {
-    return seed();
-  } catch (error) {
-    throw new ScenarioValidationError(`${path}: ${(error as Error).message}`, { cause: error });
-  }
 }
 
 function formatPath(path: ReadonlyArray<PropertyKey>): string {

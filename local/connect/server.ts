@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectApiError, internalService, throttling } from './errors.js';
-import type { FaultTable } from './faults.js';
+import type { FaultDecision, FaultTable } from './faults.js';
 import { OPERATION_HANDLERS, type OperationContext } from './operations/index.js';
 import {
   checkSignature,
@@ -18,7 +18,8 @@ import {
   matchImplementedOperation,
   recogniseConnectOperation,
 } from './routes.js';
-import type { OperationName } from './types.js';
+import { preciseNow, type Sequence } from './sequence.js';
+import type { RequestLogEntry } from './types.js';
 
 export const CONTROL_PREFIX = '/_local';
 
@@ -27,6 +28,7 @@ export interface ConnectApiDependencies {
   quotas: QuotaTable;
   faults: FaultTable;
   requestLog: RequestLog;
+  sequence: Sequence;
   /** Answers requests under CONTROL_PREFIX. */
   control: (
     request: IncomingMessage,
@@ -68,54 +70,92 @@ async function answerConnectRequest(
   pathname: string,
   query: URLSearchParams,
 ): Promise<void> {
+  const receivedAt = preciseNow();
   const method = request.method ?? 'GET';
+  const logged = { method, path: pathname, receivedAt };
   const authError = checkSignature(request, query);
   if (authError) {
     sendAuthenticationError(response, authError);
-    log(deps, 'Unknown', method, pathname, authError.statusCode, authError.errorType);
+    log(deps, {
+      ...logged,
+      operation: 'Unknown',
+      status: authError.statusCode,
+      errorType: authError.errorType,
+    });
     return;
   }
   const route = matchImplementedOperation(method, pathname);
   if (!route) {
     const error = unknownOperation(method, pathname);
     sendConnectError(response, error);
-    log(deps, 'Unknown', method, pathname, error.statusCode, error.errorType);
+    log(deps, {
+      ...logged,
+      operation: 'Unknown',
+      status: error.statusCode,
+      errorType: error.errorType,
+    });
     return;
   }
   const operation = route.name;
+  let contactId: string | undefined;
+  let fault: FaultDecision = { latencyMs: 0 };
+  let body: unknown;
   try {
-    const body = await runOperation(deps, operation, request, route.params, query);
-    sendJson(response, 200, body);
-    log(deps, operation, method, pathname, 200);
+    const text = method === 'GET' || method === 'HEAD' ? '' : await readBody(request);
+    contactId = contactIdOf(route.params, text);
+    // Connect throttles before it looks at the request, so even an invalid request spends a token.
+    if (!deps.quotas.tryAcquire(operation)) throw throttling();
+    fault = deps.faults.decide(operation);
+    if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+    if (fault.failure === 'error') throw internalService(`Injected fault: ${operation} failed.`);
+    if (fault.failure === 'throttle') throw throttling();
+    body = OPERATION_HANDLERS[operation](deps.context, {
+      params: route.params,
+      query,
+      body: parseJsonObject(text),
+    });
   } catch (error) {
     const apiError =
       error instanceof ConnectApiError
         ? error
         : internalService(`local Amazon Connect failed in ${operation}: ${describeError(error)}`);
+    if (fault.dropAfterApply) return drop(deps, response, { ...logged, operation, contactId });
     sendConnectError(response, apiError);
-    log(deps, operation, method, pathname, apiError.statusCode, apiError.errorType);
+    log(deps, {
+      ...logged,
+      operation,
+      contactId,
+      status: apiError.statusCode,
+      errorType: apiError.errorType,
+    });
+    return;
   }
+  // Applied, then the connection breaks: the caller cannot know whether it took effect.
+  if (fault.dropAfterApply) return drop(deps, response, { ...logged, operation, contactId });
+  sendJson(response, 200, body);
+  log(deps, { ...logged, operation, contactId, status: 200 });
 }
 
-async function runOperation(
+function drop(
   deps: ConnectApiDependencies,
-  operation: OperationName,
-  request: IncomingMessage,
-  params: Record<string, string>,
-  query: URLSearchParams,
-): Promise<unknown> {
-  // Connect throttles before it looks at the request, so even an invalid request spends a token.
-  if (!deps.quotas.tryAcquire(operation)) throw throttling();
-  const fault = deps.faults.decide(operation);
-  if (fault.latencyMs > 0) await sleep(fault.latencyMs);
-  if (fault.failure === 'error') throw internalService(`Injected fault: ${operation} failed.`);
-  if (fault.failure === 'throttle') throw throttling();
-  const text = request.method === 'GET' || request.method === 'HEAD' ? '' : await readBody(request);
-  return OPERATION_HANDLERS[operation](deps.context, {
-    params,
-    query,
-    body: parseJsonObject(text),
-  });
+  response: ServerResponse,
+  entry: Omit<LogInput, 'status'>,
+): void {
+  response.socket?.destroy();
+  response.destroy();
+  log(deps, { ...entry, status: 0, dropped: true });
+}
+
+/** The contact a contact operation names, read leniently: a bad body is the handler's to refuse. */
+function contactIdOf(params: Record<string, string>, text: string): string | undefined {
+  if (params.ContactId !== undefined) return params.ContactId;
+  try {
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    const id = parsed?.ContactId ?? parsed?.InitialContactId;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function unknownOperation(method: string, pathname: string): ConnectApiError {
@@ -130,21 +170,20 @@ function unknownOperation(method: string, pathname: string): ConnectApiError {
   );
 }
 
-function log(
-  deps: ConnectApiDependencies,
-  operation: OperationName | 'Unknown',
-  method: string,
-  path: string,
-  status: number,
-  errorType?: string,
-): void {
+type LogInput = Omit<RequestLogEntry, 'seq' | 'at' | 'contactId' | 'errorType'> & {
+  contactId?: string | undefined;
+  errorType?: string | undefined;
+};
+
+/** Numbers the entry on the shared sequence as it is answered, so it orders against contact histories. */
+function log(deps: ConnectApiDependencies, input: LogInput): void {
+  const { contactId, errorType, ...rest } = input;
   deps.requestLog.add({
-    operation,
-    method,
-    path,
-    status,
+    seq: deps.sequence.next(),
+    ...rest,
+    ...(contactId === undefined ? {} : { contactId }),
     ...(errorType === undefined ? {} : { errorType }),
-    at: Date.now(),
+    at: preciseNow(),
   });
 }
 

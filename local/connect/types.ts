@@ -8,6 +8,7 @@ export const OPERATION_NAMES = [
   'SearchUsers',
   'ListSecurityProfilePermissions',
   'GetCurrentMetricData',
+  'GetContactMetrics',
   'TagContact',
   'UpdateContactAttributes',
 ] as const;
@@ -36,8 +37,56 @@ export const INITIATION_METHODS = [
   'AGENT_REPLY',
   'FLOW',
   'CAMPAIGN_PREVIEW',
+  // Customer-first callback legs: on the wire as strings, not yet in the SDK's enum (adminguide/customer-first-cb).
+  'CALLBACK_CUSTOMER_FIRST_QUEUED',
+  'CALLBACK_CUSTOMER_FIRST_DIALED',
 ] as const;
 export type InitiationMethod = (typeof INITIATION_METHODS)[number];
+
+/** Initiation methods of a callback that waits in a queue before anyone dials the customer. */
+export const QUEUED_CALLBACK_METHODS: ReadonlySet<string> = new Set([
+  'CALLBACK',
+  'CALLBACK_CUSTOMER_FIRST_QUEUED',
+]);
+
+/**
+ * Where a contact is in its life. `offered`: ringing at an agent, still in queue; `dialling`: an
+ * agent accepted a callback (or a customer-first callback is dialled), out of the queue.
+ */
+export const CONTACT_PHASES = [
+  'initiated',
+  'queued',
+  'offered',
+  'dialling',
+  'connected',
+  'disconnected',
+] as const;
+export type ContactPhase = (typeof CONTACT_PHASES)[number];
+
+export const HISTORY_EVENTS = [
+  'queued',
+  'offered',
+  'accepted',
+  'dialling',
+  'dial-failed',
+  'requeued',
+  'connected',
+  'disconnected',
+  'completed',
+  'stopped-by-api',
+  'tagged',
+] as const;
+export type HistoryEvent = (typeof HISTORY_EVENTS)[number];
+
+/** One thing that happened to a contact, numbered on the emulator's one sequence (shared with the request log). */
+export interface ContactHistoryEntry {
+  seq: number;
+  /** Real wall-clock epoch ms, sub-millisecond precision. */
+  at: number;
+  /** The emulator's controllable clock, epoch ms. */
+  clockAt: number;
+  event: HistoryEvent;
+}
 
 export interface Instance {
   id: string;
@@ -84,15 +133,25 @@ export interface Contact {
   initiatedAt: number;
   queueId?: string;
   enqueuedAt?: number;
+  /** The agent offered, accepting or connected (`AgentInfo.Id`). */
   agentId?: string;
+  /** Ringing at the agent (`RingStartTimestamp`). */
+  ringStartAt?: number;
+  /** `AgentInfo.AcceptedByAgentTimestamp`. */
+  acceptedByAgentAt?: number;
+  /** When the customer's endpoint connected (`ConnectedToSystemTimestamp`). */
+  connectedToSystemAt?: number;
   connectedToAgentAt?: number;
   disconnectedAt?: number;
-  /** Why the contact ended, as Connect's contact record spells it (`API` for StopContact). */
+  /** Why the contact ended, as Connect's contact record spells it (`OTHER` for a voice contact StopContact ended). */
   disconnectReason?: string;
+  relatedContactId?: string;
+  phase: ContactPhase;
   lastUpdatedAt: number;
   customerPhoneNumber?: string;
   attributes: Record<string, string>;
   tags: Record<string, string>;
+  history: ContactHistoryEntry[];
 }
 
 /** Input of `seed.contact`: a contact in any state, placed silently (no events). Times are epoch ms. */
@@ -105,9 +164,13 @@ export interface ContactSeed {
   queueId?: string;
   enqueuedAt?: number;
   agentId?: string;
+  ringStartAt?: number;
+  acceptedByAgentAt?: number;
+  connectedToSystemAt?: number;
   connectedToAgentAt?: number;
   disconnectedAt?: number;
   disconnectReason?: string;
+  relatedContactId?: string;
   initiatedAt?: number;
   customerPhoneNumber?: string;
   attributes?: Record<string, string>;
@@ -116,9 +179,11 @@ export interface ContactSeed {
 
 export const CONTACT_EVENT_TYPES = [
   'INITIATED',
+  'CONNECTED_TO_SYSTEM',
   'QUEUED',
   'CONNECTED_TO_AGENT',
   'DISCONNECTED',
+  'COMPLETED',
   'CONTACT_DATA_UPDATED',
 ] as const;
 export type ContactEventType = (typeof CONTACT_EVENT_TYPES)[number];
@@ -163,6 +228,21 @@ export interface FaultSetting {
   throttleRate?: number;
   /** Delay added before the operation runs. */
   latencyMs?: number;
+  /** A further delay drawn uniformly from 0 to this, seeded. */
+  latencyJitterMs?: number;
+  /**
+   * Probability (0–1) that the operation is applied and then the connection is dropped with no
+   * answer, as when a connection breaks after the request was sent.
+   */
+  dropAfterApplyRate?: number;
+}
+
+/** Switches for behaviour AWS's documents disagree on. */
+export interface LocalSettings {
+  /** Whether SearchContacts returns queued callbacks (adminguide/contact-search has said both). @default false */
+  searchShowsQueuedCallbacks: boolean;
+  /** ESTIMATED_WAIT_TIME per contact ahead in the queue, including this one. @default 60 */
+  estimatedWaitSecondsPerPosition: number;
 }
 
 export interface EventDeliverySetting {
@@ -175,11 +255,20 @@ export interface EventDeliverySetting {
 }
 
 export interface RequestLogEntry {
+  /** Position on the emulator's one sequence, shared with contact histories; taken when answered. */
+  seq: number;
   operation: OperationName | 'Unknown';
   method: string;
   path: string;
+  /** 0 when the connection was dropped with no answer. */
   status: number;
   errorType?: string;
-  /** Real wall-clock epoch ms when the answer was sent. */
+  /** The contact a contact operation named (ContactId, or InitialContactId for UpdateContactAttributes). */
+  contactId?: string;
+  /** The operation was applied, then the connection dropped (fault `dropAfterApplyRate`). */
+  dropped?: true;
+  /** Real wall-clock epoch ms (sub-millisecond) when the request arrived. */
+  receivedAt: number;
+  /** Real wall-clock epoch ms (sub-millisecond) when the answer was sent or the connection dropped. */
   at: number;
 }

@@ -179,10 +179,10 @@ export function contactsOf(world: CallbackWorld, instanceId: string): Map<string
   return new Map((instance?.contacts ?? []).map((c) => [c.id, c]));
 }
 
-/** IDs of the contacts the sweeper stopped: StopContact ends a contact with reason API. */
+/** IDs of the contacts the sweeper stopped, from each contact's history (a stopped voice contact records OTHER, not API). */
 export function stoppedByApi(world: CallbackWorld, instanceId: string): string[] {
   return [...contactsOf(world, instanceId).values()]
-    .filter((c) => c.disconnectReason === 'API')
+    .filter((c) => c.history.some((entry) => entry.event === 'stopped-by-api'))
     .map((c) => c.id)
     .sort();
 }

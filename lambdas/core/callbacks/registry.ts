@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
-  PutCommand,
+  GetCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -34,10 +34,21 @@ export interface QueuedCallback {
 /** `superseded`: the registry already held a newer (or terminal) state, so nothing changed. */
 export type WriteResult = 'written' | 'superseded';
 
-/** Who wrote an ENDED entry and why, for whoever reads the table later. No personal data. */
+/**
+ * Who wrote an ENDED entry and why, for whoever reads the table later. No personal data.
+ * `callback-sweeper` claims an end: only `recordSweeperEnd` writes it, after StopContact succeeded.
+ * `sweeper-observation`: the sweeper saw the contact already over (or not a callback).
+ */
 export interface EndedBy {
-  endedBy: 'tracker' | 'callback-sweeper';
+  endedBy: 'tracker' | 'sweeper-observation';
   reason?: string;
+}
+
+/** The sweeper's audit of one stop: written before the last look, settled after the stop. */
+export interface StopAudit {
+  runId: string;
+  reason: string;
+  atMs: number;
 }
 
 /** One registry item as stored. */
@@ -53,7 +64,17 @@ export interface StoredItem {
   expiresAt: number;
   endedBy?: string;
   endReason?: string;
+  /** The sweeper's last intent to stop it: run, reason and time. An intent is not an end. */
+  stopIntentRunId?: string;
+  stopIntentReason?: string;
+  stopIntentAt?: number;
+  /** Set with endedBy `callback-sweeper`: the run whose StopContact succeeded, and when. */
+  stoppedRunId?: string;
+  stoppedAt?: number;
 }
+
+/** Attributes that belong to one state only; a write for another state removes them. */
+const stateAttributes = ['queuedInstanceId', 'queuedAt', 'endedBy', 'endReason'] as const;
 
 const notEndedAndOlder =
   'attribute_not_exists(contactId) OR (#state <> :ended AND (lastEventAt < :at OR (lastEventAt = :at AND lastEventRank < :rank)))';
@@ -76,23 +97,104 @@ export class CallbackRegistry {
     return this.#tableName;
   }
 
-  /** Applies one event (from the tracker or from the sweeper's own findings). */
+  /**
+   * Applies one event (from the tracker or from the sweeper's own findings). An update, not a put,
+   * so the sweeper's audit attributes (its stop intent and confirmed stop) outlive any event.
+   */
   async record(event: CallbackEvent, ended?: EndedBy): Promise<WriteResult> {
-    const item = registryItem(event, ended);
+    const { contactId, ...item } = registryItem(event, ended);
     const usesTime = event.kind !== 'ended';
     // An end is terminal: once ENDED, no event however late or new changes the entry.
     const condition = usesTime
       ? notEndedAndOlder
       : 'attribute_not_exists(contactId) OR #state <> :ended';
+    const names: Record<string, string> = { '#state': 'state' };
+    const values: Record<string, unknown> = { ':ended': 'ENDED' };
+    const sets: string[] = [];
+    for (const [key, value] of Object.entries(item)) {
+      names[`#${key}`] = key;
+      values[`:v_${key}`] = value;
+      sets.push(`#${key} = :v_${key}`);
+    }
+    const removed = stateAttributes.filter((key) => !(key in item));
+    if (usesTime) Object.assign(values, { ':at': event.eventAtMs, ':rank': item.lastEventRank });
     return this.#conditionally(
-      new PutCommand({
+      new UpdateCommand({
         TableName: this.#tableName,
-        Item: item,
+        Key: { contactId },
+        UpdateExpression: `SET ${sets.join(', ')}${removed.length ? ` REMOVE ${removed.join(', ')}` : ''}`,
         ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  /**
+   * Whether a QUEUED event enqueued at `enqueuedAtMs` would change nothing: the registry holds
+   * this state or a newer or terminal one. The read twin of `record`'s condition, for report mode.
+   */
+  async tracksQueued(contactId: string, enqueuedAtMs: number): Promise<boolean> {
+    const { Item: item } = await this.#client.send(
+      new GetCommand({ TableName: this.#tableName, Key: { contactId }, ConsistentRead: true }),
+    );
+    if (!item) return false;
+    if (item.state === 'ENDED') return true;
+    const at = Number(item.lastEventAt);
+    return (
+      at > enqueuedAtMs || (at === enqueuedAtMs && Number(item.lastEventRank) >= rankByKind.queued)
+    );
+  }
+
+  /**
+   * Writes the sweeper's intent to stop a queued callback, as long as the entry is still the one
+   * the run read (no event since). The stop goes ahead only once this is written, so no contact
+   * the sweeper ends lacks an audit record.
+   */
+  async recordStopIntent(callback: QueuedCallback, intent: StopAudit): Promise<WriteResult> {
+    return this.#conditionally(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: { contactId: callback.contactId },
+        UpdateExpression:
+          'SET stopIntentRunId = :runId, stopIntentReason = :reason, stopIntentAt = :at',
+        ConditionExpression:
+          '#state = :queued AND lastEventAt = :seenAt AND lastEventRank = :seenRank',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':runId': intent.runId,
+          ':reason': intent.reason,
+          ':at': intent.atMs,
+          ':queued': 'QUEUED',
+          ':seenAt': callback.lastEventAtMs,
+          ':seenRank': callback.lastEventRank,
+        },
+      }),
+    );
+  }
+
+  /**
+   * Records that the sweeper's StopContact ended the callback. It may replace an ENDED written
+   * meanwhile by the tracker (the stop's own DISCONNECTED event can arrive first).
+   */
+  async recordSweeperEnd(callback: QueuedCallback, stop: StopAudit): Promise<WriteResult> {
+    return this.#conditionally(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: { contactId: callback.contactId },
+        UpdateExpression:
+          'SET #state = :ended, endedBy = :sweeper, endReason = :reason, stoppedRunId = :runId, stoppedAt = :at, lastEventAt = if_not_exists(lastEventAt, :at), lastEventRank = :endedRank, expiresAt = :expiresAt REMOVE queuedInstanceId, queuedAt',
+        ConditionExpression:
+          'attribute_exists(contactId) AND (#state <> :ended OR endedBy <> :sweeper)',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: {
           ':ended': 'ENDED',
-          ...(usesTime ? { ':at': event.eventAtMs, ':rank': item.lastEventRank } : {}),
+          ':sweeper': 'callback-sweeper',
+          ':reason': stop.reason,
+          ':runId': stop.runId,
+          ':at': stop.atMs,
+          ':endedRank': rankByKind.ended,
+          ':expiresAt': epochSeconds(stop.atMs + tombstoneLifetimeMs),
         },
       }),
     );
@@ -157,9 +259,9 @@ export class CallbackRegistry {
     } while (startKey);
   }
 
-  async #conditionally(command: PutCommand | UpdateCommand): Promise<WriteResult> {
+  async #conditionally(command: UpdateCommand): Promise<WriteResult> {
     try {
-      await this.#client.send(command as PutCommand);
+      await this.#client.send(command);
       return 'written';
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return 'superseded';

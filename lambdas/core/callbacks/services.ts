@@ -5,11 +5,12 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createConnectClient } from '../connect/client.js';
-import { ConnectRateLimiter, limitConnectClient } from '../connect/rate-limit.js';
+import type { SweepConnect } from './last-look.js';
 import { createPhoneHasher } from './phone-hash.js';
 import { CallbackRegistry, callbackTableCreateInput } from './registry.js';
-import { type SweepReport, sweepStuckCallbacks } from './sweep.js';
+import type { SweepReport } from './report.js';
+import { sweepStuckCallbacks } from './sweep.js';
+import { createSweepConnect } from './sweep-clients.js';
 import { applyOverrides, type SweepOverrides } from './sweep-request.js';
 import { type SweeperConfig, sweepOptions } from './sweeper-config.js';
 import { type TrackResult, trackCallbackEvent } from './tracker.js';
@@ -25,20 +26,15 @@ export interface CallbackEndpoints {
   clientConfig?: Pick<ConnectClientConfig, 'region' | 'credentials'>;
 }
 
-/**
- * The Connect client of the sweeper: bounded retries and time-outs, and the per-API rate limiter
- * under the SDK's retries.
- */
-export function createSweeperConnectClient(
+/** The sweeper's Connect clients (see createSweepConnect) pointed at the given endpoint. */
+export function createSweeperConnect(
   config: Pick<SweeperConfig, 'connect' | 'ratesPerSecond'>,
   endpoints: Pick<CallbackEndpoints, 'connectEndpoint' | 'clientConfig'> = {},
-): ConnectClient {
-  const client = createConnectClient(config.connect, {
+): SweepConnect {
+  return createSweepConnect(config, {
     ...endpoints.clientConfig,
     ...(endpoints.connectEndpoint ? { endpoint: endpoints.connectEndpoint } : {}),
   });
-  limitConnectClient(client, new ConnectRateLimiter(config.ratesPerSecond));
-  return client;
 }
 
 function dynamoDbClient(endpoints: Pick<CallbackEndpoints, 'dynamoDbEndpoint' | 'clientConfig'>) {
@@ -67,6 +63,8 @@ export interface CallbackServicesOptions extends CallbackEndpoints {
 export interface CallbackServices {
   readonly registry: CallbackRegistry;
   readonly connect: ConnectClient;
+  /** The sweeper's clients: reads, the one-attempt stop client and their shared rate limiter. */
+  readonly clients: SweepConnect;
   /** Creates the registry table when it does not exist (dynalite, a fresh account). */
   ensureTable(): Promise<void>;
   /** What the tracker Lambda does with one contact event. */
@@ -82,7 +80,7 @@ export interface CallbackServices {
  */
 export function createCallbackServices(options: CallbackServicesOptions): CallbackServices {
   const { config } = options;
-  const connect = createSweeperConnectClient(config, options);
+  const clients = createSweeperConnect(config, options);
   const registry = createRegistry(config.tableName, options);
   const hashPhoneNumber = config.phoneHashSalt
     ? createPhoneHasher(config.phoneHashSalt)
@@ -90,7 +88,8 @@ export function createCallbackServices(options: CallbackServicesOptions): Callba
   const budgetMs = options.sweepTimeBudgetMs ?? 10 * 60_000;
   return {
     registry,
-    connect,
+    connect: clients.connect,
+    clients,
     async ensureTable() {
       const dynamo = dynamoDbClient(options);
       try {
@@ -106,7 +105,7 @@ export function createCallbackServices(options: CallbackServicesOptions): Callba
       const deadline = Date.now() + budgetMs;
       return sweepStuckCallbacks(
         {
-          connect,
+          ...clients,
           registry,
           ...(options.now ? { now: options.now } : {}),
           ...(hashPhoneNumber ? { hashPhoneNumber } : {}),

@@ -14,7 +14,7 @@ export interface SweepOverrides {
   instanceIds?: string[];
   queueAllowList?: string[];
   queueDenyList?: string[];
-  tagBeforeStop?: boolean;
+  tagEndedContacts?: boolean;
   reconcile?: boolean;
 }
 
@@ -74,13 +74,13 @@ export const sweepOverridesSchema = z.pipe(
       ),
       queueAllowList: z.optional(queueIdListSchema),
       queueDenyList: z.optional(queueIdListSchema),
-      tagBeforeStop: z.optional(z.boolean({ error: 'must be true or false' })),
+      tagEndedContacts: z.optional(z.boolean({ error: 'must be true or false' })),
       reconcile: z.optional(z.boolean({ error: 'must be true or false' })),
     },
     {
       error: (issue) =>
         issue.code === 'unrecognized_keys'
-          ? `has unknown field(s) ${issue.keys.join(', ')}: allowed are mode, maxQueuedAge, maxStops, instanceIds, queueAllowList, queueDenyList, tagBeforeStop, reconcile`
+          ? `has unknown field(s) ${issue.keys.join(', ')}: allowed are mode, maxQueuedAge, maxStops, instanceIds, queueAllowList, queueDenyList, tagEndedContacts, reconcile`
           : issue.code === 'invalid_type'
             ? 'must be a JSON object of overrides'
             : undefined,

@@ -7,7 +7,7 @@ import {
   readString,
 } from '../config.js';
 import type { ConnectClientOptions } from '../connect/client.js';
-import { toInstanceId } from '../connect/identifiers.js';
+import { foreignArnMessage, toInstanceId } from '../connect/identifiers.js';
 import { ConfigurationError } from '../errors.js';
 import { queueIdFromArn } from './events.js';
 import type { SweepOptions } from './sweep.js';
@@ -31,7 +31,10 @@ export interface SweepSettings {
   queueAllowList: string[];
   /** Callbacks in these queues are never ended. */
   queueDenyList: string[];
-  tagBeforeStop: boolean;
+  /** Tag each ended callback (EndedBy, EndReason) after its stop, best effort. */
+  tagEndedContacts: boolean;
+  /** Search SearchContacts each run for queued callbacks the registry lacks (lost events). */
+  discoverCallbacks: boolean;
   duplicatesPolicy: DuplicatesPolicy;
   /** Compare GetCurrentMetricData's oldest contact per queue with the registry after the sweep. */
   reconcile: boolean;
@@ -47,6 +50,8 @@ export interface SweeperConfig {
     StopContact: number;
     TagContact: number;
     GetCurrentMetricData: number;
+    GetContactMetrics: number;
+    SearchContacts: number;
   };
   /** Candidates verified and acted on at the same time (each still waits for its API's rate). */
   concurrency: number;
@@ -60,8 +65,6 @@ export interface SweeperConfig {
   reconcileToleranceMs: number;
   /** Decisions listed in a run report; the counts always cover every candidate. */
   maxDecisionsInReport: number;
-  /** A StopContact goes out only on a DescribeContact answer at most this old; else it asks again. */
-  maxVerifyAgeMs: number;
   connect: ConnectClientOptions;
 }
 
@@ -83,7 +86,6 @@ export function sweepOptions(config: SweeperConfig, limits: SweepRunLimits): Swe
     maxDecisionsInReport: config.maxDecisionsInReport,
     reconcileQueueIds: config.reconcileQueueIds,
     reconcileToleranceMs: config.reconcileToleranceMs,
-    maxVerifyAgeMs: config.maxVerifyAgeMs,
   };
 }
 
@@ -104,7 +106,8 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
       maxStops: readInteger('MAX_STOPS_PER_RUN', 500, { min: 0, max: 100_000 }, env),
       queueAllowList: readQueueIds('QUEUE_ALLOW_LIST', env),
       queueDenyList: readQueueIds('QUEUE_DENY_LIST', env),
-      tagBeforeStop: readBoolean('TAG_BEFORE_STOP', true, env),
+      tagEndedContacts: readBoolean('TAG_ENDED_CONTACTS', true, env),
+      discoverCallbacks: readBoolean('DISCOVER_CALLBACKS', true, env),
       duplicatesPolicy,
       reconcile: readBoolean('RECONCILE', true, env),
     },
@@ -120,6 +123,9 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
         { min: 0.1, max: 1_000 },
         env,
       ),
+      // Not in the admin guide's quota table: unlisted APIs get 2 requests per second, burst 5.
+      GetContactMetrics: readNumber('GET_CONTACT_METRICS_RPS', 2, { min: 0.1, max: 1_000 }, env),
+      SearchContacts: readNumber('SEARCH_CONTACTS_RPS', 0.5, { min: 0.05, max: 1_000 }, env),
     },
     concurrency: readInteger('SWEEP_CONCURRENCY', 8, { min: 1, max: 100 }, env),
     pageSize: readInteger('REGISTRY_PAGE_SIZE', 100, { min: 1, max: 1_000 }, env),
@@ -127,7 +133,6 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
     reconcileQueueIds: readQueueIds('RECONCILE_QUEUE_IDS', env),
     reconcileToleranceMs: readDurationMs('RECONCILE_TOLERANCE', '2m', env),
     maxDecisionsInReport: readInteger('MAX_DECISIONS_IN_REPORT', 500, { min: 0, max: 10_000 }, env),
-    maxVerifyAgeMs: readDurationMs('MAX_VERIFY_AGE', '2s', env),
     connect: {
       maxAttempts: readInteger('CONNECT_MAX_ATTEMPTS', 3, { min: 1, max: 10 }, env),
       connectionTimeoutMs: readInteger(
@@ -179,6 +184,10 @@ function readInstanceIds(name: string, env: Env): string[] {
         const ref = toInstanceId(value);
         if (!ref.ok)
           throw new ConfigurationError(`environment variable ${name}: "${value}" ${ref.message}`);
+        // The function's grants and client cover its own Region only (its account: see the door).
+        const foreign = foreignArnMessage(value, { region: env.AWS_REGION });
+        if (foreign)
+          throw new ConfigurationError(`environment variable ${name}: "${value}" ${foreign}`);
         return ref.instanceId;
       }),
     ),

@@ -1,4 +1,5 @@
 import { ConnectClient, type ConnectClientConfig } from '@aws-sdk/client-connect';
+import { trackAttempts } from './attempts.js';
 
 /** Bounds on one Connect call. Attempts × (connect + request timeout) + backoff is the worst case. */
 export interface ConnectClientOptions {
@@ -19,7 +20,7 @@ export function createConnectClient(
   /** Explicit endpoint, region or credentials, for the local runner and tests. */
   overrides: ConnectClientConfig = {},
 ): ConnectClient {
-  return new ConnectClient({
+  const client = new ConnectClient({
     ...overrides,
     maxAttempts: options.maxAttempts,
     retryMode: 'standard',
@@ -29,6 +30,9 @@ export function createConnectClient(
       throwOnRequestTimeout: true,
     },
   });
+  // Lets stopContact tell a retry's "not found" after its own earlier attempt from a real one.
+  trackAttempts(client);
+  return client;
 }
 
 /** Per-call options shared by every core operation. */

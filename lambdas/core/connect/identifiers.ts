@@ -45,3 +45,39 @@ export function toUserRef(securityUser: string): UserRef {
   if (uuidPattern.test(securityUser)) return { by: 'id', userId: securityUser };
   return { by: 'username', username: securityUser };
 }
+
+/** The account and Region a function runs in; a Connect ARN from elsewhere is refused. */
+export interface Owner {
+  accountId?: string;
+  region?: string;
+}
+
+const connectArnPattern = /^arn:aws(?:-[a-z]+)*:connect:([a-z0-9-]+):(\d{12}):/;
+const functionArnPattern = /^arn:aws(?:-[a-z]+)*:lambda:([a-z0-9-]+):(\d{12}):function:/;
+
+/** A function's own account (from its invoked ARN) and Region (AWS_REGION). */
+export function ownerOf(invokedFunctionArn: string | undefined, region: string | undefined): Owner {
+  const match = functionArnPattern.exec(invokedFunctionArn ?? '');
+  return {
+    ...(match?.[2] ? { accountId: match[2] } : {}),
+    ...(region ? { region } : match?.[1] ? { region: match[1] } : {}),
+  };
+}
+
+/**
+ * Why a Connect ARN may not be used by a function of `owner`, or undefined when it may (IDs and
+ * ARNs of its own account and Region). The function's IAM grants and client cover only those;
+ * an ARN from elsewhere would otherwise be cut down to its ID and silently act here.
+ */
+export function foreignArnMessage(value: string, owner: Owner): string | undefined {
+  const match = connectArnPattern.exec(value);
+  if (!match) return undefined;
+  const [, region, accountId] = match;
+  if (owner.accountId && accountId !== owner.accountId) {
+    return `is in account ${accountId}, not this function's account ${owner.accountId}: use an instance of its own account`;
+  }
+  if (owner.region && region !== owner.region) {
+    return `is in Region ${region}, not this function's Region ${owner.region}: deploy a stack in ${region} for it`;
+  }
+  return undefined;
+}

@@ -14,27 +14,6 @@ export function withRunSignal<T>(signal: AbortSignal, fn: () => Promise<T>): Pro
   return runSignal.run(signal, fn);
 }
 
-/** A check run once an attempt of `operation` has its rate slot, right before it is sent. */
-interface SendCheck {
-  operation: string;
-  /** Throws to cancel the attempt: the error is not retryable, so it reaches the caller. */
-  check: () => Promise<void>;
-}
-
-const sendChecks = new AsyncLocalStorage<SendCheck>();
-
-/**
- * Runs `fn` so that every attempt of `operation` it sends through a limited client first runs
- * `check`, after waiting for its rate slot: nothing the caller can do runs closer to the send.
- */
-export function withSendCheck<T>(
-  operation: string,
-  check: () => Promise<void>,
-  fn: () => Promise<T>,
-): Promise<T> {
-  return sendChecks.run({ operation, check }, fn);
-}
-
 /**
  * A client-side limiter per Connect API. Each API has its own sliding window (p-throttle's strict
  * mode), so no one-second interval ever carries more than the configured rate: a token bucket on
@@ -83,8 +62,7 @@ export class ConnectRateLimiter {
 
 /**
  * Puts the limiter under the SDK's retries: every attempt, the first and each retry, waits for
- * its API's turn, so retries back off and still never exceed the configured rate. Then it runs
- * the attempt's send check (see `withSendCheck`), if any.
+ * its API's turn, so retries back off and still never exceed the configured rate.
  */
 export function limitConnectClient(client: ConnectClient, limiter: ConnectRateLimiter): void {
   // Types only: @smithy/types ships with every SDK v3 client.
@@ -92,8 +70,6 @@ export function limitConnectClient(client: ConnectClient, limiter: ConnectRateLi
     (next, context) => async (args) => {
       const operation = (context.commandName ?? '').replace(/Command$/, '');
       await limiter.acquire(operation);
-      const sendCheck = sendChecks.getStore();
-      if (sendCheck?.operation === operation) await sendCheck.check();
       return next(args);
     };
   client.middlewareStack.addRelativeTo(middleware, {

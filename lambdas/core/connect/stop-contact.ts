@@ -6,6 +6,7 @@ import {
   instanceIdSchema,
   parseWith,
 } from '../schemas.js';
+import { earlierAttemptMayHaveReached } from './attempts.js';
 import type { CallOptions } from './client.js';
 import { outcomeFromError } from './errors.js';
 import type { Outcome } from './outcome.js';
@@ -50,13 +51,14 @@ export async function stopContact(
     );
     return { kind: 'stopped' };
   } catch (error) {
-    // An earlier attempt that timed out or failed may have ended the contact itself.
-    if (isContactGoneOnRetry(error)) return { kind: 'stopped' };
+    // An earlier attempt that may have reached Connect (a time-out, a 5xx, a dropped connection)
+    // may have ended the contact itself; after a throttle or a 4xx, 410 keeps its meaning.
+    if (isContactGoneAfterOwnAttempt(error)) return { kind: 'stopped' };
     return outcomeFromError(error, 'contact');
   }
 }
 
-function isContactGoneOnRetry(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { attempts?: number } };
-  return e?.name === 'ContactNotFoundException' && (e.$metadata?.attempts ?? 1) > 1;
+function isContactGoneAfterOwnAttempt(error: unknown): boolean {
+  const e = error as { name?: string; [earlierAttemptMayHaveReached]?: boolean };
+  return e?.name === 'ContactNotFoundException' && e[earlierAttemptMayHaveReached] === true;
 }

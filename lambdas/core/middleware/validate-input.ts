@@ -20,6 +20,8 @@ export interface ValidateInputOptions<TEvent, TInput, TResult> {
   schema: z.ZodMiniType<TInput>;
   /** The door's own answer to bad input; the handler (and Connect) is never reached. */
   onInvalid: (errors: FieldError[], event: TEvent) => TResult;
+  /** Checks that need the invocation (e.g. the function's own account), on the selected input. */
+  check?: (selected: unknown, context: Context) => FieldError[];
 }
 
 /**
@@ -38,10 +40,11 @@ export function validateInput<TEvent, TInput, TResult>(
         selected = undefined;
       }
       const parsed = parseWith(options.schema, selected);
-      if (!parsed.ok) {
+      const errors = parsed.ok ? (options.check?.(selected, request.context) ?? []) : parsed.errors;
+      if (!parsed.ok || errors.length > 0) {
         // An early return skips the other middlewares' after hooks: let Powertools' run first.
         await cleanupMiddlewares(request);
-        return options.onInvalid(parsed.errors, request.event);
+        return options.onInvalid(errors, request.event);
       }
       (request.context as Context & { [inputKey]?: TInput })[inputKey] = parsed.value;
       return undefined;

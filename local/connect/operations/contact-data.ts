@@ -7,6 +7,8 @@ const TAG_KEY = /^(?!aws:)[a-zA-Z+-=._:/]+$/;
 /** Attribute keys: alphanumeric, dash and underscore. */
 const ATTRIBUTE_KEY = /^[a-zA-Z0-9_-]+$/;
 const MAX_ATTRIBUTE_BYTES = 32_768;
+/** A contact holds at most 6 user-defined tags; `aws:` system tags do not count (adminguide/granular-billing). */
+export const MAX_USER_TAGS_PER_CONTACT = 6;
 
 export const tagContact: OperationHandler = (context, request) => {
   const input = new RequestInput(request.body);
@@ -23,6 +25,15 @@ export const tagContact: OperationHandler = (context, request) => {
   const contact = record.contacts.get(contactId);
   if (!contact)
     throw resourceNotFound(`Contact ${contactId} not found in instance ${record.instance.id}.`);
+  const userTags = new Set(
+    [...Object.keys(contact.tags), ...Object.keys(tags)].filter((key) => !key.startsWith('aws:')),
+  );
+  if (userTags.size > MAX_USER_TAGS_PER_CONTACT) {
+    // Connect documents the limit but not its error; InvalidParameterException is TagContact's modelled error for a bad Tags value.
+    throw invalidParameter(
+      `Tags: contact ${contactId} would hold ${userTags.size} user-defined tags; a contact can hold at most ${MAX_USER_TAGS_PER_CONTACT}.`,
+    );
+  }
   context.contacts.updateData(record, contact, { tags });
   return {};
 };

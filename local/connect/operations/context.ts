@@ -2,11 +2,13 @@ import type { Clock } from '../clock.js';
 import type { ContactLifecycle } from '../contacts.js';
 import { invalidParameter, resourceNotFound } from '../errors.js';
 import type { ConnectState, InstanceRecord } from '../state.js';
+import type { LocalSettings } from '../types.js';
 
 export interface OperationContext {
   state: ConnectState;
   clock: Clock;
   contacts: ContactLifecycle;
+  settings: () => LocalSettings;
 }
 
 export interface OperationRequest {

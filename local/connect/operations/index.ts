@@ -2,6 +2,7 @@ import type { OperationName } from '../types.js';
 import { tagContact, updateContactAttributes } from './contact-data.js';
 import type { OperationHandler } from './context.js';
 import { describeContact } from './describe-contact.js';
+import { getContactMetrics } from './get-contact-metrics.js';
 import { getCurrentMetricData } from './get-current-metric-data.js';
 import { listSecurityProfilePermissions } from './list-security-profile-permissions.js';
 import { searchContacts } from './search-contacts.js';
@@ -18,6 +19,7 @@ export const OPERATION_HANDLERS: Readonly<Record<OperationName, OperationHandler
   SearchUsers: searchUsers,
   ListSecurityProfilePermissions: listSecurityProfilePermissions,
   GetCurrentMetricData: getCurrentMetricData,
+  GetContactMetrics: getContactMetrics,
   TagContact: tagContact,
   UpdateContactAttributes: updateContactAttributes,
 };

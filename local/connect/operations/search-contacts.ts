@@ -1,5 +1,5 @@
 import { invalidParameter } from '../errors.js';
-import { CHANNELS, type Contact, INITIATION_METHODS } from '../types.js';
+import { CHANNELS, type Contact, INITIATION_METHODS, QUEUED_CALLBACK_METHODS } from '../types.js';
 import {
   decodePageToken,
   findInstanceOrThrow,
@@ -67,10 +67,11 @@ export const searchContacts: OperationHandler = (context, request) => {
     : 'DESCENDING';
 
   const record = findInstanceOrThrow(context, instanceId);
+  const showsQueuedCallbacks = context.settings().searchShowsQueuedCallbacks;
   const matches = [...record.contacts.values()].filter((contact) => {
     const at = timeOf(contact, rangeType);
     return (
-      isSearchable(contact) &&
+      isSearchable(contact, showsQueuedCallbacks) &&
       at !== undefined &&
       at >= startMs &&
       at <= endMs &&
@@ -91,11 +92,20 @@ export const searchContacts: OperationHandler = (context, request) => {
 
 /**
  * Contact search shows a voice contact only once it reached an agent or disconnected: queued
- * in-progress voice contacts, queued callbacks included, are not returned (adminguide/contact-search).
+ * in-progress voice contacts, queued callbacks included, are not returned (adminguide/contact-search,
+ * adminguide/search-in-progress-contacts). A later revision of contact-search says queued callbacks
+ * can be searched once queued: `searchShowsQueuedCallbacks` switches to that reading.
  * Chats are searchable from the start, tasks and emails from initiation.
  */
-export function isSearchable(contact: Contact): boolean {
+export function isSearchable(contact: Contact, showsQueuedCallbacks = false): boolean {
   if (contact.channel !== 'VOICE') return true;
+  if (
+    showsQueuedCallbacks &&
+    QUEUED_CALLBACK_METHODS.has(contact.initiationMethod) &&
+    contact.enqueuedAt !== undefined
+  ) {
+    return true;
+  }
   return contact.connectedToAgentAt !== undefined || contact.disconnectedAt !== undefined;
 }
 

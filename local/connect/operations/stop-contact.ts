@@ -36,6 +36,7 @@ export const stopContact: OperationHandler = (context, request) => {
     // Chat, task and email contacts can be ended in any state; ending an ended one changes nothing.
     return {};
   }
-  context.contacts.end(record, contact, 'API');
+  // ctr-data-model: a voice contact ended through the API records OTHER; chat, task and email record API.
+  context.contacts.end(record, contact, contact.channel === 'VOICE' ? 'OTHER' : 'API', true);
   return {};
 };

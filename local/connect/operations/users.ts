@@ -26,6 +26,8 @@ const COMPARISON_TYPES = ['STARTS_WITH', 'CONTAINS', 'EXACT'] as const;
 /** User search fields the emulator can evaluate; the others Connect offers are not modelled. */
 const STRING_FIELDS: Record<string, (user: User) => string[]> = {
   Username: (user) => [user.username],
+  // API_UserSearchCriteria lists `resourceId` (the user's ID); `ResourceId` is kept for older callers.
+  resourceId: (user) => [user.id],
   ResourceId: (user) => [user.id],
   SecurityProfileId: (user) => user.securityProfileIds,
   FirstName: () => [],
@@ -38,7 +40,8 @@ type UserPredicate = (user: User) => boolean;
 export const searchUsers: OperationHandler = (context, request) => {
   const input = new RequestInput(request.body);
   const instanceId = input.requiredString('InstanceId', INSTANCE_ID);
-  const maxResults = input.optionalInteger('MaxResults', { min: 1, max: 100 }) ?? 100;
+  // MaxResult500 in the model (API_SearchUsers); the default page stays 100.
+  const maxResults = input.optionalInteger('MaxResults', { min: 1, max: 500 }) ?? 100;
   const offset = decodePageToken('SearchUsers', input.optionalString('NextToken', NEXT_TOKEN));
   if (input.has('SearchFilter')) {
     throw invalidParameter('local Amazon Connect does not support SearchFilter on SearchUsers.');

@@ -19,10 +19,25 @@ function contactIdentityAndTimes(contact: Contact): Record<string, unknown> {
   };
 }
 
-/** `Contact` as DescribeContact returns it (members absent rather than null, as rest-json does). */
+/**
+ * `Contact` as DescribeContact returns it (members absent rather than null, as rest-json does), with
+ * the agent and connection times API_Contact and API_AgentInfo document.
+ */
 export function toDescribedContact(contact: Contact): Record<string, unknown> {
   return {
     ...contactIdentityAndTimes(contact),
+    ...(contact.agentId === undefined
+      ? {}
+      : {
+          AgentInfo: {
+            Id: contact.agentId,
+            ...timestamp('AcceptedByAgentTimestamp', contact.acceptedByAgentAt),
+            ...timestamp('ConnectedToAgentTimestamp', contact.connectedToAgentAt),
+          },
+        }),
+    ...(contact.relatedContactId ? { RelatedContactId: contact.relatedContactId } : {}),
+    ...timestamp('RingStartTimestamp', contact.ringStartAt),
+    ...timestamp('ConnectedToSystemTimestamp', contact.connectedToSystemAt),
     LastUpdateTimestamp: epochSeconds(contact.lastUpdatedAt),
     ...(contact.customerPhoneNumber === undefined
       ? {}
@@ -70,6 +85,10 @@ export function toUserSearchSummary(user: User): Record<string, unknown> {
     SecurityProfileIds: [...user.securityProfileIds],
     Tags: {},
   };
+}
+
+function timestamp(member: string, epochMs: number | undefined): Record<string, number> {
+  return epochMs === undefined ? {} : { [member]: epochSeconds(epochMs) };
 }
 
 function queueInfo(contact: Contact): Record<string, unknown> {

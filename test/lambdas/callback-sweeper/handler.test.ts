@@ -1,11 +1,12 @@
 import {
   ConnectClient,
   DescribeContactCommand,
+  GetContactMetricsCommand,
   GetCurrentMetricDataCommand,
   StopContactCommand,
   TagContactCommand,
 } from '@aws-sdk/client-connect';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { instanceId, lambdaContext } from '../../fixtures/index.js';
@@ -15,6 +16,7 @@ const savedEnv = vi.hoisted(() => {
     CALLBACK_TABLE_NAME: 'callbacks',
     CONNECT_INSTANCE_IDS: 'c8c0e68d-2200-4265-82c0-5a3b1c2d3e4f',
     RECONCILE_QUEUE_IDS: 'queue-a',
+    DISCOVER_CALLBACKS: 'false',
     // This file checks the EMF output and the report log line, so both are on here.
     POWERTOOLS_METRICS_DISABLED: 'false',
     POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -71,7 +73,7 @@ describe('callback-sweeper handler', () => {
         },
       ],
     });
-    dynamo.on(PutCommand).resolves({});
+    dynamo.on(UpdateCommand).resolves({});
     connect.on(DescribeContactCommand).resolves({
       Contact: {
         Id: 'stuck-1',
@@ -81,6 +83,9 @@ describe('callback-sweeper handler', () => {
       },
     });
     connect.on(GetCurrentMetricDataCommand).resolves({ MetricResults: [] });
+    connect.on(GetContactMetricsCommand).resolves({
+      MetricResults: [{ Name: 'POSITION_IN_QUEUE', Value: { Number: 1 } }],
+    });
     connect.on(StopContactCommand).resolves({});
     connect.on(TagContactCommand).resolves({});
   });
@@ -99,7 +104,7 @@ describe('callback-sweeper handler', () => {
     });
     expect(connect).not.toHaveReceivedCommand(StopContactCommand);
     expect(connect).not.toHaveReceivedCommand(TagContactCommand);
-    expect(dynamo).not.toHaveReceivedCommand(PutCommand);
+    expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
   });
 
   it('ends stuck callbacks on a manual run that asks for mode end', async () => {
@@ -142,10 +147,11 @@ describe('callback-sweeper handler', () => {
       stoppedEarly: 'time-budget',
       counts: { candidates: 3, verified: 1, ended: 1, skipped: { 'time-budget': 2 } },
     });
-    expect(connect).toHaveReceivedCommandTimes(DescribeContactCommand, 1);
+    // The candidate's check and its last look; the others are not asked about.
+    expect(connect).toHaveReceivedCommandTimes(DescribeContactCommand, 2);
     expect(connect).toHaveReceivedCommandTimes(StopContactCommand, 1);
-    // Only the ended callback is written: the others stay queued for the next run.
-    expect(dynamo).toHaveReceivedCommandTimes(PutCommand, 1);
+    // Only the ended callback is written (its intent, then its end): the others stay queued.
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateCommand, 2);
     expect(connect).not.toHaveReceivedCommand(GetCurrentMetricDataCommand);
   });
 

@@ -1,5 +1,5 @@
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { callbackContactId, contactEvent } from '../../fixtures/contact-events/index.js';
@@ -15,7 +15,7 @@ const dynamo = mockClient(DynamoDBDocumentClient);
 describe('callback-tracker handler', () => {
   beforeEach(() => {
     dynamo.reset();
-    dynamo.on(PutCommand).resolves({});
+    dynamo.on(UpdateCommand).resolves({});
   });
 
   it('records a queued callback with a conditional write', async () => {
@@ -26,9 +26,10 @@ describe('callback-tracker handler', () => {
       kind: 'queued',
       contactId: callbackContactId,
     });
-    expect(dynamo).toHaveReceivedCommandWith(PutCommand, {
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: 'callbacks',
-      Item: expect.objectContaining({ contactId: callbackContactId, state: 'QUEUED' }),
+      Key: { contactId: callbackContactId },
+      ExpressionAttributeValues: expect.objectContaining({ ':v_state': 'QUEUED' }),
       ConditionExpression: expect.stringContaining('lastEventAt < :at'),
     });
   });
@@ -41,7 +42,7 @@ describe('callback-tracker handler', () => {
   });
 
   it('reports a write that lost to a newer event as superseded, not as an error', async () => {
-    dynamo.on(PutCommand).rejects(
+    dynamo.on(UpdateCommand).rejects(
       new DynamoDBServiceException({
         name: 'ConditionalCheckFailedException',
         $fault: 'client',
@@ -56,7 +57,7 @@ describe('callback-tracker handler', () => {
   });
 
   it('throws when DynamoDB fails, so Lambda retries and then dead-letters the event', async () => {
-    dynamo.on(PutCommand).rejects(
+    dynamo.on(UpdateCommand).rejects(
       new DynamoDBServiceException({
         name: 'ProvisionedThroughputExceededException',
         $fault: 'client',

@@ -94,6 +94,40 @@ describe('end-contact flow handler', () => {
 
   it.each([
     [
+      'InstanceId',
+      'arn:aws:connect:us-east-1:210987654321:instance/abc-1',
+      'Default',
+      /account 210987654321/,
+    ],
+    [
+      'InstanceId',
+      'arn:aws:connect:eu-west-2:123456789012:instance/abc-1',
+      'Default',
+      /Region eu-west-2/,
+    ],
+    [
+      'SecurityUser',
+      'arn:aws:connect:eu-west-2:123456789012:instance/abc-1/agent/u-1',
+      'OnInvalidSecurityUser',
+      /Region eu-west-2/,
+    ],
+  ])(
+    'refuses a %s ARN of another account or Region, naming it, and calls no Connect API',
+    async (field, value, branch, message) => {
+      const result = await handler(
+        flowEvent({ ContactId: targetContactId, [field]: value }),
+        lambdaContext(),
+      );
+
+      expect(result).toMatchObject({ Branch: branch, ErrorCode: 'ValidationException' });
+      expect(result.ErrorMessage).toMatch(new RegExp(`^${field} `));
+      expect(result.ErrorMessage).toMatch(message);
+      expect(connect).not.toHaveReceivedAnyCommand();
+    },
+  );
+
+  it.each([
+    [
       new ResourceNotFoundException({ message: 'Contact not found', ...meta }),
       'OnInvalidContactID',
     ],

@@ -85,6 +85,19 @@ describe('stop-contact HTTP API handler', () => {
     expect(connect).not.toHaveReceivedAnyCommand();
   });
 
+  it('answers 400 for an instance ARN of another account, and calls Connect for nothing', async () => {
+    const response = await post({
+      ContactId: 'c-1',
+      InstanceId: 'arn:aws:connect:us-east-1:210987654321:instance/abc-1',
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json.errors).toEqual([
+      { field: 'InstanceId', message: expect.stringContaining('account 210987654321') },
+    ]);
+    expect(connect).not.toHaveReceivedAnyCommand();
+  });
+
   it('answers 400 saying which fields are required when they are missing', async () => {
     const response = await post({});
 

@@ -91,7 +91,7 @@ describe('CallbackSweeper', () => {
       SWEEP_MODE: 'end',
       MAX_QUEUED_AGE: '129600s',
       MAX_STOPS_PER_RUN: '500',
-      TAG_BEFORE_STOP: 'true',
+      TAG_ENDED_CONTACTS: 'true',
       DUPLICATES_POLICY: 'off',
       DESCRIBE_CONTACT_RPS: '8',
       STOP_CONTACT_RPS: '8',
@@ -199,7 +199,7 @@ describe('CallbackSweeper', () => {
     });
     expect(config.phoneHashSalt).toBe('sixteen-chars-salt');
     expect(config.reconcileQueueIds).toEqual(['q-1']);
-    expect(config.ratesPerSecond).toEqual({
+    expect(config.ratesPerSecond).toMatchObject({
       DescribeContact: 3,
       StopContact: 2,
       TagContact: 1,

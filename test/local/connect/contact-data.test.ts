@@ -55,6 +55,59 @@ describe('TagContact and UpdateContactAttributes', () => {
       expect(events.map((e) => e.detail.eventType)).toEqual(['CONTACT_DATA_UPDATED']);
     });
 
+    it('refuses with InvalidParameterException naming Tags a request that would leave more than 6 user tags', async () => {
+      const callback = connect.seed.contact(instanceId, {
+        channel: 'VOICE',
+        initiationMethod: 'CALLBACK',
+        tags: { a: '1', b: '2', c: '3', d: '4', e: '5' },
+      });
+
+      const call = client.send(
+        new TagContactCommand({
+          InstanceId: instanceId,
+          ContactId: callback.id,
+          Tags: { EndedBy: 'callback-sweeper', EndedReason: 'stuck' },
+        }),
+      );
+
+      await expect(call).rejects.toMatchObject(
+        connectError('InvalidParameterException', 400, /Tags: .*7 user-defined tags; .*at most 6/),
+      );
+      const { Contact } = await client.send(
+        new DescribeContactCommand({ InstanceId: instanceId, ContactId: callback.id }),
+      );
+      expect(Object.keys(Contact?.Tags ?? {})).toHaveLength(5);
+    });
+
+    it('counts neither aws: system tags nor keys it overwrites toward the 6-tag limit', async () => {
+      const callback = connect.seed.contact(instanceId, {
+        channel: 'VOICE',
+        initiationMethod: 'CALLBACK',
+        tags: { 'aws:connect:systemTag': 'x', a: '1', b: '2', c: '3', d: '4', e: '5' },
+      });
+
+      await client.send(
+        new TagContactCommand({
+          InstanceId: instanceId,
+          ContactId: callback.id,
+          Tags: { a: 'changed', f: '6' },
+        }),
+      );
+
+      const { Contact } = await client.send(
+        new DescribeContactCommand({ InstanceId: instanceId, ContactId: callback.id }),
+      );
+      expect(Contact?.Tags).toEqual({
+        'aws:connect:systemTag': 'x',
+        a: 'changed',
+        b: '2',
+        c: '3',
+        d: '4',
+        e: '5',
+        f: '6',
+      });
+    });
+
     it('answers InvalidParameterException 400 for a tag key starting with aws:', async () => {
       const chat = connect.seed.contact(instanceId, { channel: 'CHAT', initiationMethod: 'API' });
 

@@ -104,7 +104,7 @@ describe('control API over HTTP', () => {
     expect(disconnected.body).toMatchObject({ disconnectedAt: expect.any(Number) });
     expect(
       (events.body.events as { detail: { eventType: string } }[]).map((e) => e.detail.eventType),
-    ).toEqual(['INITIATED', 'QUEUED', 'CONNECTED_TO_AGENT', 'DISCONNECTED']);
+    ).toEqual(['INITIATED', 'QUEUED', 'CONNECTED_TO_AGENT', 'DISCONNECTED', 'COMPLETED']);
   });
 
   it('starts a chat through the start-contact action', async () => {

@@ -52,7 +52,7 @@ describe('DescribeContact', () => {
     expect(Contact?.DisconnectTimestamp).toBeUndefined();
   });
 
-  it('returns the agent and connect time of a contact with an agent', async () => {
+  it('returns the agent, accept and connect times of a contact with an agent', async () => {
     const { Contact } = await client.send(
       new DescribeContactCommand({
         InstanceId: DEMO_IDS.instanceId,
@@ -62,8 +62,10 @@ describe('DescribeContact', () => {
 
     expect(Contact?.AgentInfo).toEqual({
       Id: DEMO_IDS.users.beaAgent,
+      AcceptedByAgentTimestamp: new Date('2025-03-15T12:30:00.000Z'),
       ConnectedToAgentTimestamp: new Date('2025-03-15T12:30:00.000Z'),
     });
+    expect(Contact?.ConnectedToSystemTimestamp).toEqual(new Date('2025-03-15T12:30:00.000Z'));
   });
 
   it('returns the previous and initial contact of a transferred call', async () => {

@@ -71,7 +71,7 @@ describe('contact events', () => {
     expect(JSON.stringify(received)).not.toContain('+12065550100');
   });
 
-  it('emits CONNECTED_TO_AGENT with the agent, then DISCONNECTED with the disconnect time', async () => {
+  it('emits CONNECTED_TO_AGENT with the agent, then DISCONNECTED and COMPLETED with the disconnect time', async () => {
     const chat = connect.actions.startContact(instanceId, {
       channel: 'CHAT',
       initiationMethod: 'API',
@@ -88,7 +88,10 @@ describe('contact events', () => {
       'QUEUED',
       'CONNECTED_TO_AGENT',
       'DISCONNECTED',
+      'COMPLETED',
     ]);
+    // contact-events: with no After Contact Work, COMPLETED carries the same data as DISCONNECTED.
+    expect(received[4]?.detail).toEqual({ ...received[3]?.detail, eventType: 'COMPLETED' });
     expect(received[3]?.detail).toMatchObject({
       agentInfo: {
         agentArn: `${instanceArn}/agent/agent`,
@@ -98,7 +101,7 @@ describe('contact events', () => {
     });
   });
 
-  it('emits DISCONNECTED when StopContact ends a contact, and nothing when it refuses', async () => {
+  it('emits DISCONNECTED then COMPLETED when StopContact ends a contact, and nothing when it refuses', async () => {
     const callback = connect.actions.queueCallback(instanceId, {
       queueId: 'q',
       customerPhoneNumber: '+12065550100',
@@ -120,6 +123,7 @@ describe('contact events', () => {
 
     expect(received.map((e) => [e.detail.eventType, e.detail.contactId])).toEqual([
       ['DISCONNECTED', callback.id],
+      ['COMPLETED', callback.id],
     ]);
   });
 

@@ -82,10 +82,13 @@ describe('rest-json protocol', () => {
     expect(await response.json()).toEqual({});
     expect(connect.requestLog()).toEqual([
       {
+        seq: expect.any(Number),
         operation: 'StopContact',
         method: 'POST',
         path: '/contact/stop',
         status: 200,
+        contactId: chat.id,
+        receivedAt: expect.any(Number),
         at: expect.any(Number),
       },
     ]);

@@ -52,9 +52,12 @@ describe('quotas', () => {
       DescribeContact: { ratePerSecond: 10, burst: 15 },
       SearchContacts: { ratePerSecond: 0.5, burst: 1 },
       GetCurrentMetricData: { ratePerSecond: 5, burst: 8 },
-      DescribeUser: { ratePerSecond: 10, burst: 10 },
-      ListSecurityProfilePermissions: { ratePerSecond: 2, burst: 2 },
-      SearchUsers: { ratePerSecond: 2, burst: 2 },
+      GetContactMetrics: { ratePerSecond: 2, burst: 5 },
+      DescribeUser: { ratePerSecond: 2, burst: 5 },
+      ListSecurityProfilePermissions: { ratePerSecond: 2, burst: 5 },
+      SearchUsers: { ratePerSecond: 2, burst: 5 },
+      TagContact: { ratePerSecond: 20, burst: 25 },
+      UpdateContactAttributes: { ratePerSecond: 10, burst: 15 },
     });
   });
 

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeContactCommand } from '@aws-sdk/client-connect';
+import { DescribeContactCommand, GetContactMetricsCommand } from '@aws-sdk/client-connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEMO_IDS,
@@ -24,6 +24,58 @@ describe('scenarios', () => {
 
   it('loads the demo scenario file as the demo contact center', async () => {
     expect(await loadScenario('local/scenarios/demo.json')).toEqual(demoScenario());
+  });
+
+  it('seeds the callback-states scenario with a callback in each phase, and only the waiting ones in queue', async () => {
+    const scenario = await loadScenario('local/scenarios/callback-states.json');
+    const connect = await startLocalConnect({ scenario, quotas: false });
+    const instanceId = 'cb500000-0000-4000-8000-000000000001';
+    const contactIds = scenario.instances[0]?.contacts?.map((c) => c.id as string) ?? [];
+    const client = connectClient(connect);
+
+    const phases = (
+      connect.state() as { instances: { contacts: { phase: string }[] }[] }
+    ).instances[0]?.contacts.map((c) => c.phase);
+    const positions = await Promise.all(
+      contactIds.map(async (ContactId) => {
+        const { MetricResults } = await client.send(
+          new GetContactMetricsCommand({
+            InstanceId: instanceId,
+            ContactId,
+            Metrics: [{ Name: 'POSITION_IN_QUEUE' }],
+          }),
+        );
+        return MetricResults?.[0]?.Value?.Number;
+      }),
+    );
+    await connect.close();
+
+    expect(phases).toEqual([
+      'queued',
+      'offered',
+      'dialling',
+      'connected',
+      'queued',
+      'disconnected',
+      'queued',
+    ]);
+    expect(positions).toEqual([1, 2, undefined, undefined, 4, undefined, 3]);
+  });
+
+  it("names a contact's agent-time field that lacks an agentId", () => {
+    expect(() =>
+      parseScenario({
+        instances: [
+          {
+            contacts: [
+              { channel: 'VOICE', initiationMethod: 'CALLBACK', acceptedByAgentAgo: '1m' },
+            ],
+          },
+        ],
+      }),
+    ).toThrow(
+      /instances\[0\]\.contacts\[0\]\.agentId: a contact with acceptedByAgent time needs an agentId/,
+    );
   });
 
   it('names the bad field when a scenario file has an unknown channel', async () => {

@@ -49,6 +49,21 @@ describe('SearchContacts', () => {
     expect(ids).not.toContain(DEMO_IDS.contacts.callbackQueued10m);
   });
 
+  it('returns queued callbacks, and still no other queued voice call, once searchShowsQueuedCallbacks is on', async () => {
+    connect.settings.set({ searchShowsQueuedCallbacks: true });
+    const { Contacts } = await search({ SearchCriteria: { Channels: ['VOICE'] } });
+    connect.settings.set({ searchShowsQueuedCallbacks: false });
+
+    const ids = Contacts?.map((c) => c.Id);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        DEMO_IDS.contacts.callbackQueued3d,
+        DEMO_IDS.contacts.callbackQueued10m,
+      ]),
+    );
+    expect(ids).not.toContain(DEMO_IDS.contacts.inboundCallQueued);
+  });
+
   it('returns queued chats and tasks but no queued voice call', async () => {
     const { Contacts } = await search();
 

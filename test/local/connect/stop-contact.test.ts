@@ -42,7 +42,8 @@ describe('StopContact', () => {
       new DescribeContactCommand({ InstanceId: instanceId, ContactId: callback.id }),
     );
     expect(Contact?.DisconnectTimestamp?.getTime()).toBe(connect.clock.now());
-    expect(Contact?.DisconnectReason).toBe('API');
+    // ctr-data-model: a voice contact ended through the API records OTHER.
+    expect(Contact?.DisconnectReason).toBe('OTHER');
   });
 
   it('accepts the instance ARN as InstanceId', async () => {

@@ -20,3 +20,17 @@ export function connectError(name: string, httpStatusCode: number, message?: Reg
     ...(message ? { message: expect.stringMatching(message) } : {}),
   };
 }
+
+/** One instance with a callback queue and two agents, seeded on an emptied emulator; returns its IDs. */
+export function seedCallCenter(connect: LocalConnect, clockStart: Date) {
+  connect.reset();
+  connect.clock.set(clockStart.getTime());
+  const instanceId = 'cb-instance';
+  connect.seed.instance({ id: instanceId });
+  connect.seed.queue(instanceId, { id: 'q', name: 'Callbacks' });
+  connect.seed.queue(instanceId, { id: 'other', name: 'Other' });
+  connect.seed.securityProfile(instanceId, { id: 'p', name: 'Agent', permissions: [] });
+  connect.seed.user(instanceId, { id: 'ana', username: 'ana', securityProfileIds: ['p'] });
+  connect.seed.user(instanceId, { id: 'ben', username: 'ben', securityProfileIds: ['p'] });
+  return { instanceId, queueId: 'q', otherQueueId: 'other', agents: ['ana', 'ben'] as const };
+}

@@ -160,6 +160,47 @@ describe('users and security profiles', () => {
       expect(first.ApproximateTotalCount).toBe(4);
     });
 
+    it('returns up to 500 users on a page when MaxResults is 500, and refuses 501', async () => {
+      const many = await startLocalConnect({ quotas: false });
+      many.seed.instance({ id: 'many' });
+      many.seed.securityProfile('many', { id: 'p', name: 'Agent', permissions: [] });
+      for (let i = 0; i < 520; i++) {
+        many.seed.user('many', { username: `agent${i}`, securityProfileIds: ['p'] });
+      }
+      const manyClient = connectClient(many);
+
+      const page = await manyClient.send(
+        new SearchUsersCommand({ InstanceId: 'many', MaxResults: 500 }),
+      );
+      const refused = manyClient.send(
+        new SearchUsersCommand({ InstanceId: 'many', MaxResults: 501 }),
+      );
+
+      expect(page.Users).toHaveLength(500);
+      expect(page.NextToken).toEqual(expect.any(String));
+      await expect(refused).rejects.toMatchObject(
+        connectError('InvalidParameterException', 400, /'MaxResults'.*less than or equal to 500/),
+      );
+      await many.close();
+    });
+
+    it('finds a user by the resourceId field, as the search criteria document it', async () => {
+      const { Users } = await client.send(
+        new SearchUsersCommand({
+          InstanceId,
+          SearchCriteria: {
+            StringCondition: {
+              FieldName: 'resourceId',
+              Value: DEMO_IDS.users.samSupervisor,
+              ComparisonType: 'EXACT',
+            },
+          },
+        }),
+      );
+
+      expect(Users?.map((u) => u.Username)).toEqual(['sam.supervisor']);
+    });
+
     it('answers InvalidParameterException 400 naming an unsupported FieldName', async () => {
       const call = client.send(
         new SearchUsersCommand({

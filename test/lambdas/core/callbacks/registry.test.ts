@@ -204,13 +204,13 @@ describe('CallbackRegistry on dynalite', () => {
     expect(await allQueued(registry)).toMatchObject([{ queuedAtMs: t0 + 5_000 }]);
   });
 
-  it('records who ended a callback and why, and nothing about the customer', async () => {
+  it('records who ended a callback and why, keeps its queue, and nothing about the customer', async () => {
     const registry = await freshRegistry();
     await registry.record(queued('c-1', t0));
 
     await registry.record(ended('c-1', t0 + 1), {
-      endedBy: 'callback-sweeper',
-      reason: 'queued-too-long',
+      endedBy: 'sweeper-observation',
+      reason: 'disconnected',
     });
 
     expect(Object.keys((await item(registry, 'c-1')) ?? {}).sort()).toEqual([
@@ -221,7 +221,76 @@ describe('CallbackRegistry on dynalite', () => {
       'instanceId',
       'lastEventAt',
       'lastEventRank',
+      'queueId',
       'state',
     ]);
+  });
+
+  describe("the sweeper's audit", () => {
+    const audit = { runId: 'run-1', reason: 'queued-too-long', atMs: t0 + 9_000 };
+
+    async function queuedEntry(registry: CallbackRegistry, contactId: string) {
+      await registry.record(queued(contactId, t0));
+      const [entry] = await allQueued(registry);
+      if (!entry) throw new Error('expected the queued callback');
+      return entry;
+    }
+
+    it('writes a stop intent only on the entry the run read', async () => {
+      const registry = await freshRegistry();
+      const entry = await queuedEntry(registry, 'c-1');
+
+      expect(await registry.recordStopIntent(entry, audit)).toBe('written');
+      await registry.record(connected('c-1', t0 + 1_000));
+
+      expect(await registry.recordStopIntent(entry, audit)).toBe('superseded');
+      expect(await item(registry, 'c-1')).toMatchObject({
+        state: 'DEQUEUED',
+        stopIntentRunId: 'run-1',
+        stopIntentReason: 'queued-too-long',
+        stopIntentAt: t0 + 9_000,
+      });
+    });
+
+    it('keeps the intent when an event ends the entry, so an end by the sweeper is never unrecorded', async () => {
+      const registry = await freshRegistry();
+      const entry = await queuedEntry(registry, 'c-1');
+      await registry.recordStopIntent(entry, audit);
+
+      await registry.record(ended('c-1', t0 + 10_000));
+
+      expect(await item(registry, 'c-1')).toMatchObject({
+        state: 'ENDED',
+        endedBy: 'tracker',
+        stopIntentRunId: 'run-1',
+      });
+    });
+
+    it("claims an end for the sweeper only with recordSweeperEnd, over the tracker's end of the same stop", async () => {
+      const registry = await freshRegistry();
+      const entry = await queuedEntry(registry, 'c-1');
+      await registry.recordStopIntent(entry, audit);
+      await registry.record(ended('c-1', t0 + 10_000));
+
+      expect(await registry.recordSweeperEnd(entry, audit)).toBe('written');
+      expect(await registry.recordSweeperEnd(entry, audit)).toBe('superseded');
+      expect(await item(registry, 'c-1')).toMatchObject({
+        state: 'ENDED',
+        endedBy: 'callback-sweeper',
+        endReason: 'queued-too-long',
+        stoppedRunId: 'run-1',
+        stoppedAt: t0 + 9_000,
+      });
+      expect(await allQueued(registry)).toEqual([]);
+    });
+
+    it('tells report mode whether a search result is already tracked', async () => {
+      const registry = await freshRegistry();
+      await registry.record(queued('c-1', t0));
+
+      expect(await registry.tracksQueued('c-1', t0)).toBe(true);
+      expect(await registry.tracksQueued('c-1', t0 + 1)).toBe(false);
+      expect(await registry.tracksQueued('c-2', t0)).toBe(false);
+    });
   });
 });

@@ -15,7 +15,8 @@ const configured: SweepSettings = {
   maxStops: 500,
   queueAllowList: [],
   queueDenyList: [],
-  tagBeforeStop: true,
+  tagEndedContacts: true,
+  discoverCallbacks: true,
   duplicatesPolicy: 'off',
   reconcile: true,
 };

@@ -3,6 +3,7 @@ import {
   type Contact,
   ContactNotFoundException,
   DescribeContactCommand,
+  GetContactMetricsCommand,
   GetCurrentMetricDataCommand,
   InternalServiceException,
   ResourceNotFoundException,
@@ -19,10 +20,10 @@ import { createPhoneHasher } from '../../../../lambdas/core/callbacks/phone-hash
 import type {
   EndedBy,
   QueuedCallback,
+  StopAudit,
   WriteResult,
 } from '../../../../lambdas/core/callbacks/registry.js';
 import {
-  assessCallback,
   type SweepOptions,
   type SweepRegistry,
   sweepStuckCallbacks,
@@ -40,6 +41,8 @@ class FakeRegistry implements SweepRegistry {
   readonly entries: QueuedCallback[] = [];
   readonly writes: { event: CallbackEvent; ended?: EndedBy }[] = [];
   readonly requeues: { contactId: string; enqueuedAtMs: number }[] = [];
+  readonly intents: (StopAudit & { contactId: string })[] = [];
+  readonly sweeperEnds: (StopAudit & { contactId: string })[] = [];
   pagesRead = 0;
 
   add(contactId: string, queuedAtMs: number, queueId = 'queue-a'): void {
@@ -56,6 +59,20 @@ class FakeRegistry implements SweepRegistry {
   async record(event: CallbackEvent, ended?: EndedBy): Promise<WriteResult> {
     this.writes.push({ event, ...(ended ? { ended } : {}) });
     return 'written';
+  }
+
+  async recordStopIntent(callback: QueuedCallback, intent: StopAudit): Promise<WriteResult> {
+    this.intents.push({ contactId: callback.contactId, ...intent });
+    return 'written';
+  }
+
+  async recordSweeperEnd(callback: QueuedCallback, stop: StopAudit): Promise<WriteResult> {
+    this.sweeperEnds.push({ contactId: callback.contactId, ...stop });
+    return 'written';
+  }
+
+  async tracksQueued(): Promise<boolean> {
+    return true;
   }
 
   async requeue(callback: QueuedCallback, enqueuedAtMs: number): Promise<WriteResult> {
@@ -91,6 +108,13 @@ function callback(
   };
 }
 
+/** GetContactMetrics' answer for a contact waiting in its queue. */
+function inQueue(): void {
+  connect.on(GetContactMetricsCommand).resolves({
+    MetricResults: [{ Name: 'POSITION_IN_QUEUE', Value: { Number: 1 } }],
+  });
+}
+
 function answerDescribe(contacts: Record<string, Contact | Error>): void {
   connect.on(DescribeContactCommand).callsFake((input: { ContactId: string }) => {
     const answer = contacts[input.ContactId];
@@ -109,7 +133,8 @@ const settings: SweepSettings = {
   maxStops: 100,
   queueAllowList: [],
   queueDenyList: [],
-  tagBeforeStop: true,
+  tagEndedContacts: true,
+  discoverCallbacks: false,
   duplicatesPolicy: 'off',
   reconcile: false,
 };
@@ -125,10 +150,11 @@ function sweep(
   registry: FakeRegistry,
   overrides: Partial<SweepSettings> = {},
   optionOverrides: Partial<SweepOptions> = {},
-  deps: { hashPhoneNumber?: (n: string) => string; monotonicNowMs?: () => number } = {},
+  deps: { hashPhoneNumber?: (n: string) => string } = {},
 ) {
+  const client = new ConnectClient({});
   return sweepStuckCallbacks(
-    { connect: connect as unknown as ConnectClient, registry, now: () => now, ...deps },
+    { connect: client, stopClient: client, registry, now: () => now, runId: 'run-1', ...deps },
     { ...settings, ...overrides },
     { ...options, ...optionOverrides },
   );
@@ -145,6 +171,7 @@ describe('sweepStuckCallbacks', () => {
     connect.reset();
     connect.on(StopContactCommand).resolves({});
     connect.on(TagContactCommand).resolves({});
+    inQueue();
   });
 
   describe('in report mode', () => {
@@ -220,41 +247,88 @@ describe('sweepStuckCallbacks', () => {
   });
 
   describe('in end mode', () => {
-    it('tags, then stops, each callback queued longer than the maximum age, and tombstones it', async () => {
+    it('writes its intent, looks last, stops, records the end, then tags, for a callback queued too long', async () => {
       const registry = new FakeRegistry();
       registry.add('old-1', now - 30 * hour);
       answerDescribe({ 'old-1': callback('old-1') });
 
       const report = await sweep(registry);
 
+      expect(connect.calls().map((call) => call.args[0].constructor.name)).toEqual([
+        'DescribeContactCommand',
+        'GetContactMetricsCommand',
+        'DescribeContactCommand',
+        'StopContactCommand',
+        'TagContactCommand',
+      ]);
       expect(connect).toHaveReceivedCommandWith(TagContactCommand, {
         InstanceId: instanceId,
         ContactId: 'old-1',
         Tags: { EndedBy: 'callback-sweeper', EndReason: 'queued-too-long' },
       });
-      expect(connect).toHaveReceivedCommandWith(StopContactCommand, {
-        InstanceId: instanceId,
-        ContactId: 'old-1',
-      });
-      expect(report.counts.ended).toBe(1);
-      expect(registry.writes).toEqual([
-        {
-          event: { kind: 'ended', contactId: 'old-1', instanceId, eventAtMs: now },
-          ended: { endedBy: 'callback-sweeper', reason: 'queued-too-long' },
-        },
-      ]);
+      expect(report.counts).toMatchObject({ ended: 1, endedUntagged: 0, tagFailed: 0 });
+      expect(report.decisions).toMatchObject([{ decision: 'ended', tag: 'tagged' }]);
+      const audit = { contactId: 'old-1', runId: 'run-1', reason: 'queued-too-long', atMs: now };
+      expect(registry.intents).toEqual([audit]);
+      expect(registry.sweeperEnds).toEqual([audit]);
+      expect(registry.writes).toEqual([]);
     });
 
-    it('does not tag when TAG_BEFORE_STOP is off', async () => {
+    it('does not tag when tagging is off', async () => {
       const registry = new FakeRegistry();
       registry.add('old-1', now - 30 * hour);
       answerDescribe({ 'old-1': callback('old-1') });
 
-      await sweep(registry, { tagBeforeStop: false });
+      const report = await sweep(registry, { tagEndedContacts: false });
 
       expect(connect).not.toHaveReceivedCommand(TagContactCommand);
       expect(connect).toHaveReceivedCommandTimes(StopContactCommand, 1);
+      expect(report.decisions).toMatchObject([{ decision: 'ended', tag: 'off' }]);
     });
+
+    it('leaves a callback untagged when it already carries five user tags, and still ends it', async () => {
+      const registry = new FakeRegistry();
+      registry.add('tagged', now - 30 * hour);
+      const Tags = { a: '1', b: '2', c: '3', d: '4', e: '5', 'aws:connect:x': 'system' };
+      answerDescribe({ tagged: callback('tagged', { Tags }) });
+
+      const report = await sweep(registry);
+
+      expect(connect).toHaveReceivedCommandTimes(StopContactCommand, 1);
+      expect(connect).not.toHaveReceivedCommand(TagContactCommand);
+      expect(report.counts).toMatchObject({ ended: 1, endedUntagged: 1 });
+      expect(report.decisions).toMatchObject([{ decision: 'ended', tag: 'untagged-limit' }]);
+    });
+
+    it('tags a callback with four user tags, since two more fit under six', async () => {
+      const registry = new FakeRegistry();
+      registry.add('tagged', now - 30 * hour);
+      answerDescribe({ tagged: callback('tagged', { Tags: { a: '1', b: '2', c: '3', d: '4' } }) });
+
+      const report = await sweep(registry);
+
+      expect(connect).toHaveReceivedCommandTimes(TagContactCommand, 1);
+      expect(report.counts).toMatchObject({ ended: 1, endedUntagged: 0 });
+    });
+
+    it.each([
+      ['failing', new InternalServiceException({ message: 'boom', ...meta })],
+      ['throttled', new ThrottlingException({ message: 'Rate exceeded', ...meta })],
+    ])(
+      'keeps the end when TagContact is %s after the stop, and counts tag-failed',
+      async (_n, error) => {
+        const registry = new FakeRegistry();
+        registry.add('c-1', now - 30 * hour);
+        answerDescribe({ 'c-1': callback('c-1') });
+        connect.on(TagContactCommand).rejects(error);
+
+        const report = await sweep(registry);
+
+        expect(report.counts).toMatchObject({ ended: 1, tagFailed: 1, failed: 0, throttled: 0 });
+        expect(connect).toHaveReceivedCommandTimes(StopContactCommand, 1);
+        expect(registry.sweeperEnds).toHaveLength(1);
+      },
+    );
 
     it('keeps a callback DescribeContact cannot find in the registry, skipped as not-found, and never stops it', async () => {
       const registry = new FakeRegistry();
@@ -284,29 +358,7 @@ describe('sweepStuckCallbacks', () => {
       expect(connect).not.toHaveReceivedCommand(StopContactCommand);
     });
 
-    it.each([
-      ['ResourceNotFoundException', new ResourceNotFoundException({ message: 'nope', ...meta })],
-      ['InternalServiceException', new InternalServiceException({ message: 'boom', ...meta })],
-    ])(
-      'keeps a callback whose TagContact fails with %s, counted as failed, and stops nothing',
-      async (code, error) => {
-        const registry = new FakeRegistry();
-        registry.add('c-1', now - 30 * hour);
-        answerDescribe({ 'c-1': callback('c-1') });
-        connect.on(TagContactCommand).rejects(error);
-
-        const report = await sweep(registry);
-
-        expect(report.decisions).toMatchObject([
-          { contactId: 'c-1', decision: 'failed', reason: `TagContact: ${code}` },
-        ]);
-        expect(report.counts).toMatchObject({ failed: 1, alreadyGone: 0, ended: 0 });
-        expect(connect).not.toHaveReceivedCommand(StopContactCommand);
-        expect(registry.writes).toEqual([]);
-      },
-    );
-
-    it('counts a callback StopContact cannot find as already gone', async () => {
+    it('keeps a callback StopContact answers not found for, as failed, and claims no end', async () => {
       const registry = new FakeRegistry();
       registry.add('c-1', now - 30 * hour);
       answerDescribe({ 'c-1': callback('c-1') });
@@ -316,8 +368,12 @@ describe('sweepStuckCallbacks', () => {
 
       const report = await sweep(registry);
 
-      expect(report.decisions).toMatchObject([{ decision: 'already-gone', reason: 'not-active' }]);
-      expect(registry.writes).toMatchObject([{ event: { kind: 'ended' } }]);
+      expect(report.decisions).toMatchObject([
+        { decision: 'failed', reason: 'StopContact: ResourceNotFoundException' },
+      ]);
+      expect(registry.sweeperEnds).toEqual([]);
+      expect(registry.writes).toEqual([]);
+      expect(connect).not.toHaveReceivedCommand(TagContactCommand);
     });
 
     it.each([
@@ -342,15 +398,23 @@ describe('sweepStuckCallbacks', () => {
         'not-callback',
         { kind: 'ended' },
       ],
+      ['no longer enqueued', { QueueInfo: undefined }, 'skipped', 'not-queued', undefined],
       [
-        'no longer enqueued',
-        { QueueInfo: undefined },
+        'accepted by an agent and being dialled',
+        { AgentInfo: { Id: 'a', AcceptedByAgentTimestamp: new Date(now - 60_000) } },
         'skipped',
-        'not-queued',
-        { kind: 'connected' },
+        'accepted-by-agent',
+        undefined,
+      ],
+      [
+        'offered to an agent',
+        { AgentInfo: { Id: 'a' }, RingStartTimestamp: new Date(now - 5_000) },
+        'skipped',
+        'offered-to-agent',
+        undefined,
       ],
     ])(
-      'does not stop a callback that is %s, and records where it is',
+      'does not stop a callback that is %s, and records only what is certain',
       async (_name, change, decision, reason, write) => {
         const registry = new FakeRegistry();
         registry.add('c-1', now - 30 * hour);
@@ -361,7 +425,8 @@ describe('sweepStuckCallbacks', () => {
         expect(report.decisions).toMatchObject([{ contactId: 'c-1', decision, reason }]);
         expect(connect).not.toHaveReceivedCommand(StopContactCommand);
         expect(connect).not.toHaveReceivedCommand(TagContactCommand);
-        expect(registry.writes).toMatchObject([{ event: write }]);
+        expect(registry.intents).toEqual([]);
+        expect(registry.writes).toMatchObject(write ? [{ event: write }] : []);
       },
     );
 
@@ -409,29 +474,25 @@ describe('sweepStuckCallbacks', () => {
       expect(registry.writes).toMatchObject([{ event: { kind: 'ended' } }]);
     });
 
-    it.each([
-      ['StopContact', StopContactCommand],
-      ['TagContact', TagContactCommand],
-    ])(
-      'keeps a callback whose %s is throttled, and never stops it untagged',
-      async (name, command) => {
-        const registry = new FakeRegistry();
-        registry.add('c-1', now - 30 * hour);
-        answerDescribe({ 'c-1': callback('c-1') });
-        connect
-          .on(command as typeof StopContactCommand)
-          .rejects(new ThrottlingException({ message: 'Rate exceeded', ...meta }));
+    it('keeps a callback whose StopContact is throttled, with its intent and no claimed end', async () => {
+      const registry = new FakeRegistry();
+      registry.add('c-1', now - 30 * hour);
+      answerDescribe({ 'c-1': callback('c-1') });
+      connect
+        .on(StopContactCommand)
+        .rejects(new ThrottlingException({ message: 'Rate exceeded', ...meta }));
 
-        const report = await sweep(registry);
+      const report = await sweep(registry);
 
-        expect(report.decisions).toMatchObject([
-          { decision: 'throttled', reason: `${name}: ThrottlingException` },
-        ]);
-        expect(report.counts.throttled).toBe(1);
-        expect(registry.writes).toEqual([]);
-        if (name === 'TagContact') expect(connect).not.toHaveReceivedCommand(StopContactCommand);
-      },
-    );
+      expect(report.decisions).toMatchObject([
+        { decision: 'throttled', reason: 'StopContact: ThrottlingException' },
+      ]);
+      expect(report.counts.throttled).toBe(1);
+      expect(registry.intents).toHaveLength(1);
+      expect(registry.sweeperEnds).toEqual([]);
+      expect(registry.writes).toEqual([]);
+      expect(connect).not.toHaveReceivedCommand(TagContactCommand);
+    });
 
     it('stops no more than the cap per run and says it stopped early', async () => {
       const registry = new FakeRegistry();
@@ -506,106 +567,118 @@ describe('sweepStuckCallbacks', () => {
         contacts[`c-${i}`] = callback(`c-${i}`);
       }
       answerDescribe(contacts);
-      // The budget runs out once three callbacks have been looked at.
-      const timeLeftMs = () =>
-        connect.commandCalls(DescribeContactCommand).length < 3 ? 1_000 : 0;
+      // The budget runs out once three callbacks have been stopped.
+      const timeLeftMs = () => (connect.commandCalls(StopContactCommand).length < 3 ? 1_000 : 0);
 
       const report = await sweep(registry, {}, { concurrency: 1, timeLeftMs });
 
       expect(report.counts.ended).toBe(3);
       expect(report.counts.skipped['time-budget']).toBeGreaterThanOrEqual(1);
       expect(report).toMatchObject({ complete: false, stoppedEarly: 'time-budget' });
-      expect(registry.writes).toHaveLength(3);
+      expect(registry.sweeperEnds).toHaveLength(3);
       expect(registry.pagesRead).toBeLessThan(3);
     });
   });
 
-  describe('between verifying and stopping', () => {
-    const agentPickedUp = {
-      AgentInfo: { Id: 'agent-1', ConnectedToAgentTimestamp: new Date(now - 1_000) },
-    };
-
-    it('asks DescribeContact again when its answer is older than MAX_VERIFY_AGE, and leaves a callback an agent picked up meanwhile', async () => {
+  describe('at the last look', () => {
+    it('leaves a callback an agent accepted after it was verified, and keeps tracking it', async () => {
       const registry = new FakeRegistry();
       registry.add('c-1', now - 30 * hour);
-      let clock = 0;
       let contact = callback('c-1');
       connect.on(DescribeContactCommand).callsFake(() => ({ Contact: contact }));
-      // Tagging is slow, and an agent accepts the callback while it runs.
-      connect.on(TagContactCommand).callsFake(() => {
-        clock += 3_000;
-        contact = { ...callback('c-1'), ...agentPickedUp };
-        return {};
-      });
+      // The agent accepts while the intent is written: the last look sees it.
+      const recordStopIntent = registry.recordStopIntent.bind(registry);
+      registry.recordStopIntent = async (entry, intent) => {
+        contact = {
+          ...callback('c-1'),
+          AgentInfo: { Id: 'agent-1', AcceptedByAgentTimestamp: new Date(now) },
+        };
+        return recordStopIntent(entry, intent);
+      };
 
-      const report = await sweep(registry, {}, {}, { monotonicNowMs: () => clock });
+      const report = await sweep(registry);
 
       expect(connect).toHaveReceivedCommandTimes(DescribeContactCommand, 2);
       expect(connect).not.toHaveReceivedCommand(StopContactCommand);
       expect(report.decisions).toMatchObject([
-        { contactId: 'c-1', decision: 'skipped', reason: 'connected-to-agent' },
-      ]);
-      expect(report.counts).toMatchObject({ candidates: 1, verified: 1, ended: 0 });
-      expect(registry.writes).toMatchObject([{ event: { kind: 'connected', contactId: 'c-1' } }]);
-    });
-
-    it('stops after asking again when the callback is still queued', async () => {
-      const registry = new FakeRegistry();
-      registry.add('c-1', now - 30 * hour);
-      let clock = 0;
-      answerDescribe({ 'c-1': callback('c-1') });
-      connect.on(TagContactCommand).callsFake(() => {
-        clock += 3_000;
-        return {};
-      });
-
-      const report = await sweep(registry, {}, {}, { monotonicNowMs: () => clock });
-
-      expect(connect).toHaveReceivedCommandTimes(DescribeContactCommand, 2);
-      expect(connect).toHaveReceivedCommandTimes(StopContactCommand, 1);
-      expect(report.counts.ended).toBe(1);
-    });
-
-    it('does not stop when the second DescribeContact fails, and keeps the entry', async () => {
-      const registry = new FakeRegistry();
-      registry.add('c-1', now - 30 * hour);
-      let clock = 0;
-      let describes = 0;
-      connect.on(DescribeContactCommand).callsFake(() => {
-        describes++;
-        if (describes > 1) throw new InternalServiceException({ message: 'boom', ...meta });
-        return { Contact: callback('c-1') };
-      });
-
-      const report = await sweep(
-        registry,
-        { tagBeforeStop: false },
-        {},
-        {
-          // Every reading of the clock is 3 s after the last: each answer is stale by the stop.
-          monotonicNowMs: () => {
-            clock += 3_000;
-            return clock;
-          },
-        },
-      );
-
-      expect(connect).not.toHaveReceivedCommand(StopContactCommand);
-      expect(report.decisions).toMatchObject([
-        { decision: 'failed', reason: 'DescribeContact: InternalServiceException' },
+        { contactId: 'c-1', decision: 'skipped', reason: 'accepted-by-agent' },
       ]);
       expect(registry.writes).toEqual([]);
+      expect(registry.sweeperEnds).toEqual([]);
     });
 
-    it('stops on the first answer when it is fresh', async () => {
+    it('does not stop a callback GetContactMetrics gives no position in queue for', async () => {
       const registry = new FakeRegistry();
       registry.add('c-1', now - 30 * hour);
       answerDescribe({ 'c-1': callback('c-1') });
+      connect.on(GetContactMetricsCommand).resolves({ MetricResults: [] });
 
-      await sweep(registry, {}, {}, { monotonicNowMs: () => 0 });
+      const report = await sweep(registry);
 
-      expect(connect).toHaveReceivedCommandTimes(DescribeContactCommand, 1);
-      expect(connect).toHaveReceivedCommandTimes(StopContactCommand, 1);
+      expect(connect).not.toHaveReceivedCommand(StopContactCommand);
+      expect(report.decisions).toMatchObject([{ decision: 'skipped', reason: 'not-in-queue' }]);
+    });
+
+    it('falls back to DescribeContact alone when GetContactMetrics is denied, and says so', async () => {
+      const registry = new FakeRegistry();
+      registry.add('c-1', now - 30 * hour);
+      registry.add('c-2', now - 29 * hour);
+      answerDescribe({ 'c-1': callback('c-1'), 'c-2': callback('c-2') });
+      connect
+        .on(GetContactMetricsCommand)
+        .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+
+      const report = await sweep(registry, {}, { concurrency: 1 });
+
+      expect(report).toMatchObject({
+        lastLook: 'describe-only',
+        lastLookFallback: 'GetContactMetrics: AccessDeniedException',
+      });
+      expect(report.counts.ended).toBe(2);
+      expect(connect).toHaveReceivedCommandTimes(GetContactMetricsCommand, 1);
+    });
+
+    it('keeps a callback whose GetContactMetrics is throttled, and stops nothing', async () => {
+      const registry = new FakeRegistry();
+      registry.add('c-1', now - 30 * hour);
+      answerDescribe({ 'c-1': callback('c-1') });
+      connect
+        .on(GetContactMetricsCommand)
+        .rejects(new ThrottlingException({ message: 'Rate exceeded', ...meta }));
+
+      const report = await sweep(registry);
+
+      expect(connect).not.toHaveReceivedCommand(StopContactCommand);
+      expect(report.decisions).toMatchObject([
+        { decision: 'throttled', reason: 'GetContactMetrics: ThrottlingException' },
+      ]);
+    });
+
+    it('stops nothing when the intent cannot be written', async () => {
+      const registry = new FakeRegistry();
+      registry.add('c-1', now - 30 * hour);
+      answerDescribe({ 'c-1': callback('c-1') });
+      registry.recordStopIntent = async () => {
+        throw new Error('ProvisionedThroughputExceededException');
+      };
+
+      const report = await sweep(registry);
+
+      expect(connect).not.toHaveReceivedCommand(StopContactCommand);
+      expect(connect).not.toHaveReceivedCommand(GetContactMetricsCommand);
+      expect(report.counts).toMatchObject({ failed: 1, registryErrors: 1, ended: 0 });
+    });
+
+    it('skips a callback whose registry entry changed since the run read it', async () => {
+      const registry = new FakeRegistry();
+      registry.add('c-1', now - 30 * hour);
+      answerDescribe({ 'c-1': callback('c-1') });
+      registry.recordStopIntent = async () => 'superseded';
+
+      const report = await sweep(registry);
+
+      expect(connect).not.toHaveReceivedCommand(StopContactCommand);
+      expect(report.decisions).toMatchObject([{ decision: 'skipped', reason: 'registry-changed' }]);
     });
   });
 
@@ -627,6 +700,7 @@ describe('sweepStuckCallbacks', () => {
       ]);
       expect(report.counts).toMatchObject({ ended: 0, alreadyGone: 0, failed: 1 });
       expect(registry.writes).toEqual([]);
+      expect(registry.sweeperEnds).toEqual([]);
     });
 
     it('counts a registry write that fails, and the next run settles the same entry', async () => {
@@ -638,11 +712,11 @@ describe('sweepStuckCallbacks', () => {
         contact = { ...contact, DisconnectTimestamp: new Date(now) };
         return {};
       });
-      const record = registry.record.bind(registry);
+      const recordSweeperEnd = registry.recordSweeperEnd.bind(registry);
       let failWrites = true;
-      registry.record = async (event, ended) => {
+      registry.recordSweeperEnd = async (entry, stop) => {
         if (failWrites) throw new Error('ProvisionedThroughputExceededException');
-        return record(event, ended);
+        return recordSweeperEnd(entry, stop);
       };
 
       const first = await sweep(registry);
@@ -650,10 +724,14 @@ describe('sweepStuckCallbacks', () => {
       const second = await sweep(registry);
 
       expect(first.counts).toMatchObject({ ended: 1, registryErrors: 1 });
+      expect(registry.intents).toHaveLength(1);
       expect(second.counts).toMatchObject({ ended: 0, alreadyGone: 1, registryErrors: 0 });
       expect(connect).toHaveReceivedCommandTimes(StopContactCommand, 1);
       expect(registry.writes).toMatchObject([
-        { event: { kind: 'ended', contactId: 'c-1' }, ended: { reason: 'disconnected' } },
+        {
+          event: { kind: 'ended', contactId: 'c-1' },
+          ended: { endedBy: 'sweeper-observation', reason: 'disconnected' },
+        },
       ]);
     });
   });
@@ -692,7 +770,8 @@ describe('sweepStuckCallbacks', () => {
       expect(report.decisions).toContainEqual(
         expect.objectContaining({ contactId: 'second', decision: 'ended', reason: 'duplicate' }),
       );
-      expect(JSON.stringify(report)).not.toMatch(/555/);
+      // E.164 numbers carry a '+', which no UUID, timestamp or count does.
+      expect(JSON.stringify(report)).not.toContain('+1');
     });
 
     it('ends every younger duplicate and never the oldest, even when describes finish out of order', async () => {
@@ -704,6 +783,7 @@ describe('sweepStuckCallbacks', () => {
           async (n, concurrency, delays) => {
             connect.reset();
             connect.on(StopContactCommand).resolves({});
+            inQueue();
             const registry = new FakeRegistry();
             const contacts: Record<string, Contact> = {};
             for (let i = 0; i < n; i++) {
@@ -719,7 +799,7 @@ describe('sweepStuckCallbacks', () => {
 
             await sweep(
               registry,
-              { duplicatesPolicy: 'keep-oldest', tagBeforeStop: false },
+              { duplicatesPolicy: 'keep-oldest', tagEndedContacts: false },
               { concurrency, pageSize: 3 },
               { hashPhoneNumber },
             );
@@ -846,7 +926,7 @@ describe('sweepStuckCallbacks', () => {
       expect(report).toMatchObject({ complete: false, stoppedEarly: 'max-stops' });
       expect(report.counts).toMatchObject({ ended: 1, skipped: { 'max-stops': 2 } });
       // c-1 reaches the cap; c-2, past it, is read from the index only.
-      expect(connect).toHaveReceivedCommandTimes(DescribeContactCommand, 2);
+      expect(connect).toHaveReceivedCommandTimes(DescribeContactCommand, 3);
       // queue-b's oldest contact is explained by c-2, read past the cap.
       expect(connect).toHaveReceivedCommandWith(GetCurrentMetricDataCommand, {
         Filters: { Queues: expect.arrayContaining(['queue-a', 'queue-b']), Channels: ['VOICE'] },
@@ -878,12 +958,15 @@ describe('sweepStuckCallbacks', () => {
       'gone',
       'inbound',
       'throttled',
+      'offered',
+      'accepted',
     );
     await fc.assert(
       fc.asyncProperty(fc.array(state, { maxLength: 12 }), async (states) => {
         connect.reset();
         connect.on(StopContactCommand).resolves({});
         connect.on(TagContactCommand).resolves({});
+        inQueue();
         const registry = new FakeRegistry();
         const contacts: Record<string, Contact | Error> = {};
         states.forEach((s, i) => {
@@ -900,6 +983,10 @@ describe('sweepStuckCallbacks', () => {
                     : {}),
                   ...(s === 'disconnected' ? { DisconnectTimestamp: new Date(now - hour) } : {}),
                   ...(s === 'inbound' ? { InitiationMethod: 'INBOUND' as const } : {}),
+                  ...(s === 'offered' ? { AgentInfo: { Id: 'agent-1' } } : {}),
+                  ...(s === 'accepted'
+                    ? { AgentInfo: { Id: 'a', AcceptedByAgentTimestamp: new Date(now) } }
+                    : {}),
                 };
         });
         answerDescribe(contacts);
@@ -914,32 +1001,5 @@ describe('sweepStuckCallbacks', () => {
       }),
       { numRuns: 40 },
     );
-  });
-});
-
-describe('assessCallback', () => {
-  const policy = { cutoffMs: now - 24 * hour, queueAllowList: [], queueDenyList: [] };
-
-  it("treats a customer first callback's queued leg as a callback, and never its dialed leg", () => {
-    const queuedLeg = {
-      ...callback('c2'),
-      InitiationMethod: 'CALLBACK_CUSTOMER_FIRST_QUEUED',
-    } as unknown as Contact;
-    const dialedLeg = {
-      ...callback('c3'),
-      InitiationMethod: 'CALLBACK_CUSTOMER_FIRST_DIALED',
-    } as unknown as Contact;
-
-    expect(assessCallback(queuedLeg, policy).verdict).toBe('stuck');
-    expect(assessCallback(dialedLeg, policy).verdict).toBe('not-callback');
-  });
-
-  it('calls a callback enqueued exactly at the cutoff recent, and one before it stuck', () => {
-    expect(assessCallback(callback('a', { enqueuedAtMs: now - 24 * hour }), policy).verdict).toBe(
-      'recent',
-    );
-    expect(
-      assessCallback(callback('a', { enqueuedAtMs: now - 24 * hour - 1 }), policy).verdict,
-    ).toBe('stuck');
   });
 });

@@ -20,7 +20,8 @@ describe('readSweeperConfig', () => {
       maxStops: 500,
       queueAllowList: [],
       queueDenyList: [],
-      tagBeforeStop: true,
+      tagEndedContacts: true,
+      discoverCallbacks: true,
       duplicatesPolicy: 'off',
       reconcile: true,
     });
@@ -29,6 +30,8 @@ describe('readSweeperConfig', () => {
       StopContact: 8,
       TagContact: 4,
       GetCurrentMetricData: 4,
+      GetContactMetrics: 2,
+      SearchContacts: 0.5,
     });
     expect(config.tableName).toBe('callbacks');
     expect(config.phoneHashSalt).toBe(undefined);
@@ -48,6 +51,13 @@ describe('readSweeperConfig', () => {
   it.each([
     [{ CONNECT_INSTANCE_IDS: '' }, 'CONNECT_INSTANCE_IDS is required'],
     [{ CONNECT_INSTANCE_IDS: 'arn:aws:s3:::bucket' }, 'CONNECT_INSTANCE_IDS'],
+    [
+      {
+        CONNECT_INSTANCE_IDS: instanceArn.replace('us-east-1', 'eu-west-2'),
+        AWS_REGION: 'us-east-1',
+      },
+      "is in Region eu-west-2, not this function's Region us-east-1",
+    ],
     [{ CALLBACK_TABLE_NAME: '' }, 'CALLBACK_TABLE_NAME is required'],
     [{ SWEEP_MODE: 'delete' }, 'SWEEP_MODE must be one of report, end, got "delete"'],
     [{ MAX_QUEUED_AGE: 'a day' }, 'MAX_QUEUED_AGE must be a positive duration'],
@@ -70,15 +80,22 @@ describe('readSweeperConfig', () => {
     expect(readSweeperConfig({ ...required, PHONE_HASH_SALT: salt }).phoneHashSalt).toBe(undefined);
   });
 
-  it('re-verifies a callback whose DescribeContact answer is older than 2 s by default, or MAX_VERIFY_AGE', () => {
-    expect(readSweeperConfig(required).maxVerifyAgeMs).toBe(2_000);
-    expect(readSweeperConfig({ ...required, MAX_VERIFY_AGE: '500ms' }).maxVerifyAgeMs).toBe(500);
+  it('reads the GetContactMetrics and SearchContacts rates, and whether to search for untracked callbacks', () => {
+    const config = readSweeperConfig({
+      ...required,
+      GET_CONTACT_METRICS_RPS: '1.5',
+      SEARCH_CONTACTS_RPS: '0.2',
+      DISCOVER_CALLBACKS: 'false',
+    });
+
+    expect(config.ratesPerSecond).toMatchObject({ GetContactMetrics: 1.5, SearchContacts: 0.2 });
+    expect(config.settings.discoverCallbacks).toBe(false);
   });
 });
 
 describe('sweepOptions', () => {
   it('gives every door the same sweep options from the configuration, with its own clock', () => {
-    const config = readSweeperConfig({ ...required, MAX_VERIFY_AGE: '1s', SWEEP_CONCURRENCY: '3' });
+    const config = readSweeperConfig({ ...required, SWEEP_CONCURRENCY: '3' });
     const timeLeftMs = () => 42;
     const abortSignal = new AbortController().signal;
 
@@ -90,7 +107,6 @@ describe('sweepOptions', () => {
       maxDecisionsInReport: 500,
       reconcileQueueIds: [],
       reconcileToleranceMs: 120_000,
-      maxVerifyAgeMs: 1_000,
     });
     expect(sweepOptions(config, { timeLeftMs })).not.toHaveProperty('abortSignal');
   });

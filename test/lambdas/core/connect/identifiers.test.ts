@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { toInstanceId, toUserRef } from '../../../../lambdas/core/connect/identifiers.js';
+import {
+  foreignArnMessage,
+  ownerOf,
+  toInstanceId,
+  toUserRef,
+} from '../../../../lambdas/core/connect/identifiers.js';
 
 describe('toInstanceId', () => {
   it('keeps an instance ID as it is', () => {
@@ -51,5 +56,30 @@ describe('toUserRef', () => {
       by: 'username',
       username: 'jane.doe@example.com',
     });
+  });
+});
+
+describe('foreignArnMessage', () => {
+  const owner = ownerOf('arn:aws:lambda:us-east-1:123456789012:function:end-contact', 'us-east-1');
+
+  it('reads the owner from the function ARN and AWS_REGION', () => {
+    expect(owner).toEqual({ accountId: '123456789012', region: 'us-east-1' });
+  });
+
+  it('accepts IDs, names and ARNs of its own account and Region', () => {
+    expect(foreignArnMessage('abc-1', owner)).toBeUndefined();
+    expect(foreignArnMessage('supervisor', owner)).toBeUndefined();
+    expect(
+      foreignArnMessage('arn:aws:connect:us-east-1:123456789012:instance/abc-1', owner),
+    ).toBeUndefined();
+  });
+
+  it('names the account or Region of an ARN from elsewhere', () => {
+    expect(
+      foreignArnMessage('arn:aws:connect:us-east-1:210987654321:instance/abc-1', owner),
+    ).toMatch(/account 210987654321, not this function's account 123456789012/);
+    expect(
+      foreignArnMessage('arn:aws:connect:eu-west-2:123456789012:instance/abc-1/agent/u', owner),
+    ).toMatch(/Region eu-west-2, not this function's Region us-east-1/);
   });
 });

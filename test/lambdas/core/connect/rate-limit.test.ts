@@ -6,7 +6,6 @@ import {
   ConnectRateLimiter,
   limitConnectClient,
   withRunSignal,
-  withSendCheck,
 } from '../../../../lambdas/core/connect/rate-limit.js';
 
 /** The largest number of times that fall in any window of `windowMs`. */
@@ -170,49 +169,6 @@ describe('limitConnectClient', () => {
     expect(limiter.grants).toHaveLength(20);
     expect(busiestWindow(limiter.grants, 900)).toBeLessThanOrEqual(10);
     expect(Math.max(...limiter.grants) - Math.min(...limiter.grants)).toBeGreaterThanOrEqual(900);
-    client.destroy();
-  });
-
-  it("runs the send check of the caller's context after the rate slot, before each attempt", async () => {
-    const client = new ConnectClient({ endpoint, maxAttempts: 3 });
-    const limiter = new RecordingLimiter({ StopContact: 100 });
-    limitConnectClient(client, limiter);
-    const order: string[] = [];
-    const before = arrivals.length;
-
-    await withSendCheck(
-      'StopContact',
-      async () => {
-        order.push(`check after ${limiter.grants.length} grant(s)`);
-      },
-      () => client.send(new StopContactCommand({ InstanceId: 'i-1', ContactId: 'checked' })),
-    );
-    await client.send(new StopContactCommand({ InstanceId: 'i-1', ContactId: 'unchecked' }));
-
-    // The first attempt is throttled and retried: one check per attempt, none outside the context.
-    expect(order).toEqual(['check after 1 grant(s)', 'check after 2 grant(s)']);
-    expect(arrivals.length - before).toBe(4);
-    client.destroy();
-  });
-
-  it('sends nothing when the send check throws, and does not retry', async () => {
-    const client = new ConnectClient({ endpoint, maxAttempts: 3 });
-    limitConnectClient(client, new ConnectRateLimiter({ StopContact: 100 }));
-    const before = arrivals.length;
-    let checks = 0;
-
-    const sent = withSendCheck(
-      'StopContact',
-      async () => {
-        checks++;
-        throw Object.assign(new Error('no longer eligible'), { name: 'StopCancelledError' });
-      },
-      () => client.send(new StopContactCommand({ InstanceId: 'i-1', ContactId: 'cancelled' })),
-    );
-
-    await expect(sent).rejects.toMatchObject({ name: 'StopCancelledError' });
-    expect(checks).toBe(1);
-    expect(arrivals.length).toBe(before);
     client.destroy();
   });
 });

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { earlierAttemptMayHaveReached } from '../../../../lambdas/core/connect/attempts.js';
 import { stopContact } from '../../../../lambdas/core/connect/stop-contact.js';
 import { instanceArn, instanceId, targetContactId } from '../../../fixtures/index.js';
 
@@ -99,16 +100,30 @@ describe('stopContact', () => {
     });
   });
 
-  it('reports stopped when a retry finds the contact already ended by an earlier attempt', async () => {
-    connect
-      .on(StopContactCommand)
-      .rejects(
-        new ContactNotFoundException({ message: 'Contact not found', $metadata: { attempts: 2 } }),
-      );
+  it('reports stopped when a retry finds the contact gone after an attempt that may have reached Connect', async () => {
+    const gone = new ContactNotFoundException({
+      message: 'Contact not found',
+      $metadata: { attempts: 2 },
+    });
+    Object.defineProperty(gone, earlierAttemptMayHaveReached, { value: true });
+    connect.on(StopContactCommand).rejects(gone);
 
     const outcome = await stopContact(client, { instanceId, contactId: targetContactId });
 
     expect(outcome).toEqual({ kind: 'stopped' });
+  });
+
+  it('keeps not-active when a retry finds the contact gone after attempts that never reached Connect', async () => {
+    const gone = new ContactNotFoundException({
+      message: 'Contact not found',
+      $metadata: { attempts: 2 },
+    });
+    Object.defineProperty(gone, earlierAttemptMayHaveReached, { value: false });
+    connect.on(StopContactCommand).rejects(gone);
+
+    const outcome = await stopContact(client, { instanceId, contactId: targetContactId });
+
+    expect(outcome).toMatchObject({ kind: 'contact-not-active' });
   });
 
   it('keeps the message of a contact Connect will not stop', async () => {

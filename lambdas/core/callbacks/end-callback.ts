@@ -1,0 +1,197 @@
+import { type Contact, TagContactCommand } from '@aws-sdk/client-connect';
+import type { FailureOutcome } from '../connect/outcome.js';
+import type { CallbackEvent } from './events.js';
+import {
+  type LastLook,
+  lastLookThenStop,
+  type PositionCheck,
+  type SweepConnect,
+} from './last-look.js';
+import { type Assessment, type EndReason, type QueueLists, tagsFit } from './policy.js';
+import type { CallbackRegistry, EndedBy, QueuedCallback } from './registry.js';
+import type { ReportBuilder, Subject, TagResult } from './report.js';
+
+/** The registry calls a sweep makes; tests may pass a fake. */
+export type SweepRegistry = Pick<
+  CallbackRegistry,
+  'record' | 'requeue' | 'queuedBefore' | 'recordStopIntent' | 'recordSweeperEnd' | 'tracksQueued'
+>;
+
+/** What ending one callback needs from its run. */
+export interface EndContext {
+  clients: SweepConnect;
+  registry: SweepRegistry;
+  report: ReportBuilder;
+  position: PositionCheck;
+  runId: string;
+  now: () => number;
+  /** Registry writes happen in mode `end` only. */
+  writes: boolean;
+  tagEndedContacts: boolean;
+  abortSignal?: AbortSignal;
+}
+
+/** The two tags of an ended callback; a contact holds at most 6 user tags (adminguide/granular-billing). */
+const auditTagCount = 2;
+
+/**
+ * Ends one callback the run decided to end: the intent goes to the registry first; then the last
+ * look and the stop (see lastLookThenStop); then the confirmed result; then, best effort, the tag.
+ * A failed intent write means no stop: a contact the sweeper ends always has an audit record.
+ */
+export async function endCallback(
+  ctx: EndContext,
+  callback: QueuedCallback,
+  subject: Subject,
+  target: QueueLists & { reason: EndReason; cutoffMs: number },
+): Promise<void> {
+  const audit = { runId: ctx.runId, reason: target.reason, atMs: ctx.now() };
+  try {
+    const intent = await ctx.registry.recordStopIntent(callback, audit);
+    if (intent === 'superseded') return ctx.report.skip(subject, 'registry-changed');
+  } catch {
+    ctx.report.counts.registryErrors++;
+    return ctx.report.fail(subject, registryFailure, 'registry');
+  }
+  const look = await lastLookThenStop(
+    ctx.clients,
+    { ...target, instanceId: subject.instanceId, contactId: subject.contactId },
+    ctx.position,
+    ctx.abortSignal,
+  );
+  return settleLook(ctx, callback, subject, target.reason, look);
+}
+
+const registryFailure: FailureOutcome = {
+  kind: 'failed',
+  code: 'RegistryError',
+  message: 'the stop intent could not be written',
+};
+
+async function settleLook(
+  ctx: EndContext,
+  callback: QueuedCallback,
+  subject: Subject,
+  reason: EndReason,
+  look: LastLook,
+): Promise<void> {
+  switch (look.kind) {
+    case 'stopped': {
+      await guardWrite(ctx, () =>
+        ctx.registry.recordSweeperEnd(callback, { runId: ctx.runId, reason, atMs: ctx.now() }),
+      );
+      const tag = await tagEnded(ctx, subject, look.contact, reason);
+      return ctx.report.ended(subject, reason, tag);
+    }
+    case 'stop-failed':
+      // One attempt only: 410 means the contact ended between the look and the stop.
+      if (look.outcome.kind === 'contact-not-active') {
+        ctx.report.alreadyGone(subject, 'not-active');
+        return observedEnd(ctx, subject, ctx.now(), 'not-active');
+      }
+      return ctx.report.fail(subject, look.outcome, 'StopContact');
+    case 'no-longer-eligible':
+      return applyLeftQueue(ctx, subject, look.assessment);
+    case 'not-in-queue':
+      return ctx.report.skip(subject, 'not-in-queue');
+    case 'look-failed':
+      if (look.operation === 'DescribeContact' && isNotFound(look.outcome)) {
+        return ctx.report.skip(subject, 'not-found');
+      }
+      return ctx.report.fail(subject, look.outcome, look.operation);
+  }
+}
+
+/**
+ * Decides a callback Connect says no longer qualifies, and records what is known for certain.
+ * Offered, accepting and dialling callbacks stay tracked: a failed dial may put them back in the
+ * queue (adminguide/failed-callback-attempt), and a lost QUEUED event would then lose them.
+ */
+export async function applyLeftQueue(
+  ctx: EndContext,
+  subject: Subject,
+  assessment: Assessment,
+): Promise<void> {
+  switch (assessment.verdict) {
+    case 'disconnected':
+      ctx.report.alreadyGone(subject, 'disconnected');
+      return observedEnd(ctx, subject, assessment.atMs, 'disconnected');
+    case 'not-callback':
+      ctx.report.skip(subject, 'not-callback');
+      return observedEnd(ctx, subject, ctx.now(), 'not-callback');
+    case 'with-agent':
+      ctx.report.skip(subject, assessment.reason);
+      if (assessment.reason !== 'connected-to-agent') return;
+      return write(ctx, {
+        kind: 'connected',
+        ...ids(subject),
+        eventAtMs: assessment.atMs ?? ctx.now(),
+      });
+    case 'not-queued':
+      return ctx.report.skip(subject, 'not-queued');
+    case 'out-of-scope':
+      return ctx.report.skip(subject, assessment.reason);
+    case 'recent':
+      return ctx.report.skip(subject, 'queued-recently');
+    case 'stuck':
+      // Only reached when a caller asks about a stuck callback here; nothing to record.
+      return ctx.report.skip(subject, 'queued-recently');
+  }
+}
+
+/** Best effort, after a successful stop only; a contact with no room for two more tags is skipped. */
+async function tagEnded(
+  ctx: EndContext,
+  subject: Subject,
+  contact: Contact,
+  reason: EndReason,
+): Promise<TagResult> {
+  if (!ctx.tagEndedContacts) return 'off';
+  if (!tagsFit(contact.Tags, auditTagCount)) return 'untagged-limit';
+  try {
+    await ctx.clients.connect.send(
+      new TagContactCommand({
+        InstanceId: subject.instanceId,
+        ContactId: subject.contactId,
+        Tags: { EndedBy: 'callback-sweeper', EndReason: reason },
+      }),
+      { abortSignal: ctx.abortSignal },
+    );
+    return 'tagged';
+  } catch {
+    return 'tag-failed';
+  }
+}
+
+function observedEnd(
+  ctx: EndContext,
+  subject: Subject,
+  atMs: number,
+  reason: string,
+): Promise<void> {
+  const ended: EndedBy = { endedBy: 'sweeper-observation', reason };
+  return write(ctx, { kind: 'ended', ...ids(subject), eventAtMs: atMs }, ended);
+}
+
+function write(ctx: EndContext, event: CallbackEvent, ended?: EndedBy): Promise<void> {
+  if (!ctx.writes) return Promise.resolve();
+  return guardWrite(ctx, () => ctx.registry.record(event, ended));
+}
+
+/** A failed registry write is counted, never thrown: the next run finds the entry and settles it. */
+async function guardWrite(ctx: EndContext, writeOnce: () => Promise<unknown>): Promise<void> {
+  try {
+    await writeOnce();
+  } catch {
+    ctx.report.counts.registryErrors++;
+  }
+}
+
+function ids(subject: Subject) {
+  return { contactId: subject.contactId, instanceId: subject.instanceId };
+}
+
+/** DescribeContact's "not found": the contact, or the instance, the Region or the endpoint. */
+export function isNotFound(outcome: FailureOutcome): boolean {
+  return outcome.kind === 'invalid-contact-id' || outcome.kind === 'contact-not-active';
+}

@@ -1,0 +1,149 @@
+import {
+  type ConnectClient,
+  type Contact,
+  DescribeContactCommand,
+  GetContactMetricsCommand,
+} from '@aws-sdk/client-connect';
+import { outcomeFromError } from '../connect/errors.js';
+import type { FailureOutcome } from '../connect/outcome.js';
+import { stopContact } from '../connect/stop-contact.js';
+import {
+  type Assessment,
+  assessCallback,
+  type EndReason,
+  positionInQueue,
+  type QueueLists,
+} from './policy.js';
+
+/** The Connect side of a sweep. */
+export interface SweepConnect {
+  /** Reads and tags: the SDK retries them, and each attempt waits for its API's rate. */
+  connect: ConnectClient;
+  /**
+   * StopContact: one attempt, no retry. A retry would go out after a back-off, on a look that is
+   * no longer the last one; a stop that fails is left for the next run, which looks again.
+   */
+  stopClient: ConnectClient;
+  /** Waits until `operation` may be called under its rate (the limiter the clients share). */
+  acquire?: (operation: string) => Promise<void>;
+}
+
+/** What the look right before a stop found, and what the stop did. */
+export type LastLook =
+  | { kind: 'stopped'; contact: Contact }
+  /** StopContact answered an error; `contact` is what the last look saw. */
+  | { kind: 'stop-failed'; outcome: FailureOutcome; contact: Contact }
+  | { kind: 'no-longer-eligible'; assessment: Assessment; contact: Contact }
+  | { kind: 'not-in-queue' }
+  | {
+      kind: 'look-failed';
+      outcome: FailureOutcome;
+      operation: 'DescribeContact' | 'GetContactMetrics' | 'StopContact';
+    };
+
+/** Whether the run can use GetContactMetrics; once refused, it falls back to DescribeContact alone. */
+export class PositionCheck {
+  #fallback: string | undefined;
+
+  get available(): boolean {
+    return this.#fallback === undefined;
+  }
+
+  get fallback(): string | undefined {
+    return this.#fallback;
+  }
+
+  refuse(reason: string): void {
+    this.#fallback ??= reason;
+  }
+}
+
+export interface LastLookTarget extends QueueLists {
+  instanceId: string;
+  contactId: string;
+  reason: EndReason;
+  cutoffMs: number;
+}
+
+/** Connect answers that mean GetContactMetrics cannot be used here at all, not that it failed. */
+const unavailable = new Set(['AccessDeniedException', 'UnknownOperationException']);
+
+/**
+ * The sequence that keeps the sweeper's promise. Connect has no conditional StopContact, so the
+ * last look sits as close to the stop as the protocol allows:
+ * 1. wait for StopContact's rate slot first, so no limiter wait follows the look;
+ * 2. GetContactMetrics: a POSITION_IN_QUEUE exists only while the contact is actively in queue;
+ * 3. DescribeContact, last, because it also shows an agent offered, accepting, dialling or on;
+ * 4. if both still say "waiting in its queue", StopContact at once: nothing is awaited between
+ *    DescribeContact's answer and the stop (no tag, no registry write, no other limiter).
+ * Never throws: every result is a LastLook.
+ */
+export async function lastLookThenStop(
+  clients: SweepConnect,
+  target: LastLookTarget,
+  position: PositionCheck,
+  abortSignal?: AbortSignal,
+): Promise<LastLook> {
+  const ids = { InstanceId: target.instanceId, ContactId: target.contactId };
+  const call = { abortSignal };
+  try {
+    await clients.acquire?.('StopContact');
+  } catch (error) {
+    return {
+      kind: 'look-failed',
+      outcome: outcomeFromError(error, 'contact'),
+      operation: 'StopContact',
+    };
+  }
+  if (position.available) {
+    try {
+      const metrics = await clients.connect.send(
+        new GetContactMetricsCommand({ ...ids, Metrics: [{ Name: 'POSITION_IN_QUEUE' }] }),
+        call,
+      );
+      if (positionInQueue(metrics.MetricResults) === undefined) return { kind: 'not-in-queue' };
+    } catch (error) {
+      const name = (error as { name?: unknown })?.name;
+      if (typeof name === 'string' && unavailable.has(name)) {
+        position.refuse(`GetContactMetrics: ${name}`);
+      } else {
+        const outcome = outcomeFromError(error, 'contact');
+        return { kind: 'look-failed', outcome, operation: 'GetContactMetrics' };
+      }
+    }
+  }
+  let contact: Contact | undefined;
+  try {
+    contact = (await clients.connect.send(new DescribeContactCommand(ids), call)).Contact;
+  } catch (error) {
+    const outcome = outcomeFromError(error, 'contact');
+    return { kind: 'look-failed', outcome, operation: 'DescribeContact' };
+  }
+  if (!contact) {
+    const outcome: FailureOutcome = {
+      kind: 'invalid-contact-id',
+      code: 'ResourceNotFoundException',
+      message: 'DescribeContact returned no contact',
+    };
+    return { kind: 'look-failed', outcome, operation: 'DescribeContact' };
+  }
+  const assessment = assessCallback(contact, target);
+  if (!stillQualifies(assessment, target.reason)) {
+    return { kind: 'no-longer-eligible', assessment, contact };
+  }
+  // The last look said "waiting in its queue": the stop goes out now, with nothing awaited before.
+  const outcome = await stopContact(
+    clients.stopClient,
+    { instanceId: target.instanceId, contactId: target.contactId },
+    call,
+  );
+  return outcome.kind === 'stopped'
+    ? { kind: 'stopped', contact }
+    : { kind: 'stop-failed', outcome, contact };
+}
+
+/** A callback queued too long must still be past the cutoff; a duplicate is young by nature. */
+function stillQualifies(assessment: Assessment, reason: EndReason): boolean {
+  if (assessment.verdict === 'stuck') return true;
+  return assessment.verdict === 'recent' && reason === 'duplicate';
+}

@@ -1,0 +1,149 @@
+import type { FailureOutcome } from '../connect/outcome.js';
+import type { DiscoveryResult } from './discovery.js';
+import type { SkipReason } from './policy.js';
+import type { ReconciliationResult, UnexplainedQueue } from './reconcile.js';
+import type { SweepMode } from './sweeper-config.js';
+
+export type DecisionKind =
+  | 'ended'
+  | 'would-end'
+  | 'already-gone'
+  | 'skipped'
+  | 'failed'
+  | 'throttled';
+
+/** What became of the audit tag on a callback the sweeper ended. */
+export type TagResult =
+  | 'tagged'
+  /** Tagging is off. */
+  | 'off'
+  /** The contact already carries too many user tags for two more (6 at most). */
+  | 'untagged-limit'
+  | 'tag-failed';
+
+/** One decision of a run. IDs only: never a phone number or a contact attribute. */
+export interface SweepDecision {
+  contactId: string;
+  instanceId: string;
+  queueId?: string;
+  decision: DecisionKind;
+  reason: string;
+  tag?: TagResult;
+}
+
+export type Subject = Omit<SweepDecision, 'decision' | 'reason' | 'tag'>;
+
+export interface SweepCounts {
+  /** Registry entries the run examined. */
+  candidates: number;
+  /** Candidates DescribeContact found. */
+  verified: number;
+  /** Callbacks StopContact ended, tagged or not. */
+  ended: number;
+  /** Of `ended`: left untagged because the contact had no room for two more user tags. */
+  endedUntagged: number;
+  /** Of `ended`: TagContact failed after the stop (the end stands; only the tag is missing). */
+  tagFailed: number;
+  /** Report mode: what `end` would have ended. */
+  wouldEnd: number;
+  /** Disconnected, or StopContact found it no longer active: done. */
+  alreadyGone: number;
+  skipped: Partial<Record<SkipReason, number>>;
+  /** Kept for the next run. */
+  failed: number;
+  /** Kept for the next run. */
+  throttled: number;
+  /** Registry writes that failed; the next run finds the same entry and settles it then. */
+  registryErrors: number;
+  /** Queued callbacks SearchContacts found that the registry lacked: contact events were lost. */
+  discovered: number;
+}
+
+/** How the run proved, right before each stop, that a callback was still in its queue. */
+export type LastLookMode =
+  /** GetContactMetrics' POSITION_IN_QUEUE, then DescribeContact. */
+  | 'position-and-describe'
+  /** GetContactMetrics was refused (IAM, or not offered in the Region): DescribeContact alone. */
+  | 'describe-only';
+
+export interface SweepReport {
+  runId: string;
+  mode: SweepMode;
+  instanceIds: string[];
+  maxQueuedAgeSeconds: number;
+  maxStops: number;
+  startedAt: string;
+  finishedAt: string;
+  /** False when the run stopped early; the next run picks up the rest. */
+  complete: boolean;
+  stoppedEarly?: 'time-budget' | 'max-stops';
+  lastLook: LastLookMode;
+  /** Why the last look fell back to DescribeContact alone. */
+  lastLookFallback?: string;
+  counts: SweepCounts;
+  decisions: SweepDecision[];
+  /** Decisions not listed because the report is capped; the counts include them. */
+  decisionsOmitted: number;
+  discovery: DiscoveryResult[];
+  reconciliation: ReconciliationResult[];
+  unexplainedQueues: UnexplainedQueue[];
+}
+
+/** Counts every decision and lists the first `maxDecisions` of them. */
+export class ReportBuilder {
+  readonly counts: SweepCounts = {
+    candidates: 0,
+    verified: 0,
+    ended: 0,
+    endedUntagged: 0,
+    tagFailed: 0,
+    wouldEnd: 0,
+    alreadyGone: 0,
+    skipped: {},
+    failed: 0,
+    throttled: 0,
+    registryErrors: 0,
+    discovered: 0,
+  };
+  readonly decisions: SweepDecision[] = [];
+  decisionsOmitted = 0;
+  readonly #maxDecisions: number;
+
+  constructor(maxDecisions: number) {
+    this.#maxDecisions = maxDecisions;
+  }
+
+  skip(subject: Subject, reason: SkipReason): void {
+    this.counts.skipped[reason] = (this.counts.skipped[reason] ?? 0) + 1;
+    this.#list({ ...subject, decision: 'skipped', reason });
+  }
+
+  /** A failed Connect call: the callback stays for the next run. */
+  fail(subject: Subject, outcome: FailureOutcome, operation: string): void {
+    const decision = outcome.kind === 'throttled' ? 'throttled' : 'failed';
+    this.counts[decision]++;
+    this.#list({ ...subject, decision, reason: `${operation}: ${outcome.code}` });
+  }
+
+  wouldEnd(subject: Subject, reason: string): void {
+    this.counts.wouldEnd++;
+    this.#list({ ...subject, decision: 'would-end', reason });
+  }
+
+  alreadyGone(subject: Subject, reason: string): void {
+    this.counts.alreadyGone++;
+    this.#list({ ...subject, decision: 'already-gone', reason });
+  }
+
+  ended(subject: Subject, reason: string, tag: TagResult): void {
+    this.counts.ended++;
+    if (tag === 'untagged-limit') this.counts.endedUntagged++;
+    if (tag === 'tag-failed') this.counts.tagFailed++;
+    this.#list({ ...subject, decision: 'ended', reason, tag });
+  }
+
+  #list(decision: SweepDecision): void {
+    if (this.decisions.length < this.#maxDecisions) this.decisions.push(decision);
+    else this.decisionsOmitted++;
+  }
+}
