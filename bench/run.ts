@@ -6,7 +6,7 @@ import type { Bench, BenchResult } from './result.js';
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Every benchmark module, in the order they run. Each exports `run: Bench`. */
-const modules = ['./handlers.ts', './emulator.ts', './sweep.ts'];
+const modules = ['./handlers.ts', './emulator.ts', './sweep.ts', './last-look.ts'];
 
 const results: BenchResult[] = [];
 for (const path of modules) {

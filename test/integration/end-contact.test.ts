@@ -232,3 +232,61 @@ describe('End a Contact over HTTP, against the local Amazon Connect', () => {
     expect(connect.requestLog()).toEqual([]);
   });
 });
+
+describe('honest retries at both doors, against the local Amazon Connect', () => {
+  /** The status of each StopContact attempt Connect saw for one contact: 0 is a dropped connection. */
+  function attempts(contactId: string): number[] {
+    return connect
+      .requestLog()
+      .filter((entry) => entry.operation === 'StopContact' && entry.contactId === contactId)
+      .map((entry) => entry.status);
+  }
+
+  function endedContact() {
+    const contact = queuedCallback();
+    connect.actions.disconnect(instance.id, contact.id);
+    return contact;
+  }
+
+  it('never reports success when a throttled attempt is retried on a contact that had already ended', async () => {
+    connect.faults.set('StopContact', { throttleRate: 0.5 });
+    const answers: { attempts: number[]; status: number; branch: string }[] = [];
+
+    for (let i = 0; i < 20; i++) {
+      const viaApi = endedContact();
+      const { statusCode } = await api({ ContactId: viaApi.id, InstanceId: instance.id });
+      const viaFlow = endedContact();
+      const { Branch } = await endFromFlow({ ContactId: viaFlow.id });
+      answers.push({ attempts: attempts(viaApi.id), status: statusCode, branch: '' });
+      answers.push({ attempts: attempts(viaFlow.id), status: 0, branch: Branch ?? '' });
+    }
+
+    const throttledThenGone = answers.filter((a) => a.attempts.join() === '429,410');
+    expect(throttledThenGone.length).toBeGreaterThan(0);
+    for (const answer of answers) {
+      expect(answer.status).not.toBe(200);
+      expect(answer.branch).not.toBe('OnSuccess');
+    }
+  });
+
+  it('reports success when an attempt that ended the contact lost its answer and the retry finds it gone', async () => {
+    connect.faults.set('StopContact', { dropAfterApplyRate: 0.5 });
+    const answers: { attempts: number[]; status?: number; branch?: string }[] = [];
+
+    for (let i = 0; i < 12; i++) {
+      const viaApi = queuedCallback();
+      const { statusCode } = await api({ ContactId: viaApi.id, InstanceId: instance.id });
+      answers.push({ attempts: attempts(viaApi.id), status: statusCode });
+      const viaFlow = queuedCallback();
+      const { Branch } = await endFromFlow({ ContactId: viaFlow.id });
+      answers.push({ attempts: attempts(viaFlow.id), branch: Branch ?? '' });
+    }
+
+    const droppedThenGone = answers.filter((a) => a.attempts.join() === '0,410');
+    expect(droppedThenGone.length).toBeGreaterThan(0);
+    for (const answer of droppedThenGone) {
+      if (answer.status !== undefined) expect(answer.status).toBe(200);
+      if (answer.branch !== undefined) expect(answer.branch).toBe('OnSuccess');
+    }
+  });
+});

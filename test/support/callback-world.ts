@@ -64,6 +64,8 @@ export async function startCallbackWorld(
         STOP_CONTACT_RPS: '1000',
         TAG_CONTACT_RPS: '1000',
         GET_CURRENT_METRIC_DATA_RPS: '1000',
+        GET_CONTACT_METRICS_RPS: '1000',
+        SEARCH_CONTACTS_RPS: '1000',
         SWEEP_CONCURRENCY: '16',
         MAX_STOPS_PER_RUN: '100000',
         MAX_DECISIONS_IN_REPORT: '10000',

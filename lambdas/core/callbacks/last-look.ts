@@ -95,13 +95,14 @@ export async function lastLookThenStop(
       operation: 'StopContact',
     };
   }
+  let inQueue = true;
   if (position.available) {
     try {
       const metrics = await clients.connect.send(
         new GetContactMetricsCommand({ ...ids, Metrics: [{ Name: 'POSITION_IN_QUEUE' }] }),
         call,
       );
-      if (positionInQueue(metrics.MetricResults) === undefined) return { kind: 'not-in-queue' };
+      inQueue = positionInQueue(metrics.MetricResults) !== undefined;
     } catch (error) {
       const name = (error as { name?: unknown })?.name;
       if (typeof name === 'string' && unavailable.has(name)) {
@@ -128,9 +129,11 @@ export async function lastLookThenStop(
     return { kind: 'look-failed', outcome, operation: 'DescribeContact' };
   }
   const assessment = assessCallback(contact, target);
+  // DescribeContact says where it went, when it says; otherwise the missing position decides.
   if (!stillQualifies(assessment, target.reason)) {
     return { kind: 'no-longer-eligible', assessment, contact };
   }
+  if (!inQueue) return { kind: 'not-in-queue' };
   // The last look said "waiting in its queue": the stop goes out now, with nothing awaited before.
   const outcome = await stopContact(
     clients.stopClient,
