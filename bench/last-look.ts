@@ -9,13 +9,13 @@
  */
 import { DescribeContactCommand } from '@aws-sdk/client-connect';
 import type { CallbackEvent } from '../lambdas/core/callbacks/events.js';
-import { createCallbackServices } from '../lambdas/core/callbacks/services.js';
 import { readSweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
 import { createConnectClient } from '../lambdas/core/connect/client.js';
 import { startLocalConnect } from '../local/connect/index.js';
 import { seedRegistry } from '../test/support/callback-world.js';
 import { startDynalite } from '../test/support/dynalite.js';
 import { type Bench, type BenchResult, percentile } from './result.js';
+import { sweeperLambda } from './sweeper-lambda.js';
 
 const hour = 3_600_000;
 const CALLBACKS = 120;
@@ -71,8 +71,8 @@ export const run: Bench = async () => {
 
     connect.faults.set('DescribeContact', SLOW);
     connect.faults.set('TagContact', SLOW);
-    const services = createCallbackServices({
-      config: readSweeperConfig({
+    const services = sweeperLambda(
+      readSweeperConfig({
         CONNECT_INSTANCE_IDS: instance.id,
         CALLBACK_TABLE_NAME: dynamo.tableName,
         SWEEP_MODE: 'end',
@@ -86,14 +86,12 @@ export const run: Bench = async () => {
         CONNECT_REQUEST_TIMEOUT_MS: '5000',
         MAX_STOPS_PER_RUN: String(CALLBACKS),
       }),
-      connectEndpoint: connect.endpoint,
-      dynamoDbEndpoint: dynamo.endpoint,
-      now: () => connect.clock.now(),
-    });
+      { connectEndpoint: connect.endpoint, dynamoDbEndpoint: dynamo.endpoint },
+      () => connect.clock.now(),
+    );
     connect.clearRequestLog();
     const report = await services.sweep();
-    services.clients.connect.destroy();
-    services.clients.stopClient.destroy();
+    services.destroy();
 
     const gaps = lastLookGaps(connect.requestLog());
     return [gapFigure(gaps, baseline, report.counts.ended)];

@@ -2,6 +2,7 @@ import { Annotations, type App, CfnOutput, Duration, Stack, type StackProps } fr
 import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
+import { metricsNamespace } from '../lambdas/core/settings.js';
 import { type EndContactConfig, readConfig } from './config.js';
 import { Alarms } from './constructs/alarms.js';
 import { CallbackSweeper } from './constructs/callback-sweeper.js';
@@ -9,6 +10,7 @@ import { CallbackTracker } from './constructs/callback-tracker.js';
 import { ConnectResources } from './constructs/connect-permissions.js';
 import { EndContactFunction } from './constructs/end-contact-function.js';
 import { SampleContactFlow } from './constructs/sample-contact-flow.js';
+import { settingsEnvironment } from './constructs/setting-props.js';
 import { StopContactApi } from './constructs/stop-contact-api.js';
 
 export interface EndContactStackProps extends StackProps {
@@ -54,9 +56,11 @@ export class EndContactStack extends Stack {
       ? { AWS_ENDPOINT_URL_CONNECT: config.localConnectEndpoint }
       : {};
     const environment: Record<string, string> = {
-      REQUIRE_SECURITY_USER: String(config.requireSecurityUser),
-      REQUIRED_PERMISSION: config.requiredPermission,
-      SECURITY_USER_CACHE_TTL_SECONDS: String(config.securityUserCacheTtlSeconds),
+      ...settingsEnvironment({
+        requireSecurityUser: config.requireSecurityUser,
+        requiredPermission: config.requiredPermission,
+        securityUserCacheTtlSeconds: config.securityUserCacheTtlSeconds,
+      }),
       ...localEnvironment,
     };
 
@@ -177,18 +181,13 @@ export class EndContactStack extends Stack {
       queueAllowList: sweeper.queueAllowList,
       queueDenyList: sweeper.queueDenyList,
       tagEndedContacts: sweeper.tagEndedContacts,
+      discoverCallbacks: sweeper.discoverCallbacks,
       duplicatesPolicy: sweeper.duplicatesPolicy,
       ...(sweeper.phoneHashSalt ? { phoneHashSalt: sweeper.phoneHashSalt } : {}),
       reconcile: sweeper.reconcile,
       reconcileQueueIds: sweeper.reconcileQueueIds,
       reserveConcurrency: sweeper.reserveConcurrency,
-      // Every StopContact is preceded by a TagContact: they go at the same pace.
-      ratesPerSecond: {
-        describeContact: sweeper.describeRatePerSecond,
-        stopContact: sweeper.stopRatePerSecond,
-        tagContact: sweeper.stopRatePerSecond,
-        getCurrentMetricData: sweeper.metricDataRatePerSecond,
-      },
+      ratesPerSecond: sweeper.ratesPerSecond,
       schedule: Schedule.expression(sweeper.schedule),
       logRetention: config.logRetention,
       environment: localEnvironment,
@@ -203,7 +202,7 @@ export class EndContactStack extends Stack {
     const inEitherMode = (metricName: string, label: string, period = Duration.minutes(5)) => {
       const metric = (mode: string) =>
         new Metric({
-          namespace: 'AmazonConnectEndContact',
+          namespace: metricsNamespace,
           metricName,
           dimensionsMap: { service: 'callback-sweeper', mode },
           statistic: 'Sum',
@@ -235,7 +234,7 @@ export class EndContactStack extends Stack {
         'Callbacks Connect throttled, kept for the next run',
         Duration.hours(1),
       ),
-      'Connect has throttled the sweeper in each of the last 3 hours: lower stopRatePerSecond and describeRatePerSecond, or find what else uses the account’s Connect quota.',
+      'Connect has throttled the sweeper in each of the last 3 hours: lower the sweeper’s rates (stopRatePerSecond, describeRatePerSecond, …), or find what else uses the account’s Connect quota.',
       { evaluationPeriods: 3 },
     );
     new CfnOutput(this, 'CallbackSweeperFunctionArn', {

@@ -3,9 +3,10 @@
  * local Amazon Connect. Runs until Ctrl+C (SIGINT) or SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import type { SweeperResult } from '../lambdas/callback-sweeper/handler.js';
+import type { SweeperResult } from '../lambdas/callback-sweeper/callback-sweeper.js';
 import { parseDurationMs } from '../lambdas/core/config.js';
 import { parsePort, stopOnSignals, UsageError } from './cli.js';
+import { curlExamples, startLocalSystem, toCurl } from './system.js';
 
 const HELP = `Usage: npm start -- [options]
 
@@ -36,10 +37,9 @@ async function main(): Promise<void> {
   }
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  // The sweeper's CloudWatch metrics (EMF) are for CloudWatch, not for this console.
+  // The sweeper's CloudWatch metrics (EMF) are for CloudWatch, not for this console. Powertools
+  // reads these when the handlers are created, in startLocalSystem below.
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  // Imported only now: the handlers' loggers and metrics read their settings when created.
-  const { curlExamples, startLocalSystem, toCurl } = await import('./system.js');
 
   const sweepEvery = values['sweep-every'] ?? '15m';
   const sweepEveryMs = parseDurationMs(sweepEvery);

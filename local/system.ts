@@ -2,17 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { ConnectContactFlowEvent } from 'aws-lambda';
-import type { SweeperResult } from '../lambdas/callback-sweeper/handler.js';
 import {
-  type CallbackEndpoints,
-  createCallbackServices,
-} from '../lambdas/core/callbacks/services.js';
-import { readSweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
+  CreateTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
+import type { ConnectContactFlowEvent } from 'aws-lambda';
+import {
+  createSweeperHandler,
+  type SweeperResult,
+} from '../lambdas/callback-sweeper/callback-sweeper.js';
+import { createTrackerHandler } from '../lambdas/callback-tracker/callback-tracker.js';
+import { type CallbackEndpoints, createSweepDeps } from '../lambdas/core/callbacks/deps.js';
+import { readSweeperConfig, type SweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
+import { callbackTableCreateInput } from '../lambdas/core/callbacks/table.js';
 import { createConnectClient } from '../lambdas/core/connect/client.js';
 import { createEndContactDeps, readEndContactConfig } from '../lambdas/core/end-contact/config.js';
-import { createFlowHandler } from '../lambdas/end-contact/handler.js';
-import { createHttpHandler } from '../lambdas/stop-contact-api/handler.js';
+import { metricsNamespace } from '../lambdas/core/settings.js';
+import { createFlowHandler } from '../lambdas/end-contact/end-contact.js';
+import { createHttpHandler } from '../lambdas/stop-contact-api/stop-contact-api.js';
 import { buildContactEvent } from './connect/events.js';
 import {
   type Contact,
@@ -30,6 +38,12 @@ export interface LocalSystemOptions {
   port: number;
   /** Port of the local Amazon Connect; 0 picks a free one. */
   connectPort: number;
+  /**
+   * The functions' settings, as their environment carries them (docs/configuration.md); the
+   * sweeper's instance, table and report mode are the demo's whatever this says.
+   * @default process.env
+   */
+  environment?: Readonly<Record<string, string | undefined>>;
   /** Connect's API quotas on the local Connect. @default true */
   quotas?: boolean;
   /** How often the callback sweeper runs, in report mode. @default 15 minutes */
@@ -58,6 +72,16 @@ type Handler = (event: never, context: ReturnType<typeof lambdaContext>) => Prom
  * and the project's handlers served over HTTP, calling it through the real AWS SDK.
  */
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  // Settings first, as a Lambda's cold start reads them: a bad one fails before anything listens.
+  // One End a Contact door object for both doors: the flow's stricter deadline bound holds.
+  const environment = options.environment ?? process.env;
+  const config = readEndContactConfig(environment, 'end-contact');
+  const sweeperConfig = readSweeperConfig({
+    ...environment,
+    CONNECT_INSTANCE_IDS: DEMO_IDS.instanceId,
+    CALLBACK_TABLE_NAME: 'callbacks',
+    SWEEP_MODE: 'report',
+  });
   const connect = await startLocalConnect({
     port: options.connectPort,
     scenario: demoScenario(),
@@ -69,7 +93,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     region: connect.region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   };
-  const config = readEndContactConfig(process.env, { maxDeadlineMs: 6_000 });
   const client = createConnectClient(config.connect, {
     ...clientConfig,
     endpoint: connect.endpoint,
@@ -79,7 +102,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const api = createHttpHandler(door) as unknown as Handler;
   const instanceArn = `arn:aws:connect:${connect.region}:${connect.accountId}:instance/${DEMO_IDS.instanceId}`;
 
-  const callbacks = await startCallbackSweeper(connect, clientConfig, instanceArn);
+  const callbacks = await startCallbackSweeper(connect, clientConfig, instanceArn, sweeperConfig);
   const runSweep = () =>
     callbacks.sweeper(
       { 'detail-type': 'Scheduled Event', source: 'aws.events' } as never,
@@ -161,34 +184,21 @@ async function startCallbackSweeper(
   connect: LocalConnect,
   clientConfig: CallbackEndpoints['clientConfig'],
   instanceArn: string,
+  config: SweeperConfig,
 ) {
   const dynamo = await startDynalite();
-  // The functions' environment, set before their modules load, as the Lambda runtime does.
-  Object.assign(process.env, {
-    CONNECT_INSTANCE_IDS: DEMO_IDS.instanceId,
-    CALLBACK_TABLE_NAME: 'callbacks',
-    SWEEP_MODE: 'report',
-  });
-  const { createSweeperHandler } = await import('../lambdas/callback-sweeper/handler.js');
-  const { createTrackerHandler } = await import('../lambdas/callback-tracker/handler.js');
-  const config = readSweeperConfig(process.env);
-  const services = createCallbackServices({
-    config,
+  const endpoints = {
     connectEndpoint: connect.endpoint,
     dynamoDbEndpoint: dynamo.endpoint,
     clientConfig,
-    now: () => connect.clock.now(),
-  });
-  await services.ensureTable();
-  const tracker = createTrackerHandler(services.registry) as unknown as Handler;
+  };
+  await ensureCallbackTable(config.tableName, endpoints);
+  const deps = createSweepDeps(config, endpoints, () => connect.clock.now());
+  const tracker = createTrackerHandler(deps.registry) as unknown as Handler;
   const sweeper = createSweeperHandler({
     config,
-    deps: {
-      ...services.clients,
-      registry: services.registry,
-      now: () => connect.clock.now(),
-    },
-    metrics: new Metrics({ namespace: 'AmazonConnectEndContact', serviceName: 'callback-sweeper' }),
+    deps,
+    metrics: new Metrics({ namespace: metricsNamespace, serviceName: 'callback-sweeper' }),
   }) as unknown as Handler;
 
   let pending = Promise.resolve();
@@ -230,9 +240,26 @@ async function startCallbackSweeper(
     close: async () => {
       unsubscribe();
       await pending;
+      deps.connect.destroy();
+      deps.stopClient.destroy();
       await dynamo.close();
     },
   };
+}
+
+/** Creates the registry table when it does not exist (dynalite starts empty). */
+async function ensureCallbackTable(tableName: string, endpoints: CallbackEndpoints): Promise<void> {
+  const client = new DynamoDBClient({
+    ...endpoints.clientConfig,
+    endpoint: endpoints.dynamoDbEndpoint,
+  });
+  try {
+    await client.send(new CreateTableCommand(callbackTableCreateInput(tableName)));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  } finally {
+    client.destroy();
+  }
 }
 
 interface Reply {

@@ -1,16 +1,23 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Outcome } from './connect/outcome.js';
 
+/** What a door logs with: its own logger unless the caller passes one. */
+export interface DoorOptions {
+  logger?: Logger;
+}
+
 /**
- * The one logger of a function. Its service name comes from POWERTOOLS_SERVICE_NAME. Never give
- * it a customer phone number, contact attributes or a SecurityUser's username.
+ * A door's own logger, created with its handler, so that handlers sharing a process (the local
+ * runner) each log under their own function name and correlation ID. Never give it a customer
+ * phone number, contact attributes or a SecurityUser's username.
  */
-export const logger = new Logger({
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'end-contact',
-});
+export function createLogger(serviceName: string): Logger {
+  return new Logger({ serviceName });
+}
 
 /** Logs an outcome with IDs only: contact and instance IDs are not personal data. */
 export function logOutcome(
+  logger: Logger,
   outcome: Outcome,
   subject: { instanceId: string; contactId: string; securityUser?: string },
   extra: Record<string, string> = {},

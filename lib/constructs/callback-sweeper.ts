@@ -6,21 +6,29 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { toQueueId } from '../../lambdas/core/callbacks/sweeper-config.js';
 import { callbackTable } from '../../lambdas/core/callbacks/table.js';
+import { metricsNamespace } from '../../lambdas/core/settings.js';
 import { type ConnectGrant, grantConnect, isInstanceArn } from './connect-permissions.js';
 import { HandlerFunction } from './handler-function.js';
+import { checkSettingProp, settingsEnvironment } from './setting-props.js';
 
-/** Client-side calls per second the sweeper allows itself, per Connect API. */
+/**
+ * Client-side calls per second the sweeper allows itself, per Connect API; each from the
+ * settings table (lambdas/core/settings.ts), which holds its default and bounds.
+ */
 export interface SweeperRates {
-  /** @default 8 */
+  /** @default 5 */
   readonly describeContact?: number;
-  /** @default 8 */
+  /** @default 2 */
   readonly stopContact?: number;
-  /** @default 4 */
+  /** @default 2 */
   readonly tagContact?: number;
-  /** @default 4 */
+  /** @default 2 */
   readonly getCurrentMetricData?: number;
+  /** @default 2 */
+  readonly getContactMetrics?: number;
+  /** @default 0.5 */
+  readonly searchContacts?: number;
 }
 
 export interface CallbackSweeperProps {
@@ -38,13 +46,14 @@ export interface CallbackSweeperProps {
    */
   readonly mode?: 'report' | 'end';
   /**
-   * A callback queued longer than this is stuck. At most 14 days: Connect drops callbacks then.
+   * A callback queued longer than this is stuck: from 5 minutes to 14 days (Connect drops
+   * callbacks then).
    * @default Duration.hours(24)
    */
   readonly maxQueuedAge?: Duration;
   /**
    * At most this many StopContact calls per run: an integer from 0 to 100000 (0 ends nothing).
-   * @default 500
+   * @default 50
    */
   readonly maxStopsPerRun?: number;
   /**
@@ -58,10 +67,15 @@ export interface CallbackSweeperProps {
    */
   readonly queueDenyList?: readonly string[];
   /**
-   * Tag each callback (`EndedBy=callback-sweeper`, `EndReason=...`) after its stop succeeded, best effort.
+   * After stopping a callback, tag it `EndedBy=callback-sweeper`, `EndReason=...` (best effort).
    * @default true
    */
   readonly tagEndedContacts?: boolean;
+  /**
+   * Each run also asks SearchContacts for queued callbacks the registry lacks (lost events).
+   * @default true
+   */
+  readonly discoverCallbacks?: boolean;
   /**
    * `keep-oldest` also ends younger callbacks for a number already queued in the same queue.
    * Requires `phoneHashSalt`.
@@ -75,8 +89,8 @@ export interface CallbackSweeperProps {
    */
   readonly phoneHashSalt?: string;
   /**
-   * Client-side rate per Connect API, each from 0.1 to 1000; keep them under the account's quotas.
-   * @default - 8 DescribeContact, 8 StopContact, 4 TagContact, 4 GetCurrentMetricData per second
+   * Client-side rate per Connect API; keep them under the account's quotas.
+   * @default - the defaults of SweeperRates
    */
   readonly ratesPerSecond?: SweeperRates;
   /**
@@ -146,24 +160,28 @@ export class CallbackSweeper extends Construct {
       ...((props.reserveConcurrency ?? true) ? { reservedConcurrentExecutions: 1 } : {}),
       logRetention: props.logRetention,
       environment: {
-        CALLBACK_TABLE_NAME: props.table.tableName,
-        CONNECT_INSTANCE_IDS: props.instanceArns.join(','),
-        SWEEP_MODE: props.mode ?? 'report',
-        MAX_QUEUED_AGE: `${maxQueuedAge.toSeconds()}s`,
-        MAX_STOPS_PER_RUN: String(props.maxStopsPerRun ?? 500),
-        QUEUE_ALLOW_LIST: (props.queueAllowList ?? []).join(','),
-        QUEUE_DENY_LIST: (props.queueDenyList ?? []).join(','),
-        TAG_ENDED_CONTACTS: String(props.tagEndedContacts ?? true),
-        DUPLICATES_POLICY: props.duplicatesPolicy ?? 'off',
-        ...(props.phoneHashSalt ? { PHONE_HASH_SALT: props.phoneHashSalt } : {}),
-        DESCRIBE_CONTACT_RPS: String(rates.describeContact ?? 8),
-        STOP_CONTACT_RPS: String(rates.stopContact ?? 8),
-        TAG_CONTACT_RPS: String(rates.tagContact ?? 4),
-        GET_CURRENT_METRIC_DATA_RPS: String(rates.getCurrentMetricData ?? 4),
-        RECONCILE: String(props.reconcile ?? true),
-        RECONCILE_QUEUE_IDS: (props.reconcileQueueIds ?? []).join(','),
-        TIME_BUDGET_MARGIN: '10s',
-        POWERTOOLS_METRICS_NAMESPACE: 'AmazonConnectEndContact',
+        ...settingsEnvironment({
+          callbackTableName: props.table.tableName,
+          instanceIds: props.instanceArns,
+          sweepMode: props.mode,
+          maxQueuedAge: `${maxQueuedAge.toSeconds()}s`,
+          maxStopsPerRun: props.maxStopsPerRun,
+          queueAllowList: props.queueAllowList,
+          queueDenyList: props.queueDenyList,
+          tagEndedContacts: props.tagEndedContacts,
+          discoverCallbacks: props.discoverCallbacks,
+          duplicatesPolicy: props.duplicatesPolicy,
+          phoneHashSalt: props.phoneHashSalt,
+          reconcile: props.reconcile,
+          reconcileQueueIds: props.reconcileQueueIds,
+          describeRatePerSecond: rates.describeContact,
+          stopRatePerSecond: rates.stopContact,
+          tagRatePerSecond: rates.tagContact,
+          metricDataRatePerSecond: rates.getCurrentMetricData,
+          contactMetricsRatePerSecond: rates.getContactMetrics,
+          searchContactsRatePerSecond: rates.searchContacts,
+        }),
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
         ...props.environment,
       },
     });
@@ -197,74 +215,45 @@ export class CallbackSweeper extends Construct {
   }
 }
 
-const isConcrete = (value: string | number) => !Token.isUnresolved(value);
-
 /**
- * Refuses at synth what the function would refuse at every cold start (lambdas/core/callbacks/sweeper-config.ts),
- * with the same bounds.
+ * Refuses at synth what the function would refuse at every cold start, by the same settings
+ * table (lambdas/core/settings.ts).
  */
 function validateProps(props: CallbackSweeperProps, maxQueuedAge: Duration): void {
   if (props.instanceArns.length === 0) {
     throw new Error('instanceArns is empty: give the ARN of at least one instance to sweep');
   }
   for (const arn of props.instanceArns) {
-    if (isConcrete(arn) && !isInstanceArn(arn)) {
+    if (!Token.isUnresolved(arn) && !isInstanceArn(arn)) {
       throw new Error(
         `instanceArns: "${arn}" is not an Amazon Connect instance ARN; use arn:aws:connect:<region>:<account>:instance/<instance id>`,
       );
     }
   }
-  if (maxQueuedAge.toMilliseconds() <= 0) {
-    throw new Error('maxQueuedAge is zero: use a positive duration such as Duration.hours(24)');
-  }
-  if (maxQueuedAge.toSeconds() > Duration.days(14).toSeconds()) {
-    throw new Error(
-      `maxQueuedAge is ${maxQueuedAge.toHumanString()}, longer than the 14 days Connect keeps a queued callback: use 14 days or less`,
+  if (!maxQueuedAge.isUnresolved()) {
+    checkSettingProp(
+      'maxQueuedAge',
+      `${maxQueuedAge.toMilliseconds()}ms`,
+      maxQueuedAge.toHumanString(),
     );
   }
-  const maxStops = props.maxStopsPerRun;
-  if (
-    maxStops !== undefined &&
-    isConcrete(maxStops) &&
-    !(Number.isInteger(maxStops) && maxStops >= 0 && maxStops <= 100_000)
-  ) {
-    throw new Error(
-      `maxStopsPerRun is ${maxStops}: use an integer from 0 to 100000 (0 ends nothing)`,
-    );
-  }
-  for (const [api, rate] of Object.entries(props.ratesPerSecond ?? {})) {
-    if (
-      rate !== undefined &&
-      isConcrete(rate) &&
-      !(Number.isFinite(rate) && rate >= 0.1 && rate <= 1_000)
-    ) {
-      throw new Error(
-        `ratesPerSecond.${api} is ${rate}: use a number of calls per second from 0.1 to 1000, under the account's Connect quota`,
-      );
-    }
-  }
-  const lists = {
-    queueAllowList: props.queueAllowList,
-    queueDenyList: props.queueDenyList,
-    reconcileQueueIds: props.reconcileQueueIds,
-  };
-  for (const [name, queues] of Object.entries(lists)) {
-    const bad = (queues ?? []).find((queue) => isConcrete(queue) && !toQueueId(queue));
-    if (bad !== undefined) {
-      throw new Error(
-        `${name}: "${bad}" is not a queue ID or queue ARN; use <queue id> or arn:aws:connect:<region>:<account>:instance/<instance id>/queue/<queue id>`,
-      );
-    }
-  }
-  const salt = props.phoneHashSalt;
-  if ((props.duplicatesPolicy ?? 'off') === 'keep-oldest' && !salt) {
+  checkSettingProp('sweepMode', props.mode);
+  checkSettingProp('maxStopsPerRun', props.maxStopsPerRun);
+  checkSettingProp('queueAllowList', props.queueAllowList);
+  checkSettingProp('queueDenyList', props.queueDenyList);
+  checkSettingProp('reconcileQueueIds', props.reconcileQueueIds);
+  checkSettingProp('duplicatesPolicy', props.duplicatesPolicy);
+  checkSettingProp('phoneHashSalt', props.phoneHashSalt);
+  const rates = props.ratesPerSecond ?? {};
+  checkSettingProp('describeRatePerSecond', rates.describeContact);
+  checkSettingProp('stopRatePerSecond', rates.stopContact);
+  checkSettingProp('tagRatePerSecond', rates.tagContact);
+  checkSettingProp('metricDataRatePerSecond', rates.getCurrentMetricData);
+  checkSettingProp('contactMetricsRatePerSecond', rates.getContactMetrics);
+  checkSettingProp('searchContactsRatePerSecond', rates.searchContacts);
+  if ((props.duplicatesPolicy ?? 'off') === 'keep-oldest' && !props.phoneHashSalt) {
     throw new Error(
       'duplicatesPolicy keep-oldest needs phoneHashSalt: give a random string of at least 16 characters',
-    );
-  }
-  if (salt !== undefined && isConcrete(salt) && salt.length < 16) {
-    throw new Error(
-      `phoneHashSalt is ${salt.length} characters: use a random string of at least 16 characters`,
     );
   }
 }
@@ -275,7 +264,10 @@ function validateProps(props: CallbackSweeperProps, maxQueuedAge: Duration): voi
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonconnect.html):
  * DescribeContact, TagContact and StopContact take `contact*`
  * (`instance/${InstanceId}/contact/${ContactId}`); GetCurrentMetricData takes `queue*` and
- * `routing-profile*` (`instance/${InstanceId}/queue/${QueueId}`, `.../routing-profile/${Id}`).
+ * `routing-profile*` (`instance/${InstanceId}/queue/${QueueId}`, `.../routing-profile/${Id}`);
+ * SearchContacts is authorized on the instance (`instance/${InstanceId}`, condition key
+ * connect:InstanceId). GetContactMetrics names one contact of one instance: it is granted on
+ * both the instance and its contacts, so it holds whichever of the two the reference lists.
  */
 export function sweeperGrants(instanceArns: readonly string[]): ConnectGrant[] {
   return [
@@ -284,6 +276,18 @@ export function sweeperGrants(instanceArns: readonly string[]): ConnectGrant[] {
       resources: instanceArns.map((arn) => `${arn}/contact/*`),
       reason:
         'The sweeper verifies, tags and stops whichever callbacks the registry holds, so it needs every contact of the swept instances; the resource type is contact.',
+    },
+    {
+      actions: ['connect:GetContactMetrics'],
+      resources: instanceArns.flatMap((arn) => [arn, `${arn}/contact/*`]),
+      reason:
+        "The sweeper reads a candidate's position in queue (GetContactMetrics) right before it stops it, for any contact of the swept instances.",
+    },
+    {
+      actions: ['connect:SearchContacts'],
+      resources: [...instanceArns],
+      reason:
+        'Discovery searches the swept instances for queued callbacks the registry lacks; SearchContacts is authorized on the instance.',
     },
     {
       actions: ['connect:GetCurrentMetricData'],

@@ -13,6 +13,7 @@ import { queuedCallbackInitiationMethods } from '../../lambdas/core/callbacks/ev
 import { CallbackTable } from './callback-table.js';
 import { isInstanceArn } from './connect-permissions.js';
 import { HandlerFunction } from './handler-function.js';
+import { settingsEnvironment } from './setting-props.js';
 
 export interface CallbackTrackerProps {
   /**
@@ -103,7 +104,10 @@ export class CallbackTracker extends Construct {
       description: 'Records queued voice callbacks from Amazon Connect contact events',
       serviceName: 'callback-tracker',
       timeout: Duration.seconds(10),
-      environment: { CALLBACK_TABLE_NAME: this.table.tableName, ...props.environment },
+      environment: {
+        ...settingsEnvironment({ callbackTableName: this.table.tableName }),
+        ...props.environment,
+      },
       logRetention: props.logRetention,
     });
     this.function = handler.function;

@@ -13,8 +13,10 @@ import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { settings } from '../../lambdas/core/settings.js';
 import { ConnectResources, endContactGrants, grantConnect } from './connect-permissions.js';
 import { HandlerFunction } from './handler-function.js';
+import { checkSettingProp } from './setting-props.js';
 
 export interface StopContactApiProps {
   /**
@@ -81,6 +83,8 @@ export class StopContactApi extends Construct {
 
   constructor(scope: Construct, id: string, props: StopContactApiProps = {}) {
     super(scope, id);
+    checkSettingProp('apiRateLimit', props.throttlingRateLimit);
+    checkSettingProp('apiBurstLimit', props.throttlingBurstLimit);
     const handler = new HandlerFunction(this, 'Handler', {
       handler: 'stop-contact-api',
       description: 'POST /contact/stop: ends an Amazon Connect contact by ID',
@@ -114,8 +118,8 @@ export class StopContactApi extends Construct {
       stageName: '$default',
       autoDeploy: true,
       throttle: {
-        rateLimit: props.throttlingRateLimit ?? 5,
-        burstLimit: props.throttlingBurstLimit ?? 10,
+        rateLimit: props.throttlingRateLimit ?? settings.apiRateLimit.default,
+        burstLimit: props.throttlingBurstLimit ?? settings.apiBurstLimit.default,
       },
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogGroup),

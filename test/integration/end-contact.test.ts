@@ -1,10 +1,19 @@
+import type { ConnectClient } from '@aws-sdk/client-connect';
 import type { ConnectContactFlowEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createConnectClient } from '../../lambdas/core/connect/client.js';
+import {
+  createEndContactDeps,
+  readEndContactConfig,
+} from '../../lambdas/core/end-contact/config.js';
+import { createFlowHandler } from '../../lambdas/end-contact/end-contact.js';
+import { createHttpHandler } from '../../lambdas/stop-contact-api/stop-contact-api.js';
 import { type LocalConnect, startLocalConnect } from '../../local/connect/index.js';
 import { flowEvent, httpEvent, lambdaContext } from '../fixtures/index.js';
 
 // The real handlers and the real SDK, over HTTP, against the local Amazon Connect.
 let connect: LocalConnect;
+let client: ConnectClient;
 let flow: (event: ConnectContactFlowEvent) => Promise<Record<string, string>>;
 let api: (body: unknown) => Promise<{ statusCode: number; json: Record<string, unknown> }>;
 
@@ -14,9 +23,6 @@ const users = { supervisor: '', agent: '' };
 
 beforeAll(async () => {
   connect = await startLocalConnect({ quotas: false });
-  process.env.AWS_ENDPOINT_URL_CONNECT = connect.endpoint;
-  // Fewer attempts, so the fault tests do not sit in backoff.
-  process.env.CONNECT_MAX_ATTEMPTS = '2';
 
   instance = connect.seed.instance();
   queueId = connect.seed.queue(instance.id, { name: 'General' }).id;
@@ -37,11 +43,16 @@ beforeAll(async () => {
     securityProfileIds: [agent.id],
   }).id;
 
-  const flowModule = await import('../../lambdas/end-contact/handler.js');
-  const apiModule = await import('../../lambdas/stop-contact-api/handler.js');
-  flow = (event) => flowModule.handler(event, lambdaContext()) as Promise<Record<string, string>>;
+  // The doors' own factories over the deps their handler.ts builds, pointed at the local Connect;
+  // fewer attempts, so the fault tests do not sit in backoff.
+  const config = readEndContactConfig({ CONNECT_MAX_ATTEMPTS: '2' });
+  client = createConnectClient(config.connect, { endpoint: connect.endpoint });
+  const door = { deps: createEndContactDeps(config, client), deadlineMs: config.deadlineMs };
+  const flowHandler = createFlowHandler(door);
+  const apiHandler = createHttpHandler(door);
+  flow = (event) => flowHandler(event, lambdaContext()) as Promise<Record<string, string>>;
   api = async (body) => {
-    const result = await apiModule.handler(httpEvent(JSON.stringify(body)), lambdaContext());
+    const result = await apiHandler(httpEvent(JSON.stringify(body)), lambdaContext());
     return { statusCode: result.statusCode, json: JSON.parse(result.body) };
   };
 });
@@ -49,8 +60,7 @@ beforeAll(async () => {
 afterEach(() => connect.faults.clear());
 
 afterAll(async () => {
-  delete process.env.AWS_ENDPOINT_URL_CONNECT;
-  delete process.env.CONNECT_MAX_ATTEMPTS;
+  client.destroy();
   await connect.close();
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallbackServices } from '../../lambdas/core/callbacks/services.js';
 import type { TrackResult } from '../../lambdas/core/callbacks/tracker.js';
+import type { CallbackServices } from '../support/callback-world.js';
 import {
   type CallbackWorld,
   contactsOf,

@@ -47,6 +47,8 @@ describe('EndContactStack with an instance', () => {
       queueDenyList: deniedQueue,
       schedule: 'rate(1 hour)',
       tagEndedContacts: 'false',
+      tagRatePerSecond: '1',
+      discoverCallbacks: 'false',
       duplicatesPolicy: 'keep-oldest',
       phoneHashSalt: 'a-deploy-salt-0123456789',
       reconcile: 'false',
@@ -97,7 +99,9 @@ describe('EndContactStack with an instance', () => {
       'callback-tracker': [],
       'callback-sweeper': [
         'connect:DescribeContact',
+        'connect:GetContactMetrics',
         'connect:GetCurrentMetricData',
+        'connect:SearchContacts',
         'connect:StopContact',
         'connect:TagContact',
       ],
@@ -121,6 +125,10 @@ describe('EndContactStack with an instance', () => {
     expect(resourcesOf('connect:GetCurrentMetricData')).toEqual([
       [`${instanceArn}/queue/*`, `${instanceArn}/routing-profile/*`],
     ]);
+    expect(resourcesOf('connect:GetContactMetrics')).toEqual([
+      [instanceArn, `${instanceArn}/contact/*`],
+    ]);
+    expect(resourcesOf('connect:SearchContacts')).toEqual([instanceArn]);
     const tracker = statementsByService(template)['callback-tracker'] ?? [];
     const tableArn = tracker.find((s) => s.Action === 'dynamodb:PutItem')?.Resource;
     expect(tableArn).toEqual({
@@ -165,6 +173,7 @@ describe('EndContactStack with an instance', () => {
           QUEUE_ALLOW_LIST: allowedQueue,
           QUEUE_DENY_LIST: deniedQueue,
           TAG_ENDED_CONTACTS: 'false',
+          DISCOVER_CALLBACKS: 'false',
           STOP_CONTACT_RPS: '1',
           TAG_CONTACT_RPS: '1',
           DESCRIBE_CONTACT_RPS: '3',

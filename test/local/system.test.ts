@@ -170,3 +170,30 @@ describe('npm start', () => {
     expect(result.stderr).toContain('--port must be a port number from 0 to 65535');
   });
 });
+
+describe('the local system with the duplicates policy on', () => {
+  it("runs the sweeper with the policy's phone hasher, as the Lambda does", async () => {
+    const system = await startLocalSystem({
+      port: 0,
+      connectPort: 0,
+      environment: { DUPLICATES_POLICY: 'keep-oldest', PHONE_HASH_SALT: 'a-local-salt-0123456789' },
+    });
+    try {
+      const report = await system.sweep();
+
+      expect(report).toMatchObject({ mode: 'report', complete: true });
+    } finally {
+      await system.close();
+    }
+  });
+
+  it('refuses to start without the salt the policy needs, naming the variable', async () => {
+    await expect(
+      startLocalSystem({
+        port: 0,
+        connectPort: 0,
+        environment: { DUPLICATES_POLICY: 'keep-oldest' },
+      }),
+    ).rejects.toThrow(/PHONE_HASH_SALT must be set/);
+  });
+});

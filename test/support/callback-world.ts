@@ -1,13 +1,18 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { ConnectClient } from '@aws-sdk/client-connect';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
+import { createSweeperHandler } from '../../lambdas/callback-sweeper/callback-sweeper.js';
+import { createTrackerHandler } from '../../lambdas/callback-tracker/callback-tracker.js';
+import { createSweepDeps } from '../../lambdas/core/callbacks/deps.js';
 import type { CallbackEvent } from '../../lambdas/core/callbacks/events.js';
-import { registryItem } from '../../lambdas/core/callbacks/registry.js';
-import {
-  type CallbackServices,
-  createCallbackServices,
-} from '../../lambdas/core/callbacks/services.js';
+import { type CallbackRegistry, registryItem } from '../../lambdas/core/callbacks/registry.js';
+import type { SweepReport } from '../../lambdas/core/callbacks/report.js';
 import { readSweeperConfig } from '../../lambdas/core/callbacks/sweeper-config.js';
+import type { TrackResult } from '../../lambdas/core/callbacks/tracker.js';
+import { metricsNamespace } from '../../lambdas/core/settings.js';
 import { type Contact, type LocalConnect, startLocalConnect } from '../../local/connect/index.js';
+import { lambdaContext } from '../../local/lambda-runtime.js';
 import { type LocalDynamo, startDynalite } from './dynalite.js';
 
 export const hour = 3_600_000;
@@ -33,6 +38,18 @@ export const allSeededStates: readonly SeededState[] = [
   'denied-queue',
 ];
 
+/** The tracker and sweeper Lambdas' own factories and wiring, over the world's endpoints. */
+export interface CallbackServices {
+  readonly registry: CallbackRegistry;
+  readonly connect: ConnectClient;
+  /** One contact event, as EventBridge invokes the tracker. */
+  track(event: unknown): Promise<TrackResult>;
+  /** One run, as the schedule invokes the sweeper, or a manual run with these overrides. */
+  sweep(overrides?: Record<string, unknown>): Promise<SweepReport>;
+}
+
+const scheduledEvent = { 'detail-type': 'Scheduled Event', source: 'aws.events' };
+
 /** The local Amazon Connect and dynalite, with the tracker and sweeper wired to both over HTTP. */
 export interface CallbackWorld {
   connect: LocalConnect;
@@ -52,7 +69,7 @@ export async function startCallbackWorld(
     seed: options.seed ?? 7,
   });
   const dynamo = await startDynalite();
-  const created: CallbackServices[] = [];
+  const clients: { destroy(): void }[] = [];
   return {
     connect,
     dynamo,
@@ -72,17 +89,36 @@ export async function startCallbackWorld(
         CONNECT_MAX_ATTEMPTS: '3',
         ...env,
       });
-      const services = createCallbackServices({
+      const deps = createSweepDeps(
         config,
-        connectEndpoint: connect.endpoint,
-        dynamoDbEndpoint: dynamo.endpoint,
-        now: () => connect.clock.now(),
+        { connectEndpoint: connect.endpoint, dynamoDbEndpoint: dynamo.endpoint },
+        () => connect.clock.now(),
+      );
+      const sweeper = createSweeperHandler({
+        config,
+        deps,
+        metrics: new Metrics({ namespace: metricsNamespace, serviceName: 'callback-sweeper' }),
       });
-      created.push(services);
+      const tracker = createTrackerHandler(deps.registry);
+      const services: CallbackServices = {
+        registry: deps.registry,
+        connect: deps.connect,
+        track: (event) => tracker(event as never, lambdaContext('callback-tracker', 10_000)),
+        async sweep(overrides?: Record<string, unknown>) {
+          // A generous Lambda timeout: the tests measure behaviour, not the time budget.
+          const result = await sweeper(
+            overrides ?? scheduledEvent,
+            lambdaContext('callback-sweeper', 600_000),
+          );
+          if ('error' in result) throw new Error(`sweep refused: ${result.message}`);
+          return result;
+        },
+      };
+      clients.push(deps.connect, deps.stopClient);
       return services;
     },
     async close() {
-      for (const services of created) services.connect.destroy();
+      for (const client of clients) client.destroy();
       await connect.close();
       await dynamo.close();
     },

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { parseDurationMs } from '../config.js';
-import { instanceIdSchema } from '../schemas.js';
-import { type SweepSettings, sweepModes, toQueueId } from './sweeper-config.js';
+import { expectedOf, readSettingValue } from '../setting-values.js';
+import { type SettingName, settings } from '../settings.js';
+import { instanceIds, queueIds, type SweepSettings } from './sweeper-config.js';
 
 /**
  * A manual run's overrides, e.g. `{"mode":"report","maxQueuedAge":"2h","maxStops":10}`. Unknown
@@ -15,84 +15,70 @@ export interface SweepOverrides {
   queueAllowList?: string[];
   queueDenyList?: string[];
   tagEndedContacts?: boolean;
+  discoverCallbacks?: boolean;
   reconcile?: boolean;
 }
 
-/** The shortest maxQueuedAge a run accepts, as the CDK configuration: below it, every queued callback is "stuck". */
-export const minMaxQueuedAgeMs = 5 * 60_000;
-
-const durationSchema = z.pipe(
-  z.string({ error: 'must be a duration such as "2h", "90m" or "1d"' }),
-  z.transform((value: string, ctx) => {
-    const ms = parseDurationMs(value);
-    if (ms !== undefined && ms > 0) {
-      if (ms >= minMaxQueuedAgeMs) return ms;
-      ctx.issues.push({
-        code: 'custom',
-        message: `must be at least "5m" (shorter would end callbacks queued only moments ago), got "${value}"`,
-        input: value,
-      });
-      return z.NEVER;
-    }
-    ctx.issues.push({
-      code: 'custom',
-      message: `must be a positive duration such as "2h", "90m" or "1d", got "${value}"`,
-      input: value,
-    });
-    return z.NEVER;
-  }),
+/** The settings a manual run may override, by the field it uses (the table's `override`). */
+const overridable = Object.entries(settings).flatMap(([name, setting]) =>
+  'override' in setting ? [[setting.override, name as SettingName] as const] : [],
 );
+const fieldNames = overridable.map(([field]) => field);
 
-const queueIdListSchema = z.array(
-  z.pipe(
-    z.string({ error: 'must be a queue ID or queue ARN' }),
-    z.transform((value: string, ctx) => {
-      const id = toQueueId(value);
-      if (id) return id;
-      ctx.issues.push({ code: 'custom', message: 'must be a queue ID or queue ARN', input: value });
-      return z.NEVER;
-    }),
-  ),
-);
+/** JSON types only: a list must be an array, a duration or choice a string, and so on. */
+function hasJsonType(kind: string, input: unknown): boolean {
+  if (kind === 'queue-ids' || kind === 'instance-ids') return Array.isArray(input);
+  if (kind === 'boolean') return typeof input === 'boolean';
+  if (kind === 'integer' || kind === 'number') return typeof input === 'number';
+  return typeof input === 'string' && input.trim() !== '';
+}
+
+/** One override field, checked by the table's definition of its setting. */
+function overrideField(name: SettingName) {
+  const expected = expectedOf(settings[name], 'override');
+  return z.optional(
+    z.pipe(
+      z.unknown(),
+      z.transform((input: unknown, ctx) => {
+        if (name === 'instanceIds' && Array.isArray(input) && input.length === 0) {
+          ctx.issues.push({ code: 'custom', message: 'must not be empty', input });
+          return z.NEVER;
+        }
+        const result = hasJsonType(settings[name].kind, input)
+          ? readSettingValue(name, input, { where: 'override' })
+          : undefined;
+        if (result?.ok) return result.value;
+        const got = result ? `, got ${result.got}` : '';
+        ctx.issues.push({ code: 'custom', message: `must be ${expected}${got}`, input });
+        return z.NEVER;
+      }),
+    ),
+  );
+}
 
 export const sweepOverridesSchema = z.pipe(
   z.strictObject(
-    {
-      mode: z.optional(z.enum(sweepModes, { error: 'must be "report" or "end"' })),
-      maxQueuedAge: z.optional(durationSchema),
-      maxStops: z.optional(
-        z
-          .number({ error: 'must be a whole number' })
-          .check(
-            z.int({ error: 'must be a whole number' }),
-            z.minimum(0, { error: 'must be 0 or more' }),
-            z.maximum(100_000, { error: 'must be at most 100000' }),
-          ),
-      ),
-      instanceIds: z.optional(
-        z.array(instanceIdSchema).check(z.minLength(1, { error: 'must not be empty' })),
-      ),
-      queueAllowList: z.optional(queueIdListSchema),
-      queueDenyList: z.optional(queueIdListSchema),
-      tagEndedContacts: z.optional(z.boolean({ error: 'must be true or false' })),
-      reconcile: z.optional(z.boolean({ error: 'must be true or false' })),
-    },
+    Object.fromEntries(overridable.map(([field, name]) => [field, overrideField(name)])),
     {
       error: (issue) =>
         issue.code === 'unrecognized_keys'
-          ? `has unknown field(s) ${issue.keys.join(', ')}: allowed are mode, maxQueuedAge, maxStops, instanceIds, queueAllowList, queueDenyList, tagEndedContacts, reconcile`
+          ? `has unknown field(s) ${issue.keys.join(', ')}: allowed are ${fieldNames.join(', ')}`
           : issue.code === 'invalid_type'
             ? 'must be a JSON object of overrides'
             : undefined,
     },
   ),
-  z.transform(({ maxQueuedAge, ...rest }): SweepOverrides => {
-    const overrides: SweepOverrides = {};
-    for (const [key, value] of Object.entries(rest)) {
-      if (value !== undefined) Object.assign(overrides, { [key]: value });
+  z.transform((fields: Record<string, unknown>): SweepOverrides => {
+    const overrides: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(fields)) {
+      if (value === undefined) continue;
+      if (field === 'maxQueuedAge') overrides.maxQueuedAgeMs = value;
+      else if (field === 'instanceIds') overrides[field] = instanceIds(value as string[]);
+      else if (field === 'queueAllowList' || field === 'queueDenyList') {
+        overrides[field] = queueIds(value as string[]);
+      } else overrides[field] = value;
     }
-    if (maxQueuedAge !== undefined) overrides.maxQueuedAgeMs = maxQueuedAge;
-    return overrides;
+    return overrides as SweepOverrides;
   }),
 );
 

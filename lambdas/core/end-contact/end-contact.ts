@@ -3,7 +3,6 @@ import type { CallOptions } from '../connect/client.js';
 import type { Outcome } from '../connect/outcome.js';
 import { stopContact } from '../connect/stop-contact.js';
 import { invocationDeadline } from '../deadline.js';
-import { logOutcome } from '../observability.js';
 import type { EndContactRequest } from '../schemas.js';
 import type { SecurityUserAuthorizer } from './security-user.js';
 
@@ -40,15 +39,12 @@ export interface EndContactDoor {
   deadlineMs: number;
 }
 
-/** One door's call: within the deadline (and the Lambda's remaining time), logged once. */
-export async function endContactWithin(
+/** One door's call, within the deadline and the Lambda's remaining time; the door logs it. */
+export function endContactWithin(
   door: EndContactDoor,
   request: EndContactRequest,
   remainingTimeMs: number | undefined,
-  logFields: Record<string, string> = {},
 ): Promise<Outcome> {
   const abortSignal = invocationDeadline(door.deadlineMs, remainingTimeMs);
-  const outcome = await endContact(door.deps, request, { abortSignal });
-  logOutcome(outcome, request, logFields);
-  return outcome;
+  return endContact(door.deps, request, { abortSignal });
 }

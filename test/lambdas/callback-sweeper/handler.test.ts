@@ -161,16 +161,32 @@ describe('callback-sweeper handler', () => {
     expect(result).toEqual({
       error: 'InvalidSweepRequest',
       message:
-        'maxQueuedAge must be a positive duration such as "2h", "90m" or "1d", got "forever"',
+        'maxQueuedAge must be a duration from 5m to 14d, written like "90s", "15m", "24h" or "7d", got "forever"',
       errors: [
         {
           field: 'maxQueuedAge',
-          message: 'must be a positive duration such as "2h", "90m" or "1d", got "forever"',
+          message:
+            'must be a duration from 5m to 14d, written like "90s", "15m", "24h" or "7d", got "forever"',
         },
       ],
     });
     expect(connect).not.toHaveReceivedAnyCommand();
     expect(dynamo).not.toHaveReceivedAnyCommand();
+  });
+
+  it('refuses a bad run without Powertools warnings about empty metrics or reserved keys', async () => {
+    const stderr: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      stderr.push(String(chunk));
+      return true;
+    });
+
+    await handler({ maxStops: -1 }, lambdaContext());
+
+    const output = [...stdout, ...stderr].join('');
+    expect(output).toContain('sweep request refused');
+    expect(output).not.toContain('No application metrics to publish');
+    expect(output).not.toContain('reserved key');
   });
 
   it('refuses a manual run for an instance that is not configured', async () => {

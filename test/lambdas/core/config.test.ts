@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   parseDurationMs,
-  readBoolean,
-  readDurationMs,
-  readInteger,
+  readConnectClientOptions,
+  readEnv,
+  readRequiredEnv,
 } from '../../../lambdas/core/config.js';
 import { readEndContactConfig } from '../../../lambdas/core/end-contact/config.js';
 import { ConfigurationError } from '../../../lambdas/core/errors.js';
 
 describe('readEndContactConfig', () => {
-  it('applies documented defaults to an empty environment', () => {
+  it('applies the documented defaults to an empty environment', () => {
     expect(readEndContactConfig({})).toEqual({
       requireSecurityUser: false,
       securityUser: { requiredPermission: 'StopContact.Enabled', cacheTtlMs: 60_000 },
@@ -37,9 +37,12 @@ describe('readEndContactConfig', () => {
     });
   });
 
-  it("holds the flow's deadline to its own ceiling", () => {
-    expect(() => readEndContactConfig({ DEADLINE_MS: '7700' }, { maxDeadlineMs: 6_000 })).toThrow(
-      /DEADLINE_MS must be an integer from 500 to 6000/,
+  it("holds the flow's deadline to its stricter ceiling, and the HTTP API's to the table's", () => {
+    expect(() => readEndContactConfig({ DEADLINE_MS: '7700' }, 'end-contact')).toThrow(
+      'environment variable DEADLINE_MS must be an integer from 500 to 6000, got "7700"',
+    );
+    expect(readEndContactConfig({ DEADLINE_MS: '7700' }, 'stop-contact-api').deadlineMs).toBe(
+      7_700,
     );
   });
 
@@ -50,20 +53,43 @@ describe('readEndContactConfig', () => {
       ),
     );
     expect(() => readEndContactConfig({ CONNECT_MAX_ATTEMPTS: '0' })).toThrow(
-      /CONNECT_MAX_ATTEMPTS.*1 to 10/,
+      /CONNECT_MAX_ATTEMPTS must be an integer from 1 to 10/,
     );
   });
 });
 
-describe('config readers', () => {
-  it('reads booleans and integers with bounds', () => {
-    expect(readBoolean('X', false, { X: '1' })).toBe(true);
-    expect(readInteger('N', 7, { min: 1, max: 9 }, {})).toBe(7);
-    expect(() => readInteger('N', 7, { min: 1, max: 9 }, { N: '2.5' })).toThrow(
-      /N must be an integer/,
+describe('readEnv', () => {
+  it('reads booleans as true, false, 1 or 0 in any case', () => {
+    expect(readEnv('reconcile', { RECONCILE: 'FALSE' })).toBe(false);
+    expect(readEnv('reconcile', { RECONCILE: '1' })).toBe(true);
+  });
+
+  it('refuses a fractional integer, naming the variable', () => {
+    expect(() => readEnv('sweepConcurrency', { SWEEP_CONCURRENCY: '2.5' })).toThrow(
+      'environment variable SWEEP_CONCURRENCY must be an integer from 1 to 100, got "2.5"',
     );
   });
 
+  it('reads a blank value as the default', () => {
+    expect(readEnv('maxQueuedAge', { MAX_QUEUED_AGE: '  ' })).toBe(86_400_000);
+  });
+
+  it('names a required variable that is missing, and what it holds', () => {
+    expect(() => readRequiredEnv('callbackTableName', {})).toThrow(
+      'environment variable CALLBACK_TABLE_NAME is required: a DynamoDB table name',
+    );
+  });
+
+  it('reads the Connect client options once for every function, with one default each', () => {
+    expect(readConnectClientOptions({})).toEqual({
+      maxAttempts: 3,
+      connectionTimeoutMs: 500,
+      requestTimeoutMs: 1_500,
+    });
+  });
+});
+
+describe('parseDurationMs', () => {
   it.each([
     ['500ms', 500],
     ['90s', 90_000],
@@ -75,10 +101,10 @@ describe('config readers', () => {
     expect(parseDurationMs(text)).toBe(ms);
   });
 
-  it('rejects a duration without a unit, naming the variable', () => {
+  it('rejects a duration without a unit, and the reader names the variable', () => {
     expect(parseDurationMs('24')).toBeUndefined();
-    expect(() => readDurationMs('MAX_QUEUED_AGE', '24h', { MAX_QUEUED_AGE: '24' })).toThrow(
-      /MAX_QUEUED_AGE must be a positive duration/,
+    expect(() => readEnv('maxQueuedAge', { MAX_QUEUED_AGE: '24' })).toThrow(
+      'environment variable MAX_QUEUED_AGE must be a duration from 5m to 14d',
     );
   });
 });

@@ -15,7 +15,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { branches, handler } from '../../../lambdas/end-contact/handler.js';
+import { branches } from '../../../lambdas/end-contact/end-contact.js';
+import { handler } from '../../../lambdas/end-contact/handler.js';
 import { flowEvent, instanceId, lambdaContext, targetContactId } from '../../fixtures/index.js';
 
 const connect = mockClient(ConnectClient);

@@ -7,6 +7,7 @@ import type { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readSweeperConfig } from '../../../lambdas/core/callbacks/sweeper-config.js';
+import { type Setting, settings } from '../../../lambdas/core/settings.js';
 import {
   CallbackSweeper,
   type CallbackSweeperProps,
@@ -90,11 +91,14 @@ describe('CallbackSweeper', () => {
     expect(environment).toMatchObject({
       SWEEP_MODE: 'end',
       MAX_QUEUED_AGE: '129600s',
-      MAX_STOPS_PER_RUN: '500',
+      MAX_STOPS_PER_RUN: '50',
       TAG_ENDED_CONTACTS: 'true',
+      DISCOVER_CALLBACKS: 'true',
       DUPLICATES_POLICY: 'off',
-      DESCRIBE_CONTACT_RPS: '8',
-      STOP_CONTACT_RPS: '8',
+      DESCRIBE_CONTACT_RPS: '5',
+      STOP_CONTACT_RPS: '2',
+      GET_CONTACT_METRICS_RPS: '2',
+      SEARCH_CONTACTS_RPS: '0.5',
       CONNECT_INSTANCE_IDS: instanceArn,
     });
     const config = readSweeperConfig({ ...environment, CALLBACK_TABLE_NAME: 'callbacks' });
@@ -104,6 +108,16 @@ describe('CallbackSweeper', () => {
       instanceIds: ['0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b'],
       queueDenyList: ['vip'],
     });
+  });
+
+  it("sets every sweeper setting that has a prop, under the settings table's variable name", () => {
+    // The salt is the one without a default: it is set only when given (see below).
+    const expected = Object.values(settings as Record<string, Setting>)
+      .filter((setting) => setting.functions?.includes('callback-sweeper') && setting.prop)
+      .filter((setting) => setting.env !== 'PHONE_HASH_SALT')
+      .map((setting) => setting.env);
+
+    expect(Object.keys(sweeperEnvironment())).toEqual(expect.arrayContaining(expected));
   });
 
   it('scopes its Connect actions to the instance, per the Service Authorization Reference', () => {
@@ -116,6 +130,12 @@ describe('CallbackSweeper', () => {
             Action: ['connect:DescribeContact', 'connect:StopContact', 'connect:TagContact'],
             Resource: `${instanceArn}/contact/*`,
           },
+          {
+            Effect: 'Allow',
+            Action: 'connect:GetContactMetrics',
+            Resource: [instanceArn, `${instanceArn}/contact/*`],
+          },
+          { Effect: 'Allow', Action: 'connect:SearchContacts', Resource: instanceArn },
           {
             Effect: 'Allow',
             Action: 'connect:GetCurrentMetricData',
@@ -186,8 +206,12 @@ describe('CallbackSweeper', () => {
         stopContact: 2,
         tagContact: 1,
         getCurrentMetricData: 0.5,
+        getContactMetrics: 1.5,
+        searchContacts: 0.25,
       },
       maxStopsPerRun: 0,
+      tagEndedContacts: false,
+      discoverCallbacks: false,
     });
     const environment = environmentOf(other);
 
@@ -196,6 +220,8 @@ describe('CallbackSweeper', () => {
       duplicatesPolicy: 'keep-oldest',
       reconcile: false,
       maxStops: 0,
+      tagEndedContacts: false,
+      discoverCallbacks: false,
     });
     expect(config.phoneHashSalt).toBe('sixteen-chars-salt');
     expect(config.reconcileQueueIds).toEqual(['q-1']);
@@ -204,6 +230,8 @@ describe('CallbackSweeper', () => {
       StopContact: 2,
       TagContact: 1,
       GetCurrentMetricData: 0.5,
+      GetContactMetrics: 1.5,
+      SearchContacts: 0.25,
     });
   });
 
@@ -223,11 +251,8 @@ describe('CallbackSweeper', () => {
   it.each([
     [{ instanceArns: [] }, 'instanceArns is empty'],
     [{ instanceArns: ['abc'] }, 'instanceArns: "abc" is not an Amazon Connect instance ARN'],
-    [
-      { maxQueuedAge: Duration.days(15) },
-      'longer than the 14 days Connect keeps a queued callback',
-    ],
-    [{ maxQueuedAge: Duration.seconds(0) }, 'maxQueuedAge is zero: use a positive duration'],
+    [{ maxQueuedAge: Duration.days(15) }, 'maxQueuedAge is 15 days: use a duration from 5m to 14d'],
+    [{ maxQueuedAge: Duration.minutes(4) }, 'maxQueuedAge is 4 minutes: use a duration from 5m'],
     [
       { duplicatesPolicy: 'keep-oldest' as const },
       'duplicatesPolicy keep-oldest needs phoneHashSalt',
@@ -236,17 +261,25 @@ describe('CallbackSweeper', () => {
       { duplicatesPolicy: 'keep-oldest' as const, phoneHashSalt: 'too-short' },
       'phoneHashSalt is 9 characters: use a random string of at least 16 characters',
     ],
+    [{ mode: 'delete' as 'end' }, 'mode is "delete": use report or end'],
     [{ maxStopsPerRun: -1 }, 'maxStopsPerRun is -1: use an integer from 0 to 100000'],
     [{ maxStopsPerRun: 2.5 }, 'maxStopsPerRun is 2.5: use an integer from 0 to 100000'],
     [{ maxStopsPerRun: 100_001 }, 'maxStopsPerRun is 100001'],
     [{ ratesPerSecond: { stopContact: 0 } }, 'ratesPerSecond.stopContact is 0: use a number'],
+    [
+      { ratesPerSecond: { searchContacts: 0.01 } },
+      'ratesPerSecond.searchContacts is 0.01: use a number from 0.05 to 1000',
+    ],
     [{ ratesPerSecond: { describeContact: 1_001 } }, 'ratesPerSecond.describeContact is 1001'],
     [
       { ratesPerSecond: { getCurrentMetricData: Number.NaN } },
       'ratesPerSecond.getCurrentMetricData is NaN',
     ],
-    [{ queueAllowList: ['support queue'] }, 'queueAllowList: "support queue" is not a queue ID'],
-    [{ reconcileQueueIds: [`${instanceArn}/agent/a`] }, 'reconcileQueueIds: "arn:'],
+    [
+      { queueAllowList: ['q-1', 'support queue'] },
+      'queueAllowList is "support queue": use a list of queue IDs or queue ARNs',
+    ],
+    [{ reconcileQueueIds: [`${instanceArn}/agent/a`] }, 'reconcileQueueIds is "arn:'],
   ])('refuses bad props with a message naming the fix: %o', (bad, message) => {
     const stack = new Stack(testApp({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Bad');
     const tracker = new CallbackTracker(stack, 'Tracker');

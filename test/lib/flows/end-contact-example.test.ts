@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { branches } from '../../../lambdas/end-contact/handler.js';
+import { branches } from '../../../lambdas/end-contact/end-contact.js';
 
 /** The parts of the Amazon Connect Flow language this test reads. */
 type Condition = { Operator: string; Operands: string[] };

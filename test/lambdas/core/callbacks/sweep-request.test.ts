@@ -37,27 +37,47 @@ describe('sweep overrides', () => {
   });
 
   it('applies overrides over the configuration and leaves the rest', () => {
-    expect(applyOverrides(configured, { mode: 'end', maxStops: 3 })).toEqual({
+    expect(applyOverrides(configured, { mode: 'end', maxStops: 3 })).toMatchObject({
       ...configured,
       mode: 'end',
       maxStops: 3,
     });
   });
 
+  it('reads the tagging and discovery switches of a manual run', () => {
+    const parsed = parseWith(sweepOverridesSchema, {
+      tagEndedContacts: false,
+      discoverCallbacks: false,
+      queueDenyList: ['arn:aws:connect:us-east-1:123456789012:instance/instance-1/queue/q-9'],
+    });
+
+    expect(parsed).toEqual({
+      ok: true,
+      value: { tagEndedContacts: false, discoverCallbacks: false, queueDenyList: ['q-9'] },
+    });
+  });
+
   it.each([
-    [{ mode: 'delete' }, 'mode', 'must be "report" or "end"'],
+    [{ mode: 'delete' }, 'mode', 'must be report or end, got "delete"'],
     [
       { maxQueuedAge: 'soon' },
       'maxQueuedAge',
-      'must be a positive duration such as "2h", "90m" or "1d", got "soon"',
+      'must be a duration from 5m to 14d, written like "90s", "15m", "24h" or "7d", got "soon"',
     ],
-    [{ maxQueuedAge: 7200 }, 'maxQueuedAge', 'must be a duration such as "2h", "90m" or "1d"'],
-    [{ maxQueuedAge: '1s', mode: 'end' }, 'maxQueuedAge', 'must be at least "5m"'],
-    [{ maxQueuedAge: '4m' }, 'maxQueuedAge', 'must be at least "5m"'],
-    [{ maxStops: -1 }, 'maxStops', 'must be 0 or more'],
-    [{ maxStops: 1.5 }, 'maxStops', 'must be a whole number'],
+    [{ maxQueuedAge: 7200 }, 'maxQueuedAge', 'must be a duration from 5m to 14d'],
+    [{ maxQueuedAge: '1s', mode: 'end' }, 'maxQueuedAge', 'must be a duration from 5m'],
+    [{ maxQueuedAge: '4m' }, 'maxQueuedAge', 'must be a duration from 5m'],
+    [{ maxStops: -1 }, 'maxStops', 'must be an integer from 0 to 100000, got -1'],
+    [{ maxStops: 1.5 }, 'maxStops', 'must be an integer from 0 to 100000'],
+    [{ maxStops: '10' }, 'maxStops', 'must be an integer from 0 to 100000'],
+    [{ tagEndedContacts: 'no' }, 'tagEndedContacts', 'must be true or false'],
     [{ instanceIds: [] }, 'instanceIds', 'must not be empty'],
-    [{ queueDenyList: ['no such queue'] }, 'queueDenyList.0', 'must be a queue ID or queue ARN'],
+    [
+      { queueDenyList: ['no such queue'] },
+      'queueDenyList',
+      'must be a list of queue IDs or queue ARNs, got "no such queue"',
+    ],
+    [{ tagBeforeStop: true }, '(body)', 'has unknown field(s) tagBeforeStop'],
     [{ maxAge: '2h' }, '(body)', 'has unknown field(s) maxAge'],
     ['end', '(body)', 'must be a JSON object of overrides'],
   ])('refuses %o naming %s', (input, field, message) => {

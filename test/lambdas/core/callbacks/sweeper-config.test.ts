@@ -17,7 +17,7 @@ describe('readSweeperConfig', () => {
       mode: 'report',
       instanceIds: [instanceId],
       maxQueuedAgeMs: 24 * 3_600_000,
-      maxStops: 500,
+      maxStops: 50,
       queueAllowList: [],
       queueDenyList: [],
       tagEndedContacts: true,
@@ -26,10 +26,10 @@ describe('readSweeperConfig', () => {
       reconcile: true,
     });
     expect(config.ratesPerSecond).toEqual({
-      DescribeContact: 8,
-      StopContact: 8,
-      TagContact: 4,
-      GetCurrentMetricData: 4,
+      DescribeContact: 5,
+      StopContact: 2,
+      TagContact: 2,
+      GetCurrentMetricData: 2,
       GetContactMetrics: 2,
       SearchContacts: 0.5,
     });
@@ -59,12 +59,25 @@ describe('readSweeperConfig', () => {
       "is in Region eu-west-2, not this function's Region us-east-1",
     ],
     [{ CALLBACK_TABLE_NAME: '' }, 'CALLBACK_TABLE_NAME is required'],
-    [{ SWEEP_MODE: 'delete' }, 'SWEEP_MODE must be one of report, end, got "delete"'],
-    [{ MAX_QUEUED_AGE: 'a day' }, 'MAX_QUEUED_AGE must be a positive duration'],
-    [{ STOP_CONTACT_RPS: '0' }, 'STOP_CONTACT_RPS must be a number from 0.1'],
-    [{ QUEUE_ALLOW_LIST: 'not a queue!' }, 'QUEUE_ALLOW_LIST: "not a queue!" is not a queue ID'],
+    [{ SWEEP_MODE: 'delete' }, 'SWEEP_MODE must be report or end, got "delete"'],
+    [{ MAX_QUEUED_AGE: 'a day' }, 'MAX_QUEUED_AGE must be a duration from 5m to 14d'],
+    [{ MAX_QUEUED_AGE: '4m' }, 'MAX_QUEUED_AGE must be a duration from 5m to 14d'],
+    [{ MAX_QUEUED_AGE: '15d' }, 'MAX_QUEUED_AGE must be a duration from 5m to 14d'],
+    [{ MAX_STOPS_PER_RUN: '100001' }, 'MAX_STOPS_PER_RUN must be an integer from 0 to 100000'],
+    [{ STOP_CONTACT_RPS: '0' }, 'STOP_CONTACT_RPS must be a number from 0.1 to 1000, got "0"'],
+    [{ SEARCH_CONTACTS_RPS: '0.01' }, 'SEARCH_CONTACTS_RPS must be a number from 0.05 to 1000'],
+    [
+      { QUEUE_ALLOW_LIST: 'q-1,not a queue!' },
+      'QUEUE_ALLOW_LIST must be a list of queue IDs or queue ARNs, got "not a queue!"',
+    ],
+    [{ TAG_ENDED_CONTACTS: 'maybe' }, 'TAG_ENDED_CONTACTS must be true or false'],
+    [{ DISCOVER_CALLBACKS: 'yes' }, 'DISCOVER_CALLBACKS must be true or false'],
     [{ DUPLICATES_POLICY: 'keep-oldest' }, 'PHONE_HASH_SALT must be set'],
-    [{ DUPLICATES_POLICY: 'keep-newest' }, 'DUPLICATES_POLICY must be one of off, keep-oldest'],
+    [{ DUPLICATES_POLICY: 'keep-newest' }, 'DUPLICATES_POLICY must be off or keep-oldest'],
+    [
+      { DUPLICATES_POLICY: 'keep-oldest', PHONE_HASH_SALT: 'short-salt' },
+      'PHONE_HASH_SALT must be a random string of at least 16 characters, got 10 characters',
+    ],
   ])('fails fast naming the variable for %o', (env, message) => {
     expect(() => readSweeperConfig({ ...required, ...env })).toThrow(ConfigurationError);
     expect(() => readSweeperConfig({ ...required, ...env })).toThrow(message);
@@ -80,16 +93,17 @@ describe('readSweeperConfig', () => {
     expect(readSweeperConfig({ ...required, PHONE_HASH_SALT: salt }).phoneHashSalt).toBe(undefined);
   });
 
-  it('reads the GetContactMetrics and SearchContacts rates, and whether to search for untracked callbacks', () => {
+  it('reads the settings the sweeper rewrite wires: discovery, tagging and the new rates', () => {
     const config = readSweeperConfig({
       ...required,
-      GET_CONTACT_METRICS_RPS: '1.5',
-      SEARCH_CONTACTS_RPS: '0.2',
       DISCOVER_CALLBACKS: 'false',
+      TAG_ENDED_CONTACTS: 'false',
+      GET_CONTACT_METRICS_RPS: '3',
+      SEARCH_CONTACTS_RPS: '0.1',
     });
 
-    expect(config.ratesPerSecond).toMatchObject({ GetContactMetrics: 1.5, SearchContacts: 0.2 });
-    expect(config.settings.discoverCallbacks).toBe(false);
+    expect(config.settings).toMatchObject({ discoverCallbacks: false, tagEndedContacts: false });
+    expect(config.ratesPerSecond).toMatchObject({ GetContactMetrics: 3, SearchContacts: 0.1 });
   });
 });
 

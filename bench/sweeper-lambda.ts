@@ -1,0 +1,38 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { createSweeperHandler } from '../lambdas/callback-sweeper/callback-sweeper.js';
+import { type CallbackEndpoints, createSweepDeps } from '../lambdas/core/callbacks/deps.js';
+import type { SweepReport } from '../lambdas/core/callbacks/report.js';
+import type { SweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
+import { metricsNamespace } from '../lambdas/core/settings.js';
+import { lambdaContext } from '../local/lambda-runtime.js';
+
+/**
+ * The sweeper Lambda as deployed: its handler factory over the deps its handler.ts builds, on
+ * these endpoints, invoked as the schedule invokes it with a 10-minute budget.
+ */
+export function sweeperLambda(
+  config: SweeperConfig,
+  endpoints: CallbackEndpoints,
+  now: () => number,
+) {
+  const deps = createSweepDeps(config, endpoints, now);
+  const handler = createSweeperHandler({
+    config,
+    deps,
+    metrics: new Metrics({ namespace: metricsNamespace, serviceName: 'callback-sweeper' }),
+  });
+  return {
+    destroy: () => {
+      deps.connect.destroy();
+      deps.stopClient.destroy();
+    },
+    async sweep(): Promise<SweepReport> {
+      const result = await handler(
+        { 'detail-type': 'Scheduled Event', source: 'aws.events' },
+        lambdaContext('callback-sweeper', 600_000),
+      );
+      if ('error' in result) throw new Error(`sweep refused: ${result.message}`);
+      return result;
+    },
+  };
+}

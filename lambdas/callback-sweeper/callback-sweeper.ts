@@ -1,0 +1,118 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { SweepReport } from '../core/callbacks/report.js';
+import { type SweepDeps, sweepStuckCallbacks } from '../core/callbacks/sweep.js';
+import {
+  applyOverrides,
+  isScheduledEvent,
+  type SweepOverrides,
+  sweepOverridesSchema,
+  unconfiguredInstances,
+} from '../core/callbacks/sweep-request.js';
+import { type SweeperConfig, sweepOptions } from '../core/callbacks/sweeper-config.js';
+import { inputOf, validateInput } from '../core/middleware/validate-input.js';
+import { createLogger, type DoorOptions } from '../core/observability.js';
+import type { FieldError } from '../core/schemas.js';
+
+/** A manual run with a bad override gets this back instead of a sweep. */
+export interface InvalidSweepRequest {
+  error: 'InvalidSweepRequest';
+  message: string;
+  errors: FieldError[];
+}
+
+export type SweeperResult = SweepReport | InvalidSweepRequest;
+
+/** What the sweeper door runs on: handler.ts wires the deployed ones (lambdas/core/callbacks/deps.ts). */
+export interface SweeperDoor {
+  config: SweeperConfig;
+  deps: SweepDeps;
+  metrics: Metrics;
+}
+
+/** Kept back from the Lambda's own timeout so the report is still returned and flushed. */
+const answerMarginMs = 1_000;
+
+function invalid(errors: FieldError[]): InvalidSweepRequest {
+  return {
+    error: 'InvalidSweepRequest',
+    message: errors.map((e) => `${e.field} ${e.message}`).join('; '),
+    errors,
+  };
+}
+
+/** Adds a run's counts and flushes them as EMF: only a run has metrics, so a refusal prints none. */
+function publishMetrics(metrics: Metrics, report: SweepReport): void {
+  metrics.addDimension('mode', report.mode);
+  const { counts } = report;
+  metrics.addMetric('Candidates', MetricUnit.Count, counts.candidates);
+  metrics.addMetric('Verified', MetricUnit.Count, counts.verified);
+  metrics.addMetric('Ended', MetricUnit.Count, counts.ended);
+  metrics.addMetric('EndedUntagged', MetricUnit.Count, counts.endedUntagged);
+  metrics.addMetric('TagFailed', MetricUnit.Count, counts.tagFailed);
+  metrics.addMetric('Discovered', MetricUnit.Count, counts.discovered);
+  metrics.addMetric('WouldEnd', MetricUnit.Count, counts.wouldEnd);
+  metrics.addMetric('AlreadyGone', MetricUnit.Count, counts.alreadyGone);
+  metrics.addMetric('Failed', MetricUnit.Count, counts.failed + counts.registryErrors);
+  metrics.addMetric('Throttled', MetricUnit.Count, counts.throttled);
+  metrics.addMetric('UnexplainedQueues', MetricUnit.Count, report.unexplainedQueues.length);
+  metrics.publishStoredMetrics();
+}
+
+/**
+ * The sweeper door: the schedule's event runs the configuration; any other event is a manual
+ * run whose overrides are validated first. The report is returned, logged and published as EMF.
+ * Importing this module reads no environment and builds no client.
+ */
+export function createSweeperHandler(
+  { config, deps, metrics }: SweeperDoor,
+  options: DoorOptions = {},
+) {
+  const logger = options.logger ?? createLogger('callback-sweeper');
+  // `message` is a reserved key of the Powertools Logger: log the fields, not the summary.
+  const refuse = (result: InvalidSweepRequest) => {
+    logger.warn('sweep request refused', { error: result.error, errors: result.errors });
+    return result;
+  };
+
+  async function sweep(_event: unknown, context: Context): Promise<SweeperResult> {
+    const overrides = inputOf<SweepOverrides>(context);
+    const unknownInstances = unconfiguredInstances(config.settings, overrides);
+    if (unknownInstances.length > 0) {
+      return refuse(
+        invalid(
+          unknownInstances.map((id) => ({
+            field: 'instanceIds',
+            message: `names ${id}, which is not in CONNECT_INSTANCE_IDS`,
+          })),
+        ),
+      );
+    }
+    const remainingMs = () => context.getRemainingTimeInMillis();
+    const report = await sweepStuckCallbacks(
+      deps,
+      applyOverrides(config.settings, overrides),
+      sweepOptions(config, {
+        timeLeftMs: () => remainingMs() - config.timeBudgetMarginMs,
+        abortSignal: AbortSignal.timeout(Math.max(1, remainingMs() - answerMarginMs)),
+      }),
+    );
+    publishMetrics(metrics, report);
+    logger.info('sweep report', { report });
+    return report;
+  }
+
+  return middy<unknown, SweeperResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(
+      validateInput({
+        // The schedule's event means "use the configuration"; anything else is a manual run.
+        select: (event: unknown) => (isScheduledEvent(event) || event == null ? {} : event),
+        schema: sweepOverridesSchema,
+        onInvalid: (errors) => refuse(invalid(errors)),
+      }),
+    )
+    .handler(sweep);
+}

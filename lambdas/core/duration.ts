@@ -1,0 +1,10 @@
+const durationUnitsMs = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** Parses "90s", "15m", "24h", "7d" or "500ms" into milliseconds; undefined when malformed. */
+export function parseDurationMs(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(text.trim());
+  if (!match) return undefined;
+  const amount = Number(match[1]);
+  const unit = match[2] as keyof typeof durationUnitsMs;
+  return Math.round(amount * durationUnitsMs[unit]);
+}

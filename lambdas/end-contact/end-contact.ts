@@ -1,0 +1,143 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { ConnectContactFlowEvent, Context } from 'aws-lambda';
+import * as z from 'zod/mini';
+import type { Outcome } from '../core/connect/outcome.js';
+import { type EndContactDoor, endContactWithin } from '../core/end-contact/end-contact.js';
+import { correlationId } from '../core/middleware/correlation-id.js';
+import { inputOf, validateInput } from '../core/middleware/validate-input.js';
+import { createLogger, type DoorOptions, logOutcome } from '../core/observability.js';
+import {
+  blankToUndefined,
+  contactIdSchema,
+  disconnectReasonCodeSchema,
+  type EndContactRequest,
+  type FieldError,
+  instanceIdSchema,
+  ownArnCheck,
+  securityUserSchema,
+} from '../core/schemas.js';
+
+/** CXone's branches; the flow reads the one taken as `$.External.Branch`. */
+export const branches = [
+  'OnSuccess',
+  'OnInvalidContactID',
+  'OnUnauthorized',
+  'OnInvalidSecurityUser',
+  'Default',
+] as const;
+export type Branch = (typeof branches)[number];
+
+/** A flat map of strings, as Connect's STRING_MAP response validation requires. */
+export type FlowResult = {
+  Branch: Branch;
+  DisconnectReason?: string;
+  ErrorCode?: string;
+  ErrorMessage?: string;
+  Reason?: string;
+};
+
+const branchByOutcome: Record<Outcome['kind'], Branch> = {
+  stopped: 'OnSuccess',
+  'invalid-contact-id': 'OnInvalidContactID',
+  'contact-not-active': 'OnInvalidContactID',
+  'not-stoppable': 'Default',
+  unauthorized: 'OnUnauthorized',
+  'invalid-security-user': 'OnInvalidSecurityUser',
+  throttled: 'Default',
+  failed: 'Default',
+};
+
+/** Maps an outcome to the flow's result map. */
+export function toFlowResult(outcome: Outcome): FlowResult {
+  const Branch = branchByOutcome[outcome.kind];
+  if (outcome.kind === 'stopped') return { Branch, DisconnectReason: 'TerminateScript' };
+  return {
+    Branch,
+    ErrorCode: flowSafe(outcome.code, 64),
+    ErrorMessage: flowSafe(outcome.message, 512),
+    ...(outcome.kind === 'not-stoppable' && outcome.reason
+      ? { Reason: flowSafe(outcome.reason, 256) }
+      : {}),
+  };
+}
+
+/** A bad ContactId or SecurityUser takes its own branch; any other bad field takes Default. */
+export function validationOutcome(errors: readonly FieldError[]): Outcome {
+  const message = errors.map((e) => `${e.field} ${e.message}`).join('; ');
+  const fields = new Set(errors.map((e) => e.field));
+  if (fields.has('ContactId'))
+    return { kind: 'invalid-contact-id', code: 'ValidationException', message };
+  if (fields.has('SecurityUser')) {
+    return { kind: 'invalid-security-user', code: 'ValidationException', message };
+  }
+  return { kind: 'failed', code: 'ValidationException', message };
+}
+
+/** Strips control characters and bounds the length, so values are safe in a STRING_MAP. */
+function flowSafe(text: string, maxLength: number): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return clean.length > maxLength ? `${clean.slice(0, maxLength - 1)}…` : clean;
+}
+
+const flowInputSchema = z.pipe(
+  z.object({
+    ContactId: contactIdSchema,
+    InstanceId: instanceIdSchema,
+    SecurityUser: z.optional(securityUserSchema),
+    DisconnectReasonCode: z.optional(disconnectReasonCodeSchema),
+  }),
+  z.transform(
+    (p): EndContactRequest => ({
+      contactId: p.ContactId,
+      instanceId: p.InstanceId,
+      ...(p.SecurityUser ? { securityUser: p.SecurityUser } : {}),
+      ...(p.DisconnectReasonCode ? { disconnectReasonCode: p.DisconnectReasonCode } : {}),
+    }),
+  ),
+);
+
+/** Flow parameters arrive as strings; an unset attribute arrives blank. */
+function selectFlowInput(event: ConnectContactFlowEvent): unknown {
+  const parameters: Record<string, unknown> = event.Details?.Parameters ?? {};
+  return {
+    ContactId: parameters.ContactId,
+    InstanceId: blankToUndefined(parameters.InstanceId) ?? event.Details?.ContactData?.InstanceARN,
+    SecurityUser: blankToUndefined(parameters.SecurityUser),
+    DisconnectReasonCode: blankToUndefined(parameters.DisconnectReasonCode),
+  };
+}
+
+/**
+ * The flow door over any dependencies: handler.ts wires the deployed ones, the local runner and
+ * the tests their own. Importing this module reads no environment and builds no client.
+ */
+export function createFlowHandler(door: EndContactDoor, options: DoorOptions = {}) {
+  const logger = options.logger ?? createLogger('end-contact');
+  return middy<ConnectContactFlowEvent, FlowResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+    .use(
+      correlationId(
+        logger,
+        (event: ConnectContactFlowEvent) => event.Details.ContactData.ContactId,
+      ),
+    )
+    .use(
+      validateInput({
+        select: selectFlowInput,
+        schema: flowInputSchema,
+        check: ownArnCheck(['InstanceId', 'SecurityUser']),
+        onInvalid: (errors) => {
+          logger.warn('invalid flow parameters', { fields: errors.map((e) => e.field) });
+          return toFlowResult(validationOutcome(errors));
+        },
+      }),
+    )
+    .handler(async (_event, context) => {
+      const request = inputOf<EndContactRequest>(context);
+      const outcome = await endContactWithin(door, request, context.getRemainingTimeInMillis?.());
+      logOutcome(logger, outcome, request);
+      return toFlowResult(outcome);
+    });
+}
