@@ -225,6 +225,11 @@ export class EndContactStack extends Stack {
       inEitherMode('UnexplainedQueues', 'Queues with old contacts no tracked callback explains'),
       'A queue holds a contact older than maxQueuedAge that the registry does not know: contact events were lost, or the tracker was deployed after the callback was queued. The run report lists the queues.',
     );
+    this.alarms.addMetric(
+      'CallbackSweeperDiscovered',
+      inEitherMode('Discovered', 'Queued callbacks SearchContacts found that the registry lacked'),
+      'The sweeper found queued callbacks the registry did not track: contact events were lost on their way to the tracker (check its dead-letter queue). The run report lists them under discovery.',
+    );
     // A throttled callback is retried next run, so one throttle is noise; a throttle in each of 3
     // consecutive hours (any schedule up to hourly) means the rates exceed what the quota leaves.
     this.alarms.addMetric(

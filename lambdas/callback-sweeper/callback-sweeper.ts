@@ -12,6 +12,8 @@ import {
   unconfiguredInstances,
 } from '../core/callbacks/sweep-request.js';
 import { type SweeperConfig, sweepOptions } from '../core/callbacks/sweeper-config.js';
+import { foreignArnMessage, ownerOf } from '../core/connect/identifiers.js';
+import { ConfigurationError } from '../core/errors.js';
 import { inputOf, validateInput } from '../core/middleware/validate-input.js';
 import { createLogger, type DoorOptions } from '../core/observability.js';
 import type { FieldError } from '../core/schemas.js';
@@ -30,6 +32,22 @@ export interface SweeperDoor {
   config: SweeperConfig;
   deps: SweepDeps;
   metrics: Metrics;
+}
+
+/**
+ * The configured instance ARNs must be in the function's own account (its invoked ARN says which):
+ * a foreign one fails the invocation, so the function's error alarm fires, and nothing is swept.
+ */
+function refuseForeignInstances(config: SweeperConfig, context: Context): void {
+  const owner = ownerOf(context.invokedFunctionArn, process.env.AWS_REGION);
+  for (const ref of config.instanceRefs) {
+    const foreign = foreignArnMessage(ref, owner);
+    if (foreign) {
+      throw new ConfigurationError(
+        `environment variable CONNECT_INSTANCE_IDS: "${ref}" ${foreign}`,
+      );
+    }
+  }
 }
 
 /** Kept back from the Lambda's own timeout so the report is still returned and flushed. */
@@ -78,6 +96,7 @@ export function createSweeperHandler(
   };
 
   async function sweep(_event: unknown, context: Context): Promise<SweeperResult> {
+    refuseForeignInstances(config, context);
     const overrides = inputOf<SweepOverrides>(context);
     const unknownInstances = unconfiguredInstances(config.settings, overrides);
     if (unknownInstances.length > 0) {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QueuedCallback } from '../../lambdas/core/callbacks/registry.js';
 import { sweepStuckCallbacks } from '../../lambdas/core/callbacks/sweep.js';
 import { createSweepConnect } from '../../lambdas/core/callbacks/sweep-clients.js';
 import { readSweeperConfig, sweepOptions } from '../../lambdas/core/callbacks/sweeper-config.js';
@@ -8,6 +7,7 @@ import {
   type CallbackWorld,
   contactsOf,
   hour,
+  queuedIn,
   type SeededCallback,
   type SeededState,
   seedCallbacks,
@@ -24,16 +24,6 @@ const mixedStates: SeededState[] = Array.from(
 );
 
 const mutatingOperations = new Set(['StopContact', 'TagContact', 'UpdateContactAttributes']);
-
-async function queuedIn(world: CallbackWorld, instanceId: string): Promise<QueuedCallback[]> {
-  const found: QueuedCallback[] = [];
-  for await (const page of world.dynamo.registry.queuedBefore(instanceId, Number.MAX_SAFE_INTEGER, {
-    pageSize: 500,
-  })) {
-    found.push(...page);
-  }
-  return found;
-}
 
 function idsIn(seeded: SeededCallback[], ...states: SeededState[]): string[] {
   return seeded

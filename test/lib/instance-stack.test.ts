@@ -278,7 +278,7 @@ describe('EndContactStack with an instance', () => {
           Stat: 'Sum',
         }),
       });
-    for (const metricName of ['Failed', 'UnexplainedQueues']) {
+    for (const metricName of ['Failed', 'UnexplainedQueues', 'Discovered']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Metrics: Match.arrayWith([
           Match.objectLike({
@@ -293,7 +293,7 @@ describe('EndContactStack with an instance', () => {
         TreatMissingData: 'notBreaching',
       });
     }
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
   });
 
   it('alarms when Connect throttles the sweeper in each of 3 consecutive hours, in either mode', () => {

@@ -6,7 +6,11 @@ import { createSweeperHandler } from '../../lambdas/callback-sweeper/callback-sw
 import { createTrackerHandler } from '../../lambdas/callback-tracker/callback-tracker.js';
 import { createSweepDeps } from '../../lambdas/core/callbacks/deps.js';
 import type { CallbackEvent } from '../../lambdas/core/callbacks/events.js';
-import { type CallbackRegistry, registryItem } from '../../lambdas/core/callbacks/registry.js';
+import {
+  type CallbackRegistry,
+  type QueuedCallback,
+  registryItem,
+} from '../../lambdas/core/callbacks/registry.js';
 import type { SweepReport } from '../../lambdas/core/callbacks/report.js';
 import { readSweeperConfig } from '../../lambdas/core/callbacks/sweeper-config.js';
 import type { TrackResult } from '../../lambdas/core/callbacks/tracker.js';
@@ -237,4 +241,18 @@ export function seedInstance(world: CallbackWorld, name: string) {
     securityProfileIds: [profile.id],
   });
   return { instance, queue, deniedQueue, agent };
+}
+
+/** Every callback the registry's index holds for one instance, oldest first. */
+export async function queuedIn(
+  world: CallbackWorld,
+  instanceId: string,
+): Promise<QueuedCallback[]> {
+  const found: QueuedCallback[] = [];
+  for await (const page of world.dynamo.registry.queuedBefore(instanceId, Number.MAX_SAFE_INTEGER, {
+    pageSize: 500,
+  })) {
+    found.push(...page);
+  }
+  return found;
 }

@@ -1,5 +1,6 @@
 import { type Contact, TagContactCommand } from '@aws-sdk/client-connect';
 import type { FailureOutcome } from '../connect/outcome.js';
+import { isNotFound } from './describe.js';
 import type { CallbackEvent } from './events.js';
 import {
   type LastLook,
@@ -189,9 +190,4 @@ async function guardWrite(ctx: EndContext, writeOnce: () => Promise<unknown>): P
 
 function ids(subject: Subject) {
   return { contactId: subject.contactId, instanceId: subject.instanceId };
-}
-
-/** DescribeContact's "not found": the contact, or the instance, the Region or the endpoint. */
-export function isNotFound(outcome: FailureOutcome): boolean {
-  return outcome.kind === 'invalid-contact-id' || outcome.kind === 'contact-not-active';
 }

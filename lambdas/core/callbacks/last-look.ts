@@ -1,12 +1,12 @@
 import {
   type ConnectClient,
   type Contact,
-  DescribeContactCommand,
   GetContactMetricsCommand,
 } from '@aws-sdk/client-connect';
 import { outcomeFromError } from '../connect/errors.js';
 import type { FailureOutcome } from '../connect/outcome.js';
 import { stopContact } from '../connect/stop-contact.js';
+import { describeCallback } from './describe.js';
 import {
   type Assessment,
   assessCallback,
@@ -113,21 +113,11 @@ export async function lastLookThenStop(
       }
     }
   }
-  let contact: Contact | undefined;
-  try {
-    contact = (await clients.connect.send(new DescribeContactCommand(ids), call)).Contact;
-  } catch (error) {
-    const outcome = outcomeFromError(error, 'contact');
-    return { kind: 'look-failed', outcome, operation: 'DescribeContact' };
+  const described = await describeCallback(clients.connect, target, abortSignal);
+  if ('outcome' in described) {
+    return { kind: 'look-failed', outcome: described.outcome, operation: 'DescribeContact' };
   }
-  if (!contact) {
-    const outcome: FailureOutcome = {
-      kind: 'invalid-contact-id',
-      code: 'ResourceNotFoundException',
-      message: 'DescribeContact returned no contact',
-    };
-    return { kind: 'look-failed', outcome, operation: 'DescribeContact' };
-  }
+  const { contact } = described;
   const assessment = assessCallback(contact, target);
   // DescribeContact says where it went, when it says; otherwise the missing position decides.
   if (!stillQualifies(assessment, target.reason)) {

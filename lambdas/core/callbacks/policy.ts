@@ -83,9 +83,10 @@ export function assessCallback(
     const atMs = agent.AcceptedByAgentTimestamp.getTime();
     return { verdict: 'with-agent', reason: 'accepted-by-agent', atMs };
   }
-  // API_AgentInfo ("the agent who accepted the contact") and API_Contact RingStartTimestamp: an
-  // agent assigned, ringing, previewing or in after contact work means routing has reached one.
-  // A callback re-queued after a failed attempt may keep these too: it is left for a person.
+  // API_AgentInfo is "the agent who accepted the contact": any agent field means routing reached
+  // one (previewing or in after contact work too). API_Contact documents RingStartTimestamp for
+  // campaign calls only; it is checked anyway. A callback re-queued after a failed attempt may keep
+  // these fields (adminguide/failed-callback-attempt): it is left for a person.
   if (
     agent?.Id ||
     agent?.PreviewEndTimestamp ||

@@ -4,7 +4,6 @@ import { foreignArnMessage, toInstanceId } from '../connect/identifiers.js';
 import { ConfigurationError } from '../errors.js';
 import { settings } from '../settings.js';
 import { toQueueId } from './queue-id.js';
-import type { SweepOptions } from './sweep.js';
 
 export { toQueueId };
 
@@ -35,6 +34,8 @@ export interface SweepSettings {
 }
 
 export interface SweeperConfig {
+  /** CONNECT_INSTANCE_IDS as given: the ARNs among them are checked against the function's account. */
+  instanceRefs: string[];
   settings: SweepSettings;
   tableName: string;
   /** Salt for hashing customer numbers; set only when the duplicates policy needs it. */
@@ -60,6 +61,21 @@ export interface SweeperConfig {
   /** Decisions listed in a run report; the counts always cover every candidate. */
   maxDecisionsInReport: number;
   connect: ConnectClientOptions;
+}
+
+/** How one sweep runs, beyond what it does (its settings). */
+export interface SweepOptions {
+  concurrency: number;
+  pageSize: number;
+  /** Real time left before no new candidate may start; the rest waits for the next run. */
+  timeLeftMs: () => number;
+  /** Aborts calls still in flight when the invocation must answer. */
+  abortSignal?: AbortSignal;
+  maxDecisionsInReport: number;
+  reconcileQueueIds?: string[];
+  reconcileToleranceMs?: number;
+  /** SearchContacts pages per instance for the discovery backstop. @default 1 */
+  discoveryPages?: number;
 }
 
 /** What one run needs beyond its settings: the door supplies its clock and its deadline. */
@@ -117,6 +133,7 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
     }
   }
   return {
+    instanceRefs: instances,
     settings: {
       mode: readEnv('sweepMode', env),
       instanceIds: instanceIds(instances),

@@ -1,3 +1,4 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import {
   ConnectClient,
   DescribeContactCommand,
@@ -228,5 +229,30 @@ describe('callback-sweeper handler', () => {
     expect(output).toContain('stuck-1');
     expect(output).not.toContain('5550100');
     expect(output).not.toContain('account 1234');
+  });
+
+  it('refuses to sweep an instance ARN of another account, failing the invocation', async () => {
+    const { createSweeperHandler } = await import(
+      '../../../lambdas/callback-sweeper/callback-sweeper.js'
+    );
+    const { readSweeperConfig } = await import('../../../lambdas/core/callbacks/sweeper-config.js');
+    const foreign = `arn:aws:connect:us-east-1:210987654321:instance/${instanceId}`;
+    const config = readSweeperConfig({
+      CONNECT_INSTANCE_IDS: foreign,
+      CALLBACK_TABLE_NAME: 'callbacks',
+      AWS_REGION: 'us-east-1',
+    });
+    const client = new ConnectClient({});
+    const foreignHandler = createSweeperHandler({
+      config,
+      deps: { connect: client, stopClient: client, registry: {} as never },
+      metrics: new Metrics({ namespace: 'test', serviceName: 'callback-sweeper' }),
+    });
+
+    await expect(foreignHandler(scheduledEvent, lambdaContext(60_000))).rejects.toThrow(
+      /CONNECT_INSTANCE_IDS: ".*" is in account 210987654321, not this function's account 123456789012/,
+    );
+    expect(connect).not.toHaveReceivedAnyCommand();
+    expect(dynamo).not.toHaveReceivedAnyCommand();
   });
 });

@@ -1,0 +1,292 @@
+import { randomUUID } from 'node:crypto';
+import { type Described, describeCallback, isNotFound } from './describe.js';
+import { type DiscoveryResult, discoverUntrackedCallbacks } from './discovery.js';
+import {
+  applyLeftQueue,
+  type EndContext,
+  endCallback,
+  type SweepRegistry,
+} from './end-callback.js';
+import { PositionCheck, type SweepConnect } from './last-look.js';
+import { assessCallback, DuplicateKeepers, type EndReason, queueScope } from './policy.js';
+import { type ReconciliationResult, reconcileQueues } from './reconcile.js';
+import type { QueuedCallback } from './registry.js';
+import { ReportBuilder, type Subject, type SweepReport } from './report.js';
+import type { SweepOptions, SweepSettings } from './sweeper-config.js';
+import { inTurn } from './turns.js';
+
+export interface SweepDeps extends SweepConnect {
+  registry: SweepRegistry;
+  /** Epoch ms used for ages and registry times; the local Connect's clock in tests. */
+  now?: () => number;
+  /** Required when the duplicates policy is on. */
+  hashPhoneNumber?: (phoneNumber: string) => string;
+  /** Names the run in its audit records; random unless a test fixes it. */
+  runId?: string;
+}
+
+/** Per-queue oldest enqueue time of the callbacks a run saw queued. */
+type OldestByQueue = Map<string, number>;
+
+/** What verifying a candidate gave: a reason it was only read, or DescribeContact's answer. */
+type Verified =
+  | { early: 'queue-denied' | 'queue-not-allowed' | 'max-stops' | 'time-budget' }
+  | Described;
+
+interface InstanceRun {
+  cutoffMs: number;
+  keepers: DuplicateKeepers | undefined;
+  oldestByQueue: OldestByQueue;
+}
+
+/** One run of the sweep: its settings, its report, its stops and its time. */
+export class SweepRun {
+  readonly #deps: SweepDeps;
+  readonly #settings: SweepSettings;
+  readonly #options: SweepOptions;
+  readonly #report: ReportBuilder;
+  readonly #ctx: EndContext;
+  #stopsStarted = 0;
+  #stoppedEarly: SweepReport['stoppedEarly'];
+  /** The time budget ran out: no more index pages are read, so the index was not read whole. */
+  #timeUp = false;
+
+  constructor(deps: SweepDeps, settings: SweepSettings, options: SweepOptions) {
+    this.#deps = deps;
+    this.#settings = settings;
+    this.#options = options;
+    this.#report = new ReportBuilder(options.maxDecisionsInReport);
+    this.#ctx = {
+      clients: deps,
+      registry: deps.registry,
+      report: this.#report,
+      position: new PositionCheck(),
+      runId: deps.runId ?? randomUUID(),
+      now: deps.now ?? Date.now,
+      writes: settings.mode === 'end',
+      tagEndedContacts: settings.tagEndedContacts,
+      ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+    };
+  }
+
+  async execute(): Promise<SweepReport> {
+    const startedAt = new Date().toISOString();
+    const reconciliation: ReconciliationResult[] = [];
+    const discovery: DiscoveryResult[] = [];
+    for (const instanceId of this.#settings.instanceIds) {
+      if (this.#timeUp) break;
+      if (this.#settings.discoverCallbacks) discovery.push(await this.#discover(instanceId));
+      const oldestByQueue: OldestByQueue = new Map();
+      await this.#sweepInstance(instanceId, oldestByQueue);
+      if (!this.#settings.reconcile) continue;
+      // The oldest tracked callback per queue is only known once the whole index was read.
+      reconciliation.push(
+        this.#timeUp
+          ? {
+              instanceId,
+              queuesChecked: 0,
+              unexplained: [],
+              skipped: 'the sweep stopped early (time-budget)',
+            }
+          : await this.#reconcile(instanceId, oldestByQueue),
+      );
+    }
+    const { position } = this.#ctx;
+    return {
+      runId: this.#ctx.runId,
+      mode: this.#settings.mode,
+      instanceIds: [...this.#settings.instanceIds],
+      maxQueuedAgeSeconds: Math.round(this.#settings.maxQueuedAgeMs / 1000),
+      maxStops: this.#settings.maxStops,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      complete: this.#stoppedEarly === undefined,
+      ...(this.#stoppedEarly ? { stoppedEarly: this.#stoppedEarly } : {}),
+      lastLook: position.available ? 'position-and-describe' : 'describe-only',
+      ...(position.fallback ? { lastLookFallback: position.fallback } : {}),
+      counts: this.#report.counts,
+      decisions: this.#report.decisions,
+      decisionsOmitted: this.#report.decisionsOmitted,
+      discovery,
+      reconciliation,
+      unexplainedQueues: reconciliation.flatMap((r) => r.unexplained),
+    };
+  }
+
+  async #sweepInstance(instanceId: string, oldestByQueue: OldestByQueue): Promise<void> {
+    const cutoffMs = this.#ctx.now() - this.#settings.maxQueuedAgeMs;
+    const hash = this.#deps.hashPhoneNumber;
+    const duplicates = this.#settings.duplicatesPolicy === 'keep-oldest' && hash;
+    const run: InstanceRun = {
+      cutoffMs,
+      keepers: duplicates ? new DuplicateKeepers(hash) : undefined,
+      oldestByQueue,
+    };
+    // Duplicates can be young, so that policy reads every queued callback, oldest first.
+    const readBeforeMs = duplicates ? Number.MAX_SAFE_INTEGER : cutoffMs;
+    const pages = this.#deps.registry.queuedBefore(instanceId, readBeforeMs, {
+      pageSize: this.#options.pageSize,
+    });
+    const stop = () => {
+      if (!this.#timeUp && this.#options.timeLeftMs() <= 0) this.#outOfTime();
+      return this.#timeUp;
+    };
+    await inTurn(
+      pages,
+      { concurrency: this.#options.concurrency, stop },
+      {
+        verify: (callback) => this.#verify(callback),
+        decide: (callback, verified) => this.#decide(callback, verified, run),
+      },
+    );
+  }
+
+  /** Counts the candidate and asks Connect about it, unless the run is only reading by now. */
+  async #verify(callback: QueuedCallback): Promise<Verified> {
+    this.#report.counts.candidates++;
+    const early = queueScope(callback.queueId, this.#settings) ?? this.#earlyStop();
+    if (early) return { early };
+    return describeCallback(this.#deps.connect, callback, this.#options.abortSignal);
+  }
+
+  /** Decides in registry order; returns what is left to do after the turn is handed on. */
+  #decide(
+    callback: QueuedCallback,
+    verified: Verified,
+    run: InstanceRun,
+  ): (() => Promise<void>) | undefined {
+    const report = this.#report;
+    const subject: Subject = {
+      contactId: callback.contactId,
+      instanceId: callback.instanceId,
+      ...(callback.queueId ? { queueId: callback.queueId } : {}),
+    };
+    if ('early' in verified) {
+      // Still read, with no Connect call, so reconciliation knows every queue's oldest entry.
+      noteQueued(run.oldestByQueue, callback.queueId, callback.queuedAtMs);
+      report.skip(subject, verified.early);
+      return undefined;
+    }
+    if ('outcome' in verified) {
+      // Not found may mean a wrong instance or Region too: keep the entry rather than drop all.
+      if (isNotFound(verified.outcome)) report.skip(subject, 'not-found');
+      else {
+        noteQueued(run.oldestByQueue, callback.queueId, callback.queuedAtMs);
+        report.fail(subject, verified.outcome, 'DescribeContact');
+      }
+      return undefined;
+    }
+    report.counts.verified++;
+    const { contact } = verified;
+    const assessment = assessCallback(contact, { ...this.#settings, cutoffMs: run.cutoffMs });
+    const queueId = 'queueId' in assessment ? assessment.queueId : callback.queueId;
+    const checked = { ...subject, ...(queueId ? { queueId } : {}) };
+    switch (assessment.verdict) {
+      case 'recent': {
+        noteQueued(run.oldestByQueue, queueId, assessment.enqueuedAtMs);
+        if (run.keepers?.isDuplicate(contact, assessment)) {
+          return this.#reserveStop(callback, checked, 'duplicate', run);
+        }
+        report.skip(checked, 'queued-recently');
+        if (this.#settings.mode === 'end' && assessment.enqueuedAtMs > callback.queuedAtMs) {
+          return () => this.#requeue(callback, assessment.enqueuedAtMs);
+        }
+        return undefined;
+      }
+      case 'stuck':
+        noteQueued(run.oldestByQueue, queueId, assessment.enqueuedAtMs);
+        return this.#reserveStop(callback, checked, 'queued-too-long', run);
+      case 'out-of-scope':
+        noteQueued(run.oldestByQueue, queueId, callback.queuedAtMs);
+        return () => applyLeftQueue(this.#ctx, checked, assessment);
+      default:
+        return () => applyLeftQueue(this.#ctx, checked, assessment);
+    }
+  }
+
+  /** Past the stop cap (mode end) or the time budget, candidates are only read. */
+  #earlyStop(): 'max-stops' | 'time-budget' | undefined {
+    if (this.#stoppedEarly === 'max-stops' && this.#settings.mode === 'end') return 'max-stops';
+    if (this.#timeUp || this.#options.timeLeftMs() <= 0) {
+      this.#outOfTime();
+      return 'time-budget';
+    }
+    return undefined;
+  }
+
+  #outOfTime(): void {
+    this.#timeUp = true;
+    this.#stoppedEarly ??= 'time-budget';
+  }
+
+  /**
+   * Takes one of the run's stops, in order. Report mode only notes what it would end, with no
+   * cap: it stops nothing, and the cap would hide what the next runs have to do.
+   */
+  #reserveStop(
+    callback: QueuedCallback,
+    subject: Subject,
+    reason: EndReason,
+    run: InstanceRun,
+  ): (() => Promise<void>) | undefined {
+    if (this.#settings.mode === 'report') {
+      this.#report.wouldEnd(subject, reason);
+      return undefined;
+    }
+    if (this.#stopsStarted >= this.#settings.maxStops) {
+      this.#stoppedEarly ??= 'max-stops';
+      this.#report.skip(subject, 'max-stops');
+      return undefined;
+    }
+    this.#stopsStarted++;
+    const target = { ...this.#settings, reason, cutoffMs: run.cutoffMs };
+    return () => endCallback(this.#ctx, callback, subject, target);
+  }
+
+  async #requeue(callback: QueuedCallback, enqueuedAtMs: number): Promise<void> {
+    try {
+      await this.#deps.registry.requeue(callback, enqueuedAtMs);
+    } catch {
+      this.#report.counts.registryErrors++;
+    }
+  }
+
+  async #discover(instanceId: string): Promise<DiscoveryResult> {
+    const result = await discoverUntrackedCallbacks(this.#deps.connect, this.#deps.registry, {
+      instanceId,
+      nowMs: this.#ctx.now(),
+      write: this.#settings.mode === 'end',
+      maxPages: this.#options.discoveryPages ?? 1,
+      timeLeftMs: this.#options.timeLeftMs,
+      ...(this.#options.abortSignal ? { abortSignal: this.#options.abortSignal } : {}),
+    });
+    this.#report.counts.discovered += result.discovered;
+    return result;
+  }
+
+  async #reconcile(
+    instanceId: string,
+    oldestByQueue: OldestByQueue,
+  ): Promise<ReconciliationResult> {
+    const queueIds = new Set([
+      ...(this.#options.reconcileQueueIds ?? []),
+      ...this.#settings.queueAllowList,
+      ...oldestByQueue.keys(),
+    ]);
+    return reconcileQueues(this.#deps.connect, {
+      instanceId,
+      queueIds: [...queueIds],
+      maxQueuedAgeMs: this.#settings.maxQueuedAgeMs,
+      toleranceMs: this.#options.reconcileToleranceMs ?? 120_000,
+      nowMs: this.#ctx.now(),
+      oldestTrackedByQueue: oldestByQueue,
+      abortSignal: this.#options.abortSignal,
+    });
+  }
+}
+
+function noteQueued(oldestByQueue: OldestByQueue, queueId: string | undefined, atMs: number): void {
+  if (!queueId) return;
+  const known = oldestByQueue.get(queueId);
+  if (known === undefined || atMs < known) oldestByQueue.set(queueId, atMs);
+}
