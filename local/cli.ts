@@ -1,8 +1,35 @@
 /** A command-line option is wrong; the message says which and how. */
 export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'UsageError';
+  }
+}
+
+/** A port option names a port something else listens on; the message is the one line to print. */
+export class PortInUseError extends UsageError {
+  constructor(flag: string, port: number, options?: ErrorOptions) {
+    super(
+      `port ${port} is in use: pass ${flag} <another port>, or ${flag} 0 for a free one`,
+      options,
+    );
+    this.name = 'PortInUseError';
+  }
+}
+
+/** Rethrows EADDRINUSE from `start` as a PortInUseError naming `flag`. */
+export async function namingPort<T>(
+  flag: string,
+  port: number,
+  start: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new PortInUseError(flag, port, { cause: error });
+    }
+    throw error;
   }
 }
 

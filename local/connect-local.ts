@@ -3,7 +3,7 @@
  * With no scenario it seeds the demo contact center. Stops cleanly on Ctrl+C (SIGINT) or SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import { parsePort, stopOnSignals, UsageError } from './cli.js';
+import { namingPort, parsePort, stopOnSignals, UsageError } from './cli.js';
 import {
   demoScenario,
   formatAge,
@@ -51,13 +51,15 @@ async function main(): Promise<void> {
   const port = parsePort('--port', values.port, DEFAULT_PORT);
   const seed = integerOption('--seed', values.seed, 1);
   const scenario = values.scenario ? await loadScenario(values.scenario) : demoScenario();
-  const connect = await startLocalConnect({
-    port,
-    host: values.host ?? '127.0.0.1',
-    seed,
-    scenario,
-    quotas: !values['no-quotas'],
-  });
+  const connect = await namingPort('--port', port, () =>
+    startLocalConnect({
+      port,
+      host: values.host ?? '127.0.0.1',
+      seed,
+      scenario,
+      quotas: !values['no-quotas'],
+    }),
+  );
   // Listen for signals before the banner: whoever reads it may stop us at once.
   stopOnSignals(() => connect.close());
   printBanner(
@@ -143,8 +145,6 @@ function integerOption(name: string, value: string | undefined, fallback: number
 main().catch((error: unknown) => {
   if (error instanceof ScenarioValidationError || error instanceof UsageError) {
     console.error(error.message);
-  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    console.error(`${(error as Error).message}: pass another --port, or --port 0 for a free one`);
   } else if ((error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     console.error(`${(error as Error).message}\n\n${HELP}`);
   } else {

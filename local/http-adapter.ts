@@ -2,26 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { EventWithJsonBody } from '../lambdas/core/middleware/json-body.js';
 
-const maxBodyBytes = 1_000_000;
-
-export class RequestTooLargeError extends Error {
-  constructor(options?: ErrorOptions) {
-    super(`request body is larger than ${maxBodyBytes} bytes`, options);
-    this.name = 'RequestTooLargeError';
-  }
-}
-
-export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) throw new RequestTooLargeError();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** An HTTP API (payload 2.0) event for a request, as API Gateway builds it. */
 export function toHttpApiEvent(
   req: IncomingMessage,

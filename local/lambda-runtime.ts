@@ -19,3 +19,6 @@ export function lambdaContext(functionName = 'end-contact', timeoutMs = 8_000): 
     succeed: () => undefined,
   };
 }
+
+/** A Lambda handler as the local runner invokes it in-process: any event, a local context. */
+export type LocalLambdaHandler = (event: never, context: Context) => Promise<unknown>;

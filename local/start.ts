@@ -1,11 +1,12 @@
 /**
  * `npm start [-- --port <p>] [--connect-port <p>]`: the whole system on this machine, on the
- * local Amazon Connect. Runs until Ctrl+C (SIGINT) or SIGTERM.
+ * local Amazon Connect. Runs until Ctrl+C (SIGINT) or SIGTERM; the npm script `exec`s node, so a
+ * signal to npm reaches this process.
  */
 import { parseArgs } from 'node:util';
-import type { SweeperResult } from '../lambdas/callback-sweeper/callback-sweeper.js';
-import { parseDurationMs } from '../lambdas/core/config.js';
-import { parsePort, stopOnSignals, UsageError } from './cli.js';
+import { parseDurationMs } from '../lambdas/core/duration.js';
+import { PortInUseError, parsePort, stopOnSignals, UsageError } from './cli.js';
+import { describeSweep } from './sweep-summary.js';
 import { curlExamples, startLocalSystem, toCurl } from './system.js';
 
 const HELP = `Usage: npm start -- [options]
@@ -13,7 +14,7 @@ const HELP = `Usage: npm start -- [options]
 Runs amazon-connect-end-contact locally: the local Amazon Connect seeded with a demo contact
 center, and the project's handlers served over HTTP, calling it through the real AWS SDK.
 
-Options:
+Options (after --, e.g. npm start -- --port 0):
   --port <p>          port of the handlers' HTTP server (0 picks a free one)   default 3000
   --connect-port <p>  port of the local Amazon Connect (0 picks a free one)    default 8017
   --no-quotas         switch the local Connect's API quotas off
@@ -53,11 +54,11 @@ async function main(): Promise<void> {
     connectPort: parsePort('--connect-port', values['connect-port'], 8017),
     quotas: !values['no-quotas'],
     sweepEveryMs,
-    onSweep: (result) => console.log(`[callback sweeper] ${describeSweep(result)}`),
+    onSweep: (trigger, result) => console.log(describeSweep(trigger, result)),
   });
-
   // Listen for signals before the banner: whoever reads it may stop us at once.
   stopOnSignals(() => system.close());
+  await system.sweep('first');
 
   const lines = [
     'amazon-connect-end-contact is running locally.',
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     '    POST /sweeper/run        the callback sweeper, now: {} or overrides such as {"maxQueuedAge":"2h"}',
     `  Local Amazon Connect:   ${system.connect.endpoint}   (control API under /_local/)`,
     `  Callback registry:      ${system.dynamoDbEndpoint}   (dynalite, table "callbacks")`,
-    `  Callback sweeper:       report mode, every ${sweepEvery}. First run: ${describeSweep(await system.sweep())}`,
+    `  Callback sweeper:       report mode, every ${sweepEvery}; each run prints one [callback sweeper] line`,
     '',
     'Try it:',
     ...curlExamples().flatMap((example) => [
@@ -76,23 +77,17 @@ async function main(): Promise<void> {
       `  ${toCurl(system.url, example)}`,
     ]),
     '',
+    'Options go after --, e.g. npm start -- --port 0 --connect-port 0 (npm start -- --help lists them).',
     'Press Ctrl+C to stop.',
   ];
   console.log(lines.join('\n'));
-}
-
-function describeSweep(result: SweeperResult | Error): string {
-  if (result instanceof Error) return `failed: ${result.message}`;
-  if ('error' in result) return `refused: ${result.message}`;
-  const { counts } = result;
-  const unexplained = result.unexplainedQueues.length;
-  return `${counts.candidates} callbacks queued over ${result.maxQueuedAgeSeconds / 3600}h, ${counts.wouldEnd} would be ended${unexplained > 0 ? `, ${unexplained} queues with untracked old contacts` : ''}`;
 }
 
 main().catch((error: unknown) => {
   const known =
     error instanceof UsageError ||
     (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
-  console.error(known ? `npm start: ${(error as Error).message}\n\n${HELP}` : error);
+  if (error instanceof PortInUseError) console.error(`npm start: ${error.message}`);
+  else console.error(known ? `npm start: ${(error as Error).message}\n\n${HELP}` : error);
   process.exit(1);
 });

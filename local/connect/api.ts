@@ -120,10 +120,8 @@ export interface LocalConnectSettings {
 
 export interface LocalConnectEvents {
   subscribe(listener: (event: ContactEvent) => void): () => void;
-  addWebhook(url: string): void;
-  removeWebhooks(): void;
   setDelivery(options: EventDeliverySetting): void;
-  /** Delivers everything pending (reorder window, webhooks) and resolves when done. */
+  /** Delivers everything pending (the reorder window) and resolves when done. */
   flush(): Promise<void>;
   /** Every event emitted (before loss or duplication), oldest first. */
   history(): ContactEvent[];
@@ -165,8 +163,11 @@ export interface LocalConnect {
   applyScenario(scenario: Scenario): void;
   /**
    * Empties the state, request log, faults, event history and delivery settings, restores the
-   * starting quotas, then seeds `scenario` if given. Listeners and webhooks stay.
+   * starting quotas, then seeds `scenario` if given. Event listeners stay. Resolves once every
+   * reset listener (onReset) has caught up; the state itself is reset before it returns.
    */
-  reset(scenario?: Scenario): void;
+  reset(scenario?: Scenario): Promise<void>;
+  /** Calls `listener` after every reset (TypeScript or control API), e.g. to reset a registry. */
+  onReset(listener: () => Promise<void> | void): () => void;
   close(): Promise<void>;
 }

@@ -1,17 +1,18 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { parseDurationMs } from '../../lambdas/core/duration.js';
+import { errorReply, type JsonReply, parseJson } from '../http/json.js';
+import { Router } from '../http/router.js';
+import { createJsonListener, type LocalHandler } from '../http/serve.js';
 import type { LocalConnect } from './api.js';
 import { registerContactRoutes } from './control-contacts.js';
 import { type ControlHandler, type Params, parse } from './control-input.js';
 import { demoScenario } from './demo.js';
-import { parseDurationMs } from './duration.js';
 import {
   InvalidLocalInputError,
   LocalEntityNotFoundError,
   LocalStateConflictError,
   ScenarioValidationError,
 } from './errors.js';
-import { readBody, sendJson } from './protocol.js';
 import { parseScenario, type Scenario, scenarioContactSchema } from './scenario.js';
 import { toContactSeed } from './scenario-apply.js';
 import { OPERATION_NAMES, type OperationName } from './types.js';
@@ -21,10 +22,7 @@ export interface ControlIntrospection {
   quotasDescription(): unknown;
   faultsDescription(): unknown;
   deliverySetting(): unknown;
-  webhooks(): string[];
 }
-
-type ControlRoute = { method: string; pattern: string[]; handle: ControlHandler };
 
 const rate = z.number().min(0).max(1);
 const operationName = z.enum(OPERATION_NAMES);
@@ -63,15 +61,17 @@ const schemas = {
     duplicateRate: rate.optional(),
     reorder: z.boolean().optional(),
   }),
-  webhook: z.strictObject({ url: z.url() }),
   reset: z.strictObject({ scenario: z.union([z.literal('demo'), z.unknown()]).optional() }),
 };
 
 /** The control API under `/_local` (no SigV4): seed, act, steer the clock, faults, quotas and events. */
 export function createControlHandler(connect: LocalConnect, introspect: ControlIntrospection) {
-  const routes: ControlRoute[] = [];
+  const router = new Router<LocalHandler>();
   const on = (method: string, path: string, handle: ControlHandler) =>
-    routes.push({ method, pattern: path.split('/').slice(1), handle });
+    router.add(method, path, async (request) => ({
+      status: 200,
+      body: (await handle(request.params, parseJson(request.text), request.query)) ?? {},
+    }));
 
   on('GET', '/_local/health', () => ({
     status: 'ok',
@@ -79,9 +79,9 @@ export function createControlHandler(connect: LocalConnect, introspect: ControlI
     region: connect.region,
   }));
   on('GET', '/_local/state', () => connect.state());
-  on('POST', '/_local/reset', (_, body) => {
+  on('POST', '/_local/reset', async (_, body) => {
     const { scenario } = parse(schemas.reset, body ?? {});
-    connect.reset(scenario === undefined ? undefined : toScenario(scenario));
+    await connect.reset(scenario === undefined ? undefined : toScenario(scenario));
     return connect.state();
   });
   on('POST', '/_local/scenario', (_, body) => {
@@ -115,14 +115,14 @@ export function createControlHandler(connect: LocalConnect, introspect: ControlI
   on('GET', '/_local/clock', clockView);
   on('POST', '/_local/clock/advance', (_, body) => {
     const input = parse(schemas.advance, body);
-    connect.clock.advance(
-      'ms' in input ? input.ms : invalidOnRangeError(() => parseDurationMs(input.by)),
-    );
+    const ms = 'ms' in input ? input.ms : byDuration(input.by);
+    namingField('ms' in input ? 'ms' : 'by', () => connect.clock.advance(ms));
     return clockView();
   });
   on('POST', '/_local/clock/set', (_, body) => {
     const input = parse(schemas.setClock, body);
-    connect.clock.set('epochMs' in input ? input.epochMs : Date.parse(input.iso));
+    const epochMs = 'epochMs' in input ? input.epochMs : Date.parse(input.iso);
+    namingField('epochMs' in input ? 'epochMs' : 'iso', () => connect.clock.set(epochMs));
     return clockView();
   });
 
@@ -149,7 +149,6 @@ export function createControlHandler(connect: LocalConnect, introspect: ControlI
 
   const eventsView = () => ({
     delivery: introspect.deliverySetting(),
-    webhooks: introspect.webhooks(),
     stats: connect.events.stats(),
     events: connect.events.history(),
   });
@@ -157,14 +156,6 @@ export function createControlHandler(connect: LocalConnect, introspect: ControlI
   on('PUT', '/_local/events/delivery', (_, body) => {
     connect.events.setDelivery(parse(schemas.delivery, body));
     return introspect.deliverySetting();
-  });
-  on('POST', '/_local/events/webhooks', (_, body) => {
-    connect.events.addWebhook(parse(schemas.webhook, body).url);
-    return { webhooks: introspect.webhooks() };
-  });
-  on('DELETE', '/_local/events/webhooks', () => {
-    connect.events.removeWebhooks();
-    return { webhooks: introspect.webhooks() };
   });
   on('POST', '/_local/events/flush', async () => {
     await connect.events.flush();
@@ -177,40 +168,25 @@ export function createControlHandler(connect: LocalConnect, introspect: ControlI
     return [];
   });
 
-  return async (
-    request: IncomingMessage,
-    response: ServerResponse,
-    pathname: string,
-    query: URLSearchParams,
-  ): Promise<void> => {
-    const method = request.method ?? 'GET';
-    const parts = splitPath(pathname);
-    const match = parts && findRoute(routes, method, parts);
-    if (!match) {
-      sendJson(response, 404, {
-        error: 'NotFound',
-        message: `no control endpoint ${method} ${pathname}; the control API is described in local/README.md`,
-      });
-      return;
-    }
-    try {
-      const text = await readBody(request);
-      const body = text.trim() === '' ? undefined : parseJson(text);
-      sendJson(response, 200, (await match.route.handle(match.params, body, query)) ?? {});
-    } catch (error) {
-      const status =
-        error instanceof LocalEntityNotFoundError
-          ? 404
-          : error instanceof LocalStateConflictError
-            ? 409
-            : isInputError(error)
-              ? 400
-              : 500;
-      const name = error instanceof Error ? error.name : 'Error';
-      const message = error instanceof Error ? error.message : String(error);
-      sendJson(response, status, { error: name, message });
-    }
-  };
+  return createJsonListener(router, {
+    notFoundMessage: (method, pathname) =>
+      `no control endpoint ${method} ${pathname}; the control API is described in local/README.md`,
+    onError: controlErrorReply,
+  });
+}
+
+/** Control errors as `{code, message}`: the code is the error's name, the status its kind. */
+function controlErrorReply(error: unknown): JsonReply {
+  const status =
+    error instanceof LocalEntityNotFoundError
+      ? 404
+      : error instanceof LocalStateConflictError
+        ? 409
+        : isInputError(error)
+          ? 400
+          : 500;
+  const name = error instanceof Error ? error.name : 'Error';
+  return errorReply(status, name, error instanceof Error ? error.message : String(error));
 }
 
 function toScenario(value: unknown): Scenario {
@@ -228,19 +204,25 @@ function operation(params: Params): OperationName {
   return result.data;
 }
 
-function invalidOnRangeError<T>(compute: () => T): T {
-  try {
-    return compute();
-  } catch (error) {
-    throw new InvalidLocalInputError((error as Error).message, { cause: error });
-  }
+function fieldError(field: string, message: string): InvalidLocalInputError {
+  return new InvalidLocalInputError(`invalid request body:\n  ${field}: ${message}`);
 }
 
-function parseJson(text: string): unknown {
+function byDuration(text: string): number {
+  const ms = parseDurationMs(text);
+  if (ms === undefined) {
+    throw fieldError('by', `duration ${JSON.stringify(text)} must look like 90s, 15m, 26h or 3d`);
+  }
+  return ms;
+}
+
+/** Runs a clock move; a refusal (RangeError, nothing changed) names the body field that asked for it. */
+function namingField(field: string, move: () => void): void {
   try {
-    return JSON.parse(text);
-  } catch {
-    throw new InvalidLocalInputError('request body is not valid JSON');
+    move();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw fieldError(field, error.message);
   }
 }
 
@@ -251,33 +233,4 @@ function isInputError(error: unknown): boolean {
     error instanceof RangeError ||
     error instanceof TypeError
   );
-}
-
-function splitPath(pathname: string): string[] | undefined {
-  try {
-    return pathname.split('/').slice(1).map(decodeURIComponent);
-  } catch {
-    return undefined;
-  }
-}
-
-function findRoute(
-  routes: ControlRoute[],
-  method: string,
-  parts: string[],
-): { route: ControlRoute; params: Params } | undefined {
-  for (const route of routes) {
-    if (route.method !== method || route.pattern.length !== parts.length) continue;
-    const params: Params = {};
-    const matched = route.pattern.every((segment, i) => {
-      const part = parts[i] as string;
-      if (segment.startsWith('{')) {
-        params[segment.slice(1, -1)] = part;
-        return part !== '';
-      }
-      return segment === part;
-    });
-    if (matched) return { route, params };
-  }
-  return undefined;
 }

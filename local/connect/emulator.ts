@@ -41,6 +41,7 @@ export async function startLocalConnect(options: LocalConnectOptions = {}): Prom
   const targets = { state, contacts, clock, settings };
   if (scenario) applyScenario(scenario, targets);
 
+  const resetListeners = new Set<() => Promise<void> | void>();
   const server: Server = createServer();
   const localConnect: LocalConnect = {
     endpoint: '',
@@ -79,8 +80,6 @@ export async function startLocalConnect(options: LocalConnectOptions = {}): Prom
     },
     events: {
       subscribe: (listener) => bus.subscribe(listener),
-      addWebhook: (url) => bus.addWebhook(url),
-      removeWebhooks: () => bus.removeWebhooks(),
       setDelivery: (setting) => bus.setDelivery(setting),
       flush: () => bus.flush(),
       history: () => bus.history(),
@@ -114,6 +113,13 @@ export async function startLocalConnect(options: LocalConnectOptions = {}): Prom
       quotas = new QuotaTable(options.quotas ?? true);
       settings.restore();
       if (input) applyScenario(input, targets);
+      return Promise.all([...resetListeners].map((listener) => listener())).then(() => undefined);
+    },
+    onReset: (listener) => {
+      resetListeners.add(listener);
+      return () => {
+        resetListeners.delete(listener);
+      };
     },
     close: async () => {
       await bus.flush();
@@ -138,7 +144,6 @@ export async function startLocalConnect(options: LocalConnectOptions = {}): Prom
         quotasDescription: () => quotas.describe(),
         faultsDescription: () => faults.describe(),
         deliverySetting: () => bus.deliverySetting(),
-        webhooks: () => bus.listWebhooks(),
       }),
     }),
   );

@@ -8,18 +8,14 @@ import type {
   EventDeliverySetting,
 } from './types.js';
 
-const WEBHOOK_TIMEOUT_MS = 5_000;
-
 export type ContactEventListener = (event: ContactEvent) => void;
 
 export interface EventDeliveryStats {
   emitted: number;
   lost: number;
   duplicated: number;
-  /** Deliveries to listeners and webhooks that completed (a duplicated event counts twice). */
+  /** Deliveries to listeners that completed (a duplicated event counts twice). */
   delivered: number;
-  webhookFailures: number;
-  lastWebhookError?: string;
 }
 
 export interface ContactEventBusOptions {
@@ -32,12 +28,11 @@ export interface ContactEventBusOptions {
 }
 
 /**
- * Delivers contact events to in-process listeners and HTTP webhooks, best effort like EventBridge:
+ * Delivers contact events to in-process listeners, best effort like EventBridge:
  * with switchable loss, duplication (same event id twice) and reordering.
  */
 export class ContactEventBus {
   private readonly listeners = new Set<ContactEventListener>();
-  private readonly webhooks = new Set<string>();
   private delivery: Required<EventDeliverySetting> = {
     lossRate: 0,
     duplicateRate: 0,
@@ -52,7 +47,6 @@ export class ContactEventBus {
     lost: 0,
     duplicated: 0,
     delivered: 0,
-    webhookFailures: 0,
   };
   private readonly reorderWindowSize: number;
   private readonly reorderWindowMs: number;
@@ -72,22 +66,6 @@ export class ContactEventBus {
     return () => {
       this.listeners.delete(listener);
     };
-  }
-
-  addWebhook(url: string): void {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new TypeError(`webhook url must be http(s), got ${url}`);
-    }
-    this.webhooks.add(parsed.toString());
-  }
-
-  removeWebhooks(): void {
-    this.webhooks.clear();
-  }
-
-  listWebhooks(): string[] {
-    return [...this.webhooks];
   }
 
   setDelivery(options: EventDeliverySetting): void {
@@ -150,9 +128,7 @@ export class ContactEventBus {
       lost: 0,
       duplicated: 0,
       delivered: 0,
-      webhookFailures: 0,
     });
-    delete this.counters.lastWebhookError;
     this.delivery = { lossRate: 0, duplicateRate: 0, reorder: false };
   }
 
@@ -177,7 +153,7 @@ export class ContactEventBus {
   }
 
   private dispatch(event: ContactEvent): void {
-    if (this.listeners.size === 0 && this.webhooks.size === 0) return;
+    if (this.listeners.size === 0) return;
     const delivery = this.deliverEverywhere(event).finally(() => this.inFlight.delete(delivery));
     this.inFlight.add(delivery);
   }
@@ -193,25 +169,6 @@ export class ContactEventBus {
       } catch {
         // A failing listener must not break the emulator or other listeners.
       }
-    }
-    await Promise.all([...this.webhooks].map((url) => this.postToWebhook(url, body)));
-  }
-
-  private async postToWebhook(url: string, body: string): Promise<void> {
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-        // A webhook that never answers must not hold flush() or close() forever.
-        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-      });
-      await response.arrayBuffer();
-      if (!response.ok) throw new Error(`webhook ${url} answered HTTP ${response.status}`);
-      this.counters.delivered++;
-    } catch (error) {
-      this.counters.webhookFailures++;
-      this.counters.lastWebhookError = error instanceof Error ? error.message : String(error);
     }
   }
 }

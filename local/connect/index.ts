@@ -17,7 +17,6 @@ export {
   type DialResult,
 } from './callbacks.js';
 export { DEMO_IDS, demoScenario } from './demo.js';
-export { formatAge, parseDurationMs } from './duration.js';
 export { startLocalConnect } from './emulator.js';
 export {
   AuthenticationError,
@@ -28,6 +27,7 @@ export {
   ScenarioValidationError,
 } from './errors.js';
 export type { EventDeliveryStats } from './events.js';
+export { formatAge } from './format-age.js';
 export { MAX_USER_TAGS_PER_CONTACT } from './operations/contact-data.js';
 export { NON_STOPPABLE_VOICE_METHODS } from './operations/stop-contact.js';
 export { DEFAULT_QUOTAS } from './quotas.js';

@@ -1,22 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from '../http/json.js';
 import { AuthenticationError, type ConnectApiError, invalidRequest } from './errors.js';
-
-/** Larger bodies are refused; Connect's own request limits are far below this. */
-export const MAX_BODY_BYTES = 1_048_576;
-
-export async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES)
-      throw invalidRequest(`request body is larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** A rest-json request body: an empty body is `{}`, anything but a JSON object is refused. */
 export function parseJsonObject(text: string): Record<string, unknown> {
@@ -33,25 +18,19 @@ export function parseJsonObject(text: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-export function sendJson(
+/** A Connect API answer: the shared JSON reply plus the request ID header AWS sends. */
+export function sendConnectJson(
   response: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-    ...headers,
-  });
-  response.end(text);
+  sendJson(response, status, body, { 'x-amzn-requestid': randomUUID(), ...headers });
 }
 
 /** Connect's error wire format: the type in `x-amzn-ErrorType`, `{"Message": …}` in the body. */
 export function sendConnectError(response: ServerResponse, error: ConnectApiError): void {
-  sendJson(
+  sendConnectJson(
     response,
     error.statusCode,
     { Message: error.message },
@@ -64,7 +43,7 @@ export function sendAuthenticationError(
   response: ServerResponse,
   error: AuthenticationError,
 ): void {
-  sendJson(
+  sendConnectJson(
     response,
     error.statusCode,
     { message: error.message },

@@ -1,6 +1,6 @@
+import { parseDurationMs } from '../../lambdas/core/duration.js';
 import type { Clock } from './clock.js';
 import type { ContactLifecycle } from './contacts.js';
-import { parseDurationMs } from './duration.js';
 import { ScenarioValidationError } from './errors.js';
 import { parseScenario, type Scenario, type ScenarioContact, TIMESTAMPS } from './scenario.js';
 import type { SettingsStore } from './settings.js';
@@ -73,7 +73,7 @@ export function toContactSeed(contact: ScenarioContact, nowMs: number): ContactS
           ? absolute
           : Date.parse(absolute)
         : ago !== undefined
-          ? nowMs - parseDurationMs(ago)
+          ? nowMs - (parseDurationMs(ago) as number) // the scenario schema checked it
           : undefined;
     if (ms !== undefined) Object.assign(seed, { [`${name}At`]: ms });
   }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { parseDurationMs as parseDuration } from '../../lambdas/core/config.js';
+import { parseDurationMs } from '../../lambdas/core/duration.js';
 import { ScenarioValidationError } from './errors.js';
 import { CHANNELS, INITIATION_METHODS } from './types.js';
 
@@ -13,7 +13,7 @@ const id = (max: number) =>
 const duration = z
   .string()
   .refine(
-    (text) => parseDuration(text) !== undefined,
+    (text) => parseDurationMs(text) !== undefined,
     'must be a duration like 90s, 15m, 26h or 3d',
   );
 /** An absolute time: ISO-8601 text or epoch milliseconds. */

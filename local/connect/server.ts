@@ -1,15 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConnectApiError, internalService, throttling } from './errors.js';
+import { PayloadTooLargeError, readBody } from '../http/body.js';
+import { splitUrl } from '../http/router.js';
+import { ConnectApiError, internalService, invalidRequest, throttling } from './errors.js';
 import type { FaultDecision, FaultTable } from './faults.js';
 import { OPERATION_HANDLERS, type OperationContext } from './operations/index.js';
 import {
   checkSignature,
   parseJsonObject,
-  readBody,
   sendAuthenticationError,
   sendConnectError,
-  sendJson,
+  sendConnectJson,
 } from './protocol.js';
 import type { QuotaTable } from './quotas.js';
 import type { RequestLog } from './request-log.js';
@@ -30,24 +31,16 @@ export interface ConnectApiDependencies {
   requestLog: RequestLog;
   sequence: Sequence;
   /** Answers requests under CONTROL_PREFIX. */
-  control: (
-    request: IncomingMessage,
-    response: ServerResponse,
-    pathname: string,
-    query: URLSearchParams,
-  ) => Promise<void>;
+  control: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 }
 
 /** The node:http listener: the control API under `/_local`, Connect's rest-json API everywhere else. */
 export function createRequestListener(deps: ConnectApiDependencies) {
   return (request: IncomingMessage, response: ServerResponse): void => {
-    const rawUrl = request.url ?? '/';
-    const queryAt = rawUrl.indexOf('?');
-    const pathname = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
-    const query = new URLSearchParams(queryAt === -1 ? '' : rawUrl.slice(queryAt + 1));
+    const { pathname, query } = splitUrl(request.url);
     const handled =
       pathname === CONTROL_PREFIX || pathname.startsWith(`${CONTROL_PREFIX}/`)
-        ? deps.control(request, response, pathname, query)
+        ? deps.control(request, response)
         : answerConnectRequest(deps, request, response, pathname, query);
     handled.catch((error: unknown) => {
       // Last resort: never leave a request hanging.
@@ -101,7 +94,7 @@ async function answerConnectRequest(
   let fault: FaultDecision = { latencyMs: 0 };
   let body: unknown;
   try {
-    const text = method === 'GET' || method === 'HEAD' ? '' : await readBody(request);
+    const text = method === 'GET' || method === 'HEAD' ? '' : await readConnectBody(request);
     contactId = contactIdOf(route.params, text);
     // Connect throttles before it looks at the request, so even an invalid request spends a token.
     if (!deps.quotas.tryAcquire(operation)) throw throttling();
@@ -132,8 +125,17 @@ async function answerConnectRequest(
   }
   // Applied, then the connection breaks: the caller cannot know whether it took effect.
   if (fault.dropAfterApply) return drop(deps, response, { ...logged, operation, contactId });
-  sendJson(response, 200, body);
+  sendConnectJson(response, 200, body);
   log(deps, { ...logged, operation, contactId, status: 200 });
+}
+
+/** Connect's wire answer to an oversized body stays a 400 InvalidRequestException. */
+async function readConnectBody(request: IncomingMessage): Promise<string> {
+  try {
+    return await readBody(request);
+  } catch (error) {
+    throw error instanceof PayloadTooLargeError ? invalidRequest(error.message) : error;
+  }
 }
 
 function drop(

@@ -1,8 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_IDS } from '../../local/connect/index.js';
-import { curlExamples, type LocalSystem, startLocalSystem, toCurl } from '../../local/system.js';
+import { curlExamples, toCurl } from '../../local/examples.js';
+import { type LocalSystem, startLocalSystem } from '../../local/system.js';
 
 const exec = promisify(execFile);
 
@@ -53,16 +55,29 @@ describe('the local system (npm start)', () => {
     expect(mutating).toEqual([]);
   });
 
-  it('refuses a manual sweeper run with a bad override, naming it', async () => {
+  it('refuses a manual sweeper run with a bad override as {code, message}, naming it', async () => {
     const response = await fetch(`${system.url}/sweeper/run`, {
       method: 'POST',
       body: JSON.stringify({ maxQueuedAge: 'forever' }),
     });
 
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({
-      error: 'InvalidSweepRequest',
+    const body = await response.json();
+    expect(body).toMatchObject({
+      code: 'InvalidSweepRequest',
+      message: expect.stringContaining('maxQueuedAge'),
       errors: [expect.objectContaining({ field: 'maxQueuedAge' })],
+    });
+    expect(body).not.toHaveProperty('error');
+  });
+
+  it('answers a body that is not JSON with a 400 {code, message}', async () => {
+    const response = await fetch(`${system.url}/sweeper/run`, { method: 'POST', body: '{' });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      code: 'SerializationException',
+      message: 'request body is not valid JSON',
     });
   });
 
@@ -111,39 +126,199 @@ describe('a second local system in the same process', () => {
   });
 });
 
-describe('npm start', () => {
-  it('prints where everything is, serves until stopped, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'local/start.ts', '--port', '0', '--connect-port', '0'],
-      { env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' } },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', () => output.includes('Press Ctrl+C') && resolve());
-      child.once('exit', (code) =>
-        reject(new Error(`npm start exited early with ${code}: ${output}`)),
-      );
-    });
-    const handlersUrl = /Handlers \(HTTP\): +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+describe('resetting the local Connect (POST /_local/reset)', () => {
+  it('puts the callback registry back with the demo, so the sweeper reports what it did at start', async () => {
+    const system = await startLocalSystem({ port: 0, connectPort: 0 });
+    try {
+      const atStart = await system.sweep();
+      await fetch(`${system.url}/flow/end-contact`, {
+        method: 'POST',
+        body: JSON.stringify({ ContactId: DEMO_IDS.contacts.callbackQueued3d }),
+      });
+      system.connect.actions.queueCallback(DEMO_IDS.instanceId, {
+        queueId: DEMO_IDS.queues.billing,
+        customerPhoneNumber: '+15555550188',
+      });
+      system.connect.clock.advance(25 * 3_600_000);
+      await system.settled();
 
+      const reset = await fetch(`${system.connect.endpoint}/_local/reset`, {
+        method: 'POST',
+        body: JSON.stringify({ scenario: 'demo' }),
+      });
+      const afterReset = await system.sweep();
+
+      expect(reset.status).toBe(200);
+      expect(decisionsOf(afterReset)).toEqual(decisionsOf(atStart));
+      expect('counts' in afterReset && afterReset.counts).toEqual(
+        'counts' in atStart && atStart.counts,
+      );
+    } finally {
+      await system.close();
+    }
+  });
+});
+
+function decisionsOf(report: Awaited<ReturnType<LocalSystem['sweep']>>) {
+  if (!('decisions' in report)) throw new Error(`the sweep was refused: ${report.message}`);
+  return report.decisions.map((d) => `${d.contactId} ${d.decision}`).sort();
+}
+
+/** `npm start -- <args>` in its own process group, as a shell job; resolves once it has printed `until`. */
+async function npmStart(args: string[], until: string) {
+  const child = spawn('npm', ['start', '--', ...args], { detached: true });
+  const output = { stdout: '', stderr: '' };
+  child.stdout?.on('data', (chunk) => {
+    output.stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output.stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', () => output.stdout.includes(until) && resolve());
+    void exited.then((code) =>
+      reject(new Error(`npm start exited early with ${code}: ${output.stdout}${output.stderr}`)),
+    );
+  });
+  return { child, output, exited };
+}
+
+/** Whatever a test leaves running: the whole process group goes. */
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-(child.pid as number), 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+async function refusesConnections(url: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const open = await fetch(url).then(
+      () => true,
+      () => false,
+    );
+    if (!open) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+describe('npm start', () => {
+  let running: Awaited<ReturnType<typeof npmStart>>;
+  let handlersUrl: string;
+
+  beforeAll(async () => {
+    running = await npmStart(['--port', '0', '--connect-port', '0'], 'Press Ctrl+C');
+    handlersUrl =
+      /Handlers \(HTTP\): +(http:\/\/127\.0\.0\.1:\d+)/.exec(running.output.stdout)?.[1] ?? '';
+  });
+
+  afterAll(() => killGroup(running.child));
+
+  it('prints where everything is and serves the handlers', async () => {
     const index = await fetch(`${handlersUrl}/`);
-    child.kill('SIGTERM');
-    const code = await new Promise((resolve) => child.once('exit', resolve));
 
     expect(index.status).toBe(200);
     expect(await index.json()).toMatchObject({
       routes: expect.arrayContaining(['POST /contact/stop']),
     });
-    expect(output).toMatch(/Local Amazon Connect: +http:\/\/127\.0\.0\.1:\d+/);
-    expect(output).toContain('curl -s -X POST');
-    expect(code).toBe(0);
+    expect(running.output.stdout).toMatch(/Local Amazon Connect: +http:\/\/127\.0\.0\.1:\d+/);
+    expect(running.output.stdout).toContain('curl -s -X POST');
   });
 
-  it('explains its options with --help', async () => {
+  it('says that options go after --', () => {
+    expect(running.output.stdout).toContain('npm start -- --port 0');
+  });
+
+  it('prints one summary line with counts for each sweeper run, at the default log level', async () => {
+    const first = await printed(running, /^\[callback sweeper\] first run .*$/m);
+
+    await fetch(`${handlersUrl}/sweeper/run`, { method: 'POST', body: '{"maxQueuedAge":"2h"}' });
+
+    const manual = await printed(running, /^\[callback sweeper\] manual run .*$/m);
+    expect(first).toMatch(/\d+ callbacks queued over 24h, \d+ verified, \d+ would be ended/);
+    expect(manual).toMatch(/\d+ callbacks queued over 2h, \d+ verified, \d+ would be ended/);
+  });
+});
+
+/** The first line of the child's stdout that matches, once it has been printed. */
+function printed(running: Awaited<ReturnType<typeof npmStart>>, pattern: RegExp): Promise<string> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const line = pattern.exec(running.output.stdout)?.[0];
+      if (line === undefined) return;
+      running.child.stdout?.off('data', check);
+      resolve(line);
+    };
+    running.child.stdout?.on('data', check);
+    check();
+  });
+}
+
+describe('npm start, stopped as a shell job (npm start & then kill %1)', () => {
+  it('stops the server when the npm process gets SIGTERM', async () => {
+    const running = await npmStart(['--port', '0', '--connect-port', '0'], 'Press Ctrl+C');
+    try {
+      const handlersUrl = /Handlers \(HTTP\): +(http:\/\/127\.0\.0\.1:\d+)/.exec(
+        running.output.stdout,
+      )?.[1];
+      const connectUrl = /Local Amazon Connect: +(http:\/\/127\.0\.0\.1:\d+)/.exec(
+        running.output.stdout,
+      )?.[1];
+
+      process.kill(running.child.pid as number, 'SIGTERM');
+      await running.exited;
+
+      expect(await refusesConnections(`${handlersUrl}/`)).toBe(true);
+      expect(await refusesConnections(`${connectUrl}/_local/health`)).toBe(true);
+    } finally {
+      killGroup(running.child);
+    }
+  });
+});
+
+describe('npm start on a busy port', () => {
+  let busy: Server;
+  let port: number;
+
+  beforeAll(async () => {
+    busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    port = (busy.address() as { port: number }).port;
+  });
+
+  afterAll(() => new Promise<void>((resolve) => busy.close(() => resolve())));
+
+  it.each([
+    ['--port', ['--connect-port', '0']],
+    ['--connect-port', ['--port', '0']],
+  ])(
+    'answers a taken %s with one line naming it and 0, and a non-zero exit',
+    async (flag, others) => {
+      const result = await exec(process.execPath, [
+        '--import',
+        'tsx',
+        'local/start.ts',
+        flag,
+        String(port),
+        ...others,
+      ]).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => error,
+      );
+
+      expect(result.code).not.toBe(0);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        `npm start: port ${port} is in use: pass ${flag} <another port>, or ${flag} 0 for a free one`,
+      ]);
+    },
+  );
+});
+
+describe('npm start --help', () => {
+  it('explains its options, and that they go after --', async () => {
     const { stdout } = await exec(process.execPath, [
       '--import',
       'tsx',
@@ -152,6 +327,7 @@ describe('npm start', () => {
     ]);
 
     expect(stdout).toContain('--connect-port');
+    expect(stdout).toContain('npm start -- --port 0');
   });
 
   it('refuses a bad port with a message that names the option', async () => {

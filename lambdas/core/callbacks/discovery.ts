@@ -1,5 +1,6 @@
 import { type ConnectClient, SearchContactsCommand } from '@aws-sdk/client-connect';
 import { outcomeFromError } from '../connect/errors.js';
+import type { CallbackEvent } from './events.js';
 import { maxQueuedLifetimeMs } from './table.js';
 
 /** What one instance's search for untracked callbacks found. */
@@ -20,14 +21,7 @@ export interface DiscoveryResult {
 /** The registry calls discovery makes. */
 export interface DiscoveryRegistry {
   /** The tracker's own conditional write: `written` means the registry lacked this state. */
-  record(event: {
-    kind: 'queued';
-    contactId: string;
-    instanceId: string;
-    queueId?: string;
-    enqueuedAtMs: number;
-    eventAtMs: number;
-  }): Promise<'written' | 'superseded'>;
+  record(event: Extract<CallbackEvent, { kind: 'queued' }>): Promise<'written' | 'superseded'>;
   /** Whether the registry holds the callback as queued since `enqueuedAtMs` or later (a read). */
   tracksQueued(contactId: string, enqueuedAtMs: number): Promise<boolean>;
 }

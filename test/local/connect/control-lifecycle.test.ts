@@ -83,7 +83,7 @@ describe('control API for callback states, history and settings', () => {
     expect(response).toEqual({
       status: 409,
       body: {
-        error: 'LocalStateConflictError',
+        code: 'LocalStateConflictError',
         message: expect.stringMatching(/is queued; dial-result needs a contact that is dialling/),
       },
     });

@@ -1,6 +1,3 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { StopContactCommand } from '@aws-sdk/client-connect';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -189,66 +186,5 @@ describe('contact events', () => {
     stop();
 
     expect(received).toHaveLength(1);
-  });
-
-  describe('webhooks', () => {
-    let server: Server;
-    let bodies: ContactEvent[];
-    let status: number;
-
-    beforeAll(async () => {
-      server = createServer((request, response) => {
-        const chunks: Buffer[] = [];
-        request.on('data', (chunk: Buffer) => chunks.push(chunk));
-        request.on('end', () => {
-          bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as ContactEvent);
-          response.writeHead(status).end();
-        });
-      });
-      server.listen(0, '127.0.0.1');
-      await once(server, 'listening');
-    });
-    afterAll(async () => {
-      server.close();
-      await once(server, 'close');
-    });
-    beforeEach(() => {
-      bodies = [];
-      status = 200;
-    });
-
-    it('POSTs each event as JSON to a webhook, and flush() waits for the delivery', async () => {
-      connect.events.addWebhook(
-        `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`,
-      );
-
-      const callback = connect.actions.queueCallback(instanceId, {
-        queueId: 'q',
-        customerPhoneNumber: '+12065550100',
-      });
-      await connect.events.flush();
-
-      expect(bodies.map((e) => [e.detail.eventType, e.detail.contactId])).toEqual([
-        ['INITIATED', callback.id],
-        ['QUEUED', callback.id],
-      ]);
-      connect.events.removeWebhooks();
-    });
-
-    it('counts a webhook that answers an error as a failed delivery', async () => {
-      status = 500;
-      connect.events.addWebhook(
-        `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`,
-      );
-
-      connect.actions.startContact(instanceId, { channel: 'TASK', initiationMethod: 'API' });
-      await connect.events.flush();
-
-      expect(connect.events.stats()).toMatchObject({
-        webhookFailures: 1,
-        lastWebhookError: expect.stringMatching(/500/),
-      });
-      connect.events.removeWebhooks();
-    });
   });
 });

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { ConnectContactFlowEvent } from 'aws-lambda';
+import type { SweeperResult } from '../lambdas/callback-sweeper/callback-sweeper.js';
+import { errorReply, type JsonReply, parseJson } from './http/json.js';
+import { Router } from './http/router.js';
+import type { LocalHandler } from './http/serve.js';
+import { toHttpApiEvent } from './http-adapter.js';
+import { type LocalLambdaHandler, lambdaContext } from './lambda-runtime.js';
+
+export interface RunnerDoors {
+  /** The End a Contact flow Lambda's handler. */
+  flow: LocalLambdaHandler;
+  /** The stop-contact HTTP API Lambda's handler. */
+  api: LocalLambdaHandler;
+  /** A manual sweeper run with these overrides. */
+  sweep(overrides: unknown): Promise<SweeperResult>;
+  /** Shown on `GET /`. */
+  index: Record<string, unknown>;
+  /** The instance a bare flow parameters object is taken to come from. */
+  instanceArn: string;
+}
+
+/** `npm start`'s HTTP routes: each turns a request into its Lambda's event, and the result back. */
+export function createRunnerRouter(doors: RunnerDoors): Router<LocalHandler> {
+  const router = new Router<LocalHandler>();
+  router.add('POST', '/contact/stop', async (request) => {
+    const result = (await doors.api(
+      toHttpApiEvent(request.raw, request.text, 'POST /contact/stop') as never,
+      lambdaContext('stop-contact-api', 10_000),
+    )) as { statusCode: number; headers?: Record<string, string>; body: string };
+    return {
+      status: result.statusCode,
+      headers: result.headers ?? {},
+      body: JSON.parse(result.body),
+    };
+  });
+  router.add('POST', '/flow/end-contact', async (request) => {
+    const event = toFlowEvent(parseJson(request.text), doors.instanceArn);
+    if (!event) {
+      return errorReply(
+        400,
+        'SerializationException',
+        'send a contact-flow event, or a JSON object of the block parameters',
+      );
+    }
+    const result = await doors.flow(event as never, lambdaContext('end-contact', 8_000));
+    return { status: 200, body: result };
+  });
+  router.add('POST', '/sweeper/run', async (request) => {
+    const overrides = parseJson(request.text) ?? {};
+    return sweepReply(await doors.sweep(overrides));
+  });
+  router.add('GET', '/', () => ({
+    status: 200,
+    body: { ...doors.index, routes: router.list() },
+  }));
+  return router;
+}
+
+/** A refused run answers in the `{code, message}` shape of the other doors, with its field errors. */
+function sweepReply(result: SweeperResult): JsonReply {
+  if (!('error' in result)) return { status: 200, body: result };
+  const { error, ...rest } = result;
+  return { status: 400, body: { code: error, ...rest } };
+}
+
+/** A full contact-flow event passes through; a bare object is taken as the block's parameters. */
+function toFlowEvent(body: unknown, instanceArn: string): ConnectContactFlowEvent | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  if ('Details' in body) return body as ConnectContactFlowEvent;
+  const contactId = randomUUID();
+  return {
+    Name: 'ContactFlowEvent',
+    Details: {
+      ContactData: {
+        Attributes: {},
+        Channel: 'VOICE',
+        ContactId: contactId,
+        CustomerEndpoint: null,
+        InitialContactId: contactId,
+        InitiationMethod: 'INBOUND',
+        InstanceARN: instanceArn,
+        PreviousContactId: contactId,
+        Queue: null,
+        SystemEndpoint: null,
+        MediaStreams: { Customer: { Audio: null } },
+      },
+      Parameters: body as Record<string, string>,
+    },
+  } as unknown as ConnectContactFlowEvent;
+}

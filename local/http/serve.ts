@@ -1,0 +1,60 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PayloadTooLargeError, readBody } from './body.js';
+import { errorReply, InvalidJsonError, type JsonReply, sendJson } from './json.js';
+import { type Router, splitUrl } from './router.js';
+
+export interface LocalRequest {
+  method: string;
+  pathname: string;
+  query: URLSearchParams;
+  /** Path labels of the matched route. */
+  params: Record<string, string>;
+  /** The body as text; JSON routes parse it with parseJson. */
+  text: string;
+  raw: IncomingMessage;
+}
+
+export type LocalHandler = (request: LocalRequest) => JsonReply | Promise<JsonReply>;
+
+export interface JsonListenerOptions {
+  /** A 404's message. @default `no route for <method> <path>` */
+  notFoundMessage?: (method: string, pathname: string) => string;
+  /** Maps an error a handler threw to its reply; anything it leaves is a 500. */
+  onError?: (error: unknown) => JsonReply | undefined;
+}
+
+/** Serves JSON routes: one body reader, `{code, message}` errors, 404 and 413 alike everywhere. */
+export function createJsonListener(
+  router: Router<LocalHandler>,
+  options: JsonListenerOptions = {},
+) {
+  return async (raw: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const method = raw.method ?? 'GET';
+    const { pathname, query } = splitUrl(raw.url);
+    let reply: JsonReply;
+    try {
+      const text = await readBody(raw);
+      const route = router.match(method, pathname);
+      reply = route
+        ? await route.value({ method, pathname, query, params: route.params, text, raw })
+        : errorReply(
+            404,
+            'NotFoundException',
+            options.notFoundMessage?.(method, pathname) ?? `no route for ${method} ${pathname}`,
+          );
+    } catch (error) {
+      reply = replyToError(error, options.onError);
+    }
+    sendJson(response, reply.status, reply.body, reply.headers);
+  };
+}
+
+function replyToError(error: unknown, onError: JsonListenerOptions['onError']): JsonReply {
+  if (error instanceof PayloadTooLargeError) {
+    return errorReply(413, 'PayloadTooLargeException', error.message);
+  }
+  if (error instanceof InvalidJsonError) {
+    return errorReply(400, 'SerializationException', error.message);
+  }
+  return onError?.(error) ?? errorReply(500, 'InternalServiceException', 'internal error');
+}

@@ -1,0 +1,151 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import {
+  CreateTableCommand,
+  DeleteItemCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  createSweeperHandler,
+  type SweeperResult,
+} from '../lambdas/callback-sweeper/callback-sweeper.js';
+import { createTrackerHandler } from '../lambdas/callback-tracker/callback-tracker.js';
+import { type CallbackEndpoints, createSweepDeps } from '../lambdas/core/callbacks/deps.js';
+import type { SweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
+import { callbackTable, callbackTableCreateInput } from '../lambdas/core/callbacks/table.js';
+import { metricsNamespace } from '../lambdas/core/settings.js';
+import { buildContactEvent } from './connect/events.js';
+import type { Contact, LocalConnect } from './connect/index.js';
+import { startDynalite } from './dynalite.js';
+import { type LocalLambdaHandler, lambdaContext } from './lambda-runtime.js';
+
+export interface LocalCallbacks {
+  readonly dynamoDbEndpoint: string;
+  /** Invokes the sweeper Lambda's handler with a scheduled event or a manual run's overrides. */
+  sweep(event: unknown): Promise<SweeperResult>;
+  /** Resolves once every contact event so far has reached the tracker. */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The tracker and the sweeper (report mode) of the demo instance, on dynalite: contact events go
+ * to the tracker as EventBridge would deliver them, and the callbacks queued before the tracker
+ * ran (at start, and after every reset of the local Connect) are handed to it as QUEUED events.
+ */
+export async function startLocalCallbacks(
+  connect: LocalConnect,
+  clientConfig: CallbackEndpoints['clientConfig'],
+  instanceArn: string,
+  config: SweeperConfig,
+): Promise<LocalCallbacks> {
+  const dynamo = await startDynalite();
+  const endpoints = {
+    connectEndpoint: connect.endpoint,
+    dynamoDbEndpoint: dynamo.endpoint,
+    clientConfig,
+  };
+  const table = new DynamoDBClient({ ...clientConfig, endpoint: dynamo.endpoint });
+  await ensureTable(table, config.tableName);
+  const deps = createSweepDeps(config, endpoints, () => connect.clock.now());
+  const tracker = createTrackerHandler(deps.registry) as unknown as LocalLambdaHandler;
+  const sweeper = createSweeperHandler({
+    config,
+    deps,
+    metrics: new Metrics({ namespace: metricsNamespace, serviceName: 'callback-sweeper' }),
+  }) as unknown as LocalLambdaHandler;
+
+  let pending = Promise.resolve();
+  const track = (event: unknown) => {
+    // One at a time, in delivery order, as a tracker with reserved concurrency 1 would see them.
+    pending = pending.then(
+      () =>
+        tracker(event as never, lambdaContext('callback-tracker', 10_000)).then(() => undefined),
+      () => undefined,
+    );
+  };
+  const trackQueuedCallbacks = async () => {
+    for (const contact of queuedCallbacks(connect)) {
+      track(
+        buildContactEvent('QUEUED', contact, {
+          region: connect.region,
+          accountId: connect.accountId,
+          instanceArn,
+          nowMs: connect.clock.now(),
+        }),
+      );
+    }
+    await pending;
+  };
+  const unsubscribe = connect.events.subscribe(track);
+  // A reset local Connect gets a registry that matches it, so the sweeper agrees with the demo.
+  const stopResetting = connect.onReset(async () => {
+    await pending;
+    await emptyTable(table, config.tableName);
+    await trackQueuedCallbacks();
+  });
+  await trackQueuedCallbacks();
+
+  return {
+    dynamoDbEndpoint: dynamo.endpoint,
+    sweep: (event) =>
+      sweeper(event as never, lambdaContext('callback-sweeper', 300_000)) as Promise<SweeperResult>,
+    settled: async () => {
+      await connect.events.flush();
+      await pending;
+    },
+    close: async () => {
+      stopResetting();
+      unsubscribe();
+      await pending;
+      deps.connect.destroy();
+      deps.stopClient.destroy();
+      table.destroy();
+      await dynamo.close();
+    },
+  };
+}
+
+/** Callbacks the local Connect shows waiting in a queue. */
+function queuedCallbacks(connect: LocalConnect): Contact[] {
+  const state = connect.state() as { instances: { contacts: Contact[] }[] };
+  return state.instances
+    .flatMap((instance) => instance.contacts)
+    .filter(
+      (contact) =>
+        contact.initiationMethod === 'CALLBACK' &&
+        contact.enqueuedAt !== undefined &&
+        contact.connectedToAgentAt === undefined &&
+        contact.disconnectedAt === undefined,
+    );
+}
+
+/** Creates the registry table when it does not exist (dynalite starts empty). */
+async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand(callbackTableCreateInput(tableName)));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+/** Deletes every item; the demo registry is small, so a Scan is fine. */
+async function emptyTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const key = callbackTable.partitionKey.name;
+  let startKey: Record<string, never> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        ProjectionExpression: '#key',
+        ExpressionAttributeNames: { '#key': key },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      await client.send(new DeleteItemCommand({ TableName: tableName, Key: item }));
+    }
+    startKey = page.LastEvaluatedKey as Record<string, never> | undefined;
+  } while (startKey);
+}
