@@ -25,7 +25,7 @@ TagContact, UpdateContactAttributes) plus a control API under /_local/.
 Options:
   --port <p>         port to listen on (0 picks a free one)          default ${DEFAULT_PORT}
   --host <h>         address to listen on                            default 127.0.0.1
-  --scenario <file>  seed from a scenario JSON file (local/README.md) default: the demo contact center
+  --scenario <file>  seed from a scenario JSON file (docs/local-connect.md) default: the demo contact center
   --seed <n>         PRNG seed for faults and event delivery         default 1
   --no-quotas        switch Connect's API quotas (429 ThrottlingException) off
   --help             show this help
@@ -129,7 +129,7 @@ function printBanner(connect: LocalConnect, scenario: Scenario, source: string):
   lines.push(
     `  curl -s ${connect.endpoint}/_local/state`,
     `  curl -s -X POST ${connect.endpoint}/_local/clock/advance -d '{"by":"1d"}'`,
-    `Control API: ${connect.endpoint}/_local/… (see local/README.md). Press Ctrl+C to stop.`,
+    `Control API: ${connect.endpoint}/_local/… (see docs/local-connect.md). Press Ctrl+C to stop.`,
   );
   console.log(lines.join('\n'));
 }

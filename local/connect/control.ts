@@ -170,7 +170,7 @@ export function createControlHandler(connect: LocalConnect, introspect: ControlI
 
   return createJsonListener(router, {
     notFoundMessage: (method, pathname) =>
-      `no control endpoint ${method} ${pathname}; the control API is described in local/README.md`,
+      `no control endpoint ${method} ${pathname}; the control API is described in docs/local-connect.md`,
     onError: controlErrorReply,
   });
 }

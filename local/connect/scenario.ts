@@ -170,7 +170,7 @@ export const scenarioSchema = z.strictObject({
   instances: z.array(instanceSchema).min(1),
 });
 
-/** A scenario: instances with their queues, security profiles, users and contacts. See local/README.md. */
+/** A scenario: instances with their queues, security profiles, users and contacts. See docs/local-connect.md. */
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioInstance = z.infer<typeof instanceSchema>;
 export type ScenarioContact = z.infer<typeof scenarioContactSchema>;

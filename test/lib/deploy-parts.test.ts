@@ -8,7 +8,10 @@ describe('EndContactStack with only the HTTP API', () => {
   let template: Template;
 
   beforeAll(() => {
-    synthesized = synthesize({ endContactFunction: 'false', callbackSweeper: 'false' });
+    synthesized = synthesize(
+      { endContactFunction: 'false', callbackSweeper: 'false' },
+      { expectWarnings: ['end-contact:no-instance-arn'] },
+    );
     template = synthesized.template;
   });
 

@@ -1,8 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { App, type Stack, Validations } from 'aws-cdk-lib';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { App, type AppProps, type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { afterAll, vi } from 'vitest';
 import { addEndContactStack, type EndContactStack } from '../../lib/end-contact-stack.js';
 
 export const instanceArn =
@@ -13,6 +17,16 @@ export const cdkJsonContext: Record<string, unknown> = JSON.parse(
   readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
 ).context;
 
+// An App without `outdir` synthesizes into a new `cdk.out*` folder in the OS temp dir and never
+// removes it. Every app of a test file synthesizes under this folder instead, removed after the file.
+const synthRoot = mkdtempSync(join(tmpdir(), 'end-contact-synth-'));
+afterAll(() => rmSync(synthRoot, { recursive: true, force: true }));
+
+/** An App whose synthesis output is removed after the test file. Use it for every App in the tests. */
+export function testApp(props: AppProps = {}): App {
+  return new App({ ...props, outdir: mkdtempSync(join(synthRoot, 'cdk.out')) });
+}
+
 export interface Synthesized {
   app: App;
   stack: EndContactStack;
@@ -20,6 +34,8 @@ export interface Synthesized {
   readonly template: Template;
   /** Why synthesis failed (cdk-nag findings fail it), or undefined when it succeeded. */
   synthError: string | undefined;
+  /** What synthesis printed to stderr (CDK's validation report), without colours. */
+  printed: string;
 }
 
 /**
@@ -49,13 +65,16 @@ export function templateOf(stack: Stack): {
 /**
  * Builds the app as `cdk synth -c ...` does (lib/app.ts), cdk-nag included, and synthesizes it
  * once. `bundle: false` skips esbuild (about 4 s a synth here) for tests that only read the
- * template; the Lambda code is then a placeholder asset.
+ * template; the Lambda code is then a placeholder asset. `expectWarnings` lists the annotation
+ * IDs (e.g. `end-contact:no-instance-arn`) this context is meant to raise: their blocks of the
+ * printed report are kept in `printed` for the test instead of cluttering the run's output; any
+ * other warning is still printed.
  */
 export function synthesize(
   context: Record<string, unknown> = {},
-  { bundle = false }: { bundle?: boolean } = {},
+  { bundle = false, expectWarnings = [] }: { bundle?: boolean; expectWarnings?: string[] } = {},
 ): Synthesized {
-  const app = new App({
+  const app = testApp({
     context: {
       ...cdkJsonContext,
       ...context,
@@ -64,11 +83,27 @@ export function synthesize(
   });
   const stack = addEndContactStack(app);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  const synthesized = templateOf(stack);
+  const captured: string[] = [];
+  const stderr = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+    captured.push(args.map(String).join(' '));
+  });
+  let synthesized: ReturnType<typeof templateOf>;
+  try {
+    synthesized = templateOf(stack);
+  } finally {
+    stderr.mockRestore();
+  }
+  const printed = stripVTControlCharacters(captured.join('\n'));
+  const unexpected = printed
+    .split('\n\n')
+    .filter((block) => !block.startsWith('A copy of this report can be found in:'))
+    .filter((block) => !expectWarnings.some((id) => block.includes(`'Annotation::${id}'`)));
+  if (unexpected.join('').trim()) console.error(unexpected.join('\n\n'));
   return {
     app,
     stack,
     synthError: synthesized.synthError,
+    printed,
     get template() {
       return synthesized.template;
     },

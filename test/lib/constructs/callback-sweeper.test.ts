@@ -1,4 +1,4 @@
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { type App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { type CfnRule, Schedule } from 'aws-cdk-lib/aws-events';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
@@ -13,7 +13,7 @@ import {
   type CallbackSweeperProps,
 } from '../../../lib/constructs/callback-sweeper.js';
 import { CallbackTracker } from '../../../lib/constructs/callback-tracker.js';
-import { cdkJsonContext, templateOf } from '../helpers.js';
+import { cdkJsonContext, templateOf, testApp } from '../helpers.js';
 
 const instanceArn =
   'arn:aws:connect:us-east-1:123456789012:instance/0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
@@ -26,7 +26,7 @@ describe('CallbackSweeper', () => {
 
   beforeAll(() => {
     // Template tests only: skip esbuild, the handler code is a placeholder asset.
-    app = new App({ context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] } });
+    app = testApp({ context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'SweeperTest', {
       env: { account: '123456789012', region: 'us-east-1' },
     });
@@ -50,7 +50,7 @@ describe('CallbackSweeper', () => {
 
   /** Another sweeper in its own app, with these props. */
   function sweeperWith(props: Partial<CallbackSweeperProps>): { template: Template } {
-    const other = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Other');
+    const other = new Stack(testApp({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Other');
     const tracker = new CallbackTracker(other, 'Tracker', { instanceArns: [instanceArn] });
     new CallbackSweeper(other, 'Sweeper', {
       table: tracker.table,
@@ -281,7 +281,7 @@ describe('CallbackSweeper', () => {
     ],
     [{ reconcileQueueIds: [`${instanceArn}/agent/a`] }, 'reconcileQueueIds is "arn:'],
   ])('refuses bad props with a message naming the fix: %o', (bad, message) => {
-    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Bad');
+    const stack = new Stack(testApp({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Bad');
     const tracker = new CallbackTracker(stack, 'Tracker');
 
     expect(

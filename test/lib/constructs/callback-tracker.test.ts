@@ -1,4 +1,4 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { type App, Stack, Validations } from 'aws-cdk-lib';
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { CfnRule } from 'aws-cdk-lib/aws-events';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -7,7 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { callbackTableCreateInput } from '../../../lambdas/core/callbacks/table.js';
 import { CallbackTracker } from '../../../lib/constructs/callback-tracker.js';
-import { cdkJsonContext, templateOf } from '../helpers.js';
+import { cdkJsonContext, templateOf, testApp } from '../helpers.js';
 
 const instanceArn =
   'arn:aws:connect:us-east-1:123456789012:instance/0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
@@ -20,7 +20,7 @@ describe('CallbackTracker', () => {
 
   beforeAll(() => {
     // Template tests only: skip esbuild, the handler code is a placeholder asset.
-    app = new App({ context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] } });
+    app = testApp({ context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'TrackerTest', {
       env: { account: '123456789012', region: 'us-east-1' },
     });
@@ -148,7 +148,7 @@ describe('CallbackTracker', () => {
   });
 
   it('accepts an instance ARN of another partition, as the Lambdas do', () => {
-    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Gov');
+    const stack = new Stack(testApp({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Gov');
     const govArn =
       'arn:aws-us-gov:connect:us-gov-west-1:123456789012:instance/0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
 
@@ -156,7 +156,7 @@ describe('CallbackTracker', () => {
   });
 
   it('refuses an instance ARN that is not one, naming it', () => {
-    const stack = new Stack(new App(), 'Bad');
+    const stack = new Stack(testApp(), 'Bad');
 
     expect(() => new CallbackTracker(stack, 'T', { instanceArns: ['instance-1'] })).toThrow(
       'instanceArns: "instance-1" is not an Amazon Connect instance ARN',

@@ -1,4 +1,4 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { type App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -9,10 +9,10 @@ import {
   grantConnect,
   nagResourceId,
 } from '../../../lib/constructs/connect-permissions.js';
-import { instanceArn, mutatingConnectStatementsOnAnyResource } from '../helpers.js';
+import { instanceArn, mutatingConnectStatementsOnAnyResource, testApp } from '../helpers.js';
 
 function stackWithRole({ nag = true } = {}): { app: App; stack: Stack; role: Role } {
-  const app = new App();
+  const app = testApp();
   const stack = new Stack(app, 'Permissions');
   const role = new Role(stack, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
   if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
