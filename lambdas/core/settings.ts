@@ -3,7 +3,7 @@
  * Lambda, CDK context key, construct prop), its default, its bounds and one line of documentation.
  * The Lambdas' environment readers, the app's context reader, the constructs' prop checks, the
  * manual-sweep override schema and docs/configuration.md are all built from this table
- * (lambdas/core/setting-values.ts parses; scripts/configuration-doc.ts renders the page).
+ * (lambdas/core/setting-values.ts parses; lib/configuration-doc.ts renders the page).
  * Data only, and no imports: the CDK app and every Lambda load it.
  */
 

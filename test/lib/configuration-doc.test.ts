@@ -5,7 +5,7 @@ import {
   configurationDocPath,
   renderConfigurationDoc,
   sections,
-} from '../../scripts/configuration-doc.js';
+} from '../../lib/configuration-doc.js';
 
 describe('docs/configuration.md', () => {
   it('is what `npm run docs:config` renders from the settings table', () => {
