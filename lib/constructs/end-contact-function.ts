@@ -7,7 +7,7 @@ import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ConnectInstance } from '../config.js';
 import { ConnectResources, endContactGrants, grantConnect } from './connect-permissions.js';
-import { HandlerFunction } from './handler-function.js';
+import { HandlerFunction, type HandlerFunctionProps } from './handler-function.js';
 
 export interface EndContactFunctionProps {
   /**
@@ -34,6 +34,28 @@ export interface EndContactFunctionProps {
 }
 
 /** The Lambda a Connect flow invokes to end a contact (CXone's End a Contact). */
+/**
+ * A function that ends contacts (either door): its handler bundle, log group and role, with the
+ * End a Contact core's Connect grants (StopContact and the SecurityUser reads).
+ */
+export function endContactHandler(
+  scope: Construct,
+  props: Pick<EndContactFunctionProps, 'environment' | 'logRetention' | 'connectResources'>,
+  door: Pick<HandlerFunctionProps, 'handler' | 'description' | 'timeout'>,
+): HandlerFunction {
+  const handler = new HandlerFunction(scope, 'Handler', {
+    ...door,
+    serviceName: door.handler,
+    environment: props.environment,
+    logRetention: props.logRetention,
+  });
+  grantConnect(
+    handler.role,
+    endContactGrants(props.connectResources ?? ConnectResources.of(scope)),
+  );
+  return handler;
+}
+
 export class EndContactFunction extends Construct {
   public readonly function: NodejsFunction;
   public readonly logGroup: LogGroup;
@@ -45,19 +67,15 @@ export class EndContactFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: EndContactFunctionProps = {}) {
     super(scope, id);
-    const handler = new HandlerFunction(this, 'Handler', {
+    const handler = endContactHandler(this, props, {
       handler: 'end-contact',
       description: 'Ends an Amazon Connect contact by ID for a contact flow (End a Contact)',
-      serviceName: 'end-contact',
       // Connect waits at most 8 s; the handler's own deadline is 5 s.
       timeout: Duration.seconds(8),
-      environment: props.environment,
-      logRetention: props.logRetention,
     });
     this.function = handler.function;
     this.logGroup = handler.logGroup;
     this.role = handler.role;
-    grantConnect(this.role, endContactGrants(props.connectResources ?? ConnectResources.of(this)));
 
     const instance = props.associateWith;
     if (instance) {

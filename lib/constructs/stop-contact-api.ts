@@ -14,8 +14,8 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { settings } from '../../lambdas/core/settings.js';
-import { ConnectResources, endContactGrants, grantConnect } from './connect-permissions.js';
-import { HandlerFunction } from './handler-function.js';
+import type { ConnectResources } from './connect-permissions.js';
+import { endContactHandler } from './end-contact-function.js';
 import { checkSettingProp } from './setting-props.js';
 
 export interface StopContactApiProps {
@@ -85,18 +85,14 @@ export class StopContactApi extends Construct {
     super(scope, id);
     checkSettingProp('apiRateLimit', props.throttlingRateLimit);
     checkSettingProp('apiBurstLimit', props.throttlingBurstLimit);
-    const handler = new HandlerFunction(this, 'Handler', {
+    const handler = endContactHandler(this, props, {
       handler: 'stop-contact-api',
       description: 'POST /contact/stop: ends an Amazon Connect contact by ID',
-      serviceName: 'stop-contact-api',
       timeout: Duration.seconds(10),
-      environment: props.environment,
-      logRetention: props.logRetention,
     });
     this.function = handler.function;
     this.logGroup = handler.logGroup;
     this.role = handler.role;
-    grantConnect(this.role, endContactGrants(props.connectResources ?? ConnectResources.of(this)));
 
     this.api = new HttpApi(this, 'Api', {
       description: 'End a Contact: POST /contact/stop ends an Amazon Connect contact',

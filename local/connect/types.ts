@@ -155,27 +155,31 @@ export interface Contact {
 }
 
 /** Input of `seed.contact`: a contact in any state, placed silently (no events). Times are epoch ms. */
-export interface ContactSeed {
-  id?: string;
+export type ContactSeed = Partial<
+  Pick<
+    Contact,
+    | 'id'
+    | 'initialContactId'
+    | 'previousContactId'
+    | 'queueId'
+    | 'enqueuedAt'
+    | 'agentId'
+    | 'ringStartAt'
+    | 'acceptedByAgentAt'
+    | 'connectedToSystemAt'
+    | 'connectedToAgentAt'
+    | 'disconnectedAt'
+    | 'disconnectReason'
+    | 'relatedContactId'
+    | 'initiatedAt'
+    | 'customerPhoneNumber'
+    | 'attributes'
+    | 'tags'
+  >
+> & {
   channel: Channel | string;
   initiationMethod: InitiationMethod | string;
-  initialContactId?: string;
-  previousContactId?: string;
-  queueId?: string;
-  enqueuedAt?: number;
-  agentId?: string;
-  ringStartAt?: number;
-  acceptedByAgentAt?: number;
-  connectedToSystemAt?: number;
-  connectedToAgentAt?: number;
-  disconnectedAt?: number;
-  disconnectReason?: string;
-  relatedContactId?: string;
-  initiatedAt?: number;
-  customerPhoneNumber?: string;
-  attributes?: Record<string, string>;
-  tags?: Record<string, string>;
-}
+};
 
 export const CONTACT_EVENT_TYPES = [
   'INITIATED',
