@@ -1,7 +1,8 @@
 import { type Contact, TagContactCommand } from '@aws-sdk/client-connect';
 import type { FailureOutcome } from '../connect/outcome.js';
-import { isNotFound } from './describe.js';
+import { describeCallback, isNotFound } from './describe.js';
 import type { CallbackEvent } from './events.js';
+import { isQueuedCallbackMethod } from './events.js';
 import {
   type LastLook,
   lastLookThenStop,
@@ -44,8 +45,13 @@ export async function endCallback(
   ctx: EndContext,
   callback: QueuedCallback,
   subject: Subject,
-  target: QueueLists & { reason: EndReason; cutoffMs: number },
+  target: QueueLists & { reason: EndReason; cutoffMs: number; keeperContactId?: string },
 ): Promise<void> {
+  if (target.keeperContactId) {
+    const keeper = await keeperStillThere(ctx, subject, target.keeperContactId);
+    if (keeper === 'keeper-gone') return ctx.report.skip(subject, keeper);
+    if (keeper !== 'there') return ctx.report.fail(subject, keeper, 'DescribeContact');
+  }
   const audit = { runId: ctx.runId, reason: target.reason, atMs: ctx.now() };
   try {
     const intent = await ctx.registry.recordStopIntent(callback, audit);
@@ -61,6 +67,28 @@ export async function endCallback(
     ctx.abortSignal,
   );
   return settleLook(ctx, callback, subject, target.reason, look);
+}
+
+/**
+ * A duplicate is ended only while the customer still has the older callback: it must still be a
+ * callback, not disconnected (queued, or already with an agent, both serve the customer).
+ */
+async function keeperStillThere(
+  ctx: EndContext,
+  subject: Subject,
+  keeperContactId: string,
+): Promise<'there' | 'keeper-gone' | FailureOutcome> {
+  const described = await describeCallback(
+    ctx.clients.connect,
+    { instanceId: subject.instanceId, contactId: keeperContactId },
+    ctx.abortSignal,
+  );
+  if ('outcome' in described) {
+    return isNotFound(described.outcome) ? 'keeper-gone' : described.outcome;
+  }
+  const { contact } = described;
+  const there = !contact.DisconnectTimestamp && isQueuedCallbackMethod(contact.InitiationMethod);
+  return there ? 'there' : 'keeper-gone';
 }
 
 const registryFailure: FailureOutcome = {

@@ -19,6 +19,8 @@ import {
 export interface SweepConnect {
   /** Reads and tags: the SDK retries them, and each attempt waits for its API's rate. */
   connect: ConnectClient;
+  /** The last look's reads, one attempt each; `connect` when not given. */
+  lookClient?: ConnectClient;
   /**
    * StopContact: one attempt, no retry. A retry would go out after a back-off, on a look that is
    * no longer the last one; a stop that fails is left for the next run, which looks again.
@@ -85,6 +87,7 @@ export async function lastLookThenStop(
   abortSignal?: AbortSignal,
 ): Promise<LastLook> {
   const ids = { InstanceId: target.instanceId, ContactId: target.contactId };
+  const look = clients.lookClient ?? clients.connect;
   const call = { abortSignal };
   try {
     await clients.acquire?.('StopContact');
@@ -98,7 +101,7 @@ export async function lastLookThenStop(
   let inQueue = true;
   if (position.available) {
     try {
-      const metrics = await clients.connect.send(
+      const metrics = await look.send(
         new GetContactMetricsCommand({ ...ids, Metrics: [{ Name: 'POSITION_IN_QUEUE' }] }),
         call,
       );
@@ -113,7 +116,7 @@ export async function lastLookThenStop(
       }
     }
   }
-  const described = await describeCallback(clients.connect, target, abortSignal);
+  const described = await describeCallback(look, target, abortSignal);
   if ('outcome' in described) {
     return { kind: 'look-failed', outcome: described.outcome, operation: 'DescribeContact' };
   }

@@ -24,6 +24,8 @@ export type SkipReason =
   | 'queue-not-allowed'
   /** The registry changed between the read and the intent (an event arrived): the next run decides. */
   | 'registry-changed'
+  /** A duplicate's older callback is no longer waiting or being served: this one is kept. */
+  | 'keeper-gone'
   | 'max-stops'
   | 'time-budget';
 
@@ -159,15 +161,19 @@ export class DuplicateKeepers {
     this.#hash = hash;
   }
 
-  isDuplicate(contact: Contact, assessment: { queueId?: string; enqueuedAtMs: number }): boolean {
+  /** The keeper's contact ID when this callback is a younger duplicate of it; else undefined. */
+  keeperOf(
+    contact: Contact,
+    assessment: { queueId?: string; enqueuedAtMs: number },
+  ): string | undefined {
     const address = contact.CustomerEndpoint?.Address;
-    if (!address || !assessment.queueId || !contact.Id) return false;
+    if (!address || !assessment.queueId || !contact.Id) return undefined;
     const key = `${assessment.queueId}#${this.#hash(address)}`;
     const keeper = this.#keepers.get(key);
     if (!keeper || assessment.enqueuedAtMs < keeper.enqueuedAtMs) {
       this.#keepers.set(key, { contactId: contact.Id, enqueuedAtMs: assessment.enqueuedAtMs });
-      return false;
+      return undefined;
     }
-    return keeper.contactId !== contact.Id;
+    return keeper.contactId === contact.Id ? undefined : keeper.contactId;
   }
 }

@@ -113,7 +113,7 @@ export class CallbackRegistry {
         TableName: this.#tableName,
         Key: { contactId: callback.contactId },
         UpdateExpression:
-          'SET stopIntentRunId = :runId, stopIntentReason = :reason, stopIntentAt = :at',
+          'SET stopIntentRunId = :runId, stopIntentReason = :reason, stopIntentAt = :at, expiresAt = :expiresAt',
         ConditionExpression:
           '#state = :queued AND lastEventAt = :seenAt AND lastEventRank = :seenRank',
         ExpressionAttributeNames: { '#state': 'state' },
@@ -121,6 +121,10 @@ export class CallbackRegistry {
           ':runId': intent.runId,
           ':reason': intent.reason,
           ':at': intent.atMs,
+          // An entry near its TTL must outlive the stop that may follow, or its audit goes too.
+          ':expiresAt': epochSeconds(
+            Math.max(callback.queuedAtMs + maxQueuedLifetimeMs, intent.atMs + tombstoneLifetimeMs),
+          ),
           ':queued': 'QUEUED',
           ':seenAt': callback.lastEventAtMs,
           ':seenRank': callback.lastEventRank,

@@ -8,9 +8,13 @@ import {
 import type { SweepConnect } from './last-look.js';
 
 /**
- * The sweeper's Connect clients, sharing one per-API rate limiter: reads and tags go through a
- * client that waits for its rate on every SDK attempt; StopContact goes through a client that
- * makes one attempt and waits for nothing, because the sweep takes its slot before the last look.
+ * The sweeper's Connect clients. They share one per-API rate limiter, one connection pool and one
+ * cached set of credentials, so the stop reuses the connection and credentials its last look just
+ * used: no connection, no TLS handshake and no credential refresh waits between look and stop.
+ * - `connect`: reads and tags; the SDK retries, each attempt waiting for its API's rate.
+ * - `lookClient`: the last look; one attempt (a retry after a back-off would make the two looks
+ *   far apart), each waiting for its rate before the look begins.
+ * - `stopClient`: StopContact; one attempt, no limiter (its slot is taken before the look).
  */
 export function createSweepConnect(
   config: { connect: ConnectClientOptions; ratesPerSecond: RatesPerSecond },
@@ -20,6 +24,14 @@ export function createSweepConnect(
   const limiter = new ConnectRateLimiter(config.ratesPerSecond);
   const connect = createConnectClient(config.connect, overrides);
   limitConnectClient(connect, limiter);
-  const stopClient = createConnectClient({ ...config.connect, maxAttempts: 1 }, overrides);
-  return { connect, stopClient, acquire: (operation) => limiter.acquire(operation) };
+  const shared: ConnectClientConfig = {
+    ...overrides,
+    requestHandler: connect.config.requestHandler,
+    credentials: connect.config.credentials,
+  };
+  const once = { ...config.connect, maxAttempts: 1 };
+  const lookClient = createConnectClient(once, shared);
+  limitConnectClient(lookClient, limiter);
+  const stopClient = createConnectClient(once, shared);
+  return { connect, lookClient, stopClient, acquire: (operation) => limiter.acquire(operation) };
 }

@@ -184,8 +184,9 @@ export class SweepRun {
     switch (assessment.verdict) {
       case 'recent': {
         noteQueued(run.oldestByQueue, queueId, assessment.enqueuedAtMs);
-        if (run.keepers?.isDuplicate(contact, assessment)) {
-          return this.#reserveStop(callback, checked, 'duplicate', run);
+        const keeperContactId = run.keepers?.keeperOf(contact, assessment);
+        if (keeperContactId) {
+          return this.#reserveStop(callback, checked, 'duplicate', run, keeperContactId);
         }
         report.skip(checked, 'queued-recently');
         if (this.#settings.mode === 'end' && assessment.enqueuedAtMs > callback.queuedAtMs) {
@@ -228,6 +229,7 @@ export class SweepRun {
     subject: Subject,
     reason: EndReason,
     run: InstanceRun,
+    keeperContactId?: string,
   ): (() => Promise<void>) | undefined {
     if (this.#settings.mode === 'report') {
       this.#report.wouldEnd(subject, reason);
@@ -239,7 +241,12 @@ export class SweepRun {
       return undefined;
     }
     this.#stopsStarted++;
-    const target = { ...this.#settings, reason, cutoffMs: run.cutoffMs };
+    const target = {
+      ...this.#settings,
+      reason,
+      cutoffMs: run.cutoffMs,
+      ...(keeperContactId ? { keeperContactId } : {}),
+    };
     return () => endCallback(this.#ctx, callback, subject, target);
   }
 

@@ -13,9 +13,12 @@ export type { SweepOptions } from './sweeper-config.js';
  * How candidates take turns: see inTurn (registry order for decisions, concurrent verification).
  *
  * What the rate limiter guarantees. Every Connect call waits for its API's slot in a client-side
- * sliding window (ConnectRateLimiter), so no second carries more than the configured rate; reads
- * and tags wait per SDK attempt, retries included. A StopContact takes its slot *before* its last
- * look, so no limiter wait sits between that look and the stop; it is sent once, never retried.
+ * sliding window (ConnectRateLimiter), so no second starts more calls than the configured rate;
+ * reads and tags wait per SDK attempt, retries included. A StopContact takes its slot *before* its
+ * last look, so no limiter wait sits between that look and the stop; it is sent once, never
+ * retried. The stops themselves go out when their looks answer, so a slow look can send two close
+ * together: Connect's burst (15 over a rate of 10) absorbs that, and a throttled stop is only left
+ * for the next run.
  */
 
 /**

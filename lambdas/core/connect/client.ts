@@ -21,7 +21,6 @@ export function createConnectClient(
   overrides: ConnectClientConfig = {},
 ): ConnectClient {
   const client = new ConnectClient({
-    ...overrides,
     maxAttempts: options.maxAttempts,
     retryMode: 'standard',
     requestHandler: {
@@ -29,6 +28,8 @@ export function createConnectClient(
       requestTimeout: options.requestTimeoutMs,
       throwOnRequestTimeout: true,
     },
+    // A client that shares another's connections and credentials passes them here.
+    ...overrides,
   });
   // Lets stopContact tell a retry's "not found" after its own earlier attempt from a real one.
   trackAttempts(client);

@@ -135,7 +135,7 @@ describe('tagsFit', () => {
 });
 
 describe('DuplicateKeepers', () => {
-  it('keeps the first callback per queue and number and calls a later one a duplicate', () => {
+  it('keeps the first callback per queue and number and names it as the keeper of a later one', () => {
     const keepers = new DuplicateKeepers(createPhoneHasher('a-salt-of-16-characters'));
     const first = queued({ Id: 'first' });
     const second = queued({
@@ -143,8 +143,8 @@ describe('DuplicateKeepers', () => {
       CustomerEndpoint: { Type: 'TELEPHONE_NUMBER', Address: '+1 555 0100' },
     });
 
-    expect(keepers.isDuplicate(first, { queueId: 'queue-a', enqueuedAtMs: 1 })).toBe(false);
-    expect(keepers.isDuplicate(second, { queueId: 'queue-a', enqueuedAtMs: 2 })).toBe(true);
-    expect(keepers.isDuplicate(second, { queueId: 'queue-b', enqueuedAtMs: 2 })).toBe(false);
+    expect(keepers.keeperOf(first, { queueId: 'queue-a', enqueuedAtMs: 1 })).toBeUndefined();
+    expect(keepers.keeperOf(second, { queueId: 'queue-a', enqueuedAtMs: 2 })).toBe('first');
+    expect(keepers.keeperOf(second, { queueId: 'queue-b', enqueuedAtMs: 2 })).toBeUndefined();
   });
 });

@@ -231,7 +231,7 @@ describe('CallbackRegistry on dynalite', () => {
 
     async function queuedEntry(registry: CallbackRegistry, contactId: string) {
       await registry.record(queued(contactId, t0));
-      const [entry] = await allQueued(registry);
+      const entry = (await allQueued(registry)).find((e) => e.contactId === contactId);
       if (!entry) throw new Error('expected the queued callback');
       return entry;
     }
@@ -250,6 +250,23 @@ describe('CallbackRegistry on dynalite', () => {
         stopIntentReason: 'queued-too-long',
         stopIntentAt: t0 + 9_000,
       });
+    });
+
+    it('keeps an entry with an intent past the stop that may follow, and never shortens its TTL', async () => {
+      const registry = await freshRegistry();
+      const early = await queuedEntry(registry, 'c-early');
+      const late = await queuedEntry(registry, 'c-late');
+      const day = 24 * 3_600_000;
+
+      await registry.recordStopIntent(early, { ...audit, atMs: t0 + day });
+      await registry.recordStopIntent(late, { ...audit, atMs: t0 + 13 * day });
+
+      expect((await item(registry, 'c-early'))?.expiresAt).toBe(
+        Math.floor((t0 + maxQueuedLifetimeMs) / 1000),
+      );
+      expect((await item(registry, 'c-late'))?.expiresAt).toBe(
+        Math.floor((t0 + 13 * day + tombstoneLifetimeMs) / 1000),
+      );
     });
 
     it('keeps the intent when an event ends the entry, so an end by the sweeper is never unrecorded', async () => {

@@ -581,6 +581,38 @@ describe('sweepStuckCallbacks', () => {
   });
 
   describe('at the last look', () => {
+    it('sends StopContact with no event-loop turn after the last DescribeContact answer', async () => {
+      const registry = new FakeRegistry();
+      registry.add('c-1', now - 30 * hour);
+      let turns = 0;
+      let counting = false;
+      let turnsAtStop = -1;
+      const tick = () => {
+        turns++;
+        if (counting) setImmediate(tick);
+      };
+      let describes = 0;
+      connect.on(DescribeContactCommand).callsFake(() => {
+        describes++;
+        // The second DescribeContact is the last look: count turns from its answer on.
+        if (describes === 2) {
+          counting = true;
+          setImmediate(tick);
+        }
+        return { Contact: callback('c-1') };
+      });
+      connect.on(StopContactCommand).callsFake(() => {
+        turnsAtStop = turns;
+        counting = false;
+        return {};
+      });
+
+      const report = await sweep(registry);
+
+      expect(report.counts.ended).toBe(1);
+      expect(turnsAtStop).toBe(0);
+    });
+
     it('leaves a callback an agent accepted after it was verified, and keeps tracking it', async () => {
       const registry = new FakeRegistry();
       registry.add('c-1', now - 30 * hour);
@@ -738,6 +770,36 @@ describe('sweepStuckCallbacks', () => {
 
   describe('with the duplicates policy', () => {
     const hashPhoneNumber = createPhoneHasher('a-salt-of-16-characters');
+
+    it('keeps a younger duplicate when the older callback is gone by its turn, so the customer keeps one', async () => {
+      const registry = new FakeRegistry();
+      registry.add('older', now - 3 * hour);
+      registry.add('younger', now - 2 * hour);
+      let older = callback('older', { enqueuedAtMs: now - 3 * hour });
+      const younger = callback('younger', { enqueuedAtMs: now - 2 * hour });
+      connect.on(DescribeContactCommand).callsFake((input: { ContactId: string }) => {
+        const contact = input.ContactId === 'older' ? older : younger;
+        // The customer hangs up on the older callback right after it was verified.
+        if (input.ContactId === 'older') older = { ...older, DisconnectTimestamp: new Date(now) };
+        return { Contact: contact };
+      });
+
+      const report = await sweep(
+        registry,
+        { duplicatesPolicy: 'keep-oldest' },
+        { concurrency: 1 },
+        { hashPhoneNumber },
+      );
+
+      expect(connect).not.toHaveReceivedCommand(StopContactCommand);
+      expect(report.decisions).toContainEqual(
+        expect.objectContaining({
+          contactId: 'younger',
+          decision: 'skipped',
+          reason: 'keeper-gone',
+        }),
+      );
+    });
 
     it('keeps the oldest callback per queue and number and ends the younger ones', async () => {
       const registry = new FakeRegistry();
