@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeContactCommand, GetContactMetricsCommand } from '@aws-sdk/client-connect';
@@ -20,6 +20,9 @@ describe('scenarios', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'connect-scenario-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('loads the demo scenario file as the demo contact center', async () => {
