@@ -1,0 +1,74 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type CallbackWorld,
+  contactsOf,
+  hour,
+  seedInstance,
+  seedRegistry,
+  startCallbackWorld,
+  stoppedByApi,
+} from '../support/callback-world.js';
+
+// A StopContact that ended the callback but whose answer was lost, against the local Connect.
+describe('the sweeper when a stop lands but its answer is lost', () => {
+  let world: CallbackWorld;
+
+  beforeAll(async () => {
+    world = await startCallbackWorld();
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it('claims no end and no tag for it, and the next run records it as already gone, keeping the intent', async () => {
+    const { instance, queue } = seedInstance(world, 'lost-answer');
+    const enqueuedAt = world.connect.clock.now() - 30 * hour;
+    const contact = world.connect.seed.contact(instance.id, {
+      channel: 'VOICE',
+      initiationMethod: 'CALLBACK',
+      queueId: queue.id,
+      enqueuedAt,
+      customerPhoneNumber: '+15550100',
+    });
+    await seedRegistry(world.dynamo, [
+      {
+        kind: 'queued',
+        contactId: contact.id,
+        instanceId: instance.id,
+        queueId: queue.id,
+        enqueuedAtMs: enqueuedAt,
+        eventAtMs: enqueuedAt,
+      },
+    ]);
+    const services = world.services(instance.id, {
+      SWEEP_MODE: 'end',
+      RECONCILE: 'false',
+      DISCOVER_CALLBACKS: 'false',
+    });
+    const entry = async () =>
+      (
+        await world.dynamo.documentClient.send(
+          new GetCommand({ TableName: world.dynamo.tableName, Key: { contactId: contact.id } }),
+        )
+      ).Item;
+
+    world.connect.faults.set('StopContact', { dropAfterApplyRate: 1 });
+    const first = await services.sweep();
+    world.connect.faults.clear();
+
+    expect(stoppedByApi(world, instance.id)).toEqual([contact.id]);
+    expect(first.counts).toMatchObject({ ended: 0, failed: 1 });
+    expect(contactsOf(world, instance.id).get(contact.id)?.tags.EndedBy).toBeUndefined();
+    expect(await entry()).toMatchObject({ state: 'QUEUED', stopIntentRunId: first.runId });
+
+    const second = await services.sweep();
+
+    expect(second.counts).toMatchObject({ alreadyGone: 1, ended: 0 });
+    expect(await entry()).toMatchObject({
+      state: 'ENDED',
+      endedBy: 'sweeper-observation',
+      stopIntentRunId: first.runId,
+    });
+  });
+});
