@@ -1,0 +1,34 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+
+/** A resource's `Content` as `cdk synth` deploys it: the Fn::Sub text and its placeholders. */
+export interface SynthesizedContent {
+  text: string;
+  variables: Record<string, unknown>;
+}
+
+/** The one resource of this type (or the one named `name`) in the template, its Content read back. */
+export function synthesizedContent(
+  template: Template,
+  type: 'AWS::Connect::ContactFlowModule' | 'AWS::Connect::ContactFlow',
+  name?: string,
+): SynthesizedContent {
+  const resources = Object.values(template.findResources(type)).filter(
+    (resource) => name === undefined || resource.Properties.Name === name,
+  );
+  if (resources.length !== 1)
+    throw new Error(`expected one ${type} ${name ?? ''}, got ${resources.length}`);
+  const [text, variables] = resources[0].Properties.Content['Fn::Sub'] as [
+    string,
+    Record<string, unknown>,
+  ];
+  return { text, variables };
+}
+
+/** Replaces each `${Name}` placeholder as CloudFormation would, with the values given. */
+export function substitute(text: string, values: Record<string, string>): string {
+  return text.replace(/\$\{([A-Za-z0-9]+)\}/g, (whole, key: string) => {
+    const value = values[key];
+    if (value === undefined) throw new Error(`no value for the placeholder ${whole}`);
+    return value;
+  });
+}
