@@ -15,9 +15,10 @@ export function synthesizedContent(
   const resources = Object.values(template.findResources(type)).filter(
     (resource) => name === undefined || resource.Properties.Name === name,
   );
-  if (resources.length !== 1)
+  const [resource, ...others] = resources;
+  if (!resource || others.length > 0)
     throw new Error(`expected one ${type} ${name ?? ''}, got ${resources.length}`);
-  const [text, variables] = resources[0].Properties.Content['Fn::Sub'] as [
+  const [text, variables] = resource.Properties.Content['Fn::Sub'] as [
     string,
     Record<string, unknown>,
   ];

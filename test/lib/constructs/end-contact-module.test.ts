@@ -42,7 +42,7 @@ describe('EndContactModule', () => {
 
   it("declares CXone's properties as inputs, with ContactId required", () => {
     const settings = JSON.parse(
-      Object.values(template.findResources('AWS::Connect::ContactFlowModule'))[0].Properties
+      Object.values(template.findResources('AWS::Connect::ContactFlowModule'))[0]?.Properties
         .Settings,
     );
     expect(Object.keys(settings.input.schema.properties)).toEqual([
