@@ -25,11 +25,5 @@ export function synthesizedContent(
   return { text, variables };
 }
 
-/** Replaces each `${Name}` placeholder as CloudFormation would, with the values given. */
-export function substitute(text: string, values: Record<string, string>): string {
-  return text.replace(/\$\{([A-Za-z0-9]+)\}/g, (whole, key: string) => {
-    const value = values[key];
-    if (value === undefined) throw new Error(`no value for the placeholder ${whole}`);
-    return value;
-  });
-}
+/** CloudFormation's Fn::Sub over the placeholders, as the local door does it. */
+export { substitute } from '../../local/flow-door.js';
