@@ -29,6 +29,10 @@ export interface DeployParts {
   readonly callbackSweeper: boolean;
   readonly connectIntegration: boolean;
   readonly sampleFlow: boolean;
+  /** The End a Contact flow module; only with an associated instance. */
+  readonly flowModule: boolean;
+  /** Whether AI agents may invoke the module (ExternalInvocationConfiguration). */
+  readonly flowModuleExternalInvocation: boolean;
 }
 
 /** The sweeper's policy and pace; each field is the setting of the same name in the table. */
@@ -170,6 +174,8 @@ function readDeployParts(context: ContextSettings, local: boolean, hasInstance: 
     callbackSweeper: context.get('callbackSweeper'),
     connectIntegration: context.get('connectIntegration', hasInstance && !local),
     sampleFlow: context.get('sampleFlow'),
+    flowModule: context.get('flowModule'),
+    flowModuleExternalInvocation: context.get('flowModuleExternalInvocation'),
   };
   if (!deploy.endContactFunction && !deploy.stopContactApi && !deploy.callbackSweeper) {
     context.problems.push(
@@ -211,6 +217,14 @@ function readDeployParts(context: ContextSettings, local: boolean, hasInstance: 
         'set -c instanceArn=<your instance ARN> and keep connectIntegration and endContactFunction true',
       );
     }
+  }
+  if (deploy.flowModuleExternalInvocation && !(deploy.flowModule && deploy.connectIntegration)) {
+    context.add(
+      'flowModuleExternalInvocation',
+      'false unless the flow module is deployed (flowModule true, with instanceArn and connectIntegration)',
+      'true',
+      'drop -c flowModuleExternalInvocation=true, or set -c instanceArn=<your instance ARN> and keep flowModule true',
+    );
   }
   return deploy;
 }

@@ -9,6 +9,7 @@ import { CallbackSweeper } from './constructs/callback-sweeper.js';
 import { CallbackTracker } from './constructs/callback-tracker.js';
 import { ConnectResources } from './constructs/connect-permissions.js';
 import { EndContactFunction } from './constructs/end-contact-function.js';
+import { EndContactModule } from './constructs/end-contact-module.js';
 import { SampleContactFlow } from './constructs/sample-contact-flow.js';
 import { settingsEnvironment } from './constructs/setting-props.js';
 import { StopContactApi } from './constructs/stop-contact-api.js';
@@ -30,6 +31,8 @@ export class EndContactStack extends Stack {
   /** Present when callbackSweeper is on and instanceArn is set: it sweeps named instances only. */
   public readonly callbackSweeper?: CallbackSweeper;
   public readonly sampleFlow?: SampleContactFlow;
+  /** CXone's End a Contact block: present when flowModule is on and the function is associated. */
+  public readonly flowModule?: EndContactModule;
   public readonly alarms: Alarms;
 
   constructor(scope: Construct, id: string, props: EndContactStackProps = {}) {
@@ -117,10 +120,28 @@ export class EndContactStack extends Stack {
       this.callbackSweeper = sweeper;
     }
 
+    if (deploy.flowModule && instance && this.endContact?.integrationAssociation) {
+      this.flowModule = new EndContactModule(this, 'FlowModule', {
+        instanceArn: instance.arn,
+        endContactFunction: this.endContact.function,
+        externalInvocation: deploy.flowModuleExternalInvocation,
+      });
+      // The module can only reference a function the instance already knows.
+      this.flowModule.node.addDependency(this.endContact.integrationAssociation);
+      new CfnOutput(this, 'FlowModuleArn', {
+        description:
+          "The End a Contact flow module (CXone's block): use it in an Invoke module block",
+        value: this.flowModule.module.attrContactFlowModuleArn,
+      });
+    }
+
     if (deploy.sampleFlow && instance && this.endContact?.integrationAssociation) {
       this.sampleFlow = new SampleContactFlow(this, 'SampleFlow', {
         instanceArn: instance.arn,
         endContactFunction: this.endContact.function,
+        ...(this.flowModule
+          ? { endContactModuleId: this.flowModule.module.attrContactFlowModuleArn }
+          : {}),
       });
       // The flow can only reference a function the instance already knows.
       this.sampleFlow.node.addDependency(this.endContact.integrationAssociation);

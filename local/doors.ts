@@ -12,6 +12,8 @@ export interface RunnerDoors {
   flow: LocalLambdaHandler;
   /** The stop-contact HTTP API Lambda's handler. */
   api: LocalLambdaHandler;
+  /** Runs the sample flow that calls the End a Contact module, for a contact with these attributes. */
+  runSampleFlow(contactId: string, attributes: Record<string, string>): Promise<unknown>;
   /** A manual sweeper run with these overrides. */
   sweep(overrides: unknown): Promise<SweeperResult>;
   /** Shown on `GET /`. */
@@ -46,6 +48,18 @@ export function createRunnerRouter(doors: RunnerDoors): Router<LocalHandler> {
     const result = await doors.flow(event as never, lambdaContext('end-contact', 8_000));
     return { status: 200, body: result };
   });
+  router.add('POST', '/flow/run', async (request) => {
+    const body = parseJson(request.text);
+    const attributes = isStringMap(body) ? body : undefined;
+    if (!attributes) {
+      return errorReply(
+        400,
+        'SerializationException',
+        'send the contact attributes the sample flow reads as a JSON object of strings, e.g. {"TargetContactId":"…","SecurityUser":"…"}',
+      );
+    }
+    return { status: 200, body: await doors.runSampleFlow(randomUUID(), attributes) };
+  });
   router.add('POST', '/sweeper/run', async (request) => {
     const overrides = parseJson(request.text) ?? {};
     return sweepReply(await doors.sweep(overrides));
@@ -55,6 +69,15 @@ export function createRunnerRouter(doors: RunnerDoors): Router<LocalHandler> {
     body: { ...doors.index, routes: router.list() },
   }));
   return router;
+}
+
+function isStringMap(body: unknown): body is Record<string, string> {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    !Array.isArray(body) &&
+    Object.values(body).every((value) => typeof value === 'string')
+  );
 }
 
 /** A refused run answers in the `{code, message}` shape of the other doors, with its field errors. */

@@ -35,6 +35,16 @@ export function curlExamples(): CurlExample[] {
       expect: { status: 200, json: { Branch: 'OnInvalidContactID' } },
     },
     {
+      title: 'Run the sample flow: it calls the End a Contact module, which ends the task',
+      method: 'POST',
+      path: '/flow/run',
+      body: { TargetContactId: c.taskQueued, SecurityUser: 'sam.supervisor' },
+      expect: {
+        status: 200,
+        json: { branch: 'OnSuccess', outputs: { DisconnectReason: 'TerminateScript' } },
+      },
+    },
+    {
       title: "End a chat over the HTTP API (StopContact's request shape)",
       method: 'POST',
       path: '/contact/stop',

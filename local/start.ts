@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     '',
     `  Handlers (HTTP):        ${system.url}`,
     '    POST /flow/end-contact   the flow Lambda: a contact-flow event, or just its parameters',
+    '    POST /flow/run           the sample flow calling the End a Contact module: {"TargetContactId":…,"SecurityUser":…}',
     '    POST /contact/stop       the HTTP API: StopContact request shape',
     '    POST /sweeper/run        the callback sweeper, now: {} or overrides such as {"maxQueuedAge":"2h"}',
     `  Local Amazon Connect:   ${system.connect.endpoint}   (control API under /_local/)`,

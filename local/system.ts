@@ -9,6 +9,7 @@ import { createHttpHandler } from '../lambdas/stop-contact-api/stop-contact-api.
 import { namingPort } from './cli.js';
 import { DEMO_IDS, demoScenario, type LocalConnect, startLocalConnect } from './connect/index.js';
 import { createRunnerRouter } from './doors.js';
+import { createSampleFlowRunner, type FlowTexts, sourceFlowTexts } from './flow-door.js';
 import { createJsonListener } from './http/serve.js';
 import type { LocalLambdaHandler } from './lambda-runtime.js';
 import { startLocalCallbacks } from './registry.js';
@@ -27,6 +28,11 @@ export interface LocalSystemOptions {
    * @default process.env
    */
   environment?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The sample flow and module `POST /flow/run` runs, as their Fn::Sub texts.
+   * @default - lib/flows/, the files the CDK constructs deploy
+   */
+  flows?: FlowTexts;
   /** Connect's API quotas on the local Connect. @default true */
   quotas?: boolean;
   /** How often the callback sweeper runs, in report mode. @default 15 minutes */
@@ -109,8 +115,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     schedule.unref();
     closing.push(async () => clearInterval(schedule));
 
+    const flowHandler = createFlowHandler(door) as unknown as LocalLambdaHandler;
     const router = createRunnerRouter({
-      flow: createFlowHandler(door) as unknown as LocalLambdaHandler,
+      flow: flowHandler,
+      runSampleFlow: createSampleFlowRunner({
+        texts: options.flows ?? sourceFlowTexts(),
+        endContact: flowHandler,
+        instanceArn,
+      }),
       api: createHttpHandler(door) as unknown as LocalLambdaHandler,
       sweep: (overrides) => runSweep('manual', overrides),
       index: { connectEndpoint: connect.endpoint, instanceId: DEMO_IDS.instanceId },

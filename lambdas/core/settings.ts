@@ -162,6 +162,18 @@ export const settings = {
     context: 'sampleFlow',
     default: false,
   },
+  flowModule: {
+    kind: 'boolean',
+    doc: "Create the End a Contact flow module (CXone's block, with its inputs, outputs and branches) when the flow Lambda is associated with an instance.",
+    context: 'flowModule',
+    default: true,
+  },
+  flowModuleExternalInvocation: {
+    kind: 'boolean',
+    doc: "Let Connect's AI agents call the End a Contact flow module as a tool (its ExternalInvocationConfiguration); the SecurityUser check still applies.",
+    context: 'flowModuleExternalInvocation',
+    default: false,
+  },
   logRetentionDays: {
     kind: 'integer',
     doc: 'Retention of every log group, one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, …).',

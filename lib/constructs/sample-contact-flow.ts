@@ -10,6 +10,12 @@ const exampleFlow = readFileSync(
   'utf8',
 );
 
+/** The importable flow that calls the End a Contact module; its placeholder is `${EndContactModuleId}`. */
+export const moduleExampleFlow = readFileSync(
+  new URL('../flows/end-contact-module-example.json', import.meta.url),
+  'utf8',
+);
+
 export interface SampleContactFlowProps {
   /** The instance the flow is created in. */
   readonly instanceArn: string;
@@ -20,6 +26,11 @@ export interface SampleContactFlowProps {
    * @default 'End a Contact (sample)'
    */
   readonly flowName?: string;
+  /**
+   * The End a Contact flow module's ID or ARN: with it, a second sample flow calls the module.
+   * @default - no module sample flow
+   */
+  readonly endContactModuleId?: string;
 }
 
 /**
@@ -28,6 +39,8 @@ export interface SampleContactFlowProps {
  */
 export class SampleContactFlow extends Construct {
   public readonly flow: CfnContactFlow;
+  /** The sample flow that calls the module, when `endContactModuleId` is given. */
+  public readonly moduleFlow?: CfnContactFlow;
 
   constructor(scope: Construct, id: string, props: SampleContactFlowProps) {
     super(scope, id);
@@ -42,5 +55,16 @@ export class SampleContactFlow extends Construct {
         EndContactFunctionArn: props.endContactFunction.functionArn,
       }),
     });
+    if (props.endContactModuleId) {
+      this.moduleFlow = new CfnContactFlow(this, 'ModuleFlow', {
+        instanceArn: props.instanceArn,
+        name: `${props.flowName ?? 'End a Contact (sample)'} via module`,
+        type: 'CONTACT_FLOW',
+        description:
+          'Sample: calls the End a Contact module for the TargetContactId attribute and branches on its branches',
+        state: 'ACTIVE',
+        content: Fn.sub(moduleExampleFlow, { EndContactModuleId: props.endContactModuleId }),
+      });
+    }
   }
 }

@@ -17,6 +17,8 @@ describe('readConfig', () => {
       callbackSweeper: true,
       connectIntegration: false,
       sampleFlow: false,
+      flowModule: true,
+      flowModuleExternalInvocation: false,
     });
     expect(config.sweeper.mode).toBe('report');
     expect(config.logRetention).toBe(RetentionDays.ONE_MONTH);
@@ -116,6 +118,12 @@ describe('readConfig', () => {
     ],
     ['connectIntegration', { instanceArn, local: true, connectIntegration: true }, /local mode/],
     ['sampleFlow', { sampleFlow: true }, /sampleFlow must be false unless/],
+    ['flowModule', { instanceArn, flowModule: 'sometimes' }, /flowModule must be true or false/],
+    [
+      'flowModuleExternalInvocation',
+      { instanceArn, flowModule: false, flowModuleExternalInvocation: true },
+      /flowModuleExternalInvocation must be false unless the flow module is deployed/,
+    ],
     ['sampleFlow', { instanceArn, local: true, sampleFlow: true }, /local mode/],
     [
       'sampleFlow',

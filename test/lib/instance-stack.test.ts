@@ -376,7 +376,8 @@ describe('EndContactStack with an instance', () => {
 
   it('creates the sample flow from the example file, pointed at the flow function', () => {
     const content = new Capture();
-    template.resourceCountIs('AWS::Connect::ContactFlow', 1);
+    // The example file's flow, and the one that calls the flow module (test/lib/constructs/end-contact-module.test.ts).
+    template.resourceCountIs('AWS::Connect::ContactFlow', 2);
     template.hasResource('AWS::Connect::ContactFlow', {
       Properties: {
         InstanceArn: instanceArn,
