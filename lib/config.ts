@@ -33,6 +33,8 @@ export interface DeployParts {
   readonly flowModule: boolean;
   /** Whether AI agents may invoke the module (ExternalInvocationConfiguration). */
   readonly flowModuleExternalInvocation: boolean;
+  /** The CloudWatch dashboard. */
+  readonly dashboard: boolean;
 }
 
 /** The sweeper's policy and pace; each field is the setting of the same name in the table. */
@@ -176,6 +178,7 @@ function readDeployParts(context: ContextSettings, local: boolean, hasInstance: 
     sampleFlow: context.get('sampleFlow'),
     flowModule: context.get('flowModule'),
     flowModuleExternalInvocation: context.get('flowModuleExternalInvocation'),
+    dashboard: context.get('dashboard', !local),
   };
   if (!deploy.endContactFunction && !deploy.stopContactApi && !deploy.callbackSweeper) {
     context.problems.push(

@@ -1,8 +1,6 @@
 import { Annotations, type App, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
-import { metricsNamespace } from '../lambdas/core/settings.js';
 import { type EndContactConfig, readConfig } from './config.js';
 import { Alarms } from './constructs/alarms.js';
 import { CallbackSweeper } from './constructs/callback-sweeper.js';
@@ -10,9 +8,11 @@ import { CallbackTracker } from './constructs/callback-tracker.js';
 import { ConnectResources } from './constructs/connect-permissions.js';
 import { EndContactFunction } from './constructs/end-contact-function.js';
 import { EndContactModule } from './constructs/end-contact-module.js';
+import { OperationsDashboard } from './constructs/operations-dashboard.js';
 import { SampleContactFlow } from './constructs/sample-contact-flow.js';
 import { settingsEnvironment } from './constructs/setting-props.js';
 import { StopContactApi } from './constructs/stop-contact-api.js';
+import { sweeperMetricInEitherMode } from './constructs/sweeper-metrics.js';
 
 export interface EndContactStackProps extends StackProps {
   /**
@@ -34,6 +34,8 @@ export class EndContactStack extends Stack {
   /** CXone's End a Contact block: present when flowModule is on and the function is associated. */
   public readonly flowModule?: EndContactModule;
   public readonly alarms: Alarms;
+  /** Present when the dashboard setting is on. */
+  public readonly dashboard?: OperationsDashboard;
 
   constructor(scope: Construct, id: string, props: EndContactStackProps = {}) {
     super(scope, id, props);
@@ -151,6 +153,27 @@ export class EndContactStack extends Stack {
       });
     }
 
+    if (deploy.dashboard) {
+      const endContactFunctions = [
+        ...(this.endContact
+          ? [{ title: 'end-contact (flow)', function: this.endContact.function }]
+          : []),
+        ...(this.stopContactApi
+          ? [{ title: 'stop-contact-api (HTTP)', function: this.stopContactApi.function }]
+          : []),
+      ];
+      this.dashboard = new OperationsDashboard(this, 'Dashboard', {
+        endContactFunctions,
+        ...(this.callbackTracker ? { tracker: this.callbackTracker } : {}),
+        ...(this.callbackSweeper ? { sweeperFunction: this.callbackSweeper.function } : {}),
+        ...(instance && !config.local ? { connectInstanceId: instance.id } : {}),
+      });
+      new CfnOutput(this, 'DashboardName', {
+        description: 'The CloudWatch dashboard of the sweeper, the tracker and the functions',
+        value: this.dashboard.dashboard.dashboardName,
+      });
+    }
+
     if (this.alarms.topic) {
       new CfnOutput(this, 'AlarmTopicArn', {
         description: 'SNS topic every alarm notifies',
@@ -218,44 +241,32 @@ export class EndContactStack extends Stack {
       callbackSweeper.function,
       'The callback sweeper failed or timed out: stuck callbacks stay queued until the next run.',
     );
-    // The sweeper's Powertools metrics carry the dimensions service and mode; a manual run may
-    // use the other mode than the schedule, so both count.
-    const inEitherMode = (metricName: string, label: string, period = Duration.minutes(5)) => {
-      const metric = (mode: string) =>
-        new Metric({
-          namespace: metricsNamespace,
-          metricName,
-          dimensionsMap: { service: 'callback-sweeper', mode },
-          statistic: 'Sum',
-          period,
-        });
-      return new MathExpression({
-        expression: 'FILL(reportMode, 0) + FILL(endMode, 0)',
-        usingMetrics: { reportMode: metric('report'), endMode: metric('end') },
-        label,
-        period,
-      });
-    };
     this.alarms.addMetric(
       'CallbackSweeperFailures',
-      inEitherMode('Failed', 'Callbacks the sweeper failed to verify, tag or stop'),
+      sweeperMetricInEitherMode('Failed', 'Callbacks the sweeper failed to verify, tag or stop'),
       'The sweeper could not verify, tag or stop some callbacks (its run report in the logs says which and why).',
     );
     this.alarms.addMetric(
       'CallbackSweeperUnexplainedQueues',
-      inEitherMode('UnexplainedQueues', 'Queues with old contacts no tracked callback explains'),
+      sweeperMetricInEitherMode(
+        'UnexplainedQueues',
+        'Queues with old contacts no tracked callback explains',
+      ),
       'A queue holds a contact older than maxQueuedAge that the registry does not know: contact events were lost, or the tracker was deployed after the callback was queued. The run report lists the queues.',
     );
     this.alarms.addMetric(
       'CallbackSweeperDiscovered',
-      inEitherMode('Discovered', 'Queued callbacks SearchContacts found that the registry lacked'),
+      sweeperMetricInEitherMode(
+        'Discovered',
+        'Queued callbacks SearchContacts found that the registry lacked',
+      ),
       'The sweeper found queued callbacks the registry did not track: contact events were lost on their way to the tracker (check its dead-letter queue). The run report lists them under discovery.',
     );
     // A throttled callback is retried next run, so one throttle is noise; a throttle in each of 3
     // consecutive hours (any schedule up to hourly) means the rates exceed what the quota leaves.
     this.alarms.addMetric(
       'CallbackSweeperThrottled',
-      inEitherMode(
+      sweeperMetricInEitherMode(
         'Throttled',
         'Callbacks Connect throttled, kept for the next run',
         Duration.hours(1),

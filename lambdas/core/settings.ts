@@ -174,6 +174,13 @@ export const settings = {
     context: 'flowModuleExternalInvocation',
     default: false,
   },
+  dashboard: {
+    kind: 'boolean',
+    doc: "Create the CloudWatch dashboard: the sweeper's run metrics, the tracker's errors and dead-letter queue, the End a Contact functions, and Connect's queue metrics for the instance. Off by default in local mode.",
+    context: 'dashboard',
+    default: true,
+    defaultDoc: '`true`; `false` when `local` is true',
+  },
   logRetentionDays: {
     kind: 'integer',
     doc: 'Retention of every log group, one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, …).',

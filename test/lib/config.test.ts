@@ -19,6 +19,7 @@ describe('readConfig', () => {
       sampleFlow: false,
       flowModule: true,
       flowModuleExternalInvocation: false,
+      dashboard: true,
     });
     expect(config.sweeper.mode).toBe('report');
     expect(config.logRetention).toBe(RetentionDays.ONE_MONTH);
