@@ -12,7 +12,6 @@ import { OperationsDashboard } from './constructs/operations-dashboard.js';
 import { SampleContactFlow } from './constructs/sample-contact-flow.js';
 import { settingsEnvironment } from './constructs/setting-props.js';
 import { StopContactApi } from './constructs/stop-contact-api.js';
-import { sweeperMetricInEitherMode } from './constructs/sweeper-metrics.js';
 
 export interface EndContactStackProps extends StackProps {
   /**
@@ -236,44 +235,7 @@ export class EndContactStack extends Stack {
       logRetention: config.logRetention,
       environment: localEnvironment,
     });
-    this.alarms.addFunctionErrors(
-      'CallbackSweeperErrors',
-      callbackSweeper.function,
-      'The callback sweeper failed or timed out: stuck callbacks stay queued until the next run.',
-    );
-    this.alarms.addMetric(
-      'CallbackSweeperFailures',
-      sweeperMetricInEitherMode('Failed', 'Callbacks the sweeper failed to verify, tag or stop'),
-      'The sweeper could not verify, tag or stop some callbacks (its run report in the logs says which and why).',
-    );
-    this.alarms.addMetric(
-      'CallbackSweeperUnexplainedQueues',
-      sweeperMetricInEitherMode(
-        'UnexplainedQueues',
-        'Queues with old contacts no tracked callback explains',
-      ),
-      'A queue holds a contact older than maxQueuedAge that the registry does not know: contact events were lost, or the tracker was deployed after the callback was queued. The run report lists the queues.',
-    );
-    this.alarms.addMetric(
-      'CallbackSweeperDiscovered',
-      sweeperMetricInEitherMode(
-        'Discovered',
-        'Queued callbacks SearchContacts found that the registry lacked',
-      ),
-      'The sweeper found queued callbacks the registry did not track: contact events were lost on their way to the tracker (check its dead-letter queue). The run report lists them under discovery.',
-    );
-    // A throttled callback is retried next run, so one throttle is noise; a throttle in each of 3
-    // consecutive hours (any schedule up to hourly) means the rates exceed what the quota leaves.
-    this.alarms.addMetric(
-      'CallbackSweeperThrottled',
-      sweeperMetricInEitherMode(
-        'Throttled',
-        'Callbacks Connect throttled, kept for the next run',
-        Duration.hours(1),
-      ),
-      'Connect has throttled the sweeper in each of the last 3 hours: lower the sweeper’s rates (stopRatePerSecond, describeRatePerSecond, …), or find what else uses the account’s Connect quota.',
-      { evaluationPeriods: 3 },
-    );
+    this.alarms.addSweeperAlarms(callbackSweeper.function);
     new CfnOutput(this, 'CallbackSweeperFunctionArn', {
       description: 'Sweeps stuck callbacks on its schedule; invoke it by hand for a run now',
       value: callbackSweeper.function.functionArn,

@@ -13,6 +13,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { sweeperMetricInEitherMode } from './sweeper-metrics.js';
 
 export interface AlarmsProps {
   /**
@@ -96,5 +97,47 @@ export class Alarms extends Construct {
     if (this.topic) alarm.addAlarmAction(new SnsAction(this.topic));
     this.alarms.push(alarm);
     return alarm;
+  }
+
+  /** The sweeper's alarms: its errors, failed and throttled callbacks, and lost events. */
+  addSweeperAlarms(sweeper: IFunction): void {
+    this.addFunctionErrors(
+      'CallbackSweeperErrors',
+      sweeper,
+      'The callback sweeper failed or timed out: stuck callbacks stay queued until the next run.',
+    );
+    this.addMetric(
+      'CallbackSweeperFailures',
+      sweeperMetricInEitherMode('Failed', 'Callbacks the sweeper failed to verify, tag or stop'),
+      'The sweeper could not verify, tag or stop some callbacks (its run report in the logs says which and why).',
+    );
+    this.addMetric(
+      'CallbackSweeperUnexplainedQueues',
+      sweeperMetricInEitherMode(
+        'UnexplainedQueues',
+        'Queues with old contacts no tracked callback explains',
+      ),
+      'A queue holds a contact older than maxQueuedAge that the registry does not know: contact events were lost, or the tracker was deployed after the callback was queued. The run report lists the queues.',
+    );
+    this.addMetric(
+      'CallbackSweeperDiscovered',
+      sweeperMetricInEitherMode(
+        'Discovered',
+        'Queued callbacks SearchContacts found that the registry lacked',
+      ),
+      'The sweeper found queued callbacks the registry did not track: contact events were lost on their way to the tracker (check its dead-letter queue). The run report lists them under discovery.',
+    );
+    // A throttled callback is retried next run, so one throttle is noise; a throttle in each of 3
+    // consecutive hours (any schedule up to hourly) means the rates exceed what the quota leaves.
+    this.addMetric(
+      'CallbackSweeperThrottled',
+      sweeperMetricInEitherMode(
+        'Throttled',
+        'Callbacks Connect throttled, kept for the next run',
+        Duration.hours(1),
+      ),
+      'Connect has throttled the sweeper in each of the last 3 hours: lower the sweeper’s rates (stopRatePerSecond, describeRatePerSecond, …), or find what else uses the account’s Connect quota.',
+      { evaluationPeriods: 3 },
+    );
   }
 }
