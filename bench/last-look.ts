@@ -12,7 +12,7 @@ import type { CallbackEvent } from '../lambdas/core/callbacks/events.js';
 import { readSweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
 import { createConnectClient } from '../lambdas/core/connect/client.js';
 import { startLocalConnect } from '../local/connect/index.js';
-import { seedRegistry } from '../test/support/callback-world.js';
+import { queuedEvent, seedRegistry } from '../test/support/callback-world.js';
 import { startDynalite } from '../test/support/dynalite.js';
 import { type Bench, type BenchResult, percentile } from './result.js';
 import { sweeperLambda } from './sweeper-lambda.js';
@@ -44,14 +44,7 @@ export const run: Bench = async () => {
         enqueuedAt,
         customerPhoneNumber: '+15550100',
       });
-      events.push({
-        kind: 'queued',
-        contactId: contact.id,
-        instanceId: instance.id,
-        queueId: queue.id,
-        enqueuedAtMs: enqueuedAt,
-        eventAtMs: enqueuedAt,
-      });
+      events.push(queuedEvent(contact.id, instance.id, queue.id, enqueuedAt));
     }
     await seedRegistry(dynamo, events);
 

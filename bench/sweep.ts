@@ -62,7 +62,8 @@ export const run: Bench = async () => {
 };
 
 async function sweepRate(): Promise<BenchResult> {
-  const { startLocalConnect, startDynalite, seedRegistry } = await parentOnly();
+  const { startLocalConnect, startDynalite, seedRegistry, queuedEvent, stoppedByApi } =
+    await parentOnly();
   const connect = await startLocalConnect({
     quotas: Object.fromEntries(
       limitedApis.map((api) => [api, { ratePerSecond: QUOTAS[api], burst: QUOTAS[api] }]),
@@ -121,7 +122,7 @@ async function sweepRate(): Promise<BenchResult> {
     const seconds = (performance.now() - started) / 1000;
 
     services.destroy();
-    const stopped = stoppedByApi(connect, instance.id);
+    const stopped = stoppedByApi({ connect }, instance.id);
     const ineligibleStops = stopped.filter((id) => !eligible.has(id)).length;
     const log = connect.requestLog();
     const throttled429 = log.filter((e) => e.status === 429).length;
@@ -231,6 +232,7 @@ async function seedRssInstance(
   name: string,
   size: number,
 ) {
+  const { seedRegistry, queuedEvent } = await parentOnly();
   const instance = connect.seed.instance({ alias: name });
   const queue = connect.seed.queue(instance.id, { name: `${name}-callbacks` });
   const denied = connect.seed.queue(instance.id, { name: `${name}-denied` });
@@ -252,7 +254,6 @@ async function seedRssInstance(
     }
     events.push(queuedEvent(contactId, instance.id, verified ? queue.id : denied.id, enqueuedAt));
   }
-  const { seedRegistry } = await parentOnly();
   await seedRegistry(dynamo, events);
   return { instanceId: instance.id, deniedQueueId: denied.id };
 }
@@ -289,26 +290,6 @@ async function childSweep(): Promise<void> {
     seconds: (performance.now() - started) / 1000,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
-}
-
-function queuedEvent(
-  contactId: string,
-  instanceId: string,
-  queueId: string,
-  at: number,
-): CallbackEvent {
-  return { kind: 'queued', contactId, instanceId, queueId, enqueuedAtMs: at, eventAtMs: at };
-}
-
-/** Contacts StopContact ended, from each contact's history (a stopped voice contact records OTHER). */
-function stoppedByApi(connect: LocalConnect, instanceId: string): string[] {
-  const state = connect.state() as {
-    instances: { id: string; contacts: { id: string; history: { event: string }[] }[] }[];
-  };
-  const contacts = state.instances.find((i) => i.id === instanceId)?.contacts ?? [];
-  return contacts
-    .filter((c) => c.history.some((entry) => entry.event === 'stopped-by-api'))
-    .map((c) => c.id);
 }
 
 if (process.env.SWEEP_BENCH_CHILD === '1') await childSweep();

@@ -4,6 +4,7 @@ import {
   type CallbackWorld,
   contactsOf,
   hour,
+  queuedEvent,
   seedInstance,
   seedRegistry,
   startCallbackWorld,
@@ -31,16 +32,7 @@ describe('the sweeper when a stop lands but its answer is lost', () => {
       enqueuedAt,
       customerPhoneNumber: '+15550100',
     });
-    await seedRegistry(world.dynamo, [
-      {
-        kind: 'queued',
-        contactId: contact.id,
-        instanceId: instance.id,
-        queueId: queue.id,
-        enqueuedAtMs: enqueuedAt,
-        eventAtMs: enqueuedAt,
-      },
-    ]);
+    await seedRegistry(world.dynamo, [queuedEvent(contact.id, instance.id, queue.id, enqueuedAt)]);
     const services = world.services(instance.id, {
       SWEEP_MODE: 'end',
       RECONCILE: 'false',

@@ -215,14 +215,17 @@ export async function seedRegistry(
 }
 
 /** The contacts of one instance as the local Connect holds them now. */
-export function contactsOf(world: CallbackWorld, instanceId: string): Map<string, Contact> {
+export function contactsOf(
+  world: Pick<CallbackWorld, 'connect'>,
+  instanceId: string,
+): Map<string, Contact> {
   const state = world.connect.state() as { instances: { id: string; contacts: Contact[] }[] };
   const instance = state.instances.find((i) => i.id === instanceId);
   return new Map((instance?.contacts ?? []).map((c) => [c.id, c]));
 }
 
 /** IDs of the contacts the sweeper stopped, from each contact's history (a stopped voice contact records OTHER, not API). */
-export function stoppedByApi(world: CallbackWorld, instanceId: string): string[] {
+export function stoppedByApi(world: Pick<CallbackWorld, 'connect'>, instanceId: string): string[] {
   return [...contactsOf(world, instanceId).values()]
     .filter((c) => c.history.some((entry) => entry.event === 'stopped-by-api'))
     .map((c) => c.id)
@@ -255,4 +258,14 @@ export async function queuedIn(
     found.push(...page);
   }
   return found;
+}
+
+/** The QUEUED event the tracker records for a callback enqueued at `atMs`. */
+export function queuedEvent(
+  contactId: string,
+  instanceId: string,
+  queueId: string,
+  atMs: number,
+): CallbackEvent {
+  return { kind: 'queued', contactId, instanceId, queueId, enqueuedAtMs: atMs, eventAtMs: atMs };
 }
