@@ -79,6 +79,7 @@ export function page({ title, view, target, body }: PageInput): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · End a Contact console</title>
 <link rel="stylesheet" href="/assets/console.css">
+<link rel="icon" href="/assets/icon.svg">
 <script src="/assets/console.js" defer></script>
 </head>
 <body>

@@ -31,6 +31,7 @@ const assets = new Map(
   [
     ['/assets/console.js', 'text/javascript; charset=utf-8'],
     ['/assets/console.css', 'text/css; charset=utf-8'],
+    ['/assets/icon.svg', 'image/svg+xml'],
   ].map(([path, type]) => [
     path as string,
     { type: type as string, body: readFileSync(new URL(`.${path}`, import.meta.url)) },
@@ -42,7 +43,8 @@ const securityHeaders = {
   'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  // Not no-referrer: with it Chromium sends `Origin: null` on the console's own form POSTs.
+  'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
   'cache-control': 'no-store',
 };

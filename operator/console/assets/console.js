@@ -25,7 +25,7 @@ function render(job, status) {
     const row = document.createElement('tr');
     row.append(
       cell('th', result.contactId, 'row'),
-      cell('td', result.queueId),
+      Object.assign(cell('td', result.queueId), { className: 'id' }),
       cell('td', result.result),
       cell('td', result.detail),
     );

@@ -18,7 +18,7 @@ export const auditView: View = async (request, context) => {
 <td><time datetime="${record.at}">${record.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time></td>
 <td>${kindText[record.kind] ?? record.kind}</td>
 <th scope="row"><code>${record.contactId}</code></th>
-<td>${record.queueId ?? '—'}</td>
+<td class="id">${record.queueId ?? '—'}</td>
 <td>${record.requestedBy ?? '—'}</td>
 <td>${record.reason ?? '—'}</td>
 <td>${record.runId ? html`<code>${record.runId}</code>` : '—'}</td>

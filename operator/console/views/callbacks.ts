@@ -44,7 +44,7 @@ function callbackRows(callbacks: TrackedCallback[], selectable: boolean): Html[]
     (callback) => html`<tr>
 ${selectable ? html`<td><input type="checkbox" name="id" value="${callback.contactId}" id="select-${callback.contactId}"><label for="select-${callback.contactId}" class="visually-hidden">Select ${callback.contactId}</label></td>` : ''}
 <th scope="row"><code>${callback.contactId}</code></th>
-<td>${callback.queueId ?? '—'}</td>
+<td class="id">${callback.queueId ?? '—'}</td>
 <td class="num">${formatAgeMs(callback.ageMs)}</td>
 <td>queued</td>
 </tr>`,
@@ -84,7 +84,7 @@ ${callbackTable(`${callbacks.length} tracked callback(s) ${described}, oldest fi
 <p><button type="submit" ${callbacks.length === 0 ? html`disabled` : ''}>End selected…</button> <span class="hint">You confirm on the next page.</span></p>
 </form>
 <form method="get" action="/callbacks/confirm" class="end-all">
-<fieldset><legend>End all callbacks older than a given age in one queue</legend>
+<fieldset class="row"><legend>End all callbacks older than a given age in one queue</legend>
 <input type="hidden" name="scope" value="all">
 <div><label for="all-queue">Queue</label>${queueSelect('all-queue', queueIds, queue)}</div>
 <div><label for="all-older">Older than</label><input id="all-older" name="olderThan" required value="${olderThan ?? ''}" placeholder="e.g. 2h"></div>

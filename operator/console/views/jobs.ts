@@ -54,7 +54,7 @@ export const jobView: View = (request, context) => {
   const status = jobStatus(job);
   const rows = status.results.map(
     (row) =>
-      html`<tr><th scope="row"><code>${row.contactId}</code></th><td>${row.queueId}</td><td>${row.result}</td><td>${row.detail}</td></tr>`,
+      html`<tr><th scope="row"><code>${row.contactId}</code></th><td class="id">${row.queueId}</td><td>${row.result}</td><td>${row.detail}</td></tr>`,
   );
   const body = html`<div id="job" data-job="${job.id}" data-status="${job.status}">
 <p id="job-progress" role="status" aria-live="polite">${status.progress}</p>

@@ -10,7 +10,7 @@ export const queuesView: View = async (request, context) => {
   const rows = queues.map(
     (queue) => html`<tr${queue.unexplained ? html` class="flagged"` : ''}>
 <th scope="row"><a href="/callbacks?queue=${encodeURIComponent(queue.queueId)}">${queue.queueId}</a></th>
-<td>${queue.instanceId}</td>
+<td class="id">${queue.instanceId}</td>
 <td class="num">${queue.trackedCallbacks}</td>
 <td class="num">${formatAgeMs(queue.oldestTrackedAgeMs)}</td>
 <td class="num">${queue.contactsInQueue ?? '—'}</td>

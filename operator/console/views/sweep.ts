@@ -39,7 +39,7 @@ export const sweepView: View = async (request, context) => {
   );
   const rows = report.decisions.map(
     (decision) =>
-      html`<tr><th scope="row"><code>${decision.contactId}</code></th><td>${decision.queueId ?? '—'}</td><td>${describeDecision(decision)}</td><td>${decisionDetail(decision)}</td></tr>`,
+      html`<tr><th scope="row"><code>${decision.contactId}</code></th><td class="id">${decision.queueId ?? '—'}</td><td>${describeDecision(decision)}</td><td>${decisionDetail(decision)}</td></tr>`,
   );
   const body = html`<form method="get" action="/sweep" class="filters" aria-label="Sweep overrides">
 ${inputs}
