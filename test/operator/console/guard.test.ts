@@ -5,7 +5,14 @@ import { checkRequest, type GuardedRequest } from '../../../operator/console/sec
 const guard = { token: 'the-token', port: 4100 };
 const cookie = 'end-contact-console-4100=the-token';
 
-function request(change: Partial<GuardedRequest> & { query?: string } = {}): GuardedRequest {
+interface RequestChange {
+  method?: string;
+  pathname?: string;
+  query?: string;
+  headers?: Partial<GuardedRequest['headers']>;
+}
+
+function request(change: RequestChange = {}): GuardedRequest {
   return {
     method: change.method ?? 'GET',
     pathname: change.pathname ?? '/',
