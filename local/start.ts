@@ -17,6 +17,7 @@ center, and the project's handlers served over HTTP, calling it through the real
 Options (after --, e.g. npm start -- --port 0):
   --port <p>          port of the handlers' HTTP server (0 picks a free one)   default 3000
   --connect-port <p>  port of the local Amazon Connect (0 picks a free one)    default 8017
+  --console-port <p>  port of the operator console (0 picks a free one)      default 0
   --no-quotas         switch the local Connect's API quotas off
   --sweep-every <d>   how often the callback sweeper runs (report mode)      default 15m
   --help              show this help`;
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     options: {
       port: { type: 'string' },
       'connect-port': { type: 'string' },
+      'console-port': { type: 'string' },
       'no-quotas': { type: 'boolean' },
       'sweep-every': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
   const system = await startLocalSystem({
     port: parsePort('--port', values.port, 3000),
     connectPort: parsePort('--connect-port', values['connect-port'], 8017),
+    consolePort: parsePort('--console-port', values['console-port'], 0),
     quotas: !values['no-quotas'],
     sweepEveryMs,
     onSweep: (trigger, result) => console.log(describeSweep(trigger, result)),
@@ -69,6 +72,7 @@ async function main(): Promise<void> {
     '    POST /contact/stop       the HTTP API: StopContact request shape',
     '    POST /sweeper/run        the callback sweeper, now: {} or overrides such as {"maxQueuedAge":"2h"}',
     `  Local Amazon Connect:   ${system.connect.endpoint}   (control API under /_local/)`,
+    `  Operator console:       ${system.consoleUrl}   (open it whole: the token is its key)`,
     `  Callback registry:      ${system.dynamoDbEndpoint}   (dynalite, table "callbacks")`,
     `  Callback sweeper:       report mode, every ${sweepEvery}; each run prints one [callback sweeper] line`,
     '',

@@ -9,6 +9,7 @@ import { createFlowHandler } from '../lambdas/end-contact/end-contact.js';
 import { createHttpHandler } from '../lambdas/stop-contact-api/stop-contact-api.js';
 import { namingPort } from './cli.js';
 import { DEMO_IDS, demoScenario, type LocalConnect, startLocalConnect } from './connect/index.js';
+import { startLocalConsole } from './console.js';
 import { createRunnerRouter } from './doors.js';
 import { createSampleFlowRunner, type FlowTexts, sourceFlowTexts } from './flow-door.js';
 import { createJsonListener } from './http/serve.js';
@@ -40,6 +41,8 @@ export interface LocalSystemOptions {
   sweepEveryMs?: number;
   /** Called with every sweeper run's report (and with a run's failure), whatever started it. */
   onSweep?: (trigger: SweepTrigger, result: SweeperResult | Error) => void;
+  /** Port of the operator console (docs/console.md); 0 picks a free one. @default - no console */
+  consolePort?: number;
 }
 
 export interface LocalSystem {
@@ -48,6 +51,8 @@ export interface LocalSystem {
   readonly connect: LocalConnect;
   /** The callback registry's DynamoDB (dynalite). */
   readonly dynamoDbEndpoint: string;
+  /** The operator console's URL, token included, when `consolePort` was given. */
+  readonly consoleUrl?: string;
   /** Runs the sweeper now, as its schedule does, and returns its report. */
   sweep(trigger?: SweepTrigger): Promise<SweeperResult>;
   /** Waits until the tracker has seen every contact event so far. */
@@ -146,10 +151,24 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
 
+    const operatorConsole =
+      options.consolePort === undefined
+        ? undefined
+        : await startLocalConsole({
+            connect,
+            dynamoDbEndpoint: callbacks.dynamoDbEndpoint,
+            sweeperConfig,
+            environment,
+            clientConfig,
+            port: options.consolePort,
+          });
+    if (operatorConsole) closing.push(() => operatorConsole.close());
+
     return {
       url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
       connect,
       dynamoDbEndpoint: callbacks.dynamoDbEndpoint,
+      ...(operatorConsole ? { consoleUrl: operatorConsole.url } : {}),
       sweep: (trigger = 'scheduled') => runSweep(trigger, scheduled),
       settled: callbacks.settled,
       close,

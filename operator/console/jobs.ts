@@ -38,8 +38,16 @@ export class Jobs {
     return this.#jobs.get(id);
   }
 
-  /** Starts a job, or returns undefined while another one runs. */
-  start(title: string, run: JobRun, total?: number): Job | undefined {
+  /**
+   * Starts a job, or returns undefined while another one runs. `shows` leaves out decisions the
+   * operator did not ask about, e.g. callbacks of other queues in an "all older in queue Y" run.
+   */
+  start(
+    title: string,
+    run: JobRun,
+    options: { total?: number; shows?: (decision: SweepDecision) => boolean } = {},
+  ): Job | undefined {
+    const { total, shows = () => true } = options;
     if (this.#running) return undefined;
     const job: Job = { id: randomUUID(), title, status: 'running', done: 0, decisions: [] };
     if (total !== undefined) job.total = total;
@@ -47,7 +55,7 @@ export class Jobs {
     const finished = run({
       stopSignal: abort.signal,
       onDecision: (decision, done, all) => {
-        job.decisions.push(decision);
+        if (shows(decision)) job.decisions.push(decision);
         job.done = done;
         job.total = all;
       },
@@ -55,7 +63,8 @@ export class Jobs {
       (report) => {
         job.report = report;
         // The report lists what the callback missed (a decision made before a listener, say).
-        if (report.decisions.length > job.decisions.length) job.decisions = [...report.decisions];
+        const listed = report.decisions.filter(shows);
+        if (listed.length > job.decisions.length) job.decisions = listed;
         job.done = Math.max(job.done, job.decisions.length);
         job.total = Math.max(job.total ?? 0, job.done);
         job.status = abort.signal.aborted ? 'stopped' : 'done';

@@ -3,6 +3,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { userInfo } from 'node:os';
 import type { OperatorApi } from '../../lambdas/core/operator/api.js';
+import {
+  describeAccessError,
+  OperatorInputError,
+  TargetError,
+} from '../../lambdas/core/operator/errors.js';
 import { PayloadTooLargeError, readBody } from '../../local/http/body.js';
 import { splitUrl } from '../../local/http/router.js';
 import { Jobs } from './jobs.js';
@@ -151,6 +156,14 @@ async function route(
 function replyToError(error: unknown, target: string): Reply {
   if (error instanceof BadParameterError) {
     return problemPage(400, 'Bad request', `The ${error.message}.`, target);
+  }
+  if (error instanceof OperatorInputError) {
+    return problemPage(400, 'Bad request', `${error.message}.`, target);
+  }
+  const access = describeAccessError(error);
+  if (access) return problemPage(502, 'AWS refused the call', `${access}.`, target);
+  if (error instanceof TargetError) {
+    return problemPage(502, 'The target cannot be used', `${error.message}.`, target);
   }
   if (error instanceof PayloadTooLargeError) {
     return problemPage(413, 'Request too large', error.message, target);

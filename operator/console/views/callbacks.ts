@@ -1,3 +1,4 @@
+import type { SweepDecision } from '../../../lambdas/core/callbacks/report.js';
 import type { CallbackFilter, TrackedCallback } from '../../../lambdas/core/operator/api.js';
 import { formatAgeMs, type Html, html } from '../html.js';
 import { readOverrides } from '../overrides.js';
@@ -139,11 +140,17 @@ export const endCallbacksView: View = (request: ConsoleRequest, context) => {
       run.ids
         ? context.api.endSelected(run.ids, { ...options, requestedBy: context.requestedBy })
         : context.api.sweep(run.overrides, { ...options, requestedBy: context.requestedBy }),
-    run.ids?.length,
+    {
+      ...(run.ids ? { total: run.ids.length } : { shows: inChosenQueue }),
+    },
   );
   if (!job) return busyPage(context);
   return { status: 303, location: `/jobs/${job.id}` };
 };
+
+/** Callbacks of the other queues are outside an "all older in queue Y" end: not listed. */
+const inChosenQueue = (decision: SweepDecision) =>
+  !(decision.decision === 'skipped' && decision.reason === 'queue-not-allowed');
 
 function allOlder(form: URLSearchParams) {
   allowOnly(form, ['scope', 'queue', 'olderThan']);

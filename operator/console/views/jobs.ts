@@ -22,20 +22,14 @@ export function jobStatus(job: Job) {
 
 function progressText(job: Job): string {
   const of = job.total === undefined ? '' : ` of ${job.total}`;
-  const counts = job.report?.counts;
-  switch (job.status) {
-    case 'running':
-      return `Running: ${job.done}${of} done.`;
-    case 'failed':
-      return `Failed after ${job.done}${of}: ${job.error ?? 'unknown error'}.`;
-    default: {
-      const summary = counts
-        ? ` ${counts.ended} ended, ${Object.values(counts.skipped).reduce((a, b) => a + (b ?? 0), 0)} skipped, ${counts.alreadyGone} already gone, ${counts.failed + counts.throttled} kept for the next run.`
-        : '';
-      const early = job.report?.stoppedEarly ? ` Stopped early (${job.report.stoppedEarly}).` : '';
-      return `${job.status === 'stopped' ? 'Stopped' : 'Done'}: ${job.done}${of}.${summary}${early}`;
-    }
+  if (job.status === 'running') return `Running: ${job.done}${of} examined.`;
+  if (job.status === 'failed') {
+    return `Failed after ${job.done}${of}: ${job.error ?? 'unknown error'}.`;
   }
+  const count = (kinds: string[]) => job.decisions.filter((d) => kinds.includes(d.decision)).length;
+  const summary = `${count(['ended'])} ended, ${count(['skipped'])} skipped, ${count(['already-gone'])} already gone, ${count(['failed', 'throttled'])} kept for the next run.`;
+  const early = job.report?.stoppedEarly ? ` Stopped early (${job.report.stoppedEarly}).` : '';
+  return `${job.status === 'stopped' ? 'Stopped' : 'Done'}: ${job.done}${of} examined. ${summary}${early}`;
 }
 
 function findJob(id: string | undefined, context: ConsoleContext): { job: Job } | { reply: Reply } {

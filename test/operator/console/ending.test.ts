@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_IDS, demoScenario } from '../../../local/connect/index.js';
+import {
+  type ConsoleWorld,
+  demoCallbacks,
+  startConsoleWorld,
+} from '../../support/console-world.js';
+
+const { instanceId, queues, users } = DEMO_IDS;
+
+describe('the operator console ending contacts (headless Chromium on npm start)', () => {
+  let world: ConsoleWorld;
+
+  beforeAll(async () => {
+    world = await startConsoleWorld();
+  });
+
+  // Each test starts from the demo as npm start seeds it; the registry follows the reset.
+  beforeEach(async () => {
+    await world.connect.reset(demoScenario());
+    await world.system.settled();
+  });
+
+  afterAll(() => world?.close());
+
+  /** Waits for the job page the End led to, until its job is no longer running. */
+  async function finishedJob(): Promise<Map<string, string>> {
+    await world.page.waitForURL(/\/jobs\//);
+    await world.page.locator('#job:not([data-status="running"])').waitFor();
+    const rows = await world.page
+      .getByRole('table', { name: /Result per contact/ })
+      .locator('tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.children].map((cell) => cell.textContent?.trim() ?? '')),
+      );
+    return new Map(rows.map(([contactId, , result]) => [contactId ?? '', result ?? '']));
+  }
+
+  async function select(...contactIds: string[]): Promise<void> {
+    for (const contactId of contactIds) {
+      await world.page.getByRole('checkbox', { name: `Select ${contactId}` }).check();
+    }
+  }
+
+  it('ends the selected callbacks after a confirmation, and the local Connect disconnects them', async () => {
+    await world.open('/callbacks');
+
+    await select(demoCallbacks.general26h, demoCallbacks.billing45m);
+    await world.page.getByRole('button', { name: 'End selected…' }).click();
+    await world.page.getByRole('button', { name: /Confirm: end 2 callback/ }).click();
+
+    const results = await finishedJob();
+    expect(results).toEqual(
+      new Map([
+        [demoCallbacks.general26h, 'ended'],
+        [demoCallbacks.billing45m, 'ended'],
+      ]),
+    );
+    expect(world.historyOf(demoCallbacks.general26h)).toContain('disconnected');
+    expect(world.historyOf(demoCallbacks.billing45m)).toContain('disconnected');
+    expect(world.historyOf(demoCallbacks.billing3d)).not.toContain('disconnected');
+  });
+
+  it('changes nothing until the End is confirmed', async () => {
+    await world.open('/callbacks');
+    world.connect.clearRequestLog();
+
+    await select(demoCallbacks.general10m);
+    await world.page.getByRole('button', { name: 'End selected…' }).click();
+
+    await world.page.getByRole('button', { name: /Confirm/ }).waitFor();
+    expect(world.connect.requestLog().map((entry) => entry.operation)).not.toContain('StopContact');
+  });
+
+  it('skips a callback an agent answered between the list and the End, saying so', async () => {
+    await world.open('/callbacks');
+    await select(demoCallbacks.billing3d);
+    await world.page.getByRole('button', { name: 'End selected…' }).click();
+
+    world.connect.actions.offer(instanceId, demoCallbacks.billing3d, users.beaAgent);
+    world.connect.actions.accept(instanceId, demoCallbacks.billing3d);
+    world.connect.actions.dialResult(instanceId, demoCallbacks.billing3d, 'answered');
+    await world.page.getByRole('button', { name: /Confirm/ }).click();
+
+    const results = await finishedJob();
+    expect(results.get(demoCallbacks.billing3d)).toBe('skipped: connected to agent');
+    expect(world.historyOf(demoCallbacks.billing3d)).not.toContain('disconnected');
+  });
+
+  it('ends all callbacks older than an age in one queue, and only those', async () => {
+    await world.open('/callbacks');
+
+    const endAll = world.page.getByRole('group', { name: /End all callbacks older/ });
+    await endAll.getByLabel('Queue').selectOption(queues.billing);
+    await endAll.getByLabel('Older than').fill('1h');
+    await endAll.getByRole('button', { name: 'End all older…' }).click();
+    await world.page.getByRole('button', { name: /Confirm/ }).click();
+
+    const results = await finishedJob();
+    expect(results).toEqual(new Map([[demoCallbacks.billing3d, 'ended']]));
+    expect(world.historyOf(demoCallbacks.billing3d)).toContain('disconnected');
+    expect(world.historyOf(demoCallbacks.billing45m)).not.toContain('disconnected');
+    expect(world.historyOf(demoCallbacks.general26h)).not.toContain('disconnected');
+  });
+
+  it('runs a previewed sweep in mode end, within its maxStops cap, with progress', async () => {
+    await world.open('/sweep?maxQueuedAge=2h&maxStops=2');
+
+    await world.page.getByRole('button', { name: 'Confirm: run in mode end' }).click();
+
+    const results = await finishedJob();
+    expect([...results.values()].filter((result) => result === 'ended')).toHaveLength(2);
+    await expect(world.page.getByRole('status').textContent()).resolves.toMatch(/^Done: /);
+    const stops = world.connect.requestLog().filter((entry) => entry.operation === 'StopContact');
+    expect(stops).toHaveLength(2);
+  });
+
+  it('shows what was ended, by whom and why in the audit trail', async () => {
+    await world.open('/callbacks');
+    await select(demoCallbacks.techSupport30h);
+    await world.page.getByRole('button', { name: 'End selected…' }).click();
+    await world.page.getByRole('button', { name: /Confirm/ }).click();
+    await finishedJob();
+
+    await world.open('/audit');
+
+    const row = world.page
+      .getByRole('table', { name: /audit record/ })
+      .getByRole('row', { name: new RegExp(demoCallbacks.techSupport30h) })
+      .filter({ hasText: 'ended' })
+      .first();
+    await expect(row.textContent()).resolves.toMatch(/console \(/);
+  });
+
+  it('ends any contact with the End a Contact form and a SecurityUser allowed to', async () => {
+    await world.open('/end-contact');
+
+    await world.page.getByLabel('Contact ID').fill(DEMO_IDS.contacts.chatQueued);
+    await world.page.getByLabel('SecurityUser').fill('sam.supervisor');
+    await world.page.getByRole('button', { name: 'End the contact' }).click();
+
+    await expect(world.page.getByRole('status').textContent()).resolves.toContain('Ended');
+    expect(world.historyOf(DEMO_IDS.contacts.chatQueued)).toContain('disconnected');
+  });
+
+  it('refuses the end for a SecurityUser who may not end contacts', async () => {
+    await world.open('/end-contact');
+
+    await world.page.getByLabel('Contact ID').fill(DEMO_IDS.contacts.taskQueued);
+    await world.page.getByLabel('SecurityUser').fill('alex.agent');
+    await world.page.getByRole('button', { name: 'End the contact' }).click();
+
+    await expect(world.page.getByRole('status').textContent()).resolves.toContain('unauthorized');
+    expect(world.historyOf(DEMO_IDS.contacts.taskQueued)).not.toContain('disconnected');
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * `npm run docs:screenshots`: starts the local system as npm start does, with its console, and
+ * saves a screenshot of each view to docs/images/console-<view>.png for the README and docs.
+ */
+import { mkdir } from 'node:fs/promises';
+import { DEMO_IDS } from '../../local/connect/index.js';
+import { demoCallbacks, startConsoleWorld } from './console-world.js';
+
+const out = new URL('../../docs/images/', import.meta.url);
+
+async function main(): Promise<void> {
+  await mkdir(out, { recursive: true });
+  const world = await startConsoleWorld();
+  const { page } = world;
+  const shoot = async (name: string) => {
+    await page.screenshot({ path: new URL(`console-${name}.png`, out).pathname, fullPage: true });
+    console.log(`docs/images/console-${name}.png`);
+  };
+  try {
+    await world.open('/');
+    await shoot('queues');
+    await world.open('/callbacks');
+    await page.getByRole('checkbox', { name: `Select ${demoCallbacks.general26h}` }).check();
+    await page.getByRole('checkbox', { name: `Select ${demoCallbacks.techSupport30h}` }).check();
+    await shoot('callbacks');
+    // One of the two is answered between the list and the End: the job shows it skipped.
+    await page.getByRole('button', { name: 'End selected…' }).click();
+    await shoot('confirm');
+    const { instanceId, users } = DEMO_IDS;
+    world.connect.actions.offer(instanceId, demoCallbacks.techSupport30h, users.beaAgent);
+    world.connect.actions.accept(instanceId, demoCallbacks.techSupport30h);
+    world.connect.actions.dialResult(instanceId, demoCallbacks.techSupport30h, 'answered');
+    await page.getByRole('button', { name: /Confirm/ }).click();
+    await page.locator('#job:not([data-status="running"])').waitFor();
+    await shoot('job');
+    await world.open('/sweep?maxQueuedAge=30m');
+    await shoot('sweep');
+    await world.open('/audit');
+    await shoot('audit');
+    await world.open('/end-contact');
+    await page.getByLabel('Contact ID').fill(DEMO_IDS.contacts.chatQueued);
+    await page.getByLabel('SecurityUser').fill('sam.supervisor');
+    await page.getByRole('button', { name: 'End the contact' }).click();
+    await page.getByRole('status').waitFor();
+    await shoot('end-contact');
+  } finally {
+    await world.close();
+  }
+}
+
+await main();
