@@ -8,6 +8,11 @@ import { demoCallbacks, startConsoleWorld } from './console-world.js';
 
 const out = new URL('../../docs/images/', import.meta.url);
 
+// As npm start does: the handlers' logs and EMF metrics are not for this script's output.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(): Promise<void> {
   await mkdir(out, { recursive: true });
   const world = await startConsoleWorld();

@@ -21,7 +21,7 @@ export const auditView: View = async (request, context) => {
 <td class="id">${record.queueId ?? '—'}</td>
 <td>${record.requestedBy ?? '—'}</td>
 <td>${record.reason ?? '—'}</td>
-<td>${record.runId ? html`<code>${record.runId}</code>` : '—'}</td>
+<td>${record.runId ? html`<code title="${record.runId}">${record.runId.slice(0, 8)}</code>` : '—'}</td>
 </tr>`,
   );
   const body = html`<form method="get" action="/audit" class="filters" aria-label="Audit records shown">
