@@ -80,6 +80,7 @@ describe('the operator console ending contacts (headless Chromium on npm start)'
     world.connect.actions.offer(instanceId, demoCallbacks.billing3d, users.beaAgent);
     world.connect.actions.accept(instanceId, demoCallbacks.billing3d);
     world.connect.actions.dialResult(instanceId, demoCallbacks.billing3d, 'answered');
+    await world.system.settled();
     await world.page.getByRole('button', { name: /Confirm/ }).click();
 
     const results = await finishedJob();
@@ -113,6 +114,31 @@ describe('the operator console ending contacts (headless Chromium on npm start)'
     await expect(world.page.getByRole('status').textContent()).resolves.toMatch(/^Done: /);
     const stops = world.connect.requestLog().filter((entry) => entry.operation === 'StopContact');
     expect(stops).toHaveLength(2);
+  });
+
+  it('stops a bulk end after the contact in flight, runs one at a time, and ends nothing after', async () => {
+    // Each last look takes half a second, so the run is still going when Stop is pressed.
+    world.connect.faults.set('DescribeContact', { latencyMs: 500 });
+    await world.open('/callbacks');
+    await select(...Object.values(demoCallbacks));
+    await world.page.getByRole('button', { name: 'End selected…' }).click();
+    await world.page.getByRole('button', { name: /Confirm/ }).click();
+    await world.page.locator('#job-results tr').first().waitFor();
+
+    const second = await world.page.request.post(new URL('/sweep/run', world.origin).href, {
+      headers: { origin: world.origin },
+      form: {},
+    });
+    await world.page.getByRole('button', { name: /Stop after the current contact/ }).click();
+
+    expect(second.status()).toBe(409);
+    const results = await finishedJob();
+    await expect(world.page.getByRole('status').textContent()).resolves.toMatch(/^Stopped: /);
+    const notStarted = [...results].filter(([, result]) => result === 'skipped: stopped');
+    expect(notStarted.length).toBeGreaterThan(0);
+    for (const [contactId] of notStarted) {
+      expect(world.historyOf(contactId)).not.toContain('disconnected');
+    }
   });
 
   it('shows what was ended, by whom and why in the audit trail', async () => {
