@@ -7,7 +7,14 @@ import {
 } from '../../lambdas/core/operator/errors.js';
 import { createOperatorApi } from '../../lambdas/core/operator/operator.js';
 import { connectLocal, type OperatorConnection } from '../../lambdas/core/operator/target.js';
-import { type CommandLine, defaultLocalUrl, parseCommandLine, UsageError } from './args.js';
+import { namingPort } from '../../local/cli.js';
+import {
+  type CommandLine,
+  defaultLocalUrl,
+  integerOption,
+  parseCommandLine,
+  UsageError,
+} from './args.js';
 import { type CliIo, runCommand } from './commands.js';
 
 export const HELP = `Usage: npm run cli -- <command> [options]    (or end-contact <command>, once linked)
@@ -52,17 +59,28 @@ async function connect(values: CommandLine['values']): Promise<OperatorConnectio
   });
 }
 
-/** `console`: the web console over the same API, until Ctrl+C. */
+/** `console`: the web console over the same API, on 127.0.0.1, until Ctrl+C. */
 async function runConsole(
   line: CommandLine,
   api: OperatorApi,
   requestedBy: string,
   io: CliIo,
 ): Promise<number> {
-  io.stderr.write(
-    `console for ${api.target.label} as ${requestedBy}: ${String(line.values.port)}\n`,
+  const port = integerOption('port', line.values.port, 0);
+  const { startConsole } = await import('../console/server.js');
+  const running = await namingPort('--port', port ?? 0, () =>
+    startConsole(api, { ...(port !== undefined ? { port } : {}), requestedBy }),
   );
-  throw new UsageError('console is not available in this build');
+  if (line.values.json) io.stdout.write(`${JSON.stringify({ url: running.url })}\n`);
+  else io.stdout.write(`Console for ${api.target.label}: ${running.url}\nCtrl+C stops it.\n`);
+  await new Promise<void>((resolve) => {
+    const stopListening = io.onInterrupt(() => {
+      stopListening();
+      resolve();
+    });
+  });
+  await running.close();
+  return 0;
 }
 
 /** The error as one line, and its exit code: 2 for what the operator typed, 1 for the rest. */
