@@ -131,7 +131,7 @@ export const runCommand: Record<Exclude<CommandLine['command'], undefined | 'con
       else
         print(
           io,
-          `${decisionsTable(wouldEnd)}\n\nReport mode, nothing changed: ${reportSummary(preview)}`,
+          `${decisionsTable(wouldEnd)}${omitted(preview)}\n\nReport mode, nothing changed: ${reportSummary(preview)}`,
         );
       return reportSucceeded(preview) ? 0 : 1;
     }
@@ -143,6 +143,13 @@ export const runCommand: Record<Exclude<CommandLine['command'], undefined | 'con
     return endWithConfirmation(context, overrides, preview.counts.wouldEnd, preview.maxStops);
   },
 };
+
+/** The report lists at most maxDecisionsInReport decisions; the counts cover the rest. */
+function omitted(report: { decisionsOmitted: number }): string {
+  return report.decisionsOmitted > 0
+    ? `\n(${report.decisionsOmitted} more decisions not listed; the counts include them)`
+    : '';
+}
 
 /** `sweep --end`: the count, a yes, then the verified run with a progress bar and a summary. */
 async function endWithConfirmation(

@@ -1,9 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SweepReport } from '../../../lambdas/core/callbacks/report.js';
 import { DEMO_IDS, demoScenario } from '../../../local/connect/index.js';
 import { type LocalSystem, startLocalSystem } from '../../../local/system.js';
+import type { CliIo } from '../../../operator/cli/commands.js';
+import { main } from '../../../operator/cli/main.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const { contacts, queues } = DEMO_IDS;
@@ -168,6 +171,34 @@ describe('the end-contact CLI against the local system', () => {
     expect(stops()).toHaveLength(2);
     expect(stderr).toMatch(/^\[1\/3\] ended /m);
   });
+
+  it.each([
+    [false, 1, 0],
+    [true, 0, 3],
+  ])(
+    'asks on a terminal before sweep --end, and ends only after a yes (yes: %s)',
+    async (yes, exitCode, ended) => {
+      const questions: string[] = [];
+      const errors: string[] = [];
+      const io: CliIo = {
+        stdout: { write: () => true },
+        stderr: { write: (text: string) => errors.push(text) },
+        stdin: Object.assign(Readable.from([]), { isTTY: true }),
+        onInterrupt: () => () => undefined,
+        confirm: async (question) => {
+          questions.push(question);
+          return yes;
+        },
+      };
+
+      const code = await main(['sweep', ...local, '--end'], io);
+
+      expect(code).toBe(exitCode);
+      expect(questions).toEqual(['End up to 3, each after a last look?']);
+      expect(stops()).toHaveLength(ended);
+      if (!yes) expect(errors.join('')).toContain('Nothing ended.');
+    },
+  );
 
   it('follows the outcome of End a Contact in its exit code', async () => {
     const refused = await run(
