@@ -183,7 +183,7 @@ async function endWithConfirmation(
     progress.finish();
     if (line.values.json) json(io, report);
     else print(io, reportSummary(report));
-    return reportSucceeded(report) ? 0 : 1;
+    return reportSucceeded(report) && !stop.signal.aborted ? 0 : 1;
   } finally {
     progress.finish();
     stopListening();
