@@ -8,7 +8,7 @@ import type { AuditRecord } from './api.js';
 export function toAuditRecord(item: StoredItem): AuditRecord {
   const common = {
     contactId: item.contactId,
-    instanceId: item.instanceId,
+    instanceId: item.auditInstanceId ?? item.instanceId,
     ...(item.queueId ? { queueId: item.queueId } : {}),
     ...(item.requestedBy ? { requestedBy: item.requestedBy } : {}),
   };

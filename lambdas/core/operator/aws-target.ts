@@ -46,6 +46,15 @@ export async function connectAws(
     const instanceIds = options.instanceIds?.length
       ? options.instanceIds
       : (deployed.instanceIds ?? []);
+    // With a stack, --instance may only narrow it to instances its sweeper covers.
+    const foreign = instanceIds.filter(
+      (id) => deployed.instanceIds && !deployed.instanceIds.includes(id),
+    );
+    if (foreign.length > 0) {
+      throw new OperatorInputError(
+        `--instance ${foreign.join(', ')} is not swept by stack ${options.stack} (it sweeps ${deployed.instanceIds?.join(', ')})`,
+      );
+    }
     const where = options.stack ? `stack ${options.stack}` : `table ${tableName}`;
     return {
       target: {

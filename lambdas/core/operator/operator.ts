@@ -12,7 +12,7 @@ import { createConnectClient } from '../connect/client.js';
 import type { Outcome } from '../connect/outcome.js';
 import { createEndContactDeps } from '../end-contact/config.js';
 import { endContact } from '../end-contact/end-contact.js';
-import { contactIdSchema, parseWith, securityUserSchema } from '../schemas.js';
+import { contactIdSchema, instanceIdSchema, parseWith, securityUserSchema } from '../schemas.js';
 import type {
   AuditRecord,
   CallbackFilter,
@@ -227,7 +227,12 @@ function endContactRequest(input: EndContactInput, instanceIds: string[]) {
     throw new OperatorInputError(`contactId ${contactId.errors[0]?.message}`);
   }
   const [only] = instanceIds;
-  const instanceId = input.instanceId ?? (instanceIds.length === 1 ? only : undefined);
+  let instanceId = instanceIds.length === 1 ? only : undefined;
+  if (input.instanceId !== undefined) {
+    const given = parseWith(instanceIdSchema, input.instanceId);
+    if (!given.ok) throw new OperatorInputError(`--instance ${given.errors[0]?.message}`);
+    instanceId = given.value;
+  }
   if (!instanceId) {
     throw new OperatorInputError(
       `--instance is required: the target has ${instanceIds.join(', ')}`,
