@@ -150,13 +150,18 @@ describe('the operator console, read only (headless Chromium on npm start)', () 
     await expect(world.page.getByLabel('SecurityUser').count()).resolves.toBe(1);
   });
 
-  it('lets a keyboard tick a callback: its labelled checkbox takes focus and Space ticks it', async () => {
+  it('lets a keyboard reach a callback with Tab from the filters and tick it with Space', async () => {
     await world.open('/callbacks');
     const first = world.page.getByRole('checkbox', { name: `Select ${demoCallbacks.billing3d}` });
 
-    await first.focus();
+    await world.page.getByLabel('Older than').first().focus();
+    await world.page.keyboard.press('Tab'); // the Filter button
+    await world.page.keyboard.press('Tab'); // the first callback's checkbox
     await world.page.keyboard.press('Space');
 
+    await expect(first.evaluate((box) => box.ownerDocument.activeElement === box)).resolves.toBe(
+      true,
+    );
     await expect(first.isChecked()).resolves.toBe(true);
   });
 });
