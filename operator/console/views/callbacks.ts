@@ -40,19 +40,22 @@ function queueSelect(
   return html`<select id="${id}" name="queue"${anyLabel ? '' : html` required`}>${anyLabel ? html`<option value="">${anyLabel}</option>` : ''}${options}</select>`;
 }
 
-function callbackRows(callbacks: TrackedCallback[], selectable: boolean): Html[] {
+/** A chosen callback the registry no longer lists as queued: answered or ended since the list. */
+type Listed = TrackedCallback | { contactId: string; queueId?: undefined; ageMs?: undefined };
+
+function callbackRows(callbacks: Listed[], selectable: boolean): Html[] {
   return callbacks.map(
     (callback) => html`<tr>
 ${selectable ? html`<td><input type="checkbox" name="id" value="${callback.contactId}" id="select-${callback.contactId}"><label for="select-${callback.contactId}" class="visually-hidden">Select ${callback.contactId}</label></td>` : ''}
 <th scope="row"><code>${callback.contactId}</code></th>
 <td class="id">${callback.queueId ?? '—'}</td>
 <td class="num">${formatAgeMs(callback.ageMs)}</td>
-<td>queued</td>
+<td>${callback.ageMs === undefined ? 'not queued now: its last look decides' : 'queued'}</td>
 </tr>`,
   );
 }
 
-function callbackTable(caption: string, callbacks: TrackedCallback[], selectable: boolean) {
+function callbackTable(caption: string, callbacks: Listed[], selectable: boolean) {
   return html`<table class="callbacks">
 <caption>${caption}</caption>
 <thead><tr>${selectable ? html`<th scope="col"><span class="visually-hidden">Select</span></th>` : ''}<th scope="col">Contact ID</th><th scope="col">Queue</th><th scope="col">Age</th><th scope="col">State</th></tr></thead>
@@ -98,7 +101,7 @@ ${callbackTable(`${callbacks.length} tracked callback(s) ${described}, oldest fi
 /** `GET /callbacks/confirm`: what an End would end, and the one button that does it. */
 export const confirmEndView: View = async (request, context) => {
   const all = optional(request.query, 'scope') === 'all';
-  let callbacks: TrackedCallback[];
+  let callbacks: Listed[];
   let hidden: Html;
   let explain: string;
   if (all) {
@@ -114,10 +117,7 @@ export const confirmEndView: View = async (request, context) => {
     const ids = contactIds(request.query, 'id');
     const tracked = await context.api.callbacks({});
     const byId = new Map(tracked.map((callback) => [callback.contactId, callback]));
-    callbacks = ids.map(
-      (contactId) =>
-        byId.get(contactId) ?? { contactId, instanceId: '', queuedAt: '', ageMs: Number.NaN },
-    );
+    callbacks = ids.map((contactId) => byId.get(contactId) ?? { contactId });
     hidden = html`${ids.map((id) => html`<input type="hidden" name="id" value="${id}">`)}`;
     explain = `End these ${ids.length} callback(s), whatever their age.`;
   }

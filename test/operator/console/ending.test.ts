@@ -81,6 +81,9 @@ describe('the operator console ending contacts (headless Chromium on npm start)'
     world.connect.actions.accept(instanceId, demoCallbacks.billing3d);
     world.connect.actions.dialResult(instanceId, demoCallbacks.billing3d, 'answered');
     await world.system.settled();
+    await world.page.reload();
+    const row = world.page.getByRole('row', { name: new RegExp(demoCallbacks.billing3d) });
+    await expect(row.textContent()).resolves.toContain('not queued now');
     await world.page.getByRole('button', { name: /Confirm/ }).click();
 
     const results = await finishedJob();
