@@ -102,7 +102,7 @@ async function handle(
   let reply: Reply;
   let setCookie: string | undefined;
   try {
-    const text = await readBody(raw);
+    // The guard first: nothing of a refused request is read, let alone acted on.
     const verdict = checkRequest(
       { method, pathname, query, headers: raw.headers as GuardedHeaders },
       guard,
@@ -113,7 +113,7 @@ async function handle(
       setCookie = verdict.setCookie;
       reply = { status: 303, location: verdict.redirectTo };
     } else {
-      reply = await route(method, pathname, query, text, context);
+      reply = await route(method, pathname, query, await readBody(raw), context);
     }
   } catch (error) {
     reply = replyToError(error, target);
