@@ -4,10 +4,11 @@ import { parseDurationMs } from '../../lambdas/core/duration.js';
 export class BadParameterError extends Error {
   constructor(
     readonly parameter: string,
-    message: string,
+    /** What is wrong with it, e.g. `must be a duration such as 30m, …`. */
+    readonly problem: string,
     options?: ErrorOptions,
   ) {
-    super(`parameter ${parameter} ${message}`, options);
+    super(`parameter ${parameter} ${problem}`, options);
     this.name = 'BadParameterError';
   }
 }

@@ -4,6 +4,7 @@ import { formatAgeMs, type Html, html } from '../html.js';
 import { readOverrides } from '../overrides.js';
 import {
   allowOnly,
+  BadParameterError,
   contactIds,
   duration,
   integer,
@@ -105,11 +106,8 @@ export const confirmEndView: View = async (request, context) => {
   let hidden: Html;
   let explain: string;
   if (all) {
-    allowOnly(request.query, ['scope', 'queue', 'olderThan']);
-    const queue = queueId('queue', required(request.query, 'queue', 'choose the queue to clear'));
-    const olderThan = required(request.query, 'olderThan', 'give an age such as 2h');
-    const olderThanMs = duration('olderThan', olderThan) as number;
-    callbacks = await context.api.callbacks({ queueIds: [queue as string], olderThanMs });
+    const { queue, olderThan, olderThanMs } = readAllOlder(request.query);
+    callbacks = await context.api.callbacks({ queueIds: [queue], olderThanMs });
     hidden = html`<input type="hidden" name="scope" value="all"><input type="hidden" name="queue" value="${queue}"><input type="hidden" name="olderThan" value="${olderThan}">`;
     explain = `End every callback queued at least ${olderThan} in queue ${queue}: ${callbacks.length} match now. The sweeper ends them in mode end, with its caps (at most its maxStops per run) and its rate limits.`;
   } else {
@@ -152,14 +150,26 @@ export const endCallbacksView: View = (request: ConsoleRequest, context) => {
 const inChosenQueue = (decision: SweepDecision) =>
   !(decision.decision === 'skipped' && decision.reason === 'queue-not-allowed');
 
+/** "All older than X in queue Y", checked by the sweeper's own schema (its bounds on the age too). */
+function readAllOlder(params: URLSearchParams) {
+  allowOnly(params, ['scope', 'queue', 'olderThan']);
+  const queue = queueId('queue', required(params, 'queue', 'choose the queue to clear')) as string;
+  const olderThan = required(params, 'olderThan', 'give an age such as 2h');
+  const olderThanMs = duration('olderThan', olderThan) as number;
+  try {
+    const query = new URLSearchParams({ maxQueuedAge: olderThan, queueAllowList: queue });
+    const { overrides } = readOverrides(query, { mode: 'end' });
+    return { queue, olderThan, olderThanMs, overrides };
+  } catch (error) {
+    if (error instanceof BadParameterError && error.parameter === 'maxQueuedAge') {
+      throw new BadParameterError('olderThan', error.problem);
+    }
+    throw error;
+  }
+}
+
 function allOlder(form: URLSearchParams) {
-  allowOnly(form, ['scope', 'queue', 'olderThan']);
-  const queue = queueId('queue', required(form, 'queue', 'choose the queue to clear')) as string;
-  const olderThan = required(form, 'olderThan', 'give an age such as 2h');
-  duration('olderThan', olderThan);
-  // The sweeper's own schema: its bounds on the age hold here too.
-  const query = new URLSearchParams({ maxQueuedAge: olderThan, queueAllowList: queue });
-  const { overrides } = readOverrides(query, { mode: 'end' });
+  const { queue, olderThan, overrides } = readAllOlder(form);
   return {
     title: `Ending callbacks older than ${olderThan} in queue ${queue}`,
     ids: undefined,

@@ -107,6 +107,16 @@ describe('the operator console, read only (headless Chromium on npm start)', () 
     );
   });
 
+  it('refuses an "all older than" age under the sweeper\'s bound, naming the field', async () => {
+    const path = `/callbacks/confirm?scope=all&queue=${queues.billing}&olderThan=1m`;
+
+    expect(await world.open(path)).toBe(400);
+
+    await expect(world.page.getByRole('alert').textContent()).resolves.toMatch(
+      /^The parameter olderThan must be .*5m/,
+    );
+  });
+
   it('previews a sweep in report mode with overrides, changing nothing', async () => {
     await world.open('/sweep');
     world.connect.clearRequestLog();
