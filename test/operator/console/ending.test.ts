@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_IDS, demoScenario } from '../../../local/connect/index.js';
+import { axeViolations } from '../../support/axe.js';
 import {
   type ConsoleWorld,
   demoCallbacks,
@@ -59,6 +60,7 @@ describe('the operator console ending contacts (headless Chromium on npm start)'
     expect(world.historyOf(demoCallbacks.general26h)).toContain('disconnected');
     expect(world.historyOf(demoCallbacks.billing45m)).toContain('disconnected');
     expect(world.historyOf(demoCallbacks.billing3d)).not.toContain('disconnected');
+    expect(await axeViolations(world.page)).toEqual([]);
   });
 
   it('changes nothing until the End is confirmed', async () => {

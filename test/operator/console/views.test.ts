@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_IDS } from '../../../local/connect/index.js';
+import { axeViolations } from '../../support/axe.js';
 import {
   type ConsoleWorld,
   demoCallbacks,
@@ -173,5 +174,19 @@ describe('the operator console, read only (headless Chromium on npm start)', () 
       true,
     );
     await expect(first.isChecked()).resolves.toBe(true);
+  });
+
+  it.each([
+    '/',
+    '/callbacks',
+    `/callbacks/confirm?id=${demoCallbacks.billing3d}`,
+    '/sweep',
+    '/audit',
+    '/end-contact',
+    '/callbacks?olderThan=soon',
+  ])('has no WCAG 2.1 A or AA violation axe-core finds on %s', async (path) => {
+    await world.open(path);
+
+    expect(await axeViolations(world.page)).toEqual([]);
   });
 });
