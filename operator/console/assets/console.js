@@ -1,5 +1,6 @@
-// The console's only script: it keeps a job page current by polling the job's status. Every page
-// works without it (reload a job page to see its progress); the server sends display strings.
+// The console's only script: it keeps a job page current by polling the job's status, and adds
+// a "select all" box to the callbacks list. Every page works without it (reload a job page to see
+// its progress); the server sends display strings.
 const pollEveryMs = 400;
 
 function cell(tag, text, scope) {
@@ -50,3 +51,25 @@ async function poll(job) {
 
 const job = document.getElementById('job');
 if (job && job.dataset.status === 'running') poll(job);
+
+/** A labelled box in the selection column's header that ticks or clears every callback. */
+function addSelectAll(header) {
+  const boxes = [...document.querySelectorAll('table.callbacks input[name="id"]')];
+  if (boxes.length === 0) return;
+  const all = Object.assign(document.createElement('input'), {
+    type: 'checkbox',
+    id: 'select-all',
+  });
+  const label = Object.assign(document.createElement('label'), {
+    htmlFor: 'select-all',
+    className: 'visually-hidden',
+    textContent: 'Select all',
+  });
+  all.addEventListener('change', () => {
+    for (const box of boxes) box.checked = all.checked;
+  });
+  header.replaceChildren(all, label);
+}
+
+const selectHeader = document.querySelector('table.callbacks th.select');
+if (selectHeader) addSelectAll(selectHeader);

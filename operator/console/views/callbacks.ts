@@ -59,7 +59,7 @@ ${selectable ? html`<td><input type="checkbox" name="id" value="${callback.conta
 function callbackTable(caption: string, callbacks: Listed[], selectable: boolean) {
   return html`<table class="callbacks">
 <caption>${caption}</caption>
-<thead><tr>${selectable ? html`<th scope="col"><span class="visually-hidden">Select</span></th>` : ''}<th scope="col">Contact ID</th><th scope="col">Queue</th><th scope="col">Age</th><th scope="col">State</th></tr></thead>
+<thead><tr>${selectable ? html`<th scope="col" class="select"><span class="visually-hidden">Select</span></th>` : ''}<th scope="col">Contact ID</th><th scope="col">Queue</th><th scope="col">Age</th><th scope="col">State</th></tr></thead>
 <tbody>${callbacks.length > 0 ? callbackRows(callbacks, selectable) : html`<tr><td colspan="${selectable ? 5 : 4}">No tracked callbacks match.</td></tr>`}</tbody>
 </table>`;
 }

@@ -167,6 +167,7 @@ describe('the operator console, read only (headless Chromium on npm start)', () 
 
     await world.page.getByLabel('Older than').first().focus();
     await world.page.keyboard.press('Tab'); // the Filter button
+    await world.page.keyboard.press('Tab'); // Select all
     await world.page.keyboard.press('Tab'); // the first callback's checkbox
     await world.page.keyboard.press('Space');
 
@@ -174,6 +175,16 @@ describe('the operator console, read only (headless Chromium on npm start)', () 
       true,
     );
     await expect(first.isChecked()).resolves.toBe(true);
+  });
+
+  it('ticks every callback with the labelled Select all box', async () => {
+    await world.open(`/callbacks?queue=${queues.billing}`);
+
+    await world.page.getByRole('checkbox', { name: 'Select all' }).check();
+
+    const boxes = world.page.getByRole('checkbox', { name: /^Select de3/ });
+    await expect(boxes.count()).resolves.toBe(2);
+    for (const box of await boxes.all()) await expect(box.isChecked()).resolves.toBe(true);
   });
 
   it.each([
