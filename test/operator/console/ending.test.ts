@@ -122,8 +122,8 @@ describe('the operator console ending contacts (headless Chromium on npm start)'
   });
 
   it('stops a bulk end after the contact in flight, runs one at a time, and ends nothing after', async () => {
-    // Each last look takes half a second, so the run is still going when Stop is pressed.
-    world.connect.faults.set('DescribeContact', { latencyMs: 500 });
+    // Each last look takes a second, so the run (five of them) is still going when Stop is pressed.
+    world.connect.faults.set('DescribeContact', { latencyMs: 1_000 });
     await world.open('/callbacks');
     await select(...Object.values(demoCallbacks));
     await world.page.getByRole('button', { name: 'End selected…' }).click();
