@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SweepReport } from '../../../lambdas/core/callbacks/report.js';
 import { DEMO_IDS, demoScenario } from '../../../local/connect/index.js';
 import { type LocalSystem, startLocalSystem } from '../../../local/system.js';
@@ -235,6 +235,18 @@ describe('the end-contact CLI against the local system', () => {
       '--json',
     ]);
     await lineOnStderr(child, /^\[1\/5\] ended /);
+    // The second callback's last look has begun (its GetContactMetrics answered): it passed the
+    // point where a stop request would prevent it, so its StopContact is the call in flight.
+    const [first] = stops();
+    await vi.waitFor(
+      () => {
+        const looks = system.connect
+          .requestLog()
+          .filter((entry) => entry.operation === 'GetContactMetrics');
+        expect(looks.some((entry) => entry.contactId !== first?.contactId)).toBe(true);
+      },
+      { timeout: 20_000, interval: 10 },
+    );
 
     child.kill('SIGINT');
     const { code, stdout, stderr } = await finished;
