@@ -11,7 +11,8 @@ export const configurationDocPath = fileURLToPath(
   new URL('../docs/configuration.md', import.meta.url),
 );
 
-const isSweeperProp = (s: Setting) => !!s.prop?.startsWith('CallbackSweeper.');
+const isSweeperProp = (s: Setting) =>
+  !!s.prop?.startsWith('CallbackSweeper.') || s.context === 'sweepPoliciesFile';
 
 /** The page's sections; every setting falls in exactly one. */
 export const sections = [

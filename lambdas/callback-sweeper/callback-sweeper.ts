@@ -10,6 +10,7 @@ import {
   type SweepOverrides,
   sweepOverridesSchema,
   unconfiguredInstances,
+  unknownPolicyNames,
 } from '../core/callbacks/sweep-request.js';
 import { type SweeperConfig, sweepOptions } from '../core/callbacks/sweeper-config.js';
 import { foreignArnMessage, ownerOf } from '../core/connect/identifiers.js';
@@ -109,6 +110,8 @@ export function createSweeperHandler(
         ),
       );
     }
+    const unknownNames = unknownPolicyNames(config.settings, overrides);
+    if (unknownNames.length > 0) return refuse(invalid(unknownNames));
     const remainingMs = () => context.getRemainingTimeInMillis();
     const report = await sweepStuckCallbacks(
       deps,

@@ -4,6 +4,7 @@ import { foreignArnMessage, toInstanceId } from '../connect/identifiers.js';
 import { ConfigurationError } from '../errors.js';
 import { settings } from '../settings.js';
 import { toQueueId } from './queue-id.js';
+import { defaultRule, parseSweepPolicies, type SweepRule } from './sweep-policies.js';
 
 export { toQueueId };
 
@@ -31,6 +32,39 @@ export interface SweepSettings {
   duplicatesPolicy: DuplicatesPolicy;
   /** Compare GetCurrentMetricData's oldest contact per queue with the registry after the sweep. */
   reconcile: boolean;
+  /**
+   * Sweep rules, the first match wins (docs/sweep-policies.md); a callback no rule matches is left
+   * alone. Absent: one rule for every queue from `mode`, `maxQueuedAgeMs` and `duplicatesPolicy`.
+   */
+  policies?: SweepRule[];
+}
+
+/** The rules a run follows: its policies, or the one-rule default of its global settings. */
+export function rulesOf(settings: SweepSettings): SweepRule[] {
+  return settings.policies ?? [defaultRule(settings)];
+}
+
+/** A run ends something only if one of its rules may: otherwise it is a report run, writing nothing. */
+export function runModeOf(settings: SweepSettings): SweepMode {
+  return rulesOf(settings).some((rule) => rule.mode === 'end') ? 'end' : 'report';
+}
+
+/** Reads SWEEP_POLICIES by the same parser synth uses; blank means the one-rule default. */
+function readPolicies(
+  env: Env,
+  defaults: Parameters<typeof defaultRule>[0],
+  instanceIds: string[],
+): SweepRule[] | undefined {
+  const variable = settings.sweepPolicies.env;
+  const text = env[variable];
+  if (text === undefined || !text.trim()) return undefined;
+  const parsed = parseSweepPolicies(text, {
+    defaults,
+    instanceIds,
+    source: `environment variable ${variable}`,
+  });
+  if (!parsed.ok) throw new ConfigurationError(parsed.problems.join('; '));
+  return parsed.rules;
 }
 
 export interface SweeperConfig {
@@ -132,12 +166,31 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
       );
     }
   }
+  const mode = readEnv('sweepMode', env);
+  const maxQueuedAgeMs = readEnv('maxQueuedAge', env);
+  const policies = readPolicies(
+    env,
+    { mode, maxQueuedAgeMs, duplicatesPolicy },
+    instanceIds(instances),
+  );
+  if (
+    duplicatesPolicy !== 'keep-oldest' &&
+    phoneHashSalt === undefined &&
+    policies?.some((rule) => rule.duplicatesPolicy === 'keep-oldest')
+  ) {
+    throw new ConfigurationError(
+      'environment variable PHONE_HASH_SALT must be set to at least 16 characters when a rule of SWEEP_POLICIES has duplicatesPolicy keep-oldest',
+    );
+  }
+  const needsSalt =
+    duplicatesPolicy === 'keep-oldest' ||
+    !!policies?.some((rule) => rule.duplicatesPolicy === 'keep-oldest');
   return {
     instanceRefs: instances,
     settings: {
-      mode: readEnv('sweepMode', env),
+      mode,
       instanceIds: instanceIds(instances),
-      maxQueuedAgeMs: readEnv('maxQueuedAge', env),
+      maxQueuedAgeMs,
       maxStops: readEnv('maxStopsPerRun', env),
       queueAllowList: queueIds(readEnv('queueAllowList', env)),
       queueDenyList: queueIds(readEnv('queueDenyList', env)),
@@ -145,9 +198,10 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
       discoverCallbacks: readEnv('discoverCallbacks', env),
       duplicatesPolicy,
       reconcile: readEnv('reconcile', env),
+      ...(policies ? { policies } : {}),
     },
     tableName: readRequiredEnv('callbackTableName', env),
-    ...(duplicatesPolicy === 'keep-oldest' ? { phoneHashSalt } : {}),
+    ...(needsSalt ? { phoneHashSalt } : {}),
     ratesPerSecond: {
       DescribeContact: readEnv('describeRatePerSecond', env),
       StopContact: readEnv('stopRatePerSecond', env),
