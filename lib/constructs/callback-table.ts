@@ -25,7 +25,8 @@ export interface CallbackTableProps {
 
 /**
  * The callback registry: on-demand, point-in-time recovery, encrypted, items expire by TTL, and
- * the sparse `queued-by-instance` index the sweeper queries. Keys, index and TTL attribute come
+ * the sparse `queued-by-instance` index the sweeper queries and the sparse `audit-by-instance`
+ * index operators read the audit trail from. Keys, index and TTL attribute come
  * from `lambdas/core/callbacks/table.ts`, the definition the code and the tests use.
  */
 export class CallbackTable extends Construct {
@@ -33,7 +34,7 @@ export class CallbackTable extends Construct {
 
   constructor(scope: Construct, id: string, props: CallbackTableProps = {}) {
     super(scope, id);
-    const { partitionKey, queuedIndex, ttlAttribute } = callbackTable;
+    const { partitionKey, queuedIndex, auditIndex, ttlAttribute } = callbackTable;
     this.table = new Table(this, 'Table', {
       partitionKey: { name: partitionKey.name, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
@@ -44,12 +45,14 @@ export class CallbackTable extends Construct {
       timeToLiveAttribute: ttlAttribute,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    this.table.addGlobalSecondaryIndex({
-      indexName: queuedIndex.name,
-      partitionKey: { name: queuedIndex.partitionKey.name, type: AttributeType.STRING },
-      sortKey: { name: queuedIndex.sortKey.name, type: AttributeType.NUMBER },
-      projectionType: ProjectionType.INCLUDE,
-      nonKeyAttributes: [...queuedIndex.nonKeyAttributes],
-    });
+    for (const index of [queuedIndex, auditIndex]) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey.name, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey.name, type: AttributeType.NUMBER },
+        projectionType: ProjectionType.INCLUDE,
+        nonKeyAttributes: [...index.nonKeyAttributes],
+      });
+    }
   }
 }

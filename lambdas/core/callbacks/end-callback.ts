@@ -30,6 +30,8 @@ export interface EndContext {
   /** Registry writes happen in mode `end` only. */
   writes: boolean;
   tagEndedContacts: boolean;
+  /** Who asked for the run (an operator), recorded with the intent and the end. */
+  requestedBy?: string;
   abortSignal?: AbortSignal;
 }
 
@@ -52,7 +54,7 @@ export async function endCallback(
     if (keeper === 'keeper-gone') return ctx.report.skip(subject, keeper);
     if (keeper !== 'there') return ctx.report.fail(subject, keeper, 'DescribeContact');
   }
-  const audit = { runId: ctx.runId, reason: target.reason, atMs: ctx.now() };
+  const audit = { ...requested(ctx), runId: ctx.runId, reason: target.reason, atMs: ctx.now() };
   try {
     const intent = await ctx.registry.recordStopIntent(callback, audit);
     if (intent === 'superseded') return ctx.report.skip(subject, 'registry-changed');
@@ -107,7 +109,12 @@ async function settleLook(
   switch (look.kind) {
     case 'stopped': {
       await guardWrite(ctx, () =>
-        ctx.registry.recordSweeperEnd(callback, { runId: ctx.runId, reason, atMs: ctx.now() }),
+        ctx.registry.recordSweeperEnd(callback, {
+          ...requested(ctx),
+          runId: ctx.runId,
+          reason,
+          atMs: ctx.now(),
+        }),
       );
       const tag = await tagEnded(ctx, subject, look.contact, reason);
       return ctx.report.ended(subject, reason, tag);
@@ -214,6 +221,10 @@ async function guardWrite(ctx: EndContext, writeOnce: () => Promise<unknown>): P
   } catch {
     ctx.report.counts.registryErrors++;
   }
+}
+
+function requested(ctx: EndContext) {
+  return ctx.requestedBy ? { requestedBy: ctx.requestedBy } : {};
 }
 
 function ids(subject: Subject) {

@@ -27,10 +27,12 @@ export type SkipReason =
   /** A duplicate's older callback is no longer waiting or being served: this one is kept. */
   | 'keeper-gone'
   | 'max-stops'
-  | 'time-budget';
+  | 'time-budget'
+  /** An operator stopped the run (stopSignal) before this candidate started. */
+  | 'stopped';
 
-/** Why a callback qualifies to be ended. */
-export type EndReason = 'queued-too-long' | 'duplicate';
+/** Why a callback qualifies to be ended; `selected`: an operator chose it, whatever its age. */
+export type EndReason = 'queued-too-long' | 'duplicate' | 'selected';
 
 /** Reasons a contact is with, or on its way to, an agent or the customer: never to be ended. */
 export type WithAgentReason = Extract<

@@ -40,6 +40,8 @@ export interface StopAudit {
   runId: string;
   reason: string;
   atMs: number;
+  /** An operator who asked for the run (CLI, console); unset for the schedule. */
+  requestedBy?: string;
 }
 
 /** One registry item as stored. */
@@ -62,6 +64,11 @@ export interface StoredItem {
   /** Set with endedBy `callback-sweeper`: the run whose StopContact succeeded, and when. */
   stoppedRunId?: string;
   stoppedAt?: number;
+  /** Who asked for the last intent or end: an operator's identity; absent for the schedule. */
+  requestedBy?: string;
+  /** Set on whatever the sweeper acted on, for the audit index: the instance and the time. */
+  auditInstanceId?: string;
+  auditAt?: number;
 }
 
 /** The item an event leaves in the table (exported so tests can seed the table in batches). */
@@ -95,6 +102,10 @@ export function registryItem(event: CallbackEvent, ended?: EndedBy): StoredItem 
         expiresAt: epochSeconds(event.eventAtMs + tombstoneLifetimeMs),
         endedBy: ended?.endedBy ?? 'tracker',
         ...(ended?.reason ? { endReason: ended.reason } : {}),
+        // What the sweeper saw already over is in the audit; what the tracker recorded is not.
+        ...(ended?.endedBy === 'sweeper-observation'
+          ? { auditInstanceId: event.instanceId, auditAt: event.eventAtMs }
+          : {}),
       };
   }
 }

@@ -29,6 +29,22 @@ export {
 } from './registry-item.js';
 export { callbackTable, callbackTableCreateInput } from './table.js';
 
+/** The audit index's keys (callbackTable.auditIndex), set with every intent and end. */
+const auditSet = 'auditInstanceId = :auditInstanceId, auditAt = :at';
+
+function auditValues(callback: QueuedCallback, audit: StopAudit) {
+  const values: Record<string, unknown> = { ':auditInstanceId': callback.instanceId };
+  if (audit.requestedBy) values[':requestedBy'] = audit.requestedBy;
+  return values;
+}
+
+/** Sets requestedBy for an operator's run, removes an earlier one for the schedule's. */
+function requestedByUpdate(audit: StopAudit, alsoRemove?: string): string {
+  const remove = [alsoRemove, audit.requestedBy ? undefined : 'requestedBy'].filter(Boolean);
+  const set = audit.requestedBy ? ', requestedBy = :requestedBy' : '';
+  return `${set}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`;
+}
+
 /** Attributes that belong to one state only; a write for another state removes them. */
 const stateAttributes = ['queuedInstanceId', 'queuedAt', 'endedBy', 'endReason'] as const;
 
@@ -112,12 +128,12 @@ export class CallbackRegistry {
       new UpdateCommand({
         TableName: this.#tableName,
         Key: { contactId: callback.contactId },
-        UpdateExpression:
-          'SET stopIntentRunId = :runId, stopIntentReason = :reason, stopIntentAt = :at, expiresAt = :expiresAt',
+        UpdateExpression: `SET stopIntentRunId = :runId, stopIntentReason = :reason, stopIntentAt = :at, expiresAt = :expiresAt, ${auditSet}${requestedByUpdate(intent)}`,
         ConditionExpression:
           '#state = :queued AND lastEventAt = :seenAt AND lastEventRank = :seenRank',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: {
+          ...auditValues(callback, intent),
           ':runId': intent.runId,
           ':reason': intent.reason,
           ':at': intent.atMs,
@@ -142,12 +158,12 @@ export class CallbackRegistry {
       new UpdateCommand({
         TableName: this.#tableName,
         Key: { contactId: callback.contactId },
-        UpdateExpression:
-          'SET #state = :ended, endedBy = :sweeper, endReason = :reason, stoppedRunId = :runId, stoppedAt = :at, lastEventAt = if_not_exists(lastEventAt, :at), lastEventRank = :endedRank, expiresAt = :expiresAt REMOVE queuedInstanceId, queuedAt',
+        UpdateExpression: `SET #state = :ended, endedBy = :sweeper, endReason = :reason, stoppedRunId = :runId, stoppedAt = :at, lastEventAt = if_not_exists(lastEventAt, :at), lastEventRank = :endedRank, expiresAt = :expiresAt, ${auditSet}${requestedByUpdate(stop, 'queuedInstanceId, queuedAt')}`,
         ConditionExpression:
           'attribute_exists(contactId) AND (#state <> :ended OR endedBy <> :sweeper)',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: {
+          ...auditValues(callback, stop),
           ':ended': 'ENDED',
           ':sweeper': 'callback-sweeper',
           ':reason': stop.reason,

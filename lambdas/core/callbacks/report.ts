@@ -76,7 +76,7 @@ export interface SweepReport {
   finishedAt: string;
   /** False when the run stopped early; the next run picks up the rest. */
   complete: boolean;
-  stoppedEarly?: 'time-budget' | 'max-stops';
+  stoppedEarly?: 'time-budget' | 'max-stops' | 'stopped';
   lastLook: LastLookMode;
   /** Why the last look fell back to DescribeContact alone. */
   lastLookFallback?: string;
@@ -108,9 +108,11 @@ export class ReportBuilder {
   readonly decisions: SweepDecision[] = [];
   decisionsOmitted = 0;
   readonly #maxDecisions: number;
+  readonly #onDecision: ((decision: SweepDecision) => void) | undefined;
 
-  constructor(maxDecisions: number) {
+  constructor(maxDecisions: number, onDecision?: (decision: SweepDecision) => void) {
     this.#maxDecisions = maxDecisions;
+    this.#onDecision = onDecision;
   }
 
   skip(subject: Subject, reason: SkipReason): void {
@@ -148,10 +150,11 @@ export class ReportBuilder {
    * registry of 100,000 items then grew the heap by tens of MiB before a full collection.
    */
   #list(subject: Subject, decision: DecisionKind, reason: string, tag?: TagResult): void {
-    if (this.decisions.length >= this.#maxDecisions) {
-      this.decisionsOmitted++;
-      return;
-    }
-    this.decisions.push({ ...subject, decision, reason, ...(tag === undefined ? {} : { tag }) });
+    const listed = this.decisions.length < this.#maxDecisions;
+    if (!listed) this.decisionsOmitted++;
+    if (!listed && !this.#onDecision) return;
+    const entry = { ...subject, decision, reason, ...(tag === undefined ? {} : { tag }) };
+    if (listed) this.decisions.push(entry);
+    this.#onDecision?.(entry);
   }
 }

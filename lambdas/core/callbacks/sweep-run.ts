@@ -30,7 +30,7 @@ type OldestByQueue = Map<string, number>;
 
 /** What verifying a candidate gave: a reason it was only read, or DescribeContact's answer. */
 type Verified =
-  | { early: 'queue-denied' | 'queue-not-allowed' | 'max-stops' | 'time-budget' }
+  | { early: 'queue-denied' | 'queue-not-allowed' | 'max-stops' | 'time-budget' | 'stopped' }
   | Described;
 
 interface InstanceRun {
@@ -55,7 +55,7 @@ export class SweepRun {
     this.#deps = deps;
     this.#settings = settings;
     this.#options = options;
-    this.#report = new ReportBuilder(options.maxDecisionsInReport);
+    this.#report = new ReportBuilder(options.maxDecisionsInReport, options.onDecision);
     this.#ctx = {
       clients: deps,
       registry: deps.registry,
@@ -65,6 +65,7 @@ export class SweepRun {
       now: deps.now ?? Date.now,
       writes: settings.mode === 'end',
       tagEndedContacts: settings.tagEndedContacts,
+      ...(options.requestedBy ? { requestedBy: options.requestedBy } : {}),
       ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
     };
   }
@@ -74,19 +75,22 @@ export class SweepRun {
     const reconciliation: ReconciliationResult[] = [];
     const discovery: DiscoveryResult[] = [];
     for (const instanceId of this.#settings.instanceIds) {
-      if (this.#timeUp) break;
-      if (this.#settings.discoverCallbacks) discovery.push(await this.#discover(instanceId));
+      if (this.#timeUp || this.#stopped()) break;
+      // A selection reads no index: no discovery, and no oldest-per-queue to reconcile with.
+      const { selection } = this.#options;
+      if (this.#settings.discoverCallbacks && !selection)
+        discovery.push(await this.#discover(instanceId));
       const oldestByQueue: OldestByQueue = new Map();
       await this.#sweepInstance(instanceId, oldestByQueue);
-      if (!this.#settings.reconcile) continue;
+      if (!this.#settings.reconcile || selection) continue;
       // The oldest tracked callback per queue is only known once the whole index was read.
       reconciliation.push(
-        this.#timeUp
+        this.#timeUp || this.#options.stopSignal?.aborted
           ? {
               instanceId,
               queuesChecked: 0,
               unexplained: [],
-              skipped: 'the sweep stopped early (time-budget)',
+              skipped: `the sweep stopped early (${this.#timeUp ? 'time-budget' : 'stopped'})`,
             }
           : await this.#reconcile(instanceId, oldestByQueue),
       );
@@ -114,7 +118,11 @@ export class SweepRun {
   }
 
   async #sweepInstance(instanceId: string, oldestByQueue: OldestByQueue): Promise<void> {
-    const cutoffMs = this.#ctx.now() - this.#settings.maxQueuedAgeMs;
+    // An operator's selection replaces the age test: any age qualifies, the rest of the rule holds.
+    const { selection } = this.#options;
+    const cutoffMs = selection
+      ? Number.MAX_SAFE_INTEGER
+      : this.#ctx.now() - this.#settings.maxQueuedAgeMs;
     const hash = this.#deps.hashPhoneNumber;
     const duplicates = this.#settings.duplicatesPolicy === 'keep-oldest' && hash;
     const run: InstanceRun = {
@@ -124,12 +132,14 @@ export class SweepRun {
     };
     // Duplicates can be young, so that policy reads every queued callback, oldest first.
     const readBeforeMs = duplicates ? Number.MAX_SAFE_INTEGER : cutoffMs;
-    const pages = this.#deps.registry.queuedBefore(instanceId, readBeforeMs, {
-      pageSize: this.#options.pageSize,
-    });
+    const pages = selection
+      ? selectedIn(selection, instanceId)
+      : this.#deps.registry.queuedBefore(instanceId, readBeforeMs, {
+          pageSize: this.#options.pageSize,
+        });
     const stop = () => {
       if (!this.#timeUp && this.#options.timeLeftMs() <= 0) this.#outOfTime();
-      return this.#timeUp;
+      return this.#timeUp || this.#stopped();
     };
     await inTurn(
       pages,
@@ -194,9 +204,11 @@ export class SweepRun {
         }
         return undefined;
       }
-      case 'stuck':
+      case 'stuck': {
         noteQueued(run.oldestByQueue, queueId, assessment.enqueuedAtMs);
-        return this.#reserveStop(callback, checked, 'queued-too-long', run);
+        const reason = this.#options.selection ? 'selected' : 'queued-too-long';
+        return this.#reserveStop(callback, checked, reason, run);
+      }
       case 'out-of-scope':
         noteQueued(run.oldestByQueue, queueId, callback.queuedAtMs);
         return () => applyLeftQueue(this.#ctx, checked, assessment);
@@ -205,14 +217,22 @@ export class SweepRun {
     }
   }
 
-  /** Past the stop cap (mode end) or the time budget, candidates are only read. */
-  #earlyStop(): 'max-stops' | 'time-budget' | undefined {
+  /** Past the stop cap (mode end), the time budget or an operator's stop, candidates are only read. */
+  #earlyStop(): 'max-stops' | 'time-budget' | 'stopped' | undefined {
+    if (this.#stopped()) return 'stopped';
     if (this.#stoppedEarly === 'max-stops' && this.#settings.mode === 'end') return 'max-stops';
     if (this.#timeUp || this.#options.timeLeftMs() <= 0) {
       this.#outOfTime();
       return 'time-budget';
     }
     return undefined;
+  }
+
+  /** The operator's stopSignal fired: no new candidate starts; calls in flight finish. */
+  #stopped(): boolean {
+    if (!this.#options.stopSignal?.aborted) return false;
+    this.#stoppedEarly ??= 'stopped';
+    return true;
   }
 
   #outOfTime(): void {
@@ -238,6 +258,10 @@ export class SweepRun {
     if (this.#stopsStarted >= this.#settings.maxStops) {
       this.#stoppedEarly ??= 'max-stops';
       this.#report.skip(subject, 'max-stops');
+      return undefined;
+    }
+    if (this.#stopped()) {
+      this.#report.skip(subject, 'stopped');
       return undefined;
     }
     this.#stopsStarted++;
@@ -296,4 +320,13 @@ function noteQueued(oldestByQueue: OldestByQueue, queueId: string | undefined, a
   if (!queueId) return;
   const known = oldestByQueue.get(queueId);
   if (known === undefined || atMs < known) oldestByQueue.set(queueId, atMs);
+}
+
+/** An operator's selection in one instance, as one page, oldest first like the index. */
+async function* selectedIn(
+  selection: readonly QueuedCallback[],
+  instanceId: string,
+): AsyncGenerator<QueuedCallback[]> {
+  const mine = selection.filter((callback) => callback.instanceId === instanceId);
+  if (mine.length > 0) yield mine.sort((a, b) => a.queuedAtMs - b.queuedAtMs);
 }

@@ -4,6 +4,8 @@ import { foreignArnMessage, toInstanceId } from '../connect/identifiers.js';
 import { ConfigurationError } from '../errors.js';
 import { settings } from '../settings.js';
 import { toQueueId } from './queue-id.js';
+import type { QueuedCallback } from './registry-item.js';
+import type { SweepDecision } from './report.js';
 import { defaultRule, parseSweepPolicies, type SweepRule } from './sweep-policies.js';
 
 export { toQueueId };
@@ -110,6 +112,17 @@ export interface SweepOptions {
   reconcileToleranceMs?: number;
   /** SearchContacts pages per instance for the discovery backstop. @default 1 */
   discoveryPages?: number;
+  /**
+   * An operator's choice (lambdas/core/operator), as the registry holds it. It replaces the index
+   * read and the age test; the rule, keepers, last look, cap, rates and audit apply unchanged.
+   */
+  selection?: readonly QueuedCallback[];
+  /** Called with each decision as it is made, e.g. for a progress bar. */
+  onDecision?: (decision: SweepDecision) => void;
+  /** Once aborted, no new candidate starts; calls in flight finish (abortSignal aborts those). */
+  stopSignal?: AbortSignal;
+  /** Who asked for the run, recorded with its stop intents and ends; unset for the schedule. */
+  requestedBy?: string;
 }
 
 /** What one run needs beyond its settings: the door supplies its clock and its deadline. */

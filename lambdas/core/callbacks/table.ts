@@ -18,6 +18,28 @@ export const callbackTable = {
     sortKey: { name: 'queuedAt', type: 'N' },
     nonKeyAttributes: ['queueId', 'lastEventAt', 'lastEventRank'],
   },
+  /**
+   * Sparse: only items the sweeper acted on (a stop intent, its end, or an end it observed) carry
+   * `auditInstanceId` and `auditAt`, so operators read the audit trail newest first, never a Scan.
+   */
+  auditIndex: {
+    name: 'audit-by-instance',
+    partitionKey: { name: 'auditInstanceId', type: 'S' },
+    sortKey: { name: 'auditAt', type: 'N' },
+    nonKeyAttributes: [
+      'queueId',
+      'state',
+      'endedBy',
+      'endReason',
+      'stoppedRunId',
+      'stoppedAt',
+      'stopIntentRunId',
+      'stopIntentReason',
+      'stopIntentAt',
+      'requestedBy',
+      'lastEventAt',
+    ],
+  },
 } as const;
 
 /** Connect drops a queued callback after at most 14 days; no registry entry outlives that. */
@@ -31,31 +53,29 @@ export const tombstoneLifetimeMs = 3 * 24 * 60 * 60 * 1000;
 
 /** CreateTable input for the registry (dynalite, scripts); on-demand, like the CDK table. */
 export function callbackTableCreateInput(tableName: string) {
-  const { partitionKey, queuedIndex } = callbackTable;
+  const { partitionKey, queuedIndex, auditIndex } = callbackTable;
+  const indexes = [queuedIndex, auditIndex];
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST' as const,
     AttributeDefinitions: [
       { AttributeName: partitionKey.name, AttributeType: partitionKey.type },
-      {
-        AttributeName: queuedIndex.partitionKey.name,
-        AttributeType: queuedIndex.partitionKey.type,
-      },
-      { AttributeName: queuedIndex.sortKey.name, AttributeType: queuedIndex.sortKey.type },
+      ...indexes.flatMap((index) => [
+        { AttributeName: index.partitionKey.name, AttributeType: index.partitionKey.type },
+        { AttributeName: index.sortKey.name, AttributeType: index.sortKey.type },
+      ]),
     ],
     KeySchema: [{ AttributeName: partitionKey.name, KeyType: 'HASH' as const }],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: queuedIndex.name,
-        KeySchema: [
-          { AttributeName: queuedIndex.partitionKey.name, KeyType: 'HASH' as const },
-          { AttributeName: queuedIndex.sortKey.name, KeyType: 'RANGE' as const },
-        ],
-        Projection: {
-          ProjectionType: 'INCLUDE' as const,
-          NonKeyAttributes: [...queuedIndex.nonKeyAttributes],
-        },
+    GlobalSecondaryIndexes: indexes.map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
+        { AttributeName: index.sortKey.name, KeyType: 'RANGE' as const },
+      ],
+      Projection: {
+        ProjectionType: 'INCLUDE' as const,
+        NonKeyAttributes: [...index.nonKeyAttributes],
       },
-    ],
+    })),
   };
 }

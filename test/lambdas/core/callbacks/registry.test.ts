@@ -214,6 +214,8 @@ describe('CallbackRegistry on dynalite', () => {
     });
 
     expect(Object.keys((await item(registry, 'c-1')) ?? {}).sort()).toEqual([
+      'auditAt',
+      'auditInstanceId',
       'contactId',
       'endReason',
       'endedBy',
@@ -299,6 +301,25 @@ describe('CallbackRegistry on dynalite', () => {
         stoppedAt: t0 + 9_000,
       });
       expect(await allQueued(registry)).toEqual([]);
+    });
+
+    it("records an operator's identity with the intent and the end, and drops it for the schedule's next intent", async () => {
+      const registry = await freshRegistry();
+      const entry = await queuedEntry(registry, 'c-1');
+      const requestedBy = 'arn:aws:sts::123456789012:assumed-role/Ops/alice';
+      await registry.recordStopIntent(entry, { ...audit, requestedBy });
+      expect(await item(registry, 'c-1')).toMatchObject({ requestedBy, auditAt: audit.atMs });
+
+      await registry.recordStopIntent(entry, { ...audit, atMs: audit.atMs + 1 });
+      expect(await item(registry, 'c-1')).not.toHaveProperty('requestedBy');
+
+      await registry.recordSweeperEnd(entry, { ...audit, atMs: audit.atMs + 2, requestedBy });
+      expect(await item(registry, 'c-1')).toMatchObject({
+        endedBy: 'callback-sweeper',
+        requestedBy,
+        auditInstanceId: entry.instanceId,
+        auditAt: audit.atMs + 2,
+      });
     });
 
     it('tells report mode whether a search result is already tracked', async () => {

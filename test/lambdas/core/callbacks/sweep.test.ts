@@ -1065,3 +1065,162 @@ describe('sweepStuckCallbacks', () => {
     );
   });
 });
+
+describe('sweepStuckCallbacks for an operator', () => {
+  beforeEach(() => {
+    connect.reset();
+    connect.on(StopContactCommand).resolves({});
+    connect.on(TagContactCommand).resolves({});
+    inQueue();
+  });
+
+  /** The registry entries an operator chose, as the operator core reads them. */
+  const chosen = (registry: FakeRegistry, ...contactIds: string[]) =>
+    registry.entries.filter((entry) => contactIds.includes(entry.contactId));
+
+  it('ends a chosen callback of any age with reason selected, and reads nothing else', async () => {
+    const registry = new FakeRegistry();
+    registry.add('young', now - 5 * 60_000);
+    registry.add('old-not-chosen', now - 30 * hour);
+    answerDescribe({
+      young: callback('young', { enqueuedAtMs: now - 5 * 60_000 }),
+      'old-not-chosen': callback('old-not-chosen'),
+    });
+
+    const report = await sweep(registry, {}, { selection: chosen(registry, 'young') });
+
+    expect(report.decisions).toEqual([
+      expect.objectContaining({ contactId: 'young', decision: 'ended', reason: 'selected' }),
+    ]);
+    expect(connect).toHaveReceivedCommandTimes(StopContactCommand, 1);
+    expect(connect).toHaveReceivedCommandWith(StopContactCommand, { ContactId: 'young' });
+    expect(registry.pagesRead).toBe(0);
+  });
+
+  it('skips a chosen callback an agent answered, and one an agent accepts before its last look', async () => {
+    const registry = new FakeRegistry();
+    registry.add('answered', now - hour);
+    registry.add('accepted-late', now - hour);
+    let late = callback('accepted-late');
+    connect.on(DescribeContactCommand).callsFake((input: { ContactId: string }) => {
+      if (input.ContactId === 'answered') {
+        return {
+          Contact: callback('answered', {
+            AgentInfo: { Id: 'agent-1', ConnectedToAgentTimestamp: new Date(now - 60_000) },
+          }),
+        };
+      }
+      return { Contact: late };
+    });
+    const recordStopIntent = registry.recordStopIntent.bind(registry);
+    registry.recordStopIntent = async (entry, intent) => {
+      late = {
+        ...callback('accepted-late'),
+        AgentInfo: { Id: 'agent-2', AcceptedByAgentTimestamp: new Date(now) },
+      };
+      return recordStopIntent(entry, intent);
+    };
+
+    const report = await sweep(
+      registry,
+      {},
+      { selection: chosen(registry, 'answered', 'accepted-late') },
+    );
+
+    expect(connect).not.toHaveReceivedCommand(StopContactCommand);
+    expect(report.counts.skipped).toEqual({ 'connected-to-agent': 1, 'accepted-by-agent': 1 });
+  });
+
+  it('still keeps to the stop cap and the queue deny list', async () => {
+    const registry = new FakeRegistry();
+    registry.add('c-1', now - 3 * hour);
+    registry.add('c-2', now - 2 * hour);
+    registry.add('denied', now - hour, 'queue-denied');
+    answerDescribe({
+      'c-1': callback('c-1'),
+      'c-2': callback('c-2'),
+      denied: callback('denied', { queueId: 'queue-denied' }),
+    });
+
+    const report = await sweep(
+      registry,
+      { maxStops: 1, queueDenyList: ['queue-denied'] },
+      { selection: chosen(registry, 'c-1', 'c-2', 'denied') },
+    );
+
+    expect(connect).toHaveReceivedCommandTimes(StopContactCommand, 1);
+    expect(report.counts).toMatchObject({
+      ended: 1,
+      skipped: { 'max-stops': 1, 'queue-denied': 1 },
+    });
+    expect(report).toMatchObject({ complete: false, stoppedEarly: 'max-stops' });
+  });
+
+  it('records who asked with the stop intent and the end', async () => {
+    const registry = new FakeRegistry();
+    registry.add('old-1', now - 30 * hour);
+    answerDescribe({ 'old-1': callback('old-1') });
+
+    await sweep(registry, {}, { requestedBy: 'arn:aws:iam::123456789012:user/ops' });
+
+    const audit = {
+      contactId: 'old-1',
+      runId: 'run-1',
+      reason: 'queued-too-long',
+      atMs: now,
+      requestedBy: 'arn:aws:iam::123456789012:user/ops',
+    };
+    expect(registry.intents).toEqual([audit]);
+    expect(registry.sweeperEnds).toEqual([audit]);
+  });
+
+  it('tells onDecision of every decision, also those past the report cap', async () => {
+    const registry = new FakeRegistry();
+    const contacts: Record<string, Contact> = {};
+    for (let i = 0; i < 4; i++) {
+      registry.add(`c-${i}`, now - (30 + i) * hour);
+      contacts[`c-${i}`] = callback(`c-${i}`);
+    }
+    answerDescribe(contacts);
+    const seen: string[] = [];
+
+    const report = await sweep(
+      registry,
+      {},
+      {
+        maxDecisionsInReport: 1,
+        onDecision: (decision) => seen.push(`${decision.contactId}:${decision.decision}`),
+      },
+    );
+
+    expect(report.decisions).toHaveLength(1);
+    expect(seen.sort()).toEqual(['c-0:ended', 'c-1:ended', 'c-2:ended', 'c-3:ended']);
+  });
+
+  it('starts no new candidate once stopSignal fires, and finishes the one in flight', async () => {
+    const registry = new FakeRegistry();
+    const contacts: Record<string, Contact> = {};
+    for (let i = 0; i < 5; i++) {
+      registry.add(`c-${i}`, now - (30 - i) * hour);
+      contacts[`c-${i}`] = callback(`c-${i}`);
+    }
+    answerDescribe(contacts);
+    const stop = new AbortController();
+    // Ctrl+C while the first stop is in flight.
+    connect.on(StopContactCommand).callsFake(() => {
+      stop.abort();
+      return {};
+    });
+
+    const report = await sweep(
+      registry,
+      {},
+      { concurrency: 1, pageSize: 5, stopSignal: stop.signal, reconcileQueueIds: ['queue-a'] },
+    );
+
+    expect(connect).toHaveReceivedCommandTimes(StopContactCommand, 1);
+    expect(report.counts).toMatchObject({ ended: 1, skipped: { stopped: 4 } });
+    expect(report).toMatchObject({ complete: false, stoppedEarly: 'stopped' });
+    expect(connect).not.toHaveReceivedCommand(GetCurrentMetricDataCommand);
+  });
+});
