@@ -326,8 +326,13 @@ export function parseSweepPolicies(input: unknown, context: PolicyContext): Poli
   return problems.length > 0 ? { ok: false, problems } : { ok: true, rules };
 }
 
-const labelOf = (rules: readonly SweepRule[], rule: SweepRule) =>
-  `rule ${rules.indexOf(rule) + 1} ("${rule.name}")`;
+/** `rule 2 ("claims")`, or `rule 2` for a rule that was given no name. */
+function labelOf(rules: readonly SweepRule[], rule: SweepRule): string {
+  const position = rules.indexOf(rule) + 1;
+  return rule.name === `rule-${position}`
+    ? `rule ${position}`
+    : `rule ${position} ("${rule.name}")`;
+}
 
 /** What no single rule can see: names, instances, and rules an earlier one hides. */
 function crossRuleProblems(rules: readonly SweepRule[], context: PolicyContext): string[] {

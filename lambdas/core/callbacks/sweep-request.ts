@@ -146,6 +146,7 @@ export function applyOverrides(
   const only = clear?.rule ?? (ruleName !== undefined ? rules[0] : undefined);
   return {
     ...applied,
+    ...(clear ? { schedule: clear.schedule.name } : {}),
     policies: rules.map(
       (rule): SweepRule => ({
         ...rule,

@@ -39,6 +39,8 @@ export interface SweepSettings {
    * alone. Absent: one rule for every queue from `mode`, `maxQueuedAgeMs` and `duplicatesPolicy`.
    */
   policies?: SweepRule[];
+  /** The scheduled clear this run is (its rule is the only one in `policies`). */
+  schedule?: string;
 }
 
 /** The rules a run follows: its policies, or the one-rule default of its global settings. */
