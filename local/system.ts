@@ -8,6 +8,7 @@ import { createFlowHandler } from '../lambdas/end-contact/end-contact.js';
 import { createHttpHandler } from '../lambdas/stop-contact-api/stop-contact-api.js';
 import { namingPort } from './cli.js';
 import { DEMO_IDS, demoScenario, type LocalConnect, startLocalConnect } from './connect/index.js';
+import { clearEvent, demoSweepPolicies, reportOnlyRules } from './demo-policies.js';
 import { createRunnerRouter } from './doors.js';
 import { createSampleFlowRunner, type FlowTexts, sourceFlowTexts } from './flow-door.js';
 import { createJsonListener } from './http/serve.js';
@@ -49,6 +50,8 @@ export interface LocalSystem {
   readonly dynamoDbEndpoint: string;
   /** Runs the sweeper now, as its schedule does, and returns its report. */
   sweep(trigger?: SweepTrigger): Promise<SweeperResult>;
+  /** Fires a scheduled clear of the sweep policies now, as its EventBridge Scheduler schedule does. */
+  fireSchedule(name: string): Promise<SweeperResult>;
   /** Waits until the tracker has seen every contact event so far. */
   settled(): Promise<void>;
   /** Stops the handlers' server, the registry and the local Connect. */
@@ -64,12 +67,16 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   // One End a Contact door object for both doors: the flow's stricter deadline bound holds.
   const environment = options.environment ?? process.env;
   const config = readEndContactConfig(environment, 'end-contact');
-  const sweeperConfig = readSweeperConfig({
-    ...environment,
-    CONNECT_INSTANCE_IDS: DEMO_IDS.instanceId,
-    CALLBACK_TABLE_NAME: 'callbacks',
-    SWEEP_MODE: 'report',
-  });
+  const sweeperConfig = reportOnlyRules(
+    readSweeperConfig({
+      // The demo's sweep policies, with one scheduled clear, unless the environment has its own.
+      SWEEP_POLICIES: demoSweepPolicies(),
+      ...environment,
+      CONNECT_INSTANCE_IDS: DEMO_IDS.instanceId,
+      CALLBACK_TABLE_NAME: 'callbacks',
+      SWEEP_MODE: 'report',
+    }),
+  );
   const connect = await namingPort('--connect-port', options.connectPort, () =>
     startLocalConnect({
       port: options.connectPort,
@@ -125,6 +132,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       }),
       api: createHttpHandler(door) as unknown as LocalLambdaHandler,
       sweep: (overrides) => runSweep('manual', overrides),
+      fireSchedule: (name) => runSweep('schedule', clearEvent(sweeperConfig, name)),
       index: { connectEndpoint: connect.endpoint, instanceId: DEMO_IDS.instanceId },
       instanceArn,
     });
@@ -141,6 +149,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       connect,
       dynamoDbEndpoint: callbacks.dynamoDbEndpoint,
       sweep: (trigger = 'scheduled') => runSweep(trigger, scheduled),
+      fireSchedule: (name) => runSweep('schedule', clearEvent(sweeperConfig, name)),
       settled: callbacks.settled,
       close,
     };

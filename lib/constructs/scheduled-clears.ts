@@ -10,7 +10,7 @@ import {
 } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import {
-  type ScheduledClear,
+  clearInput,
   type SweepRule,
   scheduledClears,
 } from '../../lambdas/core/callbacks/sweep-policies.js';
@@ -20,11 +20,6 @@ export interface ScheduledClearsProps {
   readonly sweeper: IFunction;
   /** The sweep rules; every schedule of every rule becomes one EventBridge Scheduler schedule. */
   readonly rules: readonly SweepRule[];
-}
-
-/** The sweeper's input for one clear: it reads the rule's queues and the clear's age and mode. */
-export function clearInput(rule: SweepRule, schedule: ScheduledClear) {
-  return { rule: rule.name, schedule: schedule.name };
 }
 
 /**

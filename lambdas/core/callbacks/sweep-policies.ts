@@ -437,6 +437,17 @@ export function scheduledClears(
   return rules.flatMap((rule) => rule.schedules.map((schedule) => ({ rule, schedule })));
 }
 
+/**
+ * The sweeper's input for one clear, as its EventBridge Scheduler schedule sends it: the sweeper
+ * reads the rule's queues and the clear's age and mode from its own configuration.
+ */
+export function clearInput(
+  rule: Pick<SweepRule, 'name'>,
+  schedule: Pick<ScheduledClear, 'name'>,
+): { rule: string; schedule: string } {
+  return { rule: rule.name, schedule: schedule.name };
+}
+
 /** The rules as the sweeper's environment carries them: every field explicit. */
 export function policiesToJson(rules: readonly SweepRule[]): string {
   return JSON.stringify(
