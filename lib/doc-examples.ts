@@ -43,7 +43,8 @@ export function cdkArgs(example: DocExample): string[] {
   ]);
 }
 
-const fence = (language: string, text: string) => ['```' + language, text, '```'];
+const ticks = '```';
+const fence = (language: string, text: string) => [`${ticks}${language}`, text, ticks];
 
 /** The examples as the configuration page shows them. */
 export function renderDocExamples(): string[] {
