@@ -238,6 +238,9 @@ export class CallbackSweeper extends Construct {
   }
 }
 
+/** What the sweep policies may take of Lambda's 4 KB of environment variables; the rest is the other settings'. */
+const maxPoliciesBytes = 2_800;
+
 /**
  * Refuses at synth what the function would refuse at every cold start, by the same settings
  * table (lambdas/core/settings.ts).
@@ -286,6 +289,13 @@ function validateProps(props: CallbackSweeperProps, maxQueuedAge: Duration): voi
       source: 'policies',
     });
     if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+    // Lambda allows 4 KB for all of a function's environment variables together.
+    const size = Buffer.byteLength(policiesToJson(props.policies));
+    if (size > maxPoliciesBytes) {
+      throw new Error(
+        `policies take ${size} bytes in the function's environment (SWEEP_POLICIES), more than the ${maxPoliciesBytes} left of Lambda's 4 KB for environment variables: use fewer rules, or one rule for several queues`,
+      );
+    }
     if (props.policies.some((r) => r.duplicatesPolicy === 'keep-oldest') && !props.phoneHashSalt) {
       throw new Error(
         'a rule of policies has duplicatesPolicy keep-oldest, which needs phoneHashSalt: give a random string of at least 16 characters',

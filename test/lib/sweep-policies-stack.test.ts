@@ -155,3 +155,16 @@ describe('sweep policies at synth', () => {
     template.resourceCountIs('AWS::Scheduler::Schedule', 0);
   });
 });
+
+describe('CallbackSweeper with policies', () => {
+  it("refuses policies too large for Lambda's 4 KB of environment variables", () => {
+    const many = Array.from({ length: 60 }, (_, i) => ({
+      name: `queue-${i}`,
+      queues: [`${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`],
+      maxQueuedAge: '4h',
+    }));
+    expect(() => synthesize({ instanceArn, sweepPolicies: many })).toThrow(
+      /policies take \d+ bytes in the function's environment \(SWEEP_POLICIES\), more than the 2800 left of Lambda's 4 KB/,
+    );
+  });
+});
