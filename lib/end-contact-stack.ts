@@ -1,6 +1,7 @@
 import { Annotations, type App, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
+import { stackOutputs } from '../lambdas/core/operator/stack-outputs.js';
 import { type EndContactConfig, readConfig } from './config.js';
 import { Alarms } from './constructs/alarms.js';
 import { CallbackSweeper } from './constructs/callback-sweeper.js';
@@ -240,6 +241,11 @@ export class EndContactStack extends Stack {
     new CfnOutput(this, 'CallbackSweeperFunctionArn', {
       description: 'Sweeps stuck callbacks on its schedule; invoke it by hand for a run now',
       value: callbackSweeper.function.functionArn,
+    });
+    new CfnOutput(this, stackOutputs.sweptInstanceIds, {
+      description:
+        'The Connect instance IDs the sweeper covers, comma-separated (the operator CLI)',
+      value: instance.id,
     });
     return { tracker, sweeper: callbackSweeper };
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConnectContactFlowEvent } from 'aws-lambda';
 import type { SweeperResult } from '../lambdas/callback-sweeper/callback-sweeper.js';
+import type { LocalTargetDescription } from '../lambdas/core/operator/target.js';
 import { errorReply, type JsonReply, parseJson } from './http/json.js';
 import { Router } from './http/router.js';
 import type { LocalHandler } from './http/serve.js';
@@ -22,6 +23,8 @@ export interface RunnerDoors {
   index: Record<string, unknown>;
   /** The instance a bare flow parameters object is taken to come from. */
   instanceArn: string;
+  /** What the operator CLI's `--local` reads from `GET /_operator/target` (read-only). */
+  operatorTarget: () => LocalTargetDescription;
 }
 
 /** `npm start`'s HTTP routes: each turns a request into its Lambda's event, and the result back. */
@@ -69,6 +72,7 @@ export function createRunnerRouter(doors: RunnerDoors): Router<LocalHandler> {
   router.add('POST', '/sweeper/schedules/{name}', async (request) =>
     sweepReply(await doors.fireSchedule(request.params.name ?? '')),
   );
+  router.add('GET', '/_operator/target', () => ({ status: 200, body: doors.operatorTarget() }));
   router.add('GET', '/', () => ({
     status: 200,
     body: { ...doors.index, routes: router.list() },

@@ -4,6 +4,7 @@ import type { SweeperResult } from '../lambdas/callback-sweeper/callback-sweeper
 import { readSweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
 import { createConnectClient } from '../lambdas/core/connect/client.js';
 import { createEndContactDeps, readEndContactConfig } from '../lambdas/core/end-contact/config.js';
+import { operatorEnvironment } from '../lambdas/core/operator/target.js';
 import { createFlowHandler } from '../lambdas/end-contact/end-contact.js';
 import { createHttpHandler } from '../lambdas/stop-contact-api/stop-contact-api.js';
 import { namingPort } from './cli.js';
@@ -135,6 +136,15 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       fireSchedule: (name) => runSweep('schedule', clearEvent(sweeperConfig, name)),
       index: { connectEndpoint: connect.endpoint, instanceId: DEMO_IDS.instanceId },
       instanceArn,
+      operatorTarget: () => ({
+        region: connect.region,
+        connectEndpoint: connect.endpoint,
+        dynamoDbEndpoint: callbacks.dynamoDbEndpoint,
+        instanceIds: sweeperConfig.settings.instanceIds,
+        tableName: sweeperConfig.tableName,
+        clockOffsetMs: connect.clock.now() - Date.now(),
+        environment: operatorEnvironment(environment),
+      }),
     });
     const listener = createJsonListener(router);
     const server = createServer((req, res) => void listener(req, res));

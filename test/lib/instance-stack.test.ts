@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Annotations, Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { callbackTable } from '../../lambdas/core/callbacks/table.js';
+import { stackOutputs } from '../../lambdas/core/operator/stack-outputs.js';
 import {
   acknowledgedRuleIds,
   connectActionsByService,
@@ -264,11 +265,21 @@ describe('EndContactStack with an instance', () => {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         SSESpecification: { SSEEnabled: true },
         TimeToLiveSpecification: { AttributeName: callbackTable.ttlAttribute, Enabled: true },
-        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: callbackTable.queuedIndex.name })],
+        GlobalSecondaryIndexes: [
+          Match.objectLike({ IndexName: callbackTable.queuedIndex.name }),
+          Match.objectLike({ IndexName: callbackTable.auditIndex.name }),
+        ],
       }),
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
     });
+  });
+
+  it("gives the operator CLI the outputs it reads: the table, the swept instance IDs and the sweeper's ARN", () => {
+    const outputs = template.findOutputs('*');
+
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(Object.values(stackOutputs)));
+    expect(outputs[stackOutputs.sweptInstanceIds]?.Value).toBe(instanceArn.split('/')[1]);
   });
 
   it("alarms on the sweeper's errors, on callbacks it failed to handle and on unexplained queues, in either mode", () => {

@@ -15,7 +15,7 @@ export interface CallbackEndpoints {
   connectEndpoint?: string;
   dynamoDbEndpoint?: string;
   /** Region and credentials for both clients. */
-  clientConfig?: Pick<ConnectClientConfig, 'region' | 'credentials'>;
+  clientConfig?: Pick<ConnectClientConfig, 'region' | 'credentials' | 'profile'>;
 }
 
 /** The callback registry over its own DynamoDB client. */

@@ -36,6 +36,57 @@ export interface ReconcileRequest {
 /** GetCurrentMetricData's Filters.Queues takes at most 100 queues. */
 const queuesPerCall = 100;
 
+/** Connect's real-time figures for one queue (GetCurrentMetricData, voice contacts). */
+export interface QueueMetrics {
+  oldestContactAgeSeconds?: number;
+  contactsInQueue?: number;
+}
+
+/**
+ * Reads OLDEST_CONTACT_AGE and CONTACTS_IN_QUEUE per queue, 100 queues a call, every page.
+ * Throws Connect's error: the callers decide what a failed read means for them.
+ */
+export async function readQueueMetrics(
+  client: ConnectClient,
+  request: { instanceId: string; queueIds: readonly string[]; abortSignal?: AbortSignal },
+): Promise<Map<string, QueueMetrics>> {
+  const byQueue = new Map<string, QueueMetrics>();
+  const { instanceId, queueIds } = request;
+  for (let i = 0; i < queueIds.length; i += queuesPerCall) {
+    const batch = queueIds.slice(i, i + queuesPerCall);
+    let nextToken: string | undefined;
+    do {
+      const page = await client.send(
+        new GetCurrentMetricDataCommand({
+          InstanceId: instanceId,
+          Filters: { Queues: batch, Channels: ['VOICE'] },
+          Groupings: ['QUEUE'],
+          CurrentMetrics: [
+            { Name: 'OLDEST_CONTACT_AGE', Unit: 'SECONDS' },
+            { Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' },
+          ],
+          NextToken: nextToken,
+        }),
+        { abortSignal: request.abortSignal },
+      );
+      for (const metricResult of page.MetricResults ?? []) {
+        const queueId = metricResult.Dimensions?.Queue?.Id;
+        if (!queueId) continue;
+        const metric = (name: string) =>
+          metricResult.Collections?.find((c) => c.Metric?.Name === name)?.Value;
+        const oldestContactAgeSeconds = metric('OLDEST_CONTACT_AGE');
+        const contactsInQueue = metric('CONTACTS_IN_QUEUE');
+        byQueue.set(queueId, {
+          ...(oldestContactAgeSeconds !== undefined ? { oldestContactAgeSeconds } : {}),
+          ...(contactsInQueue !== undefined ? { contactsInQueue } : {}),
+        });
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+  }
+  return byQueue;
+}
+
 /**
  * Compares each queue's OLDEST_CONTACT_AGE with the registry. A queue older than maxQueuedAge
  * that no tracked callback explains means events were lost or the tracker started late: those
@@ -53,41 +104,16 @@ export async function reconcileQueues(
   };
   if (queueIds.length === 0) return { ...result, skipped: 'no queues to reconcile' };
   try {
-    for (let i = 0; i < queueIds.length; i += queuesPerCall) {
-      const batch = queueIds.slice(i, i + queuesPerCall);
-      let nextToken: string | undefined;
-      do {
-        const page = await client.send(
-          new GetCurrentMetricDataCommand({
-            InstanceId: instanceId,
-            Filters: { Queues: batch, Channels: ['VOICE'] },
-            Groupings: ['QUEUE'],
-            CurrentMetrics: [
-              { Name: 'OLDEST_CONTACT_AGE', Unit: 'SECONDS' },
-              { Name: 'CONTACTS_IN_QUEUE', Unit: 'COUNT' },
-            ],
-            NextToken: nextToken,
-          }),
-          { abortSignal: request.abortSignal },
-        );
-        for (const metricResult of page.MetricResults ?? []) {
-          const queueId = metricResult.Dimensions?.Queue?.Id;
-          if (!queueId) continue;
-          const metric = (name: string) =>
-            metricResult.Collections?.find((c) => c.Metric?.Name === name)?.Value;
-          const oldestSeconds = metric('OLDEST_CONTACT_AGE');
-          if (oldestSeconds === undefined) continue;
-          const unexplained = judgeQueue(request, queueId, oldestSeconds);
-          if (unexplained) {
-            const contactsInQueue = metric('CONTACTS_IN_QUEUE');
-            result.unexplained.push({
-              ...unexplained,
-              ...(contactsInQueue !== undefined ? { contactsInQueue } : {}),
-            });
-          }
-        }
-        nextToken = page.NextToken;
-      } while (nextToken);
+    const metrics = await readQueueMetrics(client, request);
+    for (const [queueId, { oldestContactAgeSeconds, contactsInQueue }] of metrics) {
+      if (oldestContactAgeSeconds === undefined) continue;
+      const unexplained = judgeQueue(request, queueId, oldestContactAgeSeconds);
+      if (unexplained) {
+        result.unexplained.push({
+          ...unexplained,
+          ...(contactsInQueue !== undefined ? { contactsInQueue } : {}),
+        });
+      }
     }
     return result;
   } catch (error) {

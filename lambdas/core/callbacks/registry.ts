@@ -13,6 +13,7 @@ import {
   rankByKind,
   registryItem,
   type StopAudit,
+  type StoredItem,
   toQueuedCallback,
   type WriteResult,
 } from './registry-item.js';
@@ -233,6 +234,38 @@ export class CallbackRegistry {
       if (callbacks.length > 0) yield callbacks;
       startKey = page.LastEvaluatedKey;
     } while (startKey);
+  }
+
+  /** One entry as stored, read consistently; undefined when the registry has none. */
+  async entry(contactId: string): Promise<StoredItem | undefined> {
+    const { Item: item } = await this.#client.send(
+      new GetCommand({ TableName: this.#tableName, Key: { contactId }, ConsistentRead: true }),
+    );
+    return item as StoredItem | undefined;
+  }
+
+  /** The entries the sweeper acted on in one instance, newest first, from the sparse audit index. */
+  async auditTrail(instanceId: string, limit: number): Promise<StoredItem[]> {
+    const { auditIndex } = callbackTable;
+    const items: StoredItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          IndexName: auditIndex.name,
+          KeyConditionExpression: '#instance = :instance',
+          ExpressionAttributeNames: { '#instance': auditIndex.partitionKey.name },
+          ExpressionAttributeValues: { ':instance': instanceId },
+          ScanIndexForward: false,
+          Limit: limit - items.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...((page.Items ?? []) as StoredItem[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && items.length < limit);
+    return items;
   }
 
   async #conditionally(command: UpdateCommand): Promise<WriteResult> {

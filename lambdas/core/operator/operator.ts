@@ -1,0 +1,250 @@
+import { createSweepDeps } from '../callbacks/deps.js';
+import type { QueuedCallback, StoredItem } from '../callbacks/registry.js';
+import type { SweepDecision, SweepReport } from '../callbacks/report.js';
+import { sweepStuckCallbacks } from '../callbacks/sweep.js';
+import { applyOverrides, type SweepOverrides } from '../callbacks/sweep-request.js';
+import {
+  type SweepOptions,
+  type SweepSettings,
+  sweepOptions,
+} from '../callbacks/sweeper-config.js';
+import { createConnectClient } from '../connect/client.js';
+import type { Outcome } from '../connect/outcome.js';
+import { createEndContactDeps } from '../end-contact/config.js';
+import { endContact } from '../end-contact/end-contact.js';
+import { contactIdSchema, instanceIdSchema, parseWith, securityUserSchema } from '../schemas.js';
+import type {
+  AuditRecord,
+  CallbackFilter,
+  EndContactInput,
+  EndRunOptions,
+  OperatorApi,
+  QueueOverview,
+  TrackedCallback,
+} from './api.js';
+import { toAuditRecord } from './audit.js';
+import { OperatorInputError } from './errors.js';
+import { checkQueues, queueOverviews } from './queues.js';
+import type { OperatorConnection } from './target.js';
+
+export { OperatorInputError, TargetError } from './errors.js';
+
+/**
+ * The operator core: what the CLI and the console do, over the sweeper's own clients (its rate
+ * limits) and the registry. Every end goes through sweepStuckCallbacks in mode `end`, with the
+ * deployed sweeper's settings; an operator may narrow a run (queues, age, cap), never widen it.
+ */
+export function createOperatorApi(connection: OperatorConnection): OperatorApi {
+  const { target, sweeper: config, endpoints } = connection;
+  const now = connection.now ?? Date.now;
+  const deps = createSweepDeps(config, endpoints, now);
+  const { registry } = deps;
+  const endClient = createConnectClient(connection.endContact.connect, {
+    ...endpoints.clientConfig,
+    ...(endpoints.connectEndpoint ? { endpoint: endpoints.connectEndpoint } : {}),
+  });
+  const endDeps = createEndContactDeps(connection.endContact, endClient);
+  const allInstances = (each: (instanceId: string) => Promise<unknown[]>) =>
+    Promise.all(target.instanceIds.map(each)).then((lists) => lists.flat());
+
+  /** The deployed settings, narrowed by the operator: queue lists intersect, the cap only drops. */
+  async function settingsFor(overrides: SweepOverrides): Promise<SweepSettings> {
+    const configured = config.settings;
+    const outside = (overrides.instanceIds ?? []).filter((id) => !target.instanceIds.includes(id));
+    if (outside.length > 0) {
+      throw new OperatorInputError(
+        `--instance ${outside.join(', ')} is not swept by ${target.label} (it sweeps ${target.instanceIds.join(', ')})`,
+      );
+    }
+    const chosen = overrides.queueAllowList?.length
+      ? await checkQueues(deps.connect, target.instanceIds, overrides.queueAllowList)
+      : undefined;
+    const allowed = configured.queueAllowList;
+    const narrowed =
+      chosen && allowed.length > 0 ? chosen.filter((q) => allowed.includes(q)) : chosen;
+    if (chosen && narrowed?.length === 0) {
+      throw new OperatorInputError(
+        `--queue ${chosen.join(', ')}: the sweeper's queueAllowList excludes it (${allowed.join(', ')})`,
+      );
+    }
+    return applyOverrides(configured, {
+      ...overrides,
+      ...(narrowed ? { queueAllowList: narrowed } : {}),
+      queueDenyList: [
+        ...new Set([...configured.queueDenyList, ...(overrides.queueDenyList ?? [])]),
+      ],
+      maxStops: Math.min(configured.maxStops, overrides.maxStops ?? configured.maxStops),
+      // An operator's run acts on what the registry tracks; `queues` shows what it does not.
+      discoverCallbacks: false,
+      reconcile: false,
+    });
+  }
+
+  /** One at a time, so a stop leaves one call in flight, with no deadline but the operator's. */
+  function runOptions(options?: EndRunOptions, total = 0): SweepOptions {
+    let done = 0;
+    const onDecision = options?.onDecision;
+    return {
+      ...sweepOptions(config, { timeLeftMs: () => Number.POSITIVE_INFINITY }),
+      concurrency: 1,
+      ...(options?.stopSignal ? { stopSignal: options.stopSignal } : {}),
+      ...(options?.requestedBy ? { requestedBy: options.requestedBy } : {}),
+      ...(onDecision
+        ? { onDecision: (d: SweepDecision) => onDecision(d, ++done, Math.max(total, done)) }
+        : {}),
+    };
+  }
+
+  /** How many registry entries a run will read: the progress bar's total. */
+  async function countQueued(beforeMs: number, instanceIds: string[]): Promise<number> {
+    let count = 0;
+    for (const instanceId of instanceIds) {
+      const pages = registry.queuedBefore(instanceId, beforeMs, { pageSize: config.pageSize });
+      for await (const page of pages) count += page.length;
+    }
+    return count;
+  }
+
+  const api: OperatorApi = {
+    target,
+
+    async queues(): Promise<QueueOverview[]> {
+      const nowMs = now();
+      return (await allInstances((id) =>
+        queueOverviews({ connect: deps.connect, registry, config }, id, nowMs),
+      )) as QueueOverview[];
+    },
+
+    async callbacks(filter: CallbackFilter = {}): Promise<TrackedCallback[]> {
+      const queues = filter.queueIds?.length
+        ? await checkQueues(deps.connect, target.instanceIds, filter.queueIds)
+        : undefined;
+      const limit = filter.limit ?? 1000;
+      const nowMs = now();
+      const beforeMs =
+        filter.olderThanMs === undefined ? Number.MAX_SAFE_INTEGER : nowMs - filter.olderThanMs + 1;
+      const found = (await allInstances(async (instanceId) => {
+        const listed: QueuedCallback[] = [];
+        const pages = registry.queuedBefore(instanceId, beforeMs, { pageSize: config.pageSize });
+        for await (const page of pages) {
+          listed.push(...page.filter((c) => !queues || (c.queueId && queues.includes(c.queueId))));
+          if (listed.length >= limit) break;
+        }
+        return listed;
+      })) as QueuedCallback[];
+      return found
+        .sort((a, b) => a.queuedAtMs - b.queuedAtMs)
+        .slice(0, limit)
+        .map((c) => ({
+          contactId: c.contactId,
+          instanceId: c.instanceId,
+          ...(c.queueId ? { queueId: c.queueId } : {}),
+          queuedAt: new Date(c.queuedAtMs).toISOString(),
+          ageMs: nowMs - c.queuedAtMs,
+        }));
+    },
+
+    async audit(limit = 50): Promise<AuditRecord[]> {
+      const items = (await allInstances((id) => registry.auditTrail(id, limit))) as StoredItem[];
+      return items
+        .sort((a, b) => (b.auditAt ?? 0) - (a.auditAt ?? 0))
+        .slice(0, limit)
+        .map(toAuditRecord);
+    },
+
+    async preview(overrides: SweepOverrides = {}): Promise<SweepReport> {
+      const settings = await settingsFor({ ...overrides, mode: 'report' });
+      return sweepStuckCallbacks(deps, settings, runOptions());
+    },
+
+    async sweep(overrides: SweepOverrides, options: EndRunOptions): Promise<SweepReport> {
+      const settings = await settingsFor({ ...overrides, mode: 'end' });
+      // What the run reads (sweep-run.ts): the whole index with the duplicates policy on.
+      const beforeMs =
+        settings.duplicatesPolicy === 'keep-oldest'
+          ? Number.MAX_SAFE_INTEGER
+          : now() - settings.maxQueuedAgeMs;
+      const total = await countQueued(beforeMs, settings.instanceIds);
+      return sweepStuckCallbacks(deps, settings, runOptions(options, total));
+    },
+
+    async endSelected(contactIds: string[], options: EndRunOptions): Promise<SweepReport> {
+      const ids = [...new Set(contactIds)];
+      for (const id of ids) {
+        const parsed = parseWith(contactIdSchema, id);
+        if (!parsed.ok) {
+          throw new OperatorInputError(`contact ID "${id}" ${parsed.errors[0]?.message}`);
+        }
+      }
+      const entries = await Promise.all(ids.map((id) => registry.entry(id)));
+      const unknown = ids.filter((_, i) => {
+        const entry = entries[i];
+        return !entry || !target.instanceIds.includes(entry.instanceId);
+      });
+      if (unknown.length > 0) {
+        throw new OperatorInputError(
+          `not a callback ${target.label} tracks: ${unknown.join(', ')} (end any contact with \`end\`)`,
+        );
+      }
+      const selection = (entries as StoredItem[]).map(selected);
+      const settings = await settingsFor({ mode: 'end' });
+      return sweepStuckCallbacks(deps, settings, {
+        ...runOptions(options, selection.length),
+        selection,
+      });
+    },
+
+    async endContact(input: EndContactInput): Promise<Outcome> {
+      const request = endContactRequest(input, target.instanceIds);
+      const abortSignal = AbortSignal.timeout(connection.endContact.deadlineMs);
+      return endContact(endDeps, request, { abortSignal });
+    },
+
+    async close(): Promise<void> {
+      for (const client of [deps.connect, deps.lookClient, deps.stopClient, endClient]) {
+        client?.destroy();
+      }
+    },
+  };
+  return api;
+}
+
+/** A chosen entry as the sweep reads it; one no longer queued is still asked about, and skipped. */
+function selected(entry: StoredItem): QueuedCallback {
+  return {
+    contactId: entry.contactId,
+    instanceId: entry.instanceId,
+    ...(entry.queueId ? { queueId: entry.queueId } : {}),
+    queuedAtMs: entry.queuedAt ?? entry.lastEventAt,
+    lastEventAtMs: entry.lastEventAt,
+    lastEventRank: entry.lastEventRank,
+  };
+}
+
+function endContactRequest(input: EndContactInput, instanceIds: string[]) {
+  const contactId = parseWith(contactIdSchema, input.contactId);
+  if (!contactId.ok) {
+    throw new OperatorInputError(`contactId ${contactId.errors[0]?.message}`);
+  }
+  const [only] = instanceIds;
+  let instanceId = instanceIds.length === 1 ? only : undefined;
+  if (input.instanceId !== undefined) {
+    const given = parseWith(instanceIdSchema, input.instanceId);
+    if (!given.ok) throw new OperatorInputError(`--instance ${given.errors[0]?.message}`);
+    instanceId = given.value;
+  }
+  if (!instanceId) {
+    throw new OperatorInputError(
+      `--instance is required: the target has ${instanceIds.join(', ')}`,
+    );
+  }
+  if (input.securityUser !== undefined) {
+    const user = parseWith(securityUserSchema, input.securityUser);
+    if (!user.ok) throw new OperatorInputError(`--security-user ${user.errors[0]?.message}`);
+  }
+  return {
+    instanceId,
+    contactId: contactId.value,
+    ...(input.securityUser ? { securityUser: input.securityUser } : {}),
+  };
+}

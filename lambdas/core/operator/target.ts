@@ -1,0 +1,107 @@
+import type { CallbackEndpoints } from '../callbacks/deps.js';
+import { readSweeperConfig, type SweeperConfig } from '../callbacks/sweeper-config.js';
+import type { Env } from '../config.js';
+import { type EndContactConfig, readEndContactConfig } from '../end-contact/config.js';
+import { ConfigurationError } from '../errors.js';
+import { type Setting, settings } from '../settings.js';
+import type { OperatorTarget } from './api.js';
+import { TargetError } from './errors.js';
+
+/** Everything an operator's calls need: where they go, as whom, and the settings they keep to. */
+export interface OperatorConnection {
+  target: OperatorTarget;
+  /** The deployed sweeper's settings: its policy, cap, queue lists and rates. */
+  sweeper: SweeperConfig;
+  endContact: EndContactConfig;
+  endpoints: CallbackEndpoints;
+  /** Epoch ms on the target's clock (the local Connect's can be moved). @default Date.now */
+  now?: () => number;
+  /** Recorded in the audit with every stop intent and end. */
+  requestedBy: string;
+}
+
+/** What the local runner's `GET /_operator/target` answers. */
+export interface LocalTargetDescription {
+  region: string;
+  connectEndpoint: string;
+  dynamoDbEndpoint: string;
+  instanceIds: string[];
+  tableName: string;
+  /** The local Connect's clock minus the wall clock, in ms. */
+  clockOffsetMs: number;
+  /** The settings' environment variables as the runner read them (operatorEnvironment). */
+  environment: Record<string, string>;
+}
+
+/** The settings' own environment variables out of an environment, and nothing else (no secrets). */
+export function operatorEnvironment(env: Env): Record<string, string> {
+  const names = Object.values(settings as Record<string, Setting>).flatMap((s) =>
+    s.env ? [s.env] : [],
+  );
+  return Object.fromEntries(
+    names.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name] as string]])),
+  );
+}
+
+/** Settings read as the functions read them; a bad one is the target's fault, named. */
+export function readConfigs(
+  environment: Env,
+  ids: { instanceIds: string[]; tableName: string; region?: string },
+): { sweeper: SweeperConfig; endContact: EndContactConfig } {
+  try {
+    const sweeper = readSweeperConfig({
+      ...environment,
+      CONNECT_INSTANCE_IDS: ids.instanceIds.join(','),
+      CALLBACK_TABLE_NAME: ids.tableName,
+      ...(ids.region ? { AWS_REGION: ids.region } : {}),
+      SWEEP_MODE: 'end',
+    });
+    return { sweeper, endContact: readEndContactConfig(environment) };
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      throw new TargetError(`the target's settings: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** The system `npm start` runs, found through its runner's discovery route. */
+export async function connectLocal(url: string): Promise<OperatorConnection> {
+  const where = `${url.replace(/\/+$/, '')}/_operator/target`;
+  let response: Response;
+  try {
+    response = await fetch(where, { signal: AbortSignal.timeout(5_000) });
+  } catch (error) {
+    throw new TargetError(
+      `nothing answers at ${url}: start the system with npm start, or pass --local <url>`,
+      { cause: error },
+    );
+  }
+  if (!response.ok) {
+    throw new TargetError(
+      `${url} is not the system npm start runs (GET ${where}: ${response.status})`,
+    );
+  }
+  const local = (await response.json()) as LocalTargetDescription;
+  const configs = readConfigs(local.environment, local);
+  return {
+    target: {
+      kind: 'local',
+      label: `local (npm start at ${url})`,
+      region: local.region,
+      instanceIds: local.instanceIds,
+      tableName: local.tableName,
+    },
+    ...configs,
+    endpoints: {
+      connectEndpoint: local.connectEndpoint,
+      dynamoDbEndpoint: local.dynamoDbEndpoint,
+      clientConfig: {
+        region: local.region,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      },
+    },
+    now: () => Date.now() + local.clockOffsetMs,
+    requestedBy: 'local operator',
+  };
+}

@@ -1,0 +1,117 @@
+import type { SweepDecision, SweepReport } from '../../lambdas/core/callbacks/report.js';
+import type { Outcome } from '../../lambdas/core/connect/outcome.js';
+import type {
+  AuditRecord,
+  QueueOverview,
+  TrackedCallback,
+} from '../../lambdas/core/operator/api.js';
+import { formatAge } from '../../local/connect/format-age.js';
+
+/** Columns padded to their widest cell; an empty table says so. */
+export function table(headers: string[], rows: string[][], empty = '(none)'): string {
+  if (rows.length === 0) return empty;
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+const age = (ms: number | undefined) => (ms === undefined ? '-' : formatAge(ms));
+
+export function queuesTable(queues: QueueOverview[]): string {
+  const rows = queues.map((q) => [
+    q.queueId,
+    String(q.trackedCallbacks),
+    age(q.oldestTrackedAgeMs),
+    q.contactsInQueue === undefined ? '-' : String(q.contactsInQueue),
+    age(q.oldestContactAgeMs),
+    q.metricsError ? `metrics unavailable: ${q.metricsError}` : q.unexplained ? 'UNEXPLAINED' : '',
+  ]);
+  const text = table(
+    ['QUEUE', 'TRACKED', 'OLDEST TRACKED', 'IN QUEUE', 'OLDEST IN QUEUE', ''],
+    rows,
+    'No queue has a tracked callback, and none is configured for reconciliation.',
+  );
+  const flagged = queues.filter((q) => q.unexplained).length;
+  return flagged === 0
+    ? text
+    : `${text}\n\nUNEXPLAINED: Connect's oldest voice contact is older than the sweeper's maxQueuedAge and than any tracked callback (${flagged} queue${flagged === 1 ? '' : 's'}): contact events were lost, or the tracker started late (docs/sweeper.md#reconciliation).`;
+}
+
+export function callbacksTable(callbacks: TrackedCallback[]): string {
+  return table(
+    ['CONTACT', 'QUEUE', 'AGE', 'QUEUED AT'],
+    callbacks.map((c) => [c.contactId, c.queueId ?? '-', age(c.ageMs), c.queuedAt]),
+    'No tracked callback matches.',
+  );
+}
+
+export function auditTable(records: AuditRecord[]): string {
+  return table(
+    ['AT', 'KIND', 'CONTACT', 'REASON', 'REQUESTED BY'],
+    records.map((r) => [r.at, r.kind, r.contactId, r.reason ?? '-', r.requestedBy ?? 'schedule']),
+    'The audit trail is empty.',
+  );
+}
+
+export function decisionsTable(decisions: SweepDecision[]): string {
+  return table(
+    ['CONTACT', 'QUEUE', 'DECISION', 'REASON'],
+    decisions.map((d) => [d.contactId, d.queueId ?? '-', d.decision, d.reason]),
+    'No callback was considered.',
+  );
+}
+
+/** One line for a decision, as a progress line or the last thing a progress bar shows. */
+export function decisionLine(d: SweepDecision): string {
+  return `${d.decision} ${d.contactId} (${d.reason})`;
+}
+
+/** The counts that matter to an operator, in one line. */
+export function reportSummary(report: SweepReport): string {
+  const { counts } = report;
+  const skipped = Object.entries(counts.skipped)
+    .map(([reason, n]) => `${n} ${reason}`)
+    .join(', ');
+  const acted =
+    report.mode === 'report' ? `${counts.wouldEnd} would be ended` : `${counts.ended} ended`;
+  const parts = [
+    `${counts.candidates} considered`,
+    acted,
+    `${counts.alreadyGone} already gone`,
+    `skipped: ${skipped || 'none'}`,
+    `${counts.failed} failed`,
+    `${counts.throttled} throttled`,
+  ];
+  if (counts.registryErrors > 0) parts.push(`${counts.registryErrors} registry errors`);
+  const early = report.stoppedEarly
+    ? ` Stopped early: ${stoppedEarlyText[report.stoppedEarly]}.`
+    : '';
+  return `${parts.join(', ')}.${early}`;
+}
+
+const stoppedEarlyText = {
+  'max-stops': "the sweeper's stop cap (maxStopsPerRun) was reached; run again for the rest",
+  'time-budget': 'out of time',
+  stopped: 'you stopped it; the call in flight finished',
+} as const;
+
+/** Whether a run did everything it set out to do (a cap or a skip is not a failure). */
+export function reportSucceeded(report: SweepReport): boolean {
+  const { counts } = report;
+  return (
+    counts.failed === 0 &&
+    counts.throttled === 0 &&
+    counts.registryErrors === 0 &&
+    report.stoppedEarly !== 'stopped'
+  );
+}
+
+export function outcomeLine(contactId: string, outcome: Outcome): string {
+  if (outcome.kind === 'stopped') return `Ended contact ${contactId}.`;
+  const reason = 'reason' in outcome && outcome.reason ? ` (${outcome.reason})` : '';
+  return `Not ended: ${outcome.kind}: ${outcome.code}: ${outcome.message}${reason}`;
+}

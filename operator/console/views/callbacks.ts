@@ -1,0 +1,177 @@
+import type { CallbackFilter, TrackedCallback } from '../../../lambdas/core/operator/api.js';
+import { formatAgeMs, type Html, html } from '../html.js';
+import { readOverrides } from '../overrides.js';
+import {
+  allowOnly,
+  contactIds,
+  duration,
+  integer,
+  optional,
+  queueId,
+  required,
+} from '../params.js';
+import { type ConsoleRequest, pageReply, type View } from '../reply.js';
+
+const filterParams = ['queue', 'olderThan', 'limit'] as const;
+
+function readFilter(query: URLSearchParams) {
+  const queue = queueId('queue', optional(query, 'queue'));
+  const olderThan = optional(query, 'olderThan');
+  const filter: CallbackFilter = {};
+  if (queue !== undefined) filter.queueIds = [queue];
+  const olderThanMs = duration('olderThan', olderThan);
+  if (olderThanMs !== undefined) filter.olderThanMs = olderThanMs;
+  const limit = integer('limit', optional(query, 'limit'), { min: 1, max: 1000 });
+  if (limit !== undefined) filter.limit = limit;
+  return { queue, olderThan, filter };
+}
+
+function queueSelect(
+  id: string,
+  queues: string[],
+  selected: string | undefined,
+  anyLabel?: string,
+) {
+  const options = queues.map(
+    (queue) =>
+      html`<option value="${queue}"${queue === selected ? html` selected` : ''}>${queue}</option>`,
+  );
+  return html`<select id="${id}" name="queue"${anyLabel ? '' : html` required`}>${anyLabel ? html`<option value="">${anyLabel}</option>` : ''}${options}</select>`;
+}
+
+function callbackRows(callbacks: TrackedCallback[], selectable: boolean): Html[] {
+  return callbacks.map(
+    (callback) => html`<tr>
+${selectable ? html`<td><input type="checkbox" name="id" value="${callback.contactId}" id="select-${callback.contactId}"><label for="select-${callback.contactId}" class="visually-hidden">Select ${callback.contactId}</label></td>` : ''}
+<th scope="row"><code>${callback.contactId}</code></th>
+<td class="id">${callback.queueId ?? '—'}</td>
+<td class="num">${formatAgeMs(callback.ageMs)}</td>
+<td>queued</td>
+</tr>`,
+  );
+}
+
+function callbackTable(caption: string, callbacks: TrackedCallback[], selectable: boolean) {
+  return html`<table class="callbacks">
+<caption>${caption}</caption>
+<thead><tr>${selectable ? html`<th scope="col"><span class="visually-hidden">Select</span></th>` : ''}<th scope="col">Contact ID</th><th scope="col">Queue</th><th scope="col">Age</th><th scope="col">State</th></tr></thead>
+<tbody>${callbacks.length > 0 ? callbackRows(callbacks, selectable) : html`<tr><td colspan="${selectable ? 5 : 4}">No tracked callbacks match.</td></tr>`}</tbody>
+</table>`;
+}
+
+/** `GET /callbacks`: the registry's queued callbacks, filtered by queue and age, to select and end. */
+export const callbacksView: View = async (request, context) => {
+  allowOnly(request.query, filterParams);
+  const { queue, olderThan, filter } = readFilter(request.query);
+  const [callbacks, queues] = await Promise.all([
+    context.api.callbacks(filter),
+    context.api.queues(),
+  ]);
+  const queueIds = queues.map((entry) => entry.queueId);
+  const described = [
+    queue ? `in queue ${queue}` : 'in every queue',
+    olderThan ? `queued at least ${olderThan}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const body = html`<form method="get" action="/callbacks" class="filters" role="search" aria-label="Filter callbacks">
+<div><label for="filter-queue">Queue</label>${queueSelect('filter-queue', queueIds, queue, 'All queues')}</div>
+<div><label for="filter-older">Older than</label><input id="filter-older" name="olderThan" value="${olderThan ?? ''}" placeholder="e.g. 2h" aria-describedby="older-hint"><span id="older-hint" class="hint">a duration: 30m, 2h, 1d</span></div>
+<div><button type="submit">Filter</button></div>
+</form>
+<form method="get" action="/callbacks/confirm">
+${callbackTable(`${callbacks.length} tracked callback(s) ${described}, oldest first`, callbacks, true)}
+<p><button type="submit" ${callbacks.length === 0 ? html`disabled` : ''}>End selected…</button> <span class="hint">You confirm on the next page.</span></p>
+</form>
+<form method="get" action="/callbacks/confirm" class="end-all">
+<fieldset class="row"><legend>End all callbacks older than a given age in one queue</legend>
+<input type="hidden" name="scope" value="all">
+<div><label for="all-queue">Queue</label>${queueSelect('all-queue', queueIds, queue)}</div>
+<div><label for="all-older">Older than</label><input id="all-older" name="olderThan" required value="${olderThan ?? ''}" placeholder="e.g. 2h"></div>
+<div><button type="submit">End all older…</button></div>
+</fieldset>
+</form>`;
+  return pageReply(context, 'Tracked callbacks', body, { view: '/callbacks' });
+};
+
+/** `GET /callbacks/confirm`: what an End would end, and the one button that does it. */
+export const confirmEndView: View = async (request, context) => {
+  const all = optional(request.query, 'scope') === 'all';
+  let callbacks: TrackedCallback[];
+  let hidden: Html;
+  let explain: string;
+  if (all) {
+    allowOnly(request.query, ['scope', 'queue', 'olderThan']);
+    const queue = queueId('queue', required(request.query, 'queue', 'choose the queue to clear'));
+    const olderThan = required(request.query, 'olderThan', 'give an age such as 2h');
+    const olderThanMs = duration('olderThan', olderThan) as number;
+    callbacks = await context.api.callbacks({ queueIds: [queue as string], olderThanMs });
+    hidden = html`<input type="hidden" name="scope" value="all"><input type="hidden" name="queue" value="${queue}"><input type="hidden" name="olderThan" value="${olderThan}">`;
+    explain = `End every callback queued at least ${olderThan} in queue ${queue}: ${callbacks.length} match now. The sweeper ends them in mode end, with its caps (at most its maxStops per run) and its rate limits.`;
+  } else {
+    allowOnly(request.query, ['id', 'scope']);
+    const ids = contactIds(request.query, 'id');
+    const tracked = await context.api.callbacks({});
+    const byId = new Map(tracked.map((callback) => [callback.contactId, callback]));
+    callbacks = ids.map(
+      (contactId) =>
+        byId.get(contactId) ?? { contactId, instanceId: '', queuedAt: '', ageMs: Number.NaN },
+    );
+    hidden = html`${ids.map((id) => html`<input type="hidden" name="id" value="${id}">`)}`;
+    explain = `End these ${ids.length} callback(s), whatever their age.`;
+  }
+  const body = html`<p>${explain} Each is looked at again in Connect right before its stop: one an agent has been offered, accepted or answered meanwhile is skipped, not ended.</p>
+${callbackTable('Callbacks to end', callbacks, false)}
+<form method="post" action="/callbacks/end">${hidden}
+<p><button type="submit" class="danger">Confirm: end ${all ? 'them' : `${callbacks.length} callback(s)`}</button> <a href="/callbacks">Cancel</a></p>
+</form>`;
+  return pageReply(context, 'Confirm the end', body, { view: '/callbacks' });
+};
+
+/** `POST /callbacks/end`: starts the end as a job and shows its page. */
+export const endCallbacksView: View = (request: ConsoleRequest, context) => {
+  const form = request.form;
+  const all = optional(form, 'scope') === 'all';
+  const run = all ? allOlder(form) : selected(form);
+  const job = context.jobs.start(
+    run.title,
+    (options) =>
+      run.ids
+        ? context.api.endSelected(run.ids, { ...options, requestedBy: context.requestedBy })
+        : context.api.sweep(run.overrides, { ...options, requestedBy: context.requestedBy }),
+    run.ids?.length,
+  );
+  if (!job) return busyPage(context);
+  return { status: 303, location: `/jobs/${job.id}` };
+};
+
+function allOlder(form: URLSearchParams) {
+  allowOnly(form, ['scope', 'queue', 'olderThan']);
+  const queue = queueId('queue', required(form, 'queue', 'choose the queue to clear')) as string;
+  const olderThan = required(form, 'olderThan', 'give an age such as 2h');
+  duration('olderThan', olderThan);
+  // The sweeper's own schema: its bounds on the age hold here too.
+  const query = new URLSearchParams({ maxQueuedAge: olderThan, queueAllowList: queue });
+  const { overrides } = readOverrides(query, { mode: 'end' });
+  return {
+    title: `Ending callbacks older than ${olderThan} in queue ${queue}`,
+    ids: undefined,
+    overrides,
+  };
+}
+
+function selected(form: URLSearchParams) {
+  allowOnly(form, ['id', 'scope']);
+  const ids = contactIds(form, 'id');
+  return { title: `Ending ${ids.length} selected callback(s)`, ids, overrides: {} };
+}
+
+export function busyPage(context: Parameters<View>[1]) {
+  const running = context.jobs.running;
+  return pageReply(
+    context,
+    'Another end is running',
+    html`<p role="alert" class="problem">Bulk ends run one at a time, so the sweeper's caps and rate limits hold. ${running ? html`<a href="/jobs/${running.id}">See the running one</a>.` : ''}</p>`,
+    { status: 409 },
+  );
+}

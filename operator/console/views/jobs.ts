@@ -1,0 +1,85 @@
+import { decisionDetail, describeDecision } from '../decisions.js';
+import { html } from '../html.js';
+import type { Job } from '../jobs.js';
+import { allowOnly } from '../params.js';
+import { type ConsoleContext, pageReply, problemPage, type Reply, type View } from '../reply.js';
+
+/** What the job page's script reads: display strings only, so the script holds no logic. */
+export function jobStatus(job: Job) {
+  return {
+    status: job.status,
+    done: job.done,
+    total: job.total ?? null,
+    progress: progressText(job),
+    results: job.decisions.map((decision) => ({
+      contactId: decision.contactId,
+      queueId: decision.queueId ?? '—',
+      result: describeDecision(decision),
+      detail: decisionDetail(decision),
+    })),
+  };
+}
+
+function progressText(job: Job): string {
+  const of = job.total === undefined ? '' : ` of ${job.total}`;
+  const counts = job.report?.counts;
+  switch (job.status) {
+    case 'running':
+      return `Running: ${job.done}${of} done.`;
+    case 'failed':
+      return `Failed after ${job.done}${of}: ${job.error ?? 'unknown error'}.`;
+    default: {
+      const summary = counts
+        ? ` ${counts.ended} ended, ${Object.values(counts.skipped).reduce((a, b) => a + (b ?? 0), 0)} skipped, ${counts.alreadyGone} already gone, ${counts.failed + counts.throttled} kept for the next run.`
+        : '';
+      const early = job.report?.stoppedEarly ? ` Stopped early (${job.report.stoppedEarly}).` : '';
+      return `${job.status === 'stopped' ? 'Stopped' : 'Done'}: ${job.done}${of}.${summary}${early}`;
+    }
+  }
+}
+
+function findJob(id: string | undefined, context: ConsoleContext): { job: Job } | { reply: Reply } {
+  const job = id === undefined ? undefined : context.jobs.get(id);
+  if (job) return { job };
+  const message = `No end job ${id ?? ''} is known to this console (it keeps the last 50).`;
+  return { reply: problemPage(404, 'No such job', message, context.api.target.label) };
+}
+
+/** `GET /jobs/{id}`: a bulk end's progress and per-contact results; the script keeps it current. */
+export const jobView: View = (request, context) => {
+  allowOnly(request.query, []);
+  const found = findJob(request.params.id, context);
+  if ('reply' in found) return found.reply;
+  const { job } = found;
+  const status = jobStatus(job);
+  const rows = status.results.map(
+    (row) =>
+      html`<tr><th scope="row"><code>${row.contactId}</code></th><td class="id">${row.queueId}</td><td>${row.result}</td><td>${row.detail}</td></tr>`,
+  );
+  const body = html`<div id="job" data-job="${job.id}" data-status="${job.status}">
+<p id="job-progress" role="status" aria-live="polite">${status.progress}</p>
+<progress id="job-bar" aria-labelledby="job-progress" max="${status.total ?? 1}" value="${status.done}"></progress>
+${job.status === 'running' ? html`<form method="post" action="/jobs/${job.id}/stop" id="job-stop"><button type="submit">Stop after the current contact</button></form>` : ''}
+<table>
+<caption>Result per contact, as each arrives</caption>
+<thead><tr><th scope="col">Contact ID</th><th scope="col">Queue</th><th scope="col">Result</th><th scope="col">Detail</th></tr></thead>
+<tbody id="job-results">${rows}</tbody>
+</table>
+<p><a href="/callbacks">Back to the callbacks</a> · <a href="/audit">Audit trail</a></p>
+</div>`;
+  return pageReply(context, job.title, body);
+};
+
+/** `GET /jobs/{id}/status`: the job as JSON, for the page's script. */
+export const jobStatusView: View = (request, context) => {
+  const found = findJob(request.params.id, context);
+  if ('reply' in found) return found.reply;
+  return { status: 200, json: jobStatus(found.job) };
+};
+
+/** `POST /jobs/{id}/stop`: no new contact is started; the one in flight finishes. */
+export const stopJobView: View = (request, context) => {
+  const id = request.params.id ?? '';
+  context.jobs.stop(id);
+  return { status: 303, location: `/jobs/${id}` };
+};

@@ -1,0 +1,71 @@
+import type { SweepReport } from '../../../lambdas/core/callbacks/report.js';
+import { decisionDetail, describeDecision } from '../decisions.js';
+import { html } from '../html.js';
+import { readOverrides } from '../overrides.js';
+import { pageReply, type View } from '../reply.js';
+import { busyPage } from './callbacks.js';
+
+const fields = [
+  { name: 'maxQueuedAge', label: 'Max queued age', hint: 'a duration such as 2h; at least 5m' },
+  { name: 'maxStops', label: 'Max stops', hint: 'at most this many ended in the run' },
+  {
+    name: 'queueAllowList',
+    label: 'Only these queues',
+    hint: 'queue IDs or ARNs, comma-separated',
+  },
+  {
+    name: 'queueDenyList',
+    label: 'Never these queues',
+    hint: 'queue IDs or ARNs, comma-separated',
+  },
+] as const;
+
+function summary(report: SweepReport): string {
+  const { counts } = report;
+  const skipped = Object.values(counts.skipped).reduce((a, b) => a + (b ?? 0), 0);
+  return `${counts.candidates} candidate(s): ${counts.wouldEnd} would be ended, ${skipped} skipped, ${counts.alreadyGone} already gone, ${counts.failed + counts.throttled} failed. Max queued age ${Math.round(report.maxQueuedAgeSeconds / 60)}m, at most ${report.maxStops} stop(s) per run.`;
+}
+
+/** `GET /sweep`: the sweeper in report mode with the form's overrides, and a confirmed run in mode end. */
+export const sweepView: View = async (request, context) => {
+  const { overrides, given } = readOverrides(request.query);
+  const report = await context.api.preview({ ...overrides, mode: 'report' });
+  const inputs = fields.map(
+    (field) =>
+      html`<div><label for="sweep-${field.name}">${field.label}</label><input id="sweep-${field.name}" name="${field.name}" value="${given[field.name] ?? ''}" aria-describedby="sweep-${field.name}-hint"><span id="sweep-${field.name}-hint" class="hint">${field.hint}</span></div>`,
+  );
+  const hidden = Object.entries(given).map(
+    ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`,
+  );
+  const rows = report.decisions.map(
+    (decision) =>
+      html`<tr><th scope="row"><code>${decision.contactId}</code></th><td class="id">${decision.queueId ?? '—'}</td><td>${describeDecision(decision)}</td><td>${decisionDetail(decision)}</td></tr>`,
+  );
+  const body = html`<form method="get" action="/sweep" class="filters" aria-label="Sweep overrides">
+${inputs}
+<div><button type="submit">Preview</button></div>
+</form>
+<p id="sweep-summary">Preview (report mode, nothing changed): ${summary(report)}</p>
+<table>
+<caption>What a run in mode end would do${report.decisionsOmitted > 0 ? ` (first ${report.decisions.length}; ${report.decisionsOmitted} more)` : ''}</caption>
+<thead><tr><th scope="col">Contact ID</th><th scope="col">Queue</th><th scope="col">Decision</th><th scope="col">Detail</th></tr></thead>
+<tbody>${rows.length > 0 ? rows : html`<tr><td colspan="4">No candidates.</td></tr>`}</tbody>
+</table>
+<form method="post" action="/sweep/run">${hidden}
+<p><button type="submit" class="danger"${report.counts.wouldEnd === 0 ? html` disabled` : ''}>Confirm: run in mode end</button> <span class="hint">Each callback is looked at again right before its stop.</span></p>
+</form>`;
+  return pageReply(context, 'Sweep', body, { view: '/sweep' });
+};
+
+/** `POST /sweep/run`: the sweeper in mode end with the previewed overrides, as a job. */
+export const sweepRunView: View = (request, context) => {
+  const { overrides } = readOverrides(request.form);
+  const job = context.jobs.start('Sweep in mode end', (options) =>
+    context.api.sweep(
+      { ...overrides, mode: 'end' },
+      { ...options, requestedBy: context.requestedBy },
+    ),
+  );
+  if (!job) return busyPage(context);
+  return { status: 303, location: `/jobs/${job.id}` };
+};

@@ -1,0 +1,166 @@
+import { DeleteItemCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { OperatorApi } from '../../../../lambdas/core/operator/api.js';
+import { OperatorInputError } from '../../../../lambdas/core/operator/errors.js';
+import { createOperatorApi } from '../../../../lambdas/core/operator/operator.js';
+import { connectLocal } from '../../../../lambdas/core/operator/target.js';
+import { DEMO_IDS, demoScenario } from '../../../../local/connect/index.js';
+import { type LocalSystem, startLocalSystem } from '../../../../local/system.js';
+
+const { instanceId, queues, contacts, users } = DEMO_IDS;
+const mutating = ['StopContact', 'TagContact', 'UpdateContactAttributes'];
+const operator = { requestedBy: 'arn:aws:sts::123456789012:assumed-role/Ops/alice' };
+
+// The operator core over the real SDK, against the system `npm start` runs (local Connect, dynalite).
+describe('the operator API on the local system', () => {
+  let system: LocalSystem;
+  let api: OperatorApi;
+  let dynamo: DynamoDBClient;
+
+  beforeAll(async () => {
+    system = await startLocalSystem({ port: 0, connectPort: 0 });
+    api = createOperatorApi(await connectLocal(system.url));
+    dynamo = new DynamoDBClient({
+      endpoint: system.dynamoDbEndpoint,
+      region: system.connect.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+  });
+
+  afterAll(async () => {
+    await api.close();
+    dynamo.destroy();
+    await system.close();
+  });
+
+  beforeEach(async () => {
+    await system.connect.reset(demoScenario());
+    await system.settled();
+  });
+
+  const registryItems = async () =>
+    (await dynamo.send(new ScanCommand({ TableName: api.target.tableName }))).Items ?? [];
+
+  it('finds the local target through the runner: its instance, its table, and "local operator"', async () => {
+    const connection = await connectLocal(system.url);
+
+    expect(connection.target).toMatchObject({
+      kind: 'local',
+      instanceIds: [instanceId],
+      tableName: 'callbacks',
+    });
+    expect(connection.requestedBy).toBe('local operator');
+  });
+
+  it("shows each queue's tracked callbacks beside Connect's figures, and flags a queue none explains", async () => {
+    // The registry lost the oldest callback of the general queue (as lost events would).
+    await dynamo.send(
+      new DeleteItemCommand({
+        TableName: api.target.tableName,
+        Key: { contactId: { S: contacts.callbackQueued26h } },
+      }),
+    );
+
+    const overview = await api.queues();
+
+    const general = overview.find((q) => q.queueId === queues.general);
+    const billing = overview.find((q) => q.queueId === queues.billing);
+    expect(general).toMatchObject({ trackedCallbacks: 1, unexplained: true });
+    expect(general?.oldestContactAgeMs).toBeGreaterThan(25 * 3_600_000);
+    expect(billing).toMatchObject({ trackedCallbacks: 2, contactsInQueue: 2, unexplained: false });
+    expect(billing?.oldestTrackedAgeMs).toBeGreaterThan(71 * 3_600_000);
+  });
+
+  it('lists tracked callbacks oldest first, filtered by queue and age', async () => {
+    const all = await api.callbacks();
+    const oldBilling = await api.callbacks({ queueIds: [queues.billing], olderThanMs: 3_600_000 });
+
+    expect(all.map((c) => c.ageMs)).toEqual([...all.map((c) => c.ageMs)].sort((a, b) => b - a));
+    expect(oldBilling.map((c) => c.contactId)).toEqual([contacts.callbackQueued3d]);
+  });
+
+  it('refuses a queue Connect does not know, naming it', async () => {
+    const unknownQueue = 'de300000-0000-4000-8000-0000000000ff';
+
+    await expect(api.callbacks({ queueIds: [unknownQueue] })).rejects.toThrow(OperatorInputError);
+    await expect(api.callbacks({ queueIds: [unknownQueue] })).rejects.toThrow(unknownQueue);
+  });
+
+  it('previews what the sweeper would end and writes nothing, in Connect or in the registry', async () => {
+    const before = await registryItems();
+    system.connect.clearRequestLog();
+
+    const report = await api.preview({ maxQueuedAgeMs: 3_600_000 });
+
+    expect(report.mode).toBe('report');
+    expect(report.counts.wouldEnd).toBe(3);
+    const sent = system.connect.requestLog().map((entry) => entry.operation);
+    expect(sent.filter((operation) => mutating.includes(operation))).toEqual([]);
+    expect(await registryItems()).toEqual(before);
+  });
+
+  it('ends chosen callbacks whatever their age, skips one an agent answered meanwhile, and audits who asked', async () => {
+    const chosen = [contacts.callbackQueued45m, contacts.callbackQueued10m];
+    // Between the operator's list and the end, an agent answers one of them.
+    system.connect.actions.connectToAgent(instanceId, contacts.callbackQueued10m, users.alexAgent);
+    await system.settled();
+    const seen: string[] = [];
+
+    const report = await api.endSelected(chosen, {
+      ...operator,
+      onDecision: (decision, done, total) => seen.push(`${done}/${total} ${decision.decision}`),
+    });
+
+    expect(report.decisions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          contactId: contacts.callbackQueued45m,
+          decision: 'ended',
+          reason: 'selected',
+        }),
+        expect.objectContaining({
+          contactId: contacts.callbackQueued10m,
+          decision: 'skipped',
+          reason: 'connected-to-agent',
+        }),
+      ]),
+    );
+    expect(seen.sort()).toEqual(['1/2 ended', '2/2 skipped']);
+    const stops = system.connect.requestLog().filter((entry) => entry.operation === 'StopContact');
+    expect(stops).toHaveLength(1);
+    const [latest] = await api.audit(10);
+    expect(latest).toMatchObject({
+      contactId: contacts.callbackQueued45m,
+      instanceId,
+      kind: 'ended',
+      reason: 'selected',
+      requestedBy: operator.requestedBy,
+    });
+  });
+
+  it('refuses to end a contact the registry does not track, and ends nothing', async () => {
+    system.connect.clearRequestLog();
+
+    await expect(
+      api.endSelected([contacts.callbackQueued3d, contacts.chatQueued], operator),
+    ).rejects.toThrow(`not a callback`);
+
+    expect(system.connect.requestLog().map((entry) => entry.operation)).not.toContain(
+      'StopContact',
+    );
+  });
+
+  it("ends any contact with End a Contact, as the SecurityUser's permissions allow", async () => {
+    const refused = await api.endContact({
+      contactId: contacts.chatQueued,
+      securityUser: 'alex.agent',
+    });
+    const ended = await api.endContact({
+      contactId: contacts.chatQueued,
+      securityUser: 'sam.supervisor',
+    });
+
+    expect(refused).toMatchObject({ kind: 'unauthorized' });
+    expect(ended).toEqual({ kind: 'stopped' });
+  });
+});

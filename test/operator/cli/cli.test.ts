@@ -1,0 +1,249 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SweepReport } from '../../../lambdas/core/callbacks/report.js';
+import { DEMO_IDS, demoScenario } from '../../../local/connect/index.js';
+import { type LocalSystem, startLocalSystem } from '../../../local/system.js';
+import type { CliIo } from '../../../operator/cli/commands.js';
+import { main } from '../../../operator/cli/main.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const { contacts, queues } = DEMO_IDS;
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI as `npm run cli` runs it, in its own process, with stdin a closed pipe (no terminal). */
+function start(args: string[]): { child: ChildProcess; finished: Promise<Finished> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'operator/cli/run.ts', ...args], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  child.stdin?.end();
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const finished = new Promise<Finished>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, finished };
+}
+
+const run = (...args: string[]) => start(args).finished;
+
+/** Resolves once the child's stderr has a line that matches. */
+function lineOnStderr(child: ChildProcess, pattern: RegExp): Promise<string> {
+  return new Promise((resolve) => {
+    let seen = '';
+    const listener = (chunk: Buffer) => {
+      seen += chunk;
+      const line = seen.split('\n').find((l) => pattern.test(l));
+      if (line === undefined) return;
+      child.stderr?.off('data', listener);
+      resolve(line);
+    };
+    child.stderr?.on('data', listener);
+  });
+}
+
+describe('the end-contact CLI against the local system', () => {
+  let system: LocalSystem;
+  let local: string[];
+
+  beforeAll(async () => {
+    // Long enough for a StopContact slowed by the latency fault below.
+    system = await startLocalSystem({
+      port: 0,
+      connectPort: 0,
+      environment: { ...process.env, CONNECT_REQUEST_TIMEOUT_MS: '10000' },
+    });
+    local = ['--local', system.url];
+  });
+
+  afterAll(() => system.close());
+
+  beforeEach(async () => {
+    await system.connect.reset(demoScenario());
+    await system.settled();
+  });
+
+  const stops = () =>
+    system.connect.requestLog().filter((entry) => entry.operation === 'StopContact');
+
+  it('prints queues as JSON a script can parse, and exits 0', async () => {
+    const { code, stdout } = await run('queues', ...local, '--json');
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toContainEqual(
+      expect.objectContaining({ queueId: queues.billing, trackedCallbacks: 2 }),
+    );
+  });
+
+  it('lists the callbacks of one queue older than an age, as a table', async () => {
+    const { code, stdout } = await run(
+      'callbacks',
+      ...local,
+      '--queue',
+      queues.billing,
+      '--older-than',
+      '1h',
+    );
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^CONTACT\s+QUEUE\s+AGE\s+QUEUED AT\n/);
+    expect(stdout).toContain(contacts.callbackQueued3d);
+    expect(stdout).not.toContain(contacts.callbackQueued45m);
+  });
+
+  it.each([
+    [['queues', '--bogus'], /^end-contact: unknown option --bogus for queues/],
+    [['callbacks', '--older-than', 'soon'], /^end-contact: --older-than must be a duration/],
+    [['sweep', '--max', '0'], /^end-contact: --max must be a whole number of 1 or more/],
+    [['end'], /^end-contact: end needs <contactId>/],
+    [['frobnicate'], /^end-contact: unknown command "frobnicate"/],
+  ])('answers %j with one line naming what is wrong, and exits 2', async (args, line) => {
+    const { code, stdout, stderr } = await run(...args, ...local);
+
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(line)]);
+  });
+
+  it('names a queue the instance does not have in one line, and exits 2', async () => {
+    const unknown = 'de300000-0000-4000-8000-0000000000ff';
+
+    const { code, stderr } = await run('callbacks', ...local, '--queue', unknown);
+
+    expect(code).toBe(2);
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^end-contact: --queue ${unknown}: no such queue`)),
+    ]);
+  });
+
+  it('says in one line that nothing answers at a --local URL, and exits 1', async () => {
+    const { code, stderr } = await run('queues', '--local', 'http://127.0.0.1:9');
+
+    expect(code).toBe(1);
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^end-contact: nothing answers at http:\/\/127.0.0.1:9/),
+    ]);
+  });
+
+  it('refuses sweep --end without --yes when stdin is not a terminal, and ends nothing', async () => {
+    const { code, stderr } = await run('sweep', ...local, '--end');
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/pass --yes/);
+    expect(stops()).toEqual([]);
+  });
+
+  it('previews by default: lists what it would end and changes nothing', async () => {
+    const { code, stdout } = await run('sweep', ...local);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('Report mode, nothing changed: 3 considered, 3 would be ended');
+    expect(stops()).toEqual([]);
+  });
+
+  it('ends with --end --yes through the verified path, keeping to --max, and reports as JSON', async () => {
+    const { code, stdout, stderr } = await run(
+      'sweep',
+      ...local,
+      '--end',
+      '--yes',
+      '--max',
+      '2',
+      '--json',
+    );
+
+    const report = JSON.parse(stdout) as SweepReport;
+    expect(code).toBe(0);
+    expect(report.counts).toMatchObject({ ended: 2, skipped: { 'max-stops': 1 } });
+    expect(stops()).toHaveLength(2);
+    expect(stderr).toMatch(/^\[1\/3\] ended /m);
+  });
+
+  it.each([
+    [false, 1, 0],
+    [true, 0, 3],
+  ])(
+    'asks on a terminal before sweep --end, and ends only after a yes (yes: %s)',
+    async (yes, exitCode, ended) => {
+      const questions: string[] = [];
+      const errors: string[] = [];
+      const io: CliIo = {
+        stdout: { write: () => true },
+        stderr: { write: (text: string) => errors.push(text) },
+        stdin: Object.assign(Readable.from([]), { isTTY: true }),
+        onInterrupt: () => () => undefined,
+        confirm: async (question) => {
+          questions.push(question);
+          return yes;
+        },
+      };
+
+      const code = await main(['sweep', ...local, '--end'], io);
+
+      expect(code).toBe(exitCode);
+      expect(questions).toEqual(['End up to 3, each after a last look?']);
+      expect(stops()).toHaveLength(ended);
+      if (!yes) expect(errors.join('')).toContain('Nothing ended.');
+    },
+  );
+
+  it('follows the outcome of End a Contact in its exit code', async () => {
+    const refused = await run(
+      'end',
+      contacts.chatQueued,
+      ...local,
+      '--security-user',
+      'alex.agent',
+    );
+    const ended = await run(
+      'end',
+      contacts.chatQueued,
+      ...local,
+      '--security-user',
+      'sam.supervisor',
+    );
+
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/^Not ended: unauthorized/);
+    expect(ended.code).toBe(0);
+    expect(ended.stdout).toBe(`Ended contact ${contacts.chatQueued}.\n`);
+  });
+
+  it('stops a bulk end on Ctrl+C after the call in flight, with the summary so far, and exits 1', async () => {
+    // Each stop takes 3 s: the Ctrl+C lands while the second one is in flight.
+    system.connect.faults.set('StopContact', { latencyMs: 3_000 });
+    const { child, finished } = start([
+      'sweep',
+      ...local,
+      '--end',
+      '--yes',
+      '--older-than',
+      '5m',
+      '--json',
+    ]);
+    await lineOnStderr(child, /^\[1\/5\] ended /);
+
+    child.kill('SIGINT');
+    const { code, stdout, stderr } = await finished;
+
+    const report = JSON.parse(stdout) as SweepReport;
+    expect(code).toBe(1);
+    expect(stderr).toContain('Stopping after the call in flight');
+    expect(report).toMatchObject({ complete: false, stoppedEarly: 'stopped' });
+    expect(report.counts).toMatchObject({ ended: 2, skipped: { stopped: 3 } });
+    expect(stops()).toHaveLength(2);
+  });
+});
