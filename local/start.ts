@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     `  Local Amazon Connect:   ${system.connect.endpoint}   (control API under /_local/)`,
     `  Callback registry:      ${system.dynamoDbEndpoint}   (dynalite, table "callbacks")`,
     `  Callback sweeper:       report mode, every ${sweepEvery}; each run prints one [callback sweeper] line`,
-    '                          sweep policies: billing queue 4h, the others 24h (docs/sweep-policies.md)',
+    `                          sweep policies: ${process.env.SWEEP_POLICIES?.trim() ? 'SWEEP_POLICIES' : 'the demo’s, billing queue 4h, the others 24h'} (docs/sweep-policies.md)`,
     '',
     'Try it:',
     ...curlExamples().flatMap((example) => [

@@ -79,7 +79,8 @@ export class SweepRun {
     this.#deps = deps;
     this.#settings = settings;
     this.#options = options;
-    this.#mode = runModeOf(settings);
+    // An operator's selection follows the run's own mode, as it follows no rule's queues.
+    this.#mode = options.selection ? settings.mode : runModeOf(settings);
     this.#policies = settings.policies !== undefined && !options.selection;
     this.#report = new ReportBuilder(
       options.maxDecisionsInReport,
