@@ -20,6 +20,7 @@ const modules = [
   './cold-invocation.ts',
   './emulator.ts',
   './sweep.ts',
+  './sweep-policies.ts',
   './last-look.ts',
 ];
 

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { parseSweepPolicies, type SweepRule } from '../lambdas/core/callbacks/sweep-policies.js';
 import { toInstanceId } from '../lambdas/core/connect/identifiers.js';
 import { isBlank, readSettingValue, type SettingValue } from '../lambdas/core/setting-values.js';
 import { type Setting, type SettingName, settings } from '../lambdas/core/settings.js';
@@ -53,6 +56,8 @@ export interface SweeperSettings {
   readonly reconcile: boolean;
   readonly reconcileQueueIds: readonly string[];
   readonly reserveConcurrency: boolean;
+  /** Sweep rules and their scheduled clears; absent: the one-rule default of the settings above. */
+  readonly policies?: readonly SweepRule[];
 }
 
 export interface EndContactConfig {
@@ -286,6 +291,77 @@ function readSweeper(
   } satisfies SweeperSettings;
 }
 
+/** The sweeper's settings with its policies, when there are any. */
+function withPolicies(
+  sweeper: SweeperSettings,
+  readPolicies: (sweeper: SweeperSettings) => readonly SweepRule[] | undefined,
+  phoneHashSalt: string | undefined,
+): SweeperSettings {
+  const policies = readPolicies(sweeper);
+  if (!policies) return sweeper;
+  // A rule's keep-oldest needs the salt in the function too, whatever the global policy says.
+  const salt = policies.some((rule) => rule.duplicatesPolicy === 'keep-oldest') && phoneHashSalt;
+  return { ...sweeper, policies, ...(salt ? { phoneHashSalt: salt } : {}) };
+}
+
+/** The instance IDs of the deployment: what a sweep rule's `instance` may name. */
+export function deploymentInstanceIds(instance: ConnectInstance | undefined): string[] {
+  return instance ? [instance.id] : [];
+}
+
+/**
+ * The sweep policies, from `sweepPolicies` (JSON in context) or the file `sweepPoliciesFile`
+ * names, checked by the parser the sweeper uses at cold start; each problem is one line naming
+ * the rule and the field.
+ */
+function readSweepPolicies(
+  context: ContextSettings,
+  read: ContextReader,
+  sweeper: Pick<SweeperSettings, 'mode' | 'maxQueuedAgeMs' | 'duplicatesPolicy'>,
+  instanceIds: readonly string[],
+): readonly SweepRule[] | undefined {
+  const inline = context.isSet('sweepPolicies');
+  const file = context.get('sweepPoliciesFile');
+  if (inline && file !== undefined) {
+    context.problems.push(
+      'context keys sweepPolicies and sweepPoliciesFile are both set: keep one of them',
+    );
+    return undefined;
+  }
+  let raw: unknown = read('sweepPolicies');
+  let source = 'context key sweepPolicies';
+  if (file !== undefined) {
+    source = `sweep policies file ${file}`;
+    try {
+      raw = readFileSync(resolve(file), 'utf8');
+    } catch (error) {
+      context.problems.push(
+        `context key sweepPoliciesFile names ${file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): give a path relative to the directory cdk runs in`,
+      );
+      return undefined;
+    }
+  } else if (!inline) return undefined;
+  const parsed = parseSweepPolicies(raw, {
+    defaults: sweeper,
+    instanceIds,
+    source,
+  });
+  if (!parsed.ok) {
+    context.problems.push(...parsed.problems);
+    return undefined;
+  }
+  if (
+    sweeper.duplicatesPolicy !== 'keep-oldest' &&
+    parsed.rules.some((rule) => rule.duplicatesPolicy === 'keep-oldest') &&
+    !context.isSet('phoneHashSalt')
+  ) {
+    context.problems.push(
+      `${source}: a rule with duplicatesPolicy keep-oldest needs context key phoneHashSalt (at least 16 characters): set -c phoneHashSalt=$(openssl rand -hex 16)`,
+    );
+  }
+  return parsed.rules;
+}
+
 /**
  * Reads and validates the whole configuration. Throws one `Error` that lists every bad key.
  * @param present every context key set, to catch misspelt ones
@@ -327,7 +403,14 @@ export function readConfig(read: ContextReader, present: readonly string[] = [])
     logRetention: logRetentionDays as RetentionDays,
     ...(alarmEmail ? { alarmEmail } : {}),
     api: { rateLimit: context.get('apiRateLimit'), burstLimit: context.get('apiBurstLimit') },
-    sweeper: readSweeper(context, instance === undefined && !local, deploy.callbackSweeper),
+    sweeper: withPolicies(
+      readSweeper(context, instance === undefined && !local, deploy.callbackSweeper),
+      (sweeper) => readSweepPolicies(context, read, sweeper, deploymentInstanceIds(instance)),
+      // Read once by readSweeper, which reports a bad one; here only its text is passed on.
+      typeof read('phoneHashSalt') === 'string'
+        ? (read('phoneHashSalt') as string).trim()
+        : undefined,
+    ),
     local,
     localConnectEndpoint,
   };

@@ -6,12 +6,14 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expectedOf } from '../lambdas/core/setting-values.js';
 import { type Setting, settings } from '../lambdas/core/settings.js';
+import { renderDocExamples } from './doc-examples.js';
 
 export const configurationDocPath = fileURLToPath(
   new URL('../docs/configuration.md', import.meta.url),
 );
 
-const isSweeperProp = (s: Setting) => !!s.prop?.startsWith('CallbackSweeper.');
+const isSweeperProp = (s: Setting) =>
+  !!s.prop?.startsWith('CallbackSweeper.') || s.context === 'sweepPoliciesFile';
 
 /** The page's sections; every setting falls in exactly one. */
 export const sections = [
@@ -103,7 +105,18 @@ export function renderConfigurationDoc(): string {
     '',
     'Invoking the sweeper with a JSON object overrides these for that run, with the same bounds:',
     `${overridable.map((s) => `\`${s.override}\``).join(', ')}. Any other field is refused by name.`,
+    'With sweep policies, `rule` runs one rule alone and `schedule` runs one scheduled clear',
+    '([sweep-policies.md](sweep-policies.md#running-a-rule-or-a-clear-by-hand)).',
     '',
+    '## Sweep policies: worked examples',
+    '',
+    '`sweepPolicies` (or the file `sweepPoliciesFile` names) replaces the one global rule with rules per',
+    'instance and queue, each with its own age, mode and duplicates policy, and scheduled clears.',
+    '[sweep-policies.md](sweep-policies.md) is the reference: every field, first-match, what a clear',
+    'does, and the errors synth gives. Each example below is a file in `docs/examples/`, and CI',
+    'synthesizes each one offline with cdk-nag and cfn-lint.',
+    '',
+    ...renderDocExamples(),
   );
   return lines.join('\n');
 }

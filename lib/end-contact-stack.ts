@@ -232,6 +232,7 @@ export class EndContactStack extends Stack {
       reconcileQueueIds: sweeper.reconcileQueueIds,
       reserveConcurrency: sweeper.reserveConcurrency,
       ratesPerSecond: sweeper.ratesPerSecond,
+      ...(sweeper.policies ? { policies: sweeper.policies } : {}),
       schedule: Schedule.expression(sweeper.schedule),
       logRetention: config.logRetention,
       environment: localEnvironment,

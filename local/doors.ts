@@ -17,6 +17,8 @@ export interface RunnerDoors {
   runSampleFlow(contactId: string, attributes: Record<string, string>): Promise<unknown>;
   /** A manual sweeper run with these overrides. */
   sweep(overrides: unknown): Promise<SweeperResult>;
+  /** Fires a scheduled clear of the sweep policies, as its EventBridge Scheduler schedule would. */
+  fireSchedule(name: string): Promise<SweeperResult>;
   /** Shown on `GET /`. */
   index: Record<string, unknown>;
   /** The instance a bare flow parameters object is taken to come from. */
@@ -67,6 +69,9 @@ export function createRunnerRouter(doors: RunnerDoors): Router<LocalHandler> {
     const overrides = parseJson(request.text) ?? {};
     return sweepReply(await doors.sweep(overrides));
   });
+  router.add('POST', '/sweeper/schedules/{name}', async (request) =>
+    sweepReply(await doors.fireSchedule(request.params.name ?? '')),
+  );
   router.add('GET', '/_operator/target', () => ({ status: 200, body: doors.operatorTarget() }));
   router.add('GET', '/', () => ({
     status: 200,

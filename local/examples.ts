@@ -1,4 +1,5 @@
 import { DEMO_IDS } from './connect/index.js';
+import { demoClearName } from './demo-policies.js';
 
 export interface CurlExample {
   title: string;
@@ -64,6 +65,14 @@ export function curlExamples(): CurlExample[] {
       path: '/sweeper/run',
       body: { maxQueuedAge: '2h' },
       expect: { status: 200, json: { mode: 'report', complete: true } },
+    },
+    {
+      title:
+        "Fire the demo's scheduled clear now: it ends the billing queue's callbacks queued 30m or more",
+      method: 'POST',
+      path: `/sweeper/schedules/${demoClearName}`,
+      body: {},
+      expect: { status: 200, json: { schedule: demoClearName, mode: 'end', complete: true } },
     },
     {
       title: 'Bad input is refused before it reaches Connect, naming each field',

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { parseDurationMs } from '../lambdas/core/duration.js';
 import { PortInUseError, parsePort, stopOnSignals, UsageError } from './cli.js';
+import { demoClearName } from './demo-policies.js';
 import { describeSweep } from './sweep-summary.js';
 import { curlExamples, startLocalSystem, toCurl } from './system.js';
 
@@ -71,10 +72,12 @@ async function main(): Promise<void> {
     '    POST /flow/run           the sample flow calling the End a Contact module: {"TargetContactId":…,"SecurityUser":…}',
     '    POST /contact/stop       the HTTP API: StopContact request shape',
     '    POST /sweeper/run        the callback sweeper, now: {} or overrides such as {"maxQueuedAge":"2h"}',
+    `    POST /sweeper/schedules/{name}  fire a scheduled clear of the sweep policies now (the demo's: ${demoClearName})`,
     `  Local Amazon Connect:   ${system.connect.endpoint}   (control API under /_local/)`,
     `  Operator console:       ${system.consoleUrl}   (open it whole: the token is its key)`,
     `  Callback registry:      ${system.dynamoDbEndpoint}   (dynalite, table "callbacks")`,
     `  Callback sweeper:       report mode, every ${sweepEvery}; each run prints one [callback sweeper] line`,
+    `                          sweep policies: ${process.env.SWEEP_POLICIES?.trim() ? 'SWEEP_POLICIES' : 'the demo’s, billing queue 4h, the others 24h'} (docs/sweep-policies.md)`,
     '',
     'Try it:',
     ...curlExamples().flatMap((example) => [

@@ -10,6 +10,7 @@ import { createHttpHandler } from '../lambdas/stop-contact-api/stop-contact-api.
 import { namingPort } from './cli.js';
 import { DEMO_IDS, demoScenario, type LocalConnect, startLocalConnect } from './connect/index.js';
 import { startLocalConsole } from './console.js';
+import { clearEvent, demoSweepPolicies, reportOnlyRules } from './demo-policies.js';
 import { createRunnerRouter } from './doors.js';
 import { createSampleFlowRunner, type FlowTexts, sourceFlowTexts } from './flow-door.js';
 import { createJsonListener } from './http/serve.js';
@@ -55,6 +56,8 @@ export interface LocalSystem {
   readonly consoleUrl?: string;
   /** Runs the sweeper now, as its schedule does, and returns its report. */
   sweep(trigger?: SweepTrigger): Promise<SweeperResult>;
+  /** Fires a scheduled clear of the sweep policies now, as its EventBridge Scheduler schedule does. */
+  fireSchedule(name: string): Promise<SweeperResult>;
   /** Waits until the tracker has seen every contact event so far. */
   settled(): Promise<void>;
   /** Stops the handlers' server, the registry and the local Connect. */
@@ -70,12 +73,16 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   // One End a Contact door object for both doors: the flow's stricter deadline bound holds.
   const environment = options.environment ?? process.env;
   const config = readEndContactConfig(environment, 'end-contact');
-  const sweeperConfig = readSweeperConfig({
-    ...environment,
-    CONNECT_INSTANCE_IDS: DEMO_IDS.instanceId,
-    CALLBACK_TABLE_NAME: 'callbacks',
-    SWEEP_MODE: 'report',
-  });
+  const sweeperConfig = reportOnlyRules(
+    readSweeperConfig({
+      // The demo's sweep policies, with one scheduled clear, unless the environment has its own.
+      SWEEP_POLICIES: demoSweepPolicies(),
+      ...environment,
+      CONNECT_INSTANCE_IDS: DEMO_IDS.instanceId,
+      CALLBACK_TABLE_NAME: 'callbacks',
+      SWEEP_MODE: 'report',
+    }),
+  );
   const connect = await namingPort('--connect-port', options.connectPort, () =>
     startLocalConnect({
       port: options.connectPort,
@@ -131,6 +138,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       }),
       api: createHttpHandler(door) as unknown as LocalLambdaHandler,
       sweep: (overrides) => runSweep('manual', overrides),
+      fireSchedule: (name) => runSweep('schedule', clearEvent(sweeperConfig, name)),
       index: { connectEndpoint: connect.endpoint, instanceId: DEMO_IDS.instanceId },
       instanceArn,
       operatorTarget: () => ({
@@ -170,6 +178,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       dynamoDbEndpoint: callbacks.dynamoDbEndpoint,
       ...(operatorConsole ? { consoleUrl: operatorConsole.url } : {}),
       sweep: (trigger = 'scheduled') => runSweep(trigger, scheduled),
+      fireSchedule: (name) => runSweep('schedule', clearEvent(sweeperConfig, name)),
       settled: callbacks.settled,
       close,
     };

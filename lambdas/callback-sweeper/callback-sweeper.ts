@@ -10,6 +10,7 @@ import {
   type SweepOverrides,
   sweepOverridesSchema,
   unconfiguredInstances,
+  unknownPolicyNames,
 } from '../core/callbacks/sweep-request.js';
 import { type SweeperConfig, sweepOptions } from '../core/callbacks/sweeper-config.js';
 import { foreignArnMessage, ownerOf } from '../core/connect/identifiers.js';
@@ -77,6 +78,18 @@ function publishMetrics(metrics: Metrics, report: SweepReport): void {
   metrics.addMetric('Throttled', MetricUnit.Count, counts.throttled);
   metrics.addMetric('UnexplainedQueues', MetricUnit.Count, report.unexplainedQueues.length);
   metrics.publishStoredMetrics();
+  // Per rule of the sweep policies, one more record each: dimensions service, mode and rule, so
+  // the run totals above (which the alarms and the dashboard read) keep their own dimensions.
+  for (const rule of report.rules ?? []) {
+    metrics.addDimensions({ mode: rule.mode, rule: rule.name });
+    metrics.addMetric('Candidates', MetricUnit.Count, rule.counts.candidates);
+    metrics.addMetric('Ended', MetricUnit.Count, rule.counts.ended);
+    metrics.addMetric('WouldEnd', MetricUnit.Count, rule.counts.wouldEnd);
+    metrics.addMetric('AlreadyGone', MetricUnit.Count, rule.counts.alreadyGone);
+    metrics.addMetric('Failed', MetricUnit.Count, rule.counts.failed);
+    metrics.addMetric('Throttled', MetricUnit.Count, rule.counts.throttled);
+    metrics.publishStoredMetrics();
+  }
 }
 
 /**
@@ -109,6 +122,8 @@ export function createSweeperHandler(
         ),
       );
     }
+    const unknownNames = unknownPolicyNames(config.settings, overrides);
+    if (unknownNames.length > 0) return refuse(invalid(unknownNames));
     const remainingMs = () => context.getRemainingTimeInMillis();
     const report = await sweepStuckCallbacks(
       deps,

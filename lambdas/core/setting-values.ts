@@ -8,15 +8,17 @@ import { type Setting, type SettingName, settings } from './settings.js';
 // value, a prop or an override field) into its typed value, or into what a valid one looks like.
 
 type Table = typeof settings;
-type Kind<S> = S extends { kind: 'boolean' }
-  ? boolean
-  : S extends { kind: 'integer' | 'number' | 'duration' }
-    ? number
-    : S extends { kind: 'choice'; choices: readonly (infer C)[] }
-      ? C
-      : S extends { kind: 'queue-ids' | 'instance-ids' }
-        ? string[]
-        : string;
+type Kind<S> = S extends { kind: 'json' }
+  ? unknown
+  : S extends { kind: 'boolean' }
+    ? boolean
+    : S extends { kind: 'integer' | 'number' | 'duration' }
+      ? number
+      : S extends { kind: 'choice'; choices: readonly (infer C)[] }
+        ? C
+        : S extends { kind: 'queue-ids' | 'instance-ids' }
+          ? string[]
+          : string;
 
 /** The typed value of a setting; `undefined` only for a setting with no default. */
 export type SettingValue<N extends SettingName> = Table[N] extends { default: unknown }
@@ -68,6 +70,8 @@ export function expectedOf(setting: Setting, where?: string): string {
       return 'a list of queue IDs or queue ARNs';
     case 'instance-ids':
       return 'a list of Amazon Connect instance IDs or ARNs';
+    case 'json':
+      return setting.expected;
   }
 }
 
@@ -127,6 +131,20 @@ function schemaOf(setting: Setting, where: string | undefined): z.ZodMiniType {
       return z.array(z.string().check(z.refine((item) => toQueueId(item) !== undefined)));
     case 'instance-ids':
       return z.array(z.string().check(z.refine((item) => toInstanceId(item).ok)));
+    case 'json':
+      // Text must be JSON; the document's own parser (e.g. parseSweepPolicies) checks the rest.
+      return z.pipe(
+        z.unknown(),
+        z.transform((input: unknown, ctx) => {
+          if (typeof input !== 'string') return input;
+          try {
+            return JSON.parse(input) as unknown;
+          } catch {
+            ctx.issues.push({ code: 'custom', message: 'not JSON', input });
+            return z.NEVER;
+          }
+        }),
+      );
   }
 }
 

@@ -92,7 +92,17 @@ export interface ListSetting extends Common {
   readonly kind: 'queue-ids' | 'instance-ids';
 }
 
+/**
+ * A JSON document (text in the environment and with `-c`, JSON in cdk.json), whose own parser
+ * checks it in detail; the table only says what it looks like.
+ */
+export interface JsonSetting extends Common {
+  readonly kind: 'json';
+  readonly expected: string;
+}
+
 export type Setting =
+  | JsonSetting
   | BooleanSetting
   | NumberSetting
   | DurationSetting
@@ -555,6 +565,25 @@ export const settings = {
     default: 500,
     min: 0,
     max: 10_000,
+  },
+
+  // Sweep policies (docs/sweep-policies.md): rules per instance and queue, and scheduled clears.
+  sweepPolicies: {
+    kind: 'json',
+    doc: 'Ordered sweep rules, the first match wins: instance, queues, maxQueuedAge, mode, duplicatesPolicy, schedules (docs/sweep-policies.md). Unset: one rule for every queue from the settings above.',
+    env: 'SWEEP_POLICIES',
+    functions: sweeper,
+    context: 'sweepPolicies',
+    prop: 'CallbackSweeper.policies',
+    expected: 'a JSON array of sweep rules (docs/sweep-policies.md)',
+    defaultDoc: 'one rule: every queue, `maxQueuedAge`, `sweepMode`, `duplicatesPolicy`',
+  },
+  sweepPoliciesFile: {
+    kind: 'text',
+    doc: 'A JSON file of sweep rules, read at synth, instead of `sweepPolicies`.',
+    context: 'sweepPoliciesFile',
+    expected: 'a path to a JSON file, relative to the directory cdk runs in',
+    pattern: /^\S.*\.json$/,
   },
 } as const satisfies Record<string, Setting>;
 

@@ -6,10 +6,17 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import {
+  parseSweepPolicies,
+  policiesToJson,
+  type SweepRule,
+} from '../../lambdas/core/callbacks/sweep-policies.js';
 import { callbackTable } from '../../lambdas/core/callbacks/table.js';
+import { toInstanceId } from '../../lambdas/core/connect/identifiers.js';
 import { metricsNamespace } from '../../lambdas/core/settings.js';
 import { type ConnectGrant, grantConnect, isInstanceArn } from './connect-permissions.js';
 import { HandlerFunction } from './handler-function.js';
+import { ScheduledClears } from './scheduled-clears.js';
 import { checkSettingProp, settingsEnvironment } from './setting-props.js';
 
 /**
@@ -89,6 +96,13 @@ export interface CallbackSweeperProps {
    */
   readonly phoneHashSalt?: string;
   /**
+   * Sweep rules, the first match wins, with their scheduled clears (docs/sweep-policies.md); a
+   * rule's instance must be one of `instanceArns`. Each clear becomes an EventBridge Scheduler
+   * schedule that invokes the function with `{"rule", "schedule"}`.
+   * @default - one rule for every queue, from `mode`, `maxQueuedAge` and `duplicatesPolicy`
+   */
+  readonly policies?: readonly SweepRule[];
+  /**
    * Client-side rate per Connect API; keep them under the account's quotas.
    * @default - the defaults of SweeperRates
    */
@@ -143,6 +157,8 @@ export class CallbackSweeper extends Construct {
   public readonly role: Role;
   public readonly logGroup: LogGroup;
   public readonly schedule: Rule;
+  /** Present when a rule of `policies` has schedules. */
+  public readonly clears?: ScheduledClears;
 
   constructor(scope: Construct, id: string, props: CallbackSweeperProps) {
     super(scope, id);
@@ -180,6 +196,7 @@ export class CallbackSweeper extends Construct {
           metricDataRatePerSecond: rates.getCurrentMetricData,
           contactMetricsRatePerSecond: rates.getContactMetrics,
           searchContactsRatePerSecond: rates.searchContacts,
+          ...(props.policies ? { sweepPolicies: policiesToJson(props.policies) } : {}),
         }),
         POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
         ...props.environment,
@@ -212,8 +229,17 @@ export class CallbackSweeper extends Construct {
       schedule: props.schedule ?? Schedule.rate(Duration.minutes(15)),
       targets: [new LambdaFunction(this.function, { retryAttempts: 0 })],
     });
+    if (props.policies?.some((rule) => rule.schedules.length > 0)) {
+      this.clears = new ScheduledClears(this, 'Clears', {
+        sweeper: this.function,
+        rules: props.policies,
+      });
+    }
   }
 }
+
+/** What the sweep policies may take of Lambda's 4 KB of environment variables; the rest is the other settings'. */
+const maxPoliciesBytes = 2_800;
 
 /**
  * Refuses at synth what the function would refuse at every cold start, by the same settings
@@ -251,6 +277,31 @@ function validateProps(props: CallbackSweeperProps, maxQueuedAge: Duration): voi
   checkSettingProp('metricDataRatePerSecond', rates.getCurrentMetricData);
   checkSettingProp('contactMetricsRatePerSecond', rates.getContactMetrics);
   checkSettingProp('searchContactsRatePerSecond', rates.searchContacts);
+  if (props.policies) {
+    // The function's own parser, on what its environment will carry.
+    const instanceIds = props.instanceArns.flatMap((arn) => {
+      const ref = Token.isUnresolved(arn) ? undefined : toInstanceId(arn);
+      return ref?.ok ? [ref.instanceId] : [];
+    });
+    const parsed = parseSweepPolicies(policiesToJson(props.policies), {
+      defaults: { maxQueuedAgeMs: 0, mode: 'report', duplicatesPolicy: 'off' },
+      instanceIds,
+      source: 'policies',
+    });
+    if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+    // Lambda allows 4 KB for all of a function's environment variables together.
+    const size = Buffer.byteLength(policiesToJson(props.policies));
+    if (size > maxPoliciesBytes) {
+      throw new Error(
+        `policies take ${size} bytes in the function's environment (SWEEP_POLICIES), more than the ${maxPoliciesBytes} left of Lambda's 4 KB for environment variables: use fewer rules, or one rule for several queues`,
+      );
+    }
+    if (props.policies.some((r) => r.duplicatesPolicy === 'keep-oldest') && !props.phoneHashSalt) {
+      throw new Error(
+        'a rule of policies has duplicatesPolicy keep-oldest, which needs phoneHashSalt: give a random string of at least 16 characters',
+      );
+    }
+  }
   if ((props.duplicatesPolicy ?? 'off') === 'keep-oldest' && !props.phoneHashSalt) {
     throw new Error(
       'duplicatesPolicy keep-oldest needs phoneHashSalt: give a random string of at least 16 characters',

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { contextKeys, parseInstanceArn, readConfig } from '../../lib/config.js';
 import { instanceArn } from './helpers.js';
 
@@ -302,5 +305,79 @@ describe('parseInstanceArn', () => {
     expect(
       parseInstanceArn(`${instanceArn}/queue/0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b`),
     ).toBeUndefined();
+  });
+});
+
+describe('readConfig with sweep policies', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'sweep-policies-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const rules = [
+    { name: 'billing', queues: ['q-billing'], maxQueuedAge: '4h', mode: 'end' },
+    { name: 'rest', queues: '*' },
+  ];
+
+  it('reads the rules from context as JSON text or as cdk.json JSON, defaults from the global settings', () => {
+    const fromCli = configFrom({
+      instanceArn,
+      sweepPolicies: JSON.stringify(rules),
+      maxQueuedAge: '2d',
+    });
+    const fromJson = configFrom({ instanceArn, sweepPolicies: rules, maxQueuedAge: '2d' });
+    expect(fromCli.sweeper.policies).toEqual(fromJson.sweeper.policies);
+    expect(fromJson.sweeper.policies?.map((r) => [r.name, r.mode, r.maxQueuedAgeMs])).toEqual([
+      ['billing', 'end', 4 * 3_600_000],
+      ['rest', 'report', 48 * 3_600_000],
+    ]);
+  });
+
+  it('reads them from the JSON file sweepPoliciesFile names', () => {
+    const file = join(folder, 'policies.json');
+    writeFileSync(file, JSON.stringify(rules));
+    expect(configFrom({ instanceArn, sweepPoliciesFile: file }).sweeper.policies).toEqual(
+      configFrom({ instanceArn, sweepPolicies: rules }).sweeper.policies,
+    );
+  });
+
+  it('names the file in its errors', () => {
+    const file = join(folder, 'bad.json');
+    writeFileSync(file, JSON.stringify([{ name: 'b', queues: '*', mode: 'delete' }]));
+    expect(() => configFrom({ instanceArn, sweepPoliciesFile: file })).toThrow(
+      `sweep policies file ${file}: rule 1 ("b"), field mode must be report or end, got "delete"`,
+    );
+    expect(() =>
+      configFrom({ instanceArn, sweepPoliciesFile: join(folder, 'missing.json') }),
+    ).toThrow(
+      /context key sweepPoliciesFile names .*missing\.json, which cannot be read \(ENOENT\)/,
+    );
+  });
+
+  it('refuses both keys at once, and a keep-oldest rule without a salt', () => {
+    expect(() =>
+      configFrom({ instanceArn, sweepPolicies: rules, sweepPoliciesFile: 'policies.json' }),
+    ).toThrow('context keys sweepPolicies and sweepPoliciesFile are both set: keep one of them');
+    expect(() =>
+      configFrom({
+        instanceArn,
+        sweepPolicies: [{ name: 'dup', queues: '*', duplicatesPolicy: 'keep-oldest' }],
+      }),
+    ).toThrow(/a rule with duplicatesPolicy keep-oldest needs context key phoneHashSalt/);
+    expect(
+      configFrom({
+        instanceArn,
+        phoneHashSalt: '0123456789abcdef',
+        sweepPolicies: [{ name: 'dup', queues: '*', duplicatesPolicy: 'keep-oldest' }],
+      }).sweeper.phoneHashSalt,
+    ).toBe('0123456789abcdef');
+  });
+
+  it("accepts a rule's instance only when it is the deployment's", () => {
+    const id = instanceArn.split('/')[1];
+    expect(
+      configFrom({ instanceArn, sweepPolicies: [{ instance: id, queues: '*' }] }).sweeper
+        .policies?.[0]?.instanceId,
+    ).toBe(id);
+    expect(() => configFrom({ sweepPolicies: [{ instance: id, queues: '*' }] })).toThrow(
+      `context key sweepPolicies: rule 1, field instance names ${id}, which is not one of the deployment's instances (none: set instanceArn)`,
+    );
   });
 });

@@ -71,6 +71,22 @@ describe('the local system (npm start)', () => {
     expect(body).not.toHaveProperty('error');
   });
 
+  it('refuses to fire a scheduled clear the sweep policies lack, naming the ones they have', async () => {
+    const response = await fetch(`${system.url}/sweeper/schedules/lunch-break`, { method: 'POST' });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      code: 'InvalidSweepRequest',
+      errors: [
+        {
+          field: 'schedule',
+          message:
+            'names "lunch-break", which is not a scheduled clear of the sweep policies: the schedules are billing-closing',
+        },
+      ],
+    });
+  });
+
   it('answers a body that is not JSON with a 400 {code, message}', async () => {
     const response = await fetch(`${system.url}/sweeper/run`, { method: 'POST', body: '{' });
 
@@ -238,7 +254,8 @@ describe('npm start', () => {
     await fetch(`${handlersUrl}/sweeper/run`, { method: 'POST', body: '{"maxQueuedAge":"2h"}' });
 
     const manual = await printed(running, /^\[callback sweeper\] manual run .*$/m);
-    expect(first).toMatch(/\d+ callbacks queued over 24h, \d+ verified, \d+ would be ended/);
+    // The demo's sweep policies: the youngest rule age (billing, 4 h) is what the index is read with.
+    expect(first).toMatch(/\d+ callbacks queued over 4h, \d+ verified, \d+ would be ended/);
     expect(manual).toMatch(/\d+ callbacks queued over 2h, \d+ verified, \d+ would be ended/);
   });
 });

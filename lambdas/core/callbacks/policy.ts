@@ -29,10 +29,15 @@ export type SkipReason =
   | 'max-stops'
   | 'time-budget'
   /** An operator stopped the run (stopSignal) before this candidate started. */
-  | 'stopped';
+  | 'stopped'
+  /** No rule of the sweep policies matches its instance and queue: left alone. */
+  | 'no-rule';
 
-/** Why a callback qualifies to be ended; `selected`: an operator chose it, whatever its age. */
-export type EndReason = 'queued-too-long' | 'duplicate' | 'selected';
+/**
+ * Why a callback qualifies to be ended; `selected`: an operator chose it, whatever its age;
+ * `scheduled-clear`: a rule's scheduled clear found it still queued past the clear's minimum age.
+ */
+export type EndReason = 'queued-too-long' | 'duplicate' | 'selected' | 'scheduled-clear';
 
 /** Reasons a contact is with, or on its way to, an agent or the customer: never to be ended. */
 export type WithAgentReason = Extract<

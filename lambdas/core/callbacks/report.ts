@@ -29,6 +29,8 @@ export interface SweepDecision {
   decision: DecisionKind;
   reason: string;
   tag?: TagResult;
+  /** The sweep rule that decided it; set only when the run follows sweep policies. */
+  rule?: string;
 }
 
 export type Subject = Omit<SweepDecision, 'decision' | 'reason' | 'tag'>;
@@ -59,6 +61,26 @@ export interface SweepCounts {
   discovered: number;
 }
 
+/** One rule's share of a run's decisions (sweep policies). */
+export interface RuleCounts {
+  /** Decisions this rule made: every candidate it matched. */
+  candidates: number;
+  ended: number;
+  wouldEnd: number;
+  alreadyGone: number;
+  skipped: number;
+  failed: number;
+  throttled: number;
+}
+
+/** A rule of the run, as it applied, with its counts. */
+export interface RuleReport {
+  name: string;
+  mode: SweepMode;
+  maxQueuedAgeSeconds: number;
+  counts: RuleCounts;
+}
+
 /** How the run proved, right before each stop, that a callback was still in its queue. */
 export type LastLookMode =
   /** GetContactMetrics' POSITION_IN_QUEUE, then DescribeContact. */
@@ -81,6 +103,10 @@ export interface SweepReport {
   /** Why the last look fell back to DescribeContact alone. */
   lastLookFallback?: string;
   counts: SweepCounts;
+  /** Per rule, in order, when the run follows sweep policies (the counts above cover them all). */
+  rules?: RuleReport[];
+  /** The scheduled clear this run is, when a schedule (or a person) asked for one. */
+  schedule?: string;
   decisions: SweepDecision[];
   /** Decisions not listed because the report is capped; the counts include them. */
   decisionsOmitted: number;
@@ -88,6 +114,15 @@ export interface SweepReport {
   reconciliation: ReconciliationResult[];
   unexplainedQueues: UnexplainedQueue[];
 }
+
+const ruleCounter: Record<DecisionKind, Exclude<keyof RuleCounts, 'candidates'>> = {
+  ended: 'ended',
+  'would-end': 'wouldEnd',
+  'already-gone': 'alreadyGone',
+  skipped: 'skipped',
+  failed: 'failed',
+  throttled: 'throttled',
+};
 
 /** Counts every decision and lists the first `maxDecisions` of them. */
 export class ReportBuilder {
@@ -109,10 +144,27 @@ export class ReportBuilder {
   decisionsOmitted = 0;
   readonly #maxDecisions: number;
   readonly #onDecision: ((decision: SweepDecision) => void) | undefined;
+  /** Per rule name, when the run follows sweep policies. */
+  readonly byRule = new Map<string, RuleCounts>();
 
-  constructor(maxDecisions: number, onDecision?: (decision: SweepDecision) => void) {
+  constructor(
+    maxDecisions: number,
+    onDecision?: (decision: SweepDecision) => void,
+    ruleNames: readonly string[] = [],
+  ) {
     this.#maxDecisions = maxDecisions;
     this.#onDecision = onDecision;
+    for (const name of ruleNames) {
+      this.byRule.set(name, {
+        candidates: 0,
+        ended: 0,
+        wouldEnd: 0,
+        alreadyGone: 0,
+        skipped: 0,
+        failed: 0,
+        throttled: 0,
+      });
+    }
   }
 
   skip(subject: Subject, reason: SkipReason): void {
@@ -150,6 +202,11 @@ export class ReportBuilder {
    * registry of 100,000 items then grew the heap by tens of MiB before a full collection.
    */
   #list(subject: Subject, decision: DecisionKind, reason: string, tag?: TagResult): void {
+    const rule = subject.rule === undefined ? undefined : this.byRule.get(subject.rule);
+    if (rule) {
+      rule.candidates++;
+      rule[ruleCounter[decision]]++;
+    }
     const listed = this.decisions.length < this.#maxDecisions;
     if (!listed) this.decisionsOmitted++;
     if (!listed && !this.#onDecision) return;

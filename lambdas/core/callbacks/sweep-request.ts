@@ -1,7 +1,9 @@
 import * as z from 'zod/mini';
+import type { FieldError } from '../schemas.js';
 import { expectedOf, readSettingValue } from '../setting-values.js';
 import { type SettingName, settings } from '../settings.js';
-import { instanceIds, queueIds, type SweepSettings } from './sweeper-config.js';
+import { type SweepRule, scheduledClears } from './sweep-policies.js';
+import { instanceIds, queueIds, rulesOf, type SweepSettings } from './sweeper-config.js';
 
 /**
  * A manual run's overrides, e.g. `{"mode":"report","maxQueuedAge":"2h","maxStops":10}`. Unknown
@@ -17,13 +19,29 @@ export interface SweepOverrides {
   tagEndedContacts?: boolean;
   discoverCallbacks?: boolean;
   reconcile?: boolean;
+  /** Run only this rule of the sweep policies (its queues, age, mode and duplicates policy). */
+  rule?: string;
+  /** Run this scheduled clear: its rule's queues, the clear's minimum age and mode. */
+  schedule?: string;
 }
 
 /** The settings a manual run may override, by the field it uses (the table's `override`). */
 const overridable = Object.entries(settings).flatMap(([name, setting]) =>
   'override' in setting ? [[setting.override, name as SettingName] as const] : [],
 );
-const fieldNames = overridable.map(([field]) => field);
+/** Fields that name a part of the sweep policies rather than override a setting. */
+const policyFields = ['rule', 'schedule'] as const;
+const fieldNames = [...overridable.map(([field]) => field), ...policyFields];
+const policyNamePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** A rule's or a schedule's name; whether one by that name exists is the run's to say. */
+const policyName = z.optional(
+  z.string({ error: 'must be the name of a rule or schedule of the sweep policies' }).check(
+    z.regex(policyNamePattern, {
+      error: 'must be the name of a rule or schedule of the sweep policies',
+    }),
+  ),
+);
 
 /** JSON types only: a list must be an array, a duration or choice a string, and so on. */
 function hasJsonType(kind: string, input: unknown): boolean {
@@ -58,7 +76,11 @@ function overrideField(name: SettingName) {
 
 export const sweepOverridesSchema = z.pipe(
   z.strictObject(
-    Object.fromEntries(overridable.map(([field, name]) => [field, overrideField(name)])),
+    {
+      ...Object.fromEntries(overridable.map(([field, name]) => [field, overrideField(name)])),
+      rule: policyName,
+      schedule: policyName,
+    },
     {
       error: (issue) =>
         issue.code === 'unrecognized_keys'
@@ -91,12 +113,84 @@ export function isScheduledEvent(event: unknown): boolean {
   );
 }
 
-/** A run's settings: the configuration with a manual run's overrides applied. */
+/**
+ * A run's settings: the configuration with a manual run's overrides applied. A mode or age
+ * override applies to every rule; `rule` keeps that rule alone, `schedule` its clear (the rule's
+ * queues, the clear's minimum age and mode). Check the names first with `unknownPolicyNames`.
+ */
 export function applyOverrides(
   configured: SweepSettings,
   overrides: SweepOverrides,
 ): SweepSettings {
-  return { ...configured, ...overrides };
+  const { rule: ruleName, schedule: scheduleName, ...fields } = overrides;
+  const applied: SweepSettings = { ...configured, ...fields };
+  if (!configured.policies && ruleName === undefined && scheduleName === undefined) return applied;
+  let rules = rulesOf(configured);
+  const clear = scheduleName
+    ? scheduledClears(rules).find(({ schedule }) => schedule.name === scheduleName)
+    : undefined;
+  if (clear) {
+    rules = [
+      {
+        ...clear.rule,
+        maxQueuedAgeMs: clear.schedule.minAgeMs,
+        mode: clear.schedule.mode,
+        // "End every callback still queued": there is no younger duplicate left to tell apart.
+        duplicatesPolicy: 'off',
+        schedules: [],
+      },
+    ];
+  } else if (ruleName !== undefined) {
+    rules = rules.filter((rule) => rule.name === ruleName);
+  }
+  const only = clear?.rule ?? (ruleName !== undefined ? rules[0] : undefined);
+  return {
+    ...applied,
+    ...(clear ? { schedule: clear.schedule.name } : {}),
+    policies: rules.map(
+      (rule): SweepRule => ({
+        ...rule,
+        ...(fields.mode ? { mode: fields.mode } : {}),
+        ...(fields.maxQueuedAgeMs !== undefined ? { maxQueuedAgeMs: fields.maxQueuedAgeMs } : {}),
+      }),
+    ),
+    // A rule of one instance sweeps that instance only.
+    ...(only?.instanceId
+      ? { instanceIds: applied.instanceIds.filter((id) => id === only.instanceId) }
+      : {}),
+  };
+}
+
+/** A `rule` or `schedule` the configuration does not have, by name, with the names it has. */
+export function unknownPolicyNames(
+  configured: SweepSettings,
+  overrides: SweepOverrides,
+): FieldError[] {
+  const rules = rulesOf(configured);
+  const errors: FieldError[] = [];
+  const list = (names: string[]) => (names.length > 0 ? names.join(', ') : 'none');
+  if (overrides.rule !== undefined && !rules.some((rule) => rule.name === overrides.rule)) {
+    errors.push({
+      field: 'rule',
+      message: `names "${overrides.rule}", which is not a rule of the sweep policies: the rules are ${list(rules.map((rule) => rule.name))}`,
+    });
+  }
+  if (overrides.schedule !== undefined) {
+    const clears = scheduledClears(rules);
+    const clear = clears.find(({ schedule }) => schedule.name === overrides.schedule);
+    if (!clear) {
+      errors.push({
+        field: 'schedule',
+        message: `names "${overrides.schedule}", which is not a scheduled clear of the sweep policies: the schedules are ${list(clears.map(({ schedule }) => schedule.name))}`,
+      });
+    } else if (overrides.rule !== undefined && clear.rule.name !== overrides.rule) {
+      errors.push({
+        field: 'schedule',
+        message: `names "${overrides.schedule}", a schedule of rule "${clear.rule.name}", not of rule "${overrides.rule}"`,
+      });
+    }
+  }
+  return errors;
 }
 
 /** Instances a manual run names must be configured ones: the function's IAM grants cover only those. */

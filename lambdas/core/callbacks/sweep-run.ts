@@ -11,8 +11,15 @@ import { PositionCheck, type SweepConnect } from './last-look.js';
 import { assessCallback, DuplicateKeepers, type EndReason, queueScope } from './policy.js';
 import { type ReconciliationResult, reconcileQueues } from './reconcile.js';
 import type { QueuedCallback } from './registry.js';
-import { ReportBuilder, type Subject, type SweepReport } from './report.js';
-import type { SweepOptions, SweepSettings } from './sweeper-config.js';
+import { ReportBuilder, type RuleCounts, type Subject, type SweepReport } from './report.js';
+import { matchRule, type SweepRule } from './sweep-policies.js';
+import {
+  rulesOf,
+  runModeOf,
+  type SweepMode,
+  type SweepOptions,
+  type SweepSettings,
+} from './sweeper-config.js';
 import { inTurn } from './turns.js';
 
 export interface SweepDeps extends SweepConnect {
@@ -30,11 +37,24 @@ type OldestByQueue = Map<string, number>;
 
 /** What verifying a candidate gave: a reason it was only read, or DescribeContact's answer. */
 type Verified =
-  | { early: 'queue-denied' | 'queue-not-allowed' | 'max-stops' | 'time-budget' | 'stopped' }
+  | {
+      early:
+        | 'queue-denied'
+        | 'queue-not-allowed'
+        | 'max-stops'
+        | 'time-budget'
+        | 'stopped'
+        | 'no-rule'
+        | 'queued-recently';
+      rule?: SweepRule;
+    }
   | Described;
 
 interface InstanceRun {
-  cutoffMs: number;
+  /** The rules that apply in this instance, in order; the first match decides. */
+  rules: SweepRule[];
+  /** Each rule's cutoff: a callback enqueued before it is stuck under that rule. */
+  cutoffs: Map<SweepRule, number>;
   keepers: DuplicateKeepers | undefined;
   oldestByQueue: OldestByQueue;
 }
@@ -46,6 +66,10 @@ export class SweepRun {
   readonly #options: SweepOptions;
   readonly #report: ReportBuilder;
   readonly #ctx: EndContext;
+  /** `end` when any rule may end; otherwise the run is a report run and writes nothing. */
+  readonly #mode: SweepMode;
+  /** The run follows configured sweep policies: decisions name their rule, the report has per-rule counts. */
+  readonly #policies: boolean;
   #stopsStarted = 0;
   #stoppedEarly: SweepReport['stoppedEarly'];
   /** The time budget ran out: no more index pages are read, so the index was not read whole. */
@@ -55,7 +79,14 @@ export class SweepRun {
     this.#deps = deps;
     this.#settings = settings;
     this.#options = options;
-    this.#report = new ReportBuilder(options.maxDecisionsInReport, options.onDecision);
+    // An operator's selection follows the run's own mode, as it follows no rule's queues.
+    this.#mode = options.selection ? settings.mode : runModeOf(settings);
+    this.#policies = settings.policies !== undefined && !options.selection;
+    this.#report = new ReportBuilder(
+      options.maxDecisionsInReport,
+      options.onDecision,
+      this.#policies ? rulesOf(settings).map((rule) => rule.name) : [],
+    );
     this.#ctx = {
       clients: deps,
       registry: deps.registry,
@@ -63,7 +94,7 @@ export class SweepRun {
       position: new PositionCheck(),
       runId: deps.runId ?? randomUUID(),
       now: deps.now ?? Date.now,
-      writes: settings.mode === 'end',
+      writes: this.#mode === 'end',
       tagEndedContacts: settings.tagEndedContacts,
       ...(options.requestedBy ? { requestedBy: options.requestedBy } : {}),
       ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
@@ -96,11 +127,12 @@ export class SweepRun {
       );
     }
     const { position } = this.#ctx;
+    const rules = rulesOf(this.#settings);
     return {
       runId: this.#ctx.runId,
-      mode: this.#settings.mode,
+      mode: this.#mode,
       instanceIds: [...this.#settings.instanceIds],
-      maxQueuedAgeSeconds: Math.round(this.#settings.maxQueuedAgeMs / 1000),
+      maxQueuedAgeSeconds: Math.round(this.#minAgeMs() / 1000),
       maxStops: this.#settings.maxStops,
       startedAt,
       finishedAt: new Date().toISOString(),
@@ -109,6 +141,17 @@ export class SweepRun {
       lastLook: position.available ? 'position-and-describe' : 'describe-only',
       ...(position.fallback ? { lastLookFallback: position.fallback } : {}),
       counts: this.#report.counts,
+      ...(this.#policies
+        ? {
+            rules: rules.map((rule) => ({
+              name: rule.name,
+              mode: rule.mode,
+              maxQueuedAgeSeconds: Math.round(rule.maxQueuedAgeMs / 1000),
+              counts: this.#report.byRule.get(rule.name) as RuleCounts,
+            })),
+          }
+        : {}),
+      ...(this.#settings.schedule ? { schedule: this.#settings.schedule } : {}),
       decisions: this.#report.decisions,
       decisionsOmitted: this.#report.decisionsOmitted,
       discovery,
@@ -117,21 +160,50 @@ export class SweepRun {
     };
   }
 
+  /** The youngest age any rule ends at: the age the index is read with. */
+  #minAgeMs(instanceId?: string): number {
+    const ages = this.#rulesIn(instanceId).map((rule) => rule.maxQueuedAgeMs);
+    return ages.length > 0 ? Math.min(...ages) : this.#settings.maxQueuedAgeMs;
+  }
+
+  /** The rules that may decide a callback of this instance (all of them without one). */
+  #rulesIn(instanceId: string | undefined): SweepRule[] {
+    return rulesOf(this.#settings).filter(
+      (rule) => !rule.instanceId || instanceId === undefined || rule.instanceId === instanceId,
+    );
+  }
+
   async #sweepInstance(instanceId: string, oldestByQueue: OldestByQueue): Promise<void> {
     // An operator's selection replaces the age test: any age qualifies, the rest of the rule holds.
     const { selection } = this.#options;
-    const cutoffMs = selection
-      ? Number.MAX_SAFE_INTEGER
-      : this.#ctx.now() - this.#settings.maxQueuedAgeMs;
+    const nowMs = this.#ctx.now();
+    const rules = selection
+      ? [
+          {
+            ...(rulesOf({ ...this.#settings, policies: undefined })[0] as SweepRule),
+            name: 'selection',
+          },
+        ]
+      : this.#rulesIn(instanceId);
+    // No rule can decide anything in this instance: nothing to read.
+    if (rules.length === 0) return;
+    const cutoffs = new Map(
+      rules.map((rule) => [
+        rule,
+        selection ? Number.MAX_SAFE_INTEGER : nowMs - rule.maxQueuedAgeMs,
+      ]),
+    );
     const hash = this.#deps.hashPhoneNumber;
-    const duplicates = this.#settings.duplicatesPolicy === 'keep-oldest' && hash;
+    const duplicates = rules.some((rule) => rule.duplicatesPolicy === 'keep-oldest') && hash;
     const run: InstanceRun = {
-      cutoffMs,
+      rules,
+      cutoffs,
       keepers: duplicates ? new DuplicateKeepers(hash) : undefined,
       oldestByQueue,
     };
-    // Duplicates can be young, so that policy reads every queued callback, oldest first.
-    const readBeforeMs = duplicates ? Number.MAX_SAFE_INTEGER : cutoffMs;
+    // Duplicates can be young, so that policy reads every queued callback, oldest first; else the
+    // rule with the youngest age sets how far the index is read, and each callback's rule decides.
+    const readBeforeMs = duplicates ? Number.MAX_SAFE_INTEGER : Math.max(...cutoffs.values());
     const pages = selection
       ? selectedIn(selection, instanceId)
       : this.#deps.registry.queuedBefore(instanceId, readBeforeMs, {
@@ -145,18 +217,35 @@ export class SweepRun {
       pages,
       { concurrency: this.#options.concurrency, stop },
       {
-        verify: (callback) => this.#verify(callback),
+        verify: (callback) => this.#verify(callback, run),
         decide: (callback, verified) => this.#decide(callback, verified, run),
       },
     );
   }
 
   /** Counts the candidate and asks Connect about it, unless the run is only reading by now. */
-  async #verify(callback: QueuedCallback): Promise<Verified> {
+  async #verify(callback: QueuedCallback, run: InstanceRun): Promise<Verified> {
     this.#report.counts.candidates++;
-    const early = queueScope(callback.queueId, this.#settings) ?? this.#earlyStop();
-    if (early) return { early };
+    const scope = queueScope(callback.queueId, this.#settings);
+    if (scope) return { early: scope };
+    // The registry's queue picks the rule to read with; Connect's queue decides (#decide).
+    const rule = matchRule(run.rules, callback.instanceId, callback.queueId);
+    if (!rule) return { early: 'no-rule' };
+    // Under its rule's age by the registry's enqueue time, which the index read is based on too.
+    if (
+      rule.duplicatesPolicy !== 'keep-oldest' &&
+      callback.queuedAtMs >= (run.cutoffs.get(rule) as number)
+    ) {
+      return { early: 'queued-recently', rule };
+    }
+    const early = this.#earlyStop();
+    if (early) return { early, rule };
     return describeCallback(this.#deps.connect, callback, this.#options.abortSignal);
+  }
+
+  /** The subject with its rule, when the run follows sweep policies. */
+  #withRule(subject: Subject, rule: SweepRule | undefined): Subject {
+    return this.#policies && rule ? { ...subject, rule: rule.name } : subject;
   }
 
   /** Decides in registry order; returns what is left to do after the turn is handed on. */
@@ -174,40 +263,60 @@ export class SweepRun {
     if ('early' in verified) {
       // Still read, with no Connect call, so reconciliation knows every queue's oldest entry.
       noteQueued(run.oldestByQueue, callback.queueId, callback.queuedAtMs);
-      report.skip(subject, verified.early);
+      report.skip(this.#withRule(subject, verified.rule), verified.early);
       return undefined;
     }
+    const readRule = matchRule(run.rules, callback.instanceId, callback.queueId);
     if ('outcome' in verified) {
       // Not found may mean a wrong instance or Region too: keep the entry rather than drop all.
-      if (isNotFound(verified.outcome)) report.skip(subject, 'not-found');
+      const failed = this.#withRule(subject, readRule);
+      if (isNotFound(verified.outcome)) report.skip(failed, 'not-found');
       else {
         noteQueued(run.oldestByQueue, callback.queueId, callback.queuedAtMs);
-        report.fail(subject, verified.outcome, 'DescribeContact');
+        report.fail(failed, verified.outcome, 'DescribeContact');
       }
       return undefined;
     }
     report.counts.verified++;
     const { contact } = verified;
-    const assessment = assessCallback(contact, { ...this.#settings, cutoffMs: run.cutoffMs });
+    // The queue Connect shows picks the rule: first match wins, and no rule means left alone.
+    const rule = matchRule(
+      run.rules,
+      callback.instanceId,
+      contact.QueueInfo?.Id ?? callback.queueId,
+    );
+    const cutoffMs = rule ? (run.cutoffs.get(rule) as number) : Number.NEGATIVE_INFINITY;
+    const assessment = assessCallback(contact, { ...this.#settings, cutoffMs });
     const queueId = 'queueId' in assessment ? assessment.queueId : callback.queueId;
-    const checked = { ...subject, ...(queueId ? { queueId } : {}) };
+    const checked = this.#withRule({ ...subject, ...(queueId ? { queueId } : {}) }, rule);
     switch (assessment.verdict) {
       case 'recent': {
         noteQueued(run.oldestByQueue, queueId, assessment.enqueuedAtMs);
-        const keeperContactId = run.keepers?.keeperOf(contact, assessment);
+        if (!rule) {
+          report.skip(checked, 'no-rule');
+          return undefined;
+        }
+        const keeperContactId =
+          rule.duplicatesPolicy === 'keep-oldest'
+            ? run.keepers?.keeperOf(contact, assessment)
+            : undefined;
         if (keeperContactId) {
-          return this.#reserveStop(callback, checked, 'duplicate', run, keeperContactId);
+          return this.#reserveStop(callback, checked, 'duplicate', rule, cutoffMs, keeperContactId);
         }
         report.skip(checked, 'queued-recently');
-        if (this.#settings.mode === 'end' && assessment.enqueuedAtMs > callback.queuedAtMs) {
+        if (this.#mode === 'end' && assessment.enqueuedAtMs > callback.queuedAtMs) {
           return () => this.#requeue(callback, assessment.enqueuedAtMs);
         }
         return undefined;
       }
       case 'stuck': {
         noteQueued(run.oldestByQueue, queueId, assessment.enqueuedAtMs);
-        const reason = this.#options.selection ? 'selected' : 'queued-too-long';
-        return this.#reserveStop(callback, checked, reason, run);
+        const reason = this.#options.selection
+          ? 'selected'
+          : this.#settings.schedule
+            ? 'scheduled-clear'
+            : 'queued-too-long';
+        return this.#reserveStop(callback, checked, reason, rule as SweepRule, cutoffMs);
       }
       case 'out-of-scope':
         noteQueued(run.oldestByQueue, queueId, callback.queuedAtMs);
@@ -220,7 +329,7 @@ export class SweepRun {
   /** Past the stop cap (mode end), the time budget or an operator's stop, candidates are only read. */
   #earlyStop(): 'max-stops' | 'time-budget' | 'stopped' | undefined {
     if (this.#stopped()) return 'stopped';
-    if (this.#stoppedEarly === 'max-stops' && this.#settings.mode === 'end') return 'max-stops';
+    if (this.#stoppedEarly === 'max-stops' && this.#mode === 'end') return 'max-stops';
     if (this.#timeUp || this.#options.timeLeftMs() <= 0) {
       this.#outOfTime();
       return 'time-budget';
@@ -248,10 +357,12 @@ export class SweepRun {
     callback: QueuedCallback,
     subject: Subject,
     reason: EndReason,
-    run: InstanceRun,
+    rule: SweepRule,
+    cutoffMs: number,
     keeperContactId?: string,
   ): (() => Promise<void>) | undefined {
-    if (this.#settings.mode === 'report') {
+    // A report-mode rule never stops, whatever the other rules do.
+    if (this.#mode === 'report' || rule.mode === 'report') {
       this.#report.wouldEnd(subject, reason);
       return undefined;
     }
@@ -267,8 +378,11 @@ export class SweepRun {
     this.#stopsStarted++;
     const target = {
       ...this.#settings,
+      // With several rules, the last look must find it in the queue its rule was matched on: a
+      // callback moved to another queue would be another rule's to decide.
+      ...(this.#policies && subject.queueId ? { queueAllowList: [subject.queueId] } : {}),
       reason,
-      cutoffMs: run.cutoffMs,
+      cutoffMs,
       ...(keeperContactId ? { keeperContactId } : {}),
     };
     return () => endCallback(this.#ctx, callback, subject, target);
@@ -286,7 +400,7 @@ export class SweepRun {
     const result = await discoverUntrackedCallbacks(this.#deps.connect, this.#deps.registry, {
       instanceId,
       nowMs: this.#ctx.now(),
-      write: this.#settings.mode === 'end',
+      write: this.#mode === 'end',
       maxPages: this.#options.discoveryPages ?? 1,
       timeLeftMs: this.#options.timeLeftMs,
       ...(this.#options.abortSignal ? { abortSignal: this.#options.abortSignal } : {}),
@@ -307,7 +421,8 @@ export class SweepRun {
     return reconcileQueues(this.#deps.connect, {
       instanceId,
       queueIds: [...queueIds],
-      maxQueuedAgeMs: this.#settings.maxQueuedAgeMs,
+      // The youngest rule age in this instance: a queue older than it may hold what a rule ends.
+      maxQueuedAgeMs: this.#minAgeMs(instanceId),
       toleranceMs: this.#options.reconcileToleranceMs ?? 120_000,
       nowMs: this.#ctx.now(),
       oldestTrackedByQueue: oldestByQueue,

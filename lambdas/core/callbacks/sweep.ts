@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { withRunSignal } from '../connect/rate-limit.js';
 import type { SweepReport } from './report.js';
 import { type SweepDeps, SweepRun } from './sweep-run.js';
-import type { SweepOptions, SweepSettings } from './sweeper-config.js';
+import { rulesOf, type SweepOptions, type SweepSettings } from './sweeper-config.js';
 
 export type { SweepRegistry } from './end-callback.js';
 export type { SweepConnect } from './last-look.js';
@@ -32,7 +32,8 @@ export async function sweepStuckCallbacks(
   settings: SweepSettings,
   options: SweepOptions,
 ): Promise<SweepReport> {
-  if (settings.duplicatesPolicy === 'keep-oldest' && !deps.hashPhoneNumber) {
+  const duplicates = rulesOf(settings).some((rule) => rule.duplicatesPolicy === 'keep-oldest');
+  if ((duplicates || settings.duplicatesPolicy === 'keep-oldest') && !deps.hashPhoneNumber) {
     throw new Error('the duplicates policy keep-oldest needs a phone number hasher');
   }
   if (!options.abortSignal) return new SweepRun(deps, settings, options).execute();

@@ -6,6 +6,7 @@ import { settings } from '../settings.js';
 import { toQueueId } from './queue-id.js';
 import type { QueuedCallback } from './registry-item.js';
 import type { SweepDecision } from './report.js';
+import { defaultRule, parseSweepPolicies, type SweepRule } from './sweep-policies.js';
 
 export { toQueueId };
 
@@ -33,6 +34,41 @@ export interface SweepSettings {
   duplicatesPolicy: DuplicatesPolicy;
   /** Compare GetCurrentMetricData's oldest contact per queue with the registry after the sweep. */
   reconcile: boolean;
+  /**
+   * Sweep rules, the first match wins (docs/sweep-policies.md); a callback no rule matches is left
+   * alone. Absent: one rule for every queue from `mode`, `maxQueuedAgeMs` and `duplicatesPolicy`.
+   */
+  policies?: SweepRule[];
+  /** The scheduled clear this run is (its rule is the only one in `policies`). */
+  schedule?: string;
+}
+
+/** The rules a run follows: its policies, or the one-rule default of its global settings. */
+export function rulesOf(settings: SweepSettings): SweepRule[] {
+  return settings.policies ?? [defaultRule(settings)];
+}
+
+/** A run ends something only if one of its rules may: otherwise it is a report run, writing nothing. */
+export function runModeOf(settings: SweepSettings): SweepMode {
+  return rulesOf(settings).some((rule) => rule.mode === 'end') ? 'end' : 'report';
+}
+
+/** Reads SWEEP_POLICIES by the same parser synth uses; blank means the one-rule default. */
+function readPolicies(
+  env: Env,
+  defaults: Parameters<typeof defaultRule>[0],
+  instanceIds: string[],
+): SweepRule[] | undefined {
+  const variable = settings.sweepPolicies.env;
+  const text = env[variable];
+  if (text === undefined || !text.trim()) return undefined;
+  const parsed = parseSweepPolicies(text, {
+    defaults,
+    instanceIds,
+    source: `environment variable ${variable}`,
+  });
+  if (!parsed.ok) throw new ConfigurationError(parsed.problems.join('; '));
+  return parsed.rules;
 }
 
 export interface SweeperConfig {
@@ -145,12 +181,31 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
       );
     }
   }
+  const mode = readEnv('sweepMode', env);
+  const maxQueuedAgeMs = readEnv('maxQueuedAge', env);
+  const policies = readPolicies(
+    env,
+    { mode, maxQueuedAgeMs, duplicatesPolicy },
+    instanceIds(instances),
+  );
+  if (
+    duplicatesPolicy !== 'keep-oldest' &&
+    phoneHashSalt === undefined &&
+    policies?.some((rule) => rule.duplicatesPolicy === 'keep-oldest')
+  ) {
+    throw new ConfigurationError(
+      'environment variable PHONE_HASH_SALT must be set to at least 16 characters when a rule of SWEEP_POLICIES has duplicatesPolicy keep-oldest',
+    );
+  }
+  const needsSalt =
+    duplicatesPolicy === 'keep-oldest' ||
+    !!policies?.some((rule) => rule.duplicatesPolicy === 'keep-oldest');
   return {
     instanceRefs: instances,
     settings: {
-      mode: readEnv('sweepMode', env),
+      mode,
       instanceIds: instanceIds(instances),
-      maxQueuedAgeMs: readEnv('maxQueuedAge', env),
+      maxQueuedAgeMs,
       maxStops: readEnv('maxStopsPerRun', env),
       queueAllowList: queueIds(readEnv('queueAllowList', env)),
       queueDenyList: queueIds(readEnv('queueDenyList', env)),
@@ -158,9 +213,10 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
       discoverCallbacks: readEnv('discoverCallbacks', env),
       duplicatesPolicy,
       reconcile: readEnv('reconcile', env),
+      ...(policies ? { policies } : {}),
     },
     tableName: readRequiredEnv('callbackTableName', env),
-    ...(duplicatesPolicy === 'keep-oldest' ? { phoneHashSalt } : {}),
+    ...(needsSalt ? { phoneHashSalt } : {}),
     ratesPerSecond: {
       DescribeContact: readEnv('describeRatePerSecond', env),
       StopContact: readEnv('stopRatePerSecond', env),

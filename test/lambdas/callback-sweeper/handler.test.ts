@@ -212,6 +212,55 @@ describe('callback-sweeper handler', () => {
     expect(emf[0]).toMatchObject({ Candidates: 1, WouldEnd: 1, Ended: 0, UnexplainedQueues: 0 });
   });
 
+  it('publishes per-rule metrics beside the run totals when it follows sweep policies', async () => {
+    const { createSweeperHandler } = await import(
+      '../../../lambdas/callback-sweeper/callback-sweeper.js'
+    );
+    const { readSweeperConfig } = await import('../../../lambdas/core/callbacks/sweeper-config.js');
+    const config = readSweeperConfig({
+      CONNECT_INSTANCE_IDS: instanceId,
+      CALLBACK_TABLE_NAME: 'callbacks',
+      DISCOVER_CALLBACKS: 'false',
+      RECONCILE: 'false',
+      SWEEP_POLICIES: JSON.stringify([
+        { name: 'queue-a', queues: ['queue-a'], maxQueuedAge: '4h' },
+        { name: 'others', queues: '*', maxQueuedAge: '3d' },
+      ]),
+    });
+    const client = new ConnectClient({});
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const { CallbackRegistry } = await import('../../../lambdas/core/callbacks/registry.js');
+    const withRules = createSweeperHandler({
+      config,
+      deps: {
+        connect: client,
+        stopClient: client,
+        registry: new CallbackRegistry(
+          DynamoDBDocumentClient.from(new DynamoDBClient({})),
+          'callbacks',
+        ),
+      },
+      metrics: new Metrics({
+        namespace: 'AmazonConnectEndContact',
+        serviceName: 'callback-sweeper',
+      }),
+    });
+
+    await withRules(scheduledEvent, lambdaContext(60_000));
+
+    const emf = stdout
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.includes('"CloudWatchMetrics"'))
+      .map((line) => JSON.parse(line));
+    expect(emf.map((record) => record._aws.CloudWatchMetrics[0].Dimensions[0].sort())).toEqual([
+      ['mode', 'service'],
+      ['mode', 'rule', 'service'],
+      ['mode', 'rule', 'service'],
+    ]);
+    expect(emf[1]).toMatchObject({ rule: 'queue-a', mode: 'report', Candidates: 1, WouldEnd: 1 });
+    expect(emf[2]).toMatchObject({ rule: 'others', Candidates: 0, WouldEnd: 0 });
+  });
+
   it('logs the report with contact IDs and no customer number', async () => {
     connect.on(DescribeContactCommand).resolves({
       Contact: {

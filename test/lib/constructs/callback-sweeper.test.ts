@@ -111,10 +111,10 @@ describe('CallbackSweeper', () => {
   });
 
   it("sets every sweeper setting that has a prop, under the settings table's variable name", () => {
-    // The salt is the one without a default: it is set only when given (see below).
+    // The salt and the sweep policies have no default: each is set only when given.
     const expected = Object.values(settings as Record<string, Setting>)
       .filter((setting) => setting.functions?.includes('callback-sweeper') && setting.prop)
-      .filter((setting) => setting.env !== 'PHONE_HASH_SALT')
+      .filter((setting) => setting.env !== 'PHONE_HASH_SALT' && setting.env !== 'SWEEP_POLICIES')
       .map((setting) => setting.env);
 
     expect(Object.keys(sweeperEnvironment())).toEqual(expect.arrayContaining(expected));

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { parseSweepPolicies } from '../../../../lambdas/core/callbacks/sweep-policies.js';
 import {
   applyOverrides,
   isScheduledEvent,
   sweepOverridesSchema,
   unconfiguredInstances,
+  unknownPolicyNames,
 } from '../../../../lambdas/core/callbacks/sweep-request.js';
 import type { SweepSettings } from '../../../../lambdas/core/callbacks/sweeper-config.js';
 import { parseWith } from '../../../../lambdas/core/schemas.js';
@@ -99,5 +101,91 @@ describe('sweep overrides', () => {
     expect(
       unconfiguredInstances(configured, { instanceIds: ['instance-1', 'instance-9'] }),
     ).toEqual(['instance-9']);
+  });
+});
+
+describe('sweep overrides with sweep policies', () => {
+  const parsed = parseSweepPolicies(
+    [
+      {
+        name: 'billing',
+        queues: ['q-billing'],
+        maxQueuedAge: '4h',
+        mode: 'end',
+        duplicatesPolicy: 'keep-oldest',
+        schedules: [{ name: 'close', cron: '0 18 ? * MON-FRI *', timeZone: 'America/New_York' }],
+      },
+      { name: 'claims', instance: 'instance-2', queues: '*', maxQueuedAge: '3d' },
+    ],
+    {
+      defaults: { maxQueuedAgeMs: 86_400_000, mode: 'report', duplicatesPolicy: 'off' },
+      instanceIds: ['instance-1', 'instance-2'],
+      source: 'test',
+    },
+  );
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  const withPolicies: SweepSettings = {
+    ...configured,
+    instanceIds: ['instance-1', 'instance-2'],
+    policies: parsed.rules,
+  };
+
+  it('reads rule and schedule as fields of a manual run', () => {
+    expect(parseWith(sweepOverridesSchema, { rule: 'billing', schedule: 'close' })).toEqual({
+      ok: true,
+      value: { rule: 'billing', schedule: 'close' },
+    });
+    expect(parseWith(sweepOverridesSchema, { rule: 'no spaces' }).ok).toBe(false);
+  });
+
+  it('applies a mode or age override to every rule', () => {
+    const applied = applyOverrides(withPolicies, { mode: 'report', maxQueuedAgeMs: 7_200_000 });
+    expect(applied.policies?.map((r) => [r.name, r.mode, r.maxQueuedAgeMs])).toEqual([
+      ['billing', 'report', 7_200_000],
+      ['claims', 'report', 7_200_000],
+    ]);
+  });
+
+  it('runs one rule alone, and only its instance when it names one', () => {
+    const applied = applyOverrides(withPolicies, { rule: 'claims' });
+    expect(applied.policies?.map((r) => r.name)).toEqual(['claims']);
+    expect(applied.instanceIds).toEqual(['instance-2']);
+  });
+
+  it("turns a schedule into its clear: the rule's queues, the clear's minimum age and mode, no duplicates policy", () => {
+    const applied = applyOverrides(withPolicies, { rule: 'billing', schedule: 'close' });
+    expect(applied.schedule).toBe('close');
+    expect(applied.policies).toEqual([
+      {
+        name: 'billing',
+        queues: ['q-billing'],
+        maxQueuedAgeMs: 0,
+        mode: 'end',
+        duplicatesPolicy: 'off',
+        schedules: [],
+      },
+    ]);
+  });
+
+  it('names a rule or schedule the policies do not have, with the ones they have', () => {
+    expect(unknownPolicyNames(withPolicies, { rule: 'vip', schedule: 'nightly' })).toEqual([
+      {
+        field: 'rule',
+        message:
+          'names "vip", which is not a rule of the sweep policies: the rules are billing, claims',
+      },
+      {
+        field: 'schedule',
+        message:
+          'names "nightly", which is not a scheduled clear of the sweep policies: the schedules are close',
+      },
+    ]);
+    expect(unknownPolicyNames(withPolicies, { rule: 'claims', schedule: 'close' })).toEqual([
+      {
+        field: 'schedule',
+        message: 'names "close", a schedule of rule "billing", not of rule "claims"',
+      },
+    ]);
+    expect(unknownPolicyNames(configured, { rule: 'default' })).toEqual([]);
   });
 });

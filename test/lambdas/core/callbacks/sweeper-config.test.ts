@@ -125,3 +125,42 @@ describe('sweepOptions', () => {
     expect(sweepOptions(config, { timeLeftMs })).not.toHaveProperty('abortSignal');
   });
 });
+
+describe('readSweeperConfig with SWEEP_POLICIES', () => {
+  it('reads the rules, filling what a rule leaves out from the global settings', () => {
+    const config = readSweeperConfig({
+      ...required,
+      SWEEP_MODE: 'end',
+      SWEEP_POLICIES: '[{"name":"billing","queues":["q-1"],"maxQueuedAge":"4h"}]',
+    });
+    expect(config.settings.policies).toEqual([
+      {
+        name: 'billing',
+        queues: ['q-1'],
+        maxQueuedAgeMs: 4 * 3_600_000,
+        mode: 'end',
+        duplicatesPolicy: 'off',
+        schedules: [],
+      },
+    ]);
+  });
+
+  it('fails the cold start with the rule and field named', () => {
+    expect(() =>
+      readSweeperConfig({
+        ...required,
+        SWEEP_POLICIES: '[{"name":"b","queues":"*","maxQueuedAge":"1y"}]',
+      }),
+    ).toThrow(
+      new ConfigurationError(
+        'environment variable SWEEP_POLICIES: rule 1 ("b"), field maxQueuedAge must be a duration from 5m to 14d, written like "30m", "4h" or "3d", got "1y"',
+      ),
+    );
+  });
+
+  it('leaves the policies out when the variable is blank: the one-rule default', () => {
+    expect(
+      readSweeperConfig({ ...required, SWEEP_POLICIES: ' ' }).settings.policies,
+    ).toBeUndefined();
+  });
+});
