@@ -47,7 +47,8 @@ const start = performance.now();
 const { handler } = await load(file);
 const answer = await handler(event, context);
 const ms = performance.now() - start;
-process.stdout.write(JSON.stringify({ ms, answer }));
+// On a line of its own, last: the handler prints its metrics (EMF) to stdout too.
+process.stdout.write('\\n' + JSON.stringify({ ms, answer }) + '\\n');
 `;
 
 async function buildAll(): Promise<Record<Variant, string>> {
@@ -62,7 +63,7 @@ async function buildAll(): Promise<Record<Variant, string>> {
 }
 
 /** One fresh process, one invocation; fails unless the contact was ended. */
-async function coldInvocationMs(
+export async function coldInvocationMs(
   file: string,
   event: unknown,
   env: Record<string, string>,
@@ -72,7 +73,8 @@ async function coldInvocationMs(
     ['--input-type=module', '-e', childScript, file, JSON.stringify(event)],
     { cwd: dirname(file), env },
   );
-  const { ms, answer } = JSON.parse(stdout) as { ms: number; answer: { Branch?: string } };
+  const last = stdout.trimEnd().split('\n').at(-1) ?? '';
+  const { ms, answer } = JSON.parse(last) as { ms: number; answer: { Branch?: string } };
   if (answer.Branch !== 'OnSuccess') {
     throw new Error(`cold invocation of ${file} answered ${JSON.stringify(answer)}`);
   }
