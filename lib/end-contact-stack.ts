@@ -156,10 +156,22 @@ export class EndContactStack extends Stack {
     if (deploy.dashboard) {
       const endContactFunctions = [
         ...(this.endContact
-          ? [{ title: 'end-contact (flow)', function: this.endContact.function }]
+          ? [
+              {
+                title: 'end-contact (flow)',
+                function: this.endContact.function,
+                serviceName: 'end-contact',
+              },
+            ]
           : []),
         ...(this.stopContactApi
-          ? [{ title: 'stop-contact-api (HTTP)', function: this.stopContactApi.function }]
+          ? [
+              {
+                title: 'stop-contact-api (HTTP)',
+                function: this.stopContactApi.function,
+                serviceName: 'stop-contact-api',
+              },
+            ]
           : []),
       ];
       this.dashboard = new OperationsDashboard(this, 'Dashboard', {

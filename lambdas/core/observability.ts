@@ -1,9 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Outcome } from './connect/outcome.js';
+import { branchOf, outcomeMetric } from './end-contact/branches.js';
+import { metricsNamespace } from './settings.js';
 
-/** What a door logs with: its own logger unless the caller passes one. */
+/** What a door logs and counts with: its own logger and metrics unless the caller passes them. */
 export interface DoorOptions {
   logger?: Logger;
+  metrics?: Metrics;
 }
 
 /**
@@ -37,4 +41,20 @@ export function logOutcome(
       code: outcome.code,
       errorMessage: outcome.message,
     });
+}
+
+/** A door's own metrics, in the project's namespace, under the door's service name. */
+export function createMetrics(serviceName: string): Metrics {
+  return new Metrics({ namespace: metricsNamespace, serviceName });
+}
+
+/**
+ * Publishes one invocation's outcome as EMF at once: `EndContactOutcome` = 1 under its branch.
+ * Flushed here, not by a middleware, because a refused input answers before middlewares' after
+ * hooks would run.
+ */
+export function publishOutcome(metrics: Metrics, outcome: Outcome): void {
+  metrics.addDimension(outcomeMetric.branchDimension, branchOf(outcome));
+  metrics.addMetric(outcomeMetric.name, MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
 }

@@ -589,5 +589,5 @@ export const settings = {
 
 export type SettingName = keyof typeof settings;
 
-/** The namespace of the sweeper's CloudWatch metrics; the alarms read the same one. */
+/** The namespace of the project's CloudWatch metrics (the sweeper's runs, the End a Contact outcomes). */
 export const metricsNamespace = 'AmazonConnectEndContact';

@@ -3,30 +3,28 @@ import middy from '@middy/core';
 import type { ConnectContactFlowEvent, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { Outcome } from '../core/connect/outcome.js';
+import { type Branch, branchOf, validationOutcome } from '../core/end-contact/branches.js';
 import { type EndContactDoor, endContactWithin } from '../core/end-contact/end-contact.js';
 import { correlationId } from '../core/middleware/correlation-id.js';
 import { inputOf, validateInput } from '../core/middleware/validate-input.js';
-import { createLogger, type DoorOptions, logOutcome } from '../core/observability.js';
+import {
+  createLogger,
+  createMetrics,
+  type DoorOptions,
+  logOutcome,
+  publishOutcome,
+} from '../core/observability.js';
 import {
   blankToUndefined,
   contactIdSchema,
   disconnectReasonCodeSchema,
   type EndContactRequest,
-  type FieldError,
   instanceIdSchema,
   ownArnCheck,
   securityUserSchema,
 } from '../core/schemas.js';
 
-/** CXone's branches; the flow reads the one taken as `$.External.Branch`. */
-export const branches = [
-  'OnSuccess',
-  'OnInvalidContactID',
-  'OnUnauthorized',
-  'OnInvalidSecurityUser',
-  'Default',
-] as const;
-export type Branch = (typeof branches)[number];
+export { type Branch, branches } from '../core/end-contact/branches.js';
 
 /** A flat map of strings, as Connect's STRING_MAP response validation requires. */
 export type FlowResult = {
@@ -37,20 +35,9 @@ export type FlowResult = {
   Reason?: string;
 };
 
-const branchByOutcome: Record<Outcome['kind'], Branch> = {
-  stopped: 'OnSuccess',
-  'invalid-contact-id': 'OnInvalidContactID',
-  'contact-not-active': 'OnInvalidContactID',
-  'not-stoppable': 'Default',
-  unauthorized: 'OnUnauthorized',
-  'invalid-security-user': 'OnInvalidSecurityUser',
-  throttled: 'Default',
-  failed: 'Default',
-};
-
 /** Maps an outcome to the flow's result map. */
 export function toFlowResult(outcome: Outcome): FlowResult {
-  const Branch = branchByOutcome[outcome.kind];
+  const Branch = branchOf(outcome);
   if (outcome.kind === 'stopped') return { Branch, DisconnectReason: 'TerminateScript' };
   return {
     Branch,
@@ -60,18 +47,6 @@ export function toFlowResult(outcome: Outcome): FlowResult {
       ? { Reason: flowSafe(outcome.reason, 256) }
       : {}),
   };
-}
-
-/** A bad ContactId or SecurityUser takes its own branch; any other bad field takes Default. */
-export function validationOutcome(errors: readonly FieldError[]): Outcome {
-  const message = errors.map((e) => `${e.field} ${e.message}`).join('; ');
-  const fields = new Set(errors.map((e) => e.field));
-  if (fields.has('ContactId'))
-    return { kind: 'invalid-contact-id', code: 'ValidationException', message };
-  if (fields.has('SecurityUser')) {
-    return { kind: 'invalid-security-user', code: 'ValidationException', message };
-  }
-  return { kind: 'failed', code: 'ValidationException', message };
 }
 
 /** Strips control characters and bounds the length, so values are safe in a STRING_MAP. */
@@ -115,6 +90,7 @@ function selectFlowInput(event: ConnectContactFlowEvent): unknown {
  */
 export function createFlowHandler(door: EndContactDoor, options: DoorOptions = {}) {
   const logger = options.logger ?? createLogger('end-contact');
+  const metrics = options.metrics ?? createMetrics('end-contact');
   return middy<ConnectContactFlowEvent, FlowResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(
@@ -130,7 +106,9 @@ export function createFlowHandler(door: EndContactDoor, options: DoorOptions = {
         check: ownArnCheck(['InstanceId', 'SecurityUser']),
         onInvalid: (errors) => {
           logger.warn('invalid flow parameters', { fields: errors.map((e) => e.field) });
-          return toFlowResult(validationOutcome(errors));
+          const outcome = validationOutcome(errors);
+          publishOutcome(metrics, outcome);
+          return toFlowResult(outcome);
         },
       }),
     )
@@ -138,6 +116,7 @@ export function createFlowHandler(door: EndContactDoor, options: DoorOptions = {
       const request = inputOf<EndContactRequest>(context);
       const outcome = await endContactWithin(door, request, context.getRemainingTimeInMillis?.());
       logOutcome(logger, outcome, request);
+      publishOutcome(metrics, outcome);
       return toFlowResult(outcome);
     });
 }

@@ -3,11 +3,18 @@ import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { Outcome } from '../core/connect/outcome.js';
+import { validationOutcome } from '../core/end-contact/branches.js';
 import { type EndContactDoor, endContactWithin } from '../core/end-contact/end-contact.js';
 import { correlationId } from '../core/middleware/correlation-id.js';
 import { type EventWithJsonBody, jsonBody } from '../core/middleware/json-body.js';
 import { inputOf, validateInput } from '../core/middleware/validate-input.js';
-import { createLogger, type DoorOptions, logOutcome } from '../core/observability.js';
+import {
+  createLogger,
+  createMetrics,
+  type DoorOptions,
+  logOutcome,
+  publishOutcome,
+} from '../core/observability.js';
 import {
   contactIdSchema,
   disconnectReasonCodeSchema,
@@ -119,6 +126,7 @@ const stopContactBodySchema = z.pipe(
  */
 export function createHttpHandler(door: EndContactDoor, options: DoorOptions = {}) {
   const logger = options.logger ?? createLogger('stop-contact-api');
+  const metrics = options.metrics ?? createMetrics('stop-contact-api');
   return middy<EventWithJsonBody, HttpResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(correlationId(logger, (event: EventWithJsonBody) => event.requestContext.requestId))
@@ -126,13 +134,19 @@ export function createHttpHandler(door: EndContactDoor, options: DoorOptions = {
       // Only a bug gets here: answer like StopContact's InternalServiceException, never a stack.
       onError: (request) => {
         logger.error('unhandled error', request.error as Error);
+        publishOutcome(metrics, { kind: 'failed', code: 'InternalServiceException', message: '' });
         request.response = errorResponse(500, {
           code: 'InternalServiceException',
           message: 'internal error',
         });
       },
     })
-    .use(jsonBody((message) => errorResponse(400, { code: 'SerializationException', message })))
+    .use(
+      jsonBody((message) => {
+        publishOutcome(metrics, { kind: 'failed', code: 'SerializationException', message });
+        return errorResponse(400, { code: 'SerializationException', message });
+      }),
+    )
     .use(
       validateInput({
         select: (event: EventWithJsonBody) => event.jsonBody,
@@ -140,6 +154,7 @@ export function createHttpHandler(door: EndContactDoor, options: DoorOptions = {
         check: ownArnCheck(['InstanceId', 'SecurityUser']),
         onInvalid: (errors) => {
           logger.warn('invalid request body', { fields: errors.map((e) => e.field) });
+          publishOutcome(metrics, validationOutcome(errors));
           return validationResult(errors);
         },
       }),
@@ -150,6 +165,7 @@ export function createHttpHandler(door: EndContactDoor, options: DoorOptions = {
       const callerAccount = event.requestContext?.authorizer?.iam?.accountId ?? 'unknown';
       const outcome = await endContactWithin(door, request, context.getRemainingTimeInMillis?.());
       logOutcome(logger, outcome, request, { callerAccount });
+      publishOutcome(metrics, outcome);
       return toHttpResult(outcome);
     });
 }

@@ -4,18 +4,23 @@ import {
   GraphWidget,
   type IWidget,
   MathExpression,
+  Metric,
   Stats,
   TextWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { branches, outcomeMetric } from '../../lambdas/core/end-contact/branches.js';
+import { metricsNamespace } from '../../lambdas/core/settings.js';
 import { sweeperMetricInEitherMode } from './sweeper-metrics.js';
 
-/** A function the dashboard graphs, under a title operators recognise. */
+/** An End a Contact function the dashboard graphs, under a title operators recognise. */
 export interface DashboardFunction {
   readonly title: string;
   readonly function: IFunction;
+  /** Its Powertools service name: the `service` dimension of its `EndContactOutcome` metric. */
+  readonly serviceName: string;
 }
 
 export interface OperationsDashboardProps {
@@ -25,8 +30,8 @@ export interface OperationsDashboardProps {
    */
   readonly dashboardName?: string;
   /**
-   * The End a Contact doors (the flow Lambda, the HTTP API's function): their invocations, errors,
-   * throttles and duration.
+   * The End a Contact doors (the flow Lambda, the HTTP API's function): their outcomes by CXone
+   * branch, invocations, errors, throttles and duration.
    * @default - no End a Contact row
    */
   readonly endContactFunctions?: readonly DashboardFunction[];
@@ -50,6 +55,7 @@ export interface OperationsDashboardProps {
 
 const period = Duration.minutes(5);
 const half = 12;
+const third = 8;
 const quarter = 6;
 
 /**
@@ -133,20 +139,35 @@ function trackerRow(tracker: IFunction, deadLetterQueue: IQueue): IWidget[] {
 }
 
 function endContactRows(functions: readonly DashboardFunction[]): IWidget[][] {
-  return [
-    [
-      new TextWidget({
-        markdown:
-          'The End a Contact functions log each outcome (`outcome` in their logs) but publish no metric per branch yet: these are their Lambda metrics. A flow error branch shows as an error here.',
-        width: 24,
-        height: 2,
-      }),
-    ],
-    ...functions.map(({ title, function: fn }) => [
-      functionGraph(title, fn, half),
-      durationGraph(title, fn, half),
-    ]),
-  ];
+  return functions.map(({ title, function: fn, serviceName }) => [
+    outcomesGraph(title, serviceName),
+    functionGraph(title, fn, third),
+    durationGraph(title, fn, third),
+  ]);
+}
+
+/**
+ * What a door answered, by CXone branch (`EndContactOutcome`, lambdas/core/observability.ts). A
+ * flow's Error branch is not among them: it shows as the function's errors.
+ */
+function outcomesGraph(title: string, serviceName: string): GraphWidget {
+  return new GraphWidget({
+    title: `${title}: outcomes by branch`,
+    left: branches.map(
+      (branch) =>
+        new Metric({
+          namespace: metricsNamespace,
+          metricName: outcomeMetric.name,
+          dimensionsMap: { service: serviceName, [outcomeMetric.branchDimension]: branch },
+          statistic: Stats.SUM,
+          period,
+          label: branch,
+        }),
+    ),
+    stacked: true,
+    width: third,
+    height: 6,
+  });
 }
 
 function functionGraph(title: string, fn: IFunction, width: number): GraphWidget {

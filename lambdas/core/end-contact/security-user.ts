@@ -4,7 +4,7 @@ import {
   ListSecurityProfilePermissionsCommand,
   SearchUsersCommand,
 } from '@aws-sdk/client-connect';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
 import type { CallOptions } from '../connect/client.js';
 import { outcomeFromError } from '../connect/errors.js';
 import { toUserRef } from '../connect/identifiers.js';
@@ -28,6 +28,11 @@ type ResolvedUser = { userId: string; securityProfileIds: string[] };
 
 export type SecurityUserCheck = { kind: 'authorized'; userId: string } | FailureOutcome;
 
+interface Caches {
+  profilesByUser: LRUCache<string, ResolvedUser | typeof unknownUser>;
+  permissionsByProfile: LRUCache<string, ReadonlySet<string>>;
+}
+
 /**
  * Maps CXone's SecurityUser onto Connect: the named user must exist, and one of its security
  * profiles must grant the required permission.
@@ -35,21 +40,27 @@ export type SecurityUserCheck = { kind: 'authorized'; userId: string } | Failure
 export class SecurityUserAuthorizer {
   readonly #client: ConnectClient;
   readonly #options: SecurityUserCheckOptions;
-  readonly #profilesByUser: LRUCache<string, ResolvedUser | typeof unknownUser>;
-  readonly #permissionsByProfile: LRUCache<string, ReadonlySet<string>>;
+  #caches: Promise<Caches> | undefined;
 
   constructor(client: ConnectClient, options: SecurityUserCheckOptions) {
     this.#client = client;
     this.#options = options;
-    const cache = {
-      max: options.cacheMaxEntries ?? 500,
-      ttl: options.cacheTtlMs,
-      // Read the clock on every lookup rather than caching it for a millisecond.
-      ttlResolution: 0,
-      ...(options.now ? { perf: { now: options.now } } : {}),
-    };
-    this.#profilesByUser = new LRUCache(cache);
-    this.#permissionsByProfile = new LRUCache(cache);
+  }
+
+  /** Built by the first check: a cold start without a SecurityUser never runs lru-cache's module. */
+  #cachesOnFirstUse(): Promise<Caches> {
+    this.#caches ??= import('lru-cache').then(({ LRUCache }) => {
+      const options = this.#options;
+      const cache = {
+        max: options.cacheMaxEntries ?? 500,
+        ttl: options.cacheTtlMs,
+        // Read the clock on every lookup rather than caching it for a millisecond.
+        ttlResolution: 0,
+        ...(options.now ? { perf: { now: options.now } } : {}),
+      };
+      return { profilesByUser: new LRUCache(cache), permissionsByProfile: new LRUCache(cache) };
+    });
+    return this.#caches;
   }
 
   async check(
@@ -87,8 +98,9 @@ export class SecurityUserAuthorizer {
     securityUser: string,
     options: CallOptions,
   ): Promise<ResolvedUser | undefined> {
+    const { profilesByUser } = await this.#cachesOnFirstUse();
     const key = `${instanceId}/${securityUser}`;
-    const cached = this.#profilesByUser.get(key);
+    const cached = profilesByUser.get(key);
     if (cached) return cached === unknownUser ? undefined : cached;
 
     const ref = toUserRef(securityUser);
@@ -130,9 +142,9 @@ export class SecurityUserAuthorizer {
         resolved = { userId: match.Id, securityProfileIds: match.SecurityProfileIds ?? [] };
       }
     }
-    if (resolved) this.#profilesByUser.set(key, resolved);
+    if (resolved) profilesByUser.set(key, resolved);
     else {
-      this.#profilesByUser.set(key, unknownUser, {
+      profilesByUser.set(key, unknownUser, {
         ttl: Math.min(unknownUserTtlMs, this.#options.cacheTtlMs),
       });
     }
@@ -144,8 +156,9 @@ export class SecurityUserAuthorizer {
     securityProfileId: string,
     options: CallOptions,
   ): Promise<ReadonlySet<string>> {
+    const { permissionsByProfile } = await this.#cachesOnFirstUse();
     const key = `${instanceId}/${securityProfileId}`;
-    const cached = this.#permissionsByProfile.get(key);
+    const cached = permissionsByProfile.get(key);
     if (cached) return cached;
 
     const permissions = new Set<string>();
@@ -165,7 +178,7 @@ export class SecurityUserAuthorizer {
       nextToken = page.NextToken;
     } while (nextToken);
 
-    this.#permissionsByProfile.set(key, permissions);
+    permissionsByProfile.set(key, permissions);
     return permissions;
   }
 }

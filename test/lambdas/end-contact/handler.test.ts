@@ -14,10 +14,15 @@ import {
 } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { branches } from '../../../lambdas/end-contact/end-contact.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  createEndContactDeps,
+  readEndContactConfig,
+} from '../../../lambdas/core/end-contact/config.js';
+import { branches, createFlowHandler } from '../../../lambdas/end-contact/end-contact.js';
 import { handler } from '../../../lambdas/end-contact/handler.js';
 import { flowEvent, instanceId, lambdaContext, targetContactId } from '../../fixtures/index.js';
+import { captureEmf } from '../../support/emf.js';
 
 const connect = mockClient(ConnectClient);
 const meta = { $metadata: {} };
@@ -291,6 +296,84 @@ describe('end-contact flow handler', () => {
           expect(branches).toContain(result.Branch);
         }),
         { numRuns: 200 },
+      );
+    });
+  });
+
+  describe('outcome metric', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+      vi.restoreAllMocks();
+    });
+
+    /** A flow handler built after metrics are switched on, with the mocked Connect client. */
+    function withMetrics() {
+      const emf = captureEmf();
+      const flow = createFlowHandler({
+        deps: createEndContactDeps(readEndContactConfig({})),
+        deadlineMs: 5_000,
+      });
+      return { flow, emf };
+    }
+
+    it('publishes EndContactOutcome 1 under the OnSuccess branch when the contact is ended', async () => {
+      const { flow, emf } = withMetrics();
+
+      await flow(flowEvent({ ContactId: targetContactId }), lambdaContext());
+
+      expect(emf()).toHaveLength(1);
+      const [record] = emf();
+      expect(record?._aws.CloudWatchMetrics).toEqual([
+        {
+          Namespace: 'AmazonConnectEndContact',
+          Dimensions: [['service', 'Branch']],
+          Metrics: [{ Name: 'EndContactOutcome', Unit: 'Count' }],
+        },
+      ]);
+      expect(record).toMatchObject({
+        service: 'end-contact',
+        Branch: 'OnSuccess',
+        EndContactOutcome: 1,
+      });
+    });
+
+    it('publishes the branch of a refused ContactId, which never reaches Connect', async () => {
+      const { flow, emf } = withMetrics();
+
+      await flow(flowEvent({ ContactId: '' }), lambdaContext());
+
+      expect(emf().map((record) => record.Branch)).toEqual(['OnInvalidContactID']);
+      expect(connect).not.toHaveReceivedAnyCommand();
+    });
+
+    it('publishes exactly one record per invocation, under the branch the flow is answered', async () => {
+      const { flow, emf } = withMetrics();
+      const anyParameter = fc.oneof(fc.string(), fc.constant(targetContactId), fc.constant(''));
+      let invocations = 0;
+
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({ ContactId: anyParameter, SecurityUser: anyParameter }, { requiredKeys: [] }),
+          fc.constantFrom(
+            undefined,
+            new ThrottlingException({ message: 'Rate exceeded', ...meta }),
+            new ContactNotFoundException({ message: 'gone', ...meta }),
+            new AccessDeniedException({ message: 'denied', ...meta }),
+          ),
+          async (parameters, error) => {
+            connect.reset();
+            if (error) connect.onAnyCommand().rejects(error);
+            else connect.onAnyCommand().resolves({});
+
+            const result = await flow(flowEvent(parameters), lambdaContext());
+            invocations++;
+
+            const records = emf();
+            expect(records).toHaveLength(invocations);
+            expect(records.at(-1)?.Branch).toBe(result.Branch);
+          },
+        ),
+        { numRuns: 100 },
       );
     });
   });

@@ -14,8 +14,13 @@ import {
 } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  createEndContactDeps,
+  readEndContactConfig,
+} from '../../../lambdas/core/end-contact/config.js';
 import { handler } from '../../../lambdas/stop-contact-api/handler.js';
+import { createHttpHandler } from '../../../lambdas/stop-contact-api/stop-contact-api.js';
 import {
   httpEvent,
   instanceArn,
@@ -23,6 +28,7 @@ import {
   lambdaContext,
   targetContactId,
 } from '../../fixtures/index.js';
+import { captureEmf } from '../../support/emf.js';
 
 const connect = mockClient(ConnectClient);
 const meta = { $metadata: {} };
@@ -247,6 +253,82 @@ describe('stop-contact HTTP API handler', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  describe('outcome metric', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+      vi.restoreAllMocks();
+    });
+
+    /** An HTTP handler built after metrics are switched on, with the mocked Connect client. */
+    function withMetrics() {
+      const emf = captureEmf();
+      const api = createHttpHandler({
+        deps: createEndContactDeps(readEndContactConfig({})),
+        deadlineMs: 5_000,
+      });
+      const send = (body: string) => api(httpEvent(body), lambdaContext());
+      return { send, emf };
+    }
+
+    it.each([
+      ['an ended contact', JSON.stringify(validBody), undefined, 200, 'OnSuccess'],
+      [
+        'an unknown contact',
+        JSON.stringify(validBody),
+        new ResourceNotFoundException({ message: 'no such contact', ...meta }),
+        404,
+        'OnInvalidContactID',
+      ],
+      [
+        'an IAM denial',
+        JSON.stringify(validBody),
+        new AccessDeniedException({ message: 'denied', ...meta }),
+        403,
+        'OnUnauthorized',
+      ],
+      [
+        'a throttle',
+        JSON.stringify(validBody),
+        new ThrottlingException({ message: 'Rate exceeded', ...meta }),
+        429,
+        'Default',
+      ],
+      [
+        'a bad ContactId',
+        JSON.stringify({ ...validBody, ContactId: '' }),
+        undefined,
+        400,
+        'OnInvalidContactID',
+      ],
+      ['a body that is not JSON', '{', undefined, 400, 'Default'],
+    ])(
+      'publishes one EndContactOutcome for %s, under the flow branch of its outcome',
+      async (_name, body, error, statusCode, branch) => {
+        if (error) connect.on(StopContactCommand).rejects(error);
+        const { send, emf } = withMetrics();
+
+        const response = await send(body);
+
+        expect(response.statusCode).toBe(statusCode);
+        expect(emf()).toHaveLength(1);
+        expect(emf()[0]).toMatchObject({
+          _aws: {
+            CloudWatchMetrics: [
+              {
+                Namespace: 'AmazonConnectEndContact',
+                Dimensions: [['service', 'Branch']],
+                Metrics: [{ Name: 'EndContactOutcome', Unit: 'Count' }],
+              },
+            ],
+          },
+          service: 'stop-contact-api',
+          Branch: branch,
+          EndContactOutcome: 1,
+        });
+      },
     );
   });
 });

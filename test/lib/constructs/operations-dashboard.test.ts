@@ -86,10 +86,29 @@ describe('OperationsDashboard', () => {
         expect.arrayContaining(['Invocations', 'Errors', 'Throttles', 'Duration']),
       );
     }
-    // No metric per outcome yet: the dashboard says so rather than graph an empty metric.
-    expect(
-      widgets.some((widget) => /no metric per branch/.test(widget.properties.markdown ?? '')),
-    ).toBe(true);
+  });
+
+  it.each([
+    ['end-contact (flow)', 'end-contact'],
+    ['stop-contact-api (HTTP)', 'stop-contact-api'],
+  ])("graphs %s's outcomes by each of CXone's five branches", (title, service) => {
+    const graph = widgets.find(
+      (widget) => widget.properties.title === `${title}: outcomes by branch`,
+    );
+
+    expect(metricRows(graph)).toEqual(
+      ['OnSuccess', 'OnInvalidContactID', 'OnUnauthorized', 'OnInvalidSecurityUser', 'Default'].map(
+        (branch) => [
+          'AmazonConnectEndContact',
+          'EndContactOutcome',
+          'Branch',
+          branch,
+          'service',
+          service,
+          expect.objectContaining({ stat: 'Sum', label: branch }),
+        ],
+      ),
+    );
   });
 
   it("graphs Connect's QueueSize and LongestQueueWaitTime for every queue of the instance", () => {

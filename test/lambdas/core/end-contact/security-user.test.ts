@@ -7,7 +7,7 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SecurityUserAuthorizer } from '../../../../lambdas/core/end-contact/security-user.js';
 import { instanceId } from '../../../fixtures/index.js';
 
@@ -222,5 +222,36 @@ describe('SecurityUserAuthorizer', () => {
       .rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }));
 
     expect((await authorizer().check(instanceId, userId)).kind).toBe('throttled');
+  });
+});
+
+describe('SecurityUserAuthorizer at cold start', () => {
+  afterEach(() => {
+    vi.doUnmock('lru-cache');
+    vi.resetModules();
+  });
+
+  it('loads lru-cache on its first check, not when the handler builds it', async () => {
+    let loads = 0;
+    vi.resetModules();
+    vi.doMock('lru-cache', async (importOriginal) => {
+      loads++;
+      return importOriginal();
+    });
+    const fresh = await import('../../../../lambdas/core/end-contact/security-user.js');
+    const check = new fresh.SecurityUserAuthorizer(client, {
+      requiredPermission: 'StopContact.Enabled',
+      cacheTtlMs: 60_000,
+    });
+    connect.reset();
+    givenUser([supervisorProfile]);
+    givenPermissions(supervisorProfile, [['StopContact.Enabled']]);
+
+    const loadsBeforeCheck = loads;
+    const result = await check.check(instanceId, userId);
+
+    expect(loadsBeforeCheck).toBe(0);
+    expect(loads).toBe(1);
+    expect(result).toEqual({ kind: 'authorized', userId });
   });
 });
