@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     `  Local Amazon Connect:   ${system.connect.endpoint}   (control API under /_local/)`,
     `  Callback registry:      ${system.dynamoDbEndpoint}   (dynalite, table "callbacks")`,
     `  Callback sweeper:       report mode, every ${sweepEvery}; each run prints one [callback sweeper] line`,
+    `  Connect instances:      ${system.instanceIds.join(', ')} (the demo's two, both tracked and swept)`,
     '',
     'Try it:',
     ...curlExamples().flatMap((example) => [
