@@ -27,7 +27,10 @@ function wouldEnd(report: SweeperResult): Record<string, string[]> {
   const byInstance: Record<string, string[]> = {};
   for (const decision of report.decisions) {
     if (decision.decision !== 'would-end') continue;
-    (byInstance[decision.instanceId] ??= []).push(decision.contactId);
+    byInstance[decision.instanceId] = [
+      ...(byInstance[decision.instanceId] ?? []),
+      decision.contactId,
+    ];
   }
   for (const ids of Object.values(byInstance)) ids.sort();
   return byInstance;
