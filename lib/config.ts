@@ -351,6 +351,14 @@ export function deploymentInstances(config: EndContactConfig): readonly ConnectI
   return config.instances;
 }
 
+/**
+ * The deployment's instance IDs, every Region: what a sweep rule's `instance` may name. Inside
+ * readConfig, before the configuration exists, pass it the `instances` read there.
+ */
+export function deploymentInstanceIds(instances: readonly ConnectInstance[]): string[] {
+  return instances.map((instance) => instance.id);
+}
+
 /** instanceArn and instanceArns, united: every ARN must parse, and all share one account. */
 function readInstances(context: ContextSettings): ConnectInstance[] {
   const single = context.get('instanceArn');

@@ -133,7 +133,7 @@ export const settings = {
   // Several instances (issue 11): kept in one block, next to instanceArn.
   instanceArns: {
     kind: 'instance-arns',
-    doc: 'ARNs of several Amazon Connect instances of one account, as a JSON array or comma-separated. With `instanceArn` too, the stack serves both (instanceArn first), each once. The first instance keeps the resource names of a single-instance deploy; instances of another Region get a stack of their own (docs/deploy.md, "Several instances").',
+    doc: 'ARNs of several Amazon Connect instances of one account, as a JSON array or comma-separated. With `instanceArn` too, the stack serves both (instanceArn first), each once. The first instance keeps the resource names of a single-instance deploy; instances of another Region get a stack of their own (docs/deploy.md, "Several instances and Regions").',
     context: 'instanceArns',
     example:
       'arn:aws:connect:us-east-1:123456789012:instance/<uuid>,arn:aws:connect:us-east-1:123456789012:instance/<uuid>',

@@ -3,7 +3,12 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configsByRegion, deploymentInstances, readConfig } from '../../lib/config.js';
+import {
+  configsByRegion,
+  deploymentInstanceIds,
+  deploymentInstances,
+  readConfig,
+} from '../../lib/config.js';
 import { addEndContactStacks, EndContactStack, stackId } from '../../lib/end-contact-stack.js';
 import {
   cdkJsonContext,
@@ -65,6 +70,10 @@ describe('instanceArns in the configuration', () => {
     expect(deploymentInstances(config).map((i) => [i.id, i.region])).toEqual([
       ['0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b', 'us-east-1'],
       ['5e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b', 'eu-west-2'],
+    ]);
+    expect(deploymentInstanceIds(config.instances)).toEqual([
+      '0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
+      '5e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
     ]);
   });
 
@@ -225,6 +234,34 @@ describe('EndContactStack with two instances in one Region', () => {
       expect(text).toContain(`InstanceId=\\\\\\"${id}\\\\\\"`);
       expect(text).toContain(`(instance ${id})`);
     }
+  });
+});
+
+// `npm run deploy:local -- -c instanceArns=<a>,<b>`: LocalStack has no Connect, the sweeper still sweeps both.
+describe('EndContactStack in local mode with two instances', () => {
+  it('sweeps both and tracks both, with no Connect resources', () => {
+    const { synthError, template } = synthesize({
+      local: 'true',
+      instanceArns: [instanceArn, secondArn],
+    });
+    expect(synthError).toBeUndefined();
+    template.resourceCountIs('AWS::Connect::IntegrationAssociation', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ CONNECT_INSTANCE_IDS: `${instanceArn},${secondArn}` }),
+      },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        detail: Match.objectLike({ instanceArn: [instanceArn, secondArn] }),
+      }),
+    });
+  });
+
+  it('refuses instances of two Regions in local mode, in one line', () => {
+    expect(() => configFrom({ local: true, instanceArns: [instanceArn, londonArn] })).toThrow(
+      /^context key instanceArns must name instances of one Region in local mode, got us-east-1 and eu-west-2: [^\n]+$/,
+    );
   });
 });
 
