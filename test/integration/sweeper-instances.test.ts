@@ -12,14 +12,14 @@ import {
 // Connect's API quotas are per account and Region, not per instance: instances of one Region share
 // one budget. One local Connect is one account and Region, its quotas Connect's defaults.
 
-/** The sweeper's rates at Connect's default quotas (SearchContacts just under its 0.5/s). */
+/** The sweeper's rates at Connect's default quotas. */
 const ratesAtQuota = {
   DescribeContact: DEFAULT_QUOTAS.DescribeContact.ratePerSecond,
   StopContact: DEFAULT_QUOTAS.StopContact.ratePerSecond,
   TagContact: DEFAULT_QUOTAS.TagContact.ratePerSecond,
   GetContactMetrics: DEFAULT_QUOTAS.GetContactMetrics.ratePerSecond,
   GetCurrentMetricData: DEFAULT_QUOTAS.GetCurrentMetricData.ratePerSecond,
-  SearchContacts: 0.4,
+  SearchContacts: DEFAULT_QUOTAS.SearchContacts.ratePerSecond,
 };
 
 const sweeperEnvironment = {

@@ -52,9 +52,16 @@ describe('the local system with the demo’s two instances', () => {
     expect(system.instanceIds).toEqual([first.instanceId, second.instanceId]);
   });
 
-  it('sweeps both instances in one run, each for its own stuck callbacks', async () => {
+  it('sweeps both instances in one run, each for its own stuck callbacks, and is never throttled', async () => {
+    system.connect.clearRequestLog();
+
     const report = await system.sweep();
 
+    // Both instances' discovery searches share SearchContacts' 0.5/s, burst 1.
+    expect(system.connect.requestLog().filter((entry) => entry.status === 429)).toEqual([]);
+    expect(
+      system.connect.requestLog().filter((e) => e.operation === 'SearchContacts'),
+    ).toHaveLength(2);
     expect(report).toMatchObject({
       mode: 'report',
       complete: true,
