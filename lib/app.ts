@@ -1,7 +1,8 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { EndContactConfig } from './config.js';
-import { addEndContactStacks, configFromContext } from './end-contact-stack.js';
+import { configFromContext } from './end-contact-stack.js';
+import { addEndContactStacks } from './regional-stacks.js';
 
 const app = new App();
 let config: EndContactConfig;

@@ -412,3 +412,22 @@ export function configsByRegion(config: EndContactConfig): RegionalConfig[] {
     return { region, config: { ...config, instance: instances[0], instances } };
   });
 }
+
+/**
+ * Why a stack cannot serve one of its configuration's instances, in one line, or undefined: a
+ * stack serves the instances of its own account and Region (its rule sees their events, its
+ * associations and flows are created there). Unpinned, the stack is in its first instance's.
+ */
+export function instanceOutsideStack(
+  config: EndContactConfig,
+  stackId: string,
+  pinned: { readonly region?: string; readonly account?: string },
+): string | undefined {
+  if (config.local) return undefined;
+  const region = pinned.region ?? config.instance?.region;
+  const account = pinned.account ?? config.instance?.account;
+  const outside = config.instances.find((i) => i.region !== region || i.account !== account);
+  return outside
+    ? `instance ${outside.arn} is not in stack ${stackId}'s account and Region (${account}, ${region}): a stack serves the instances of its own account and Region; list every instance in instanceArns and lib/app.ts deploys one stack per Region (npx cdk deploy --all, see docs/deploy.md "Several instances and Regions")`
+    : undefined;
+}

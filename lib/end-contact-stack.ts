@@ -11,8 +11,8 @@ import { Schedule } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import {
   type ConnectInstance,
-  configsByRegion,
   type EndContactConfig,
+  instanceOutsideStack,
   readConfig,
 } from './config.js';
 import { Alarms } from './constructs/alarms.js';
@@ -59,7 +59,11 @@ export class EndContactStack extends Stack {
     const config = props.config ?? readConfig(() => undefined);
     this.config = config;
     const { deploy, instance, instances } = config;
-    checkInstancesAreLocal(this, id, config);
+    const outside = instanceOutsideStack(config, id, {
+      ...(Token.isUnresolved(this.region) ? {} : { region: this.region }),
+      ...(Token.isUnresolved(this.account) ? {} : { account: this.account }),
+    });
+    if (outside) throw new Error(outside);
 
     if (!instance && !config.local) {
       Annotations.of(this).addWarningV2(
@@ -284,61 +288,23 @@ export function configFromContext(app: App): EndContactConfig {
   return readConfig((key) => app.node.tryGetContext(key), Object.keys(app.node.getAllContext()));
 }
 
-/** Adds the stack to the app, configured from the app's context unless `config` is given. */
+/**
+ * Adds a stack for one Region's instances to the app, configured from the app's context unless
+ * `config` is given. The app adds one per Region: `addEndContactStacks` (lib/regional-stacks.ts).
+ */
 export function addEndContactStack(
   app: App,
   config: EndContactConfig = configFromContext(app),
+  id: string = stackId,
 ): EndContactStack {
-  return addEndContactStacks(app, config)[0] as EndContactStack;
-}
-
-// --- Several instances (issue 11): one stack per Region, and what a stack may serve. ---
-
-/** The stack ID of a Region's stack: the first instance's Region keeps `stackId`. */
-export const regionalStackId = (region: string) => `${stackId}-${region}`;
-
-/**
- * Adds one stack per Region of the configured instances (contact events, integration associations
- * and flows live in their instance's Region): `AmazonConnectEndContact` for the first instance's
- * Region, `AmazonConnectEndContact-<region>` for each other. Returns them, the first first.
- */
-export function addEndContactStacks(
-  app: App,
-  config: EndContactConfig = configFromContext(app),
-): EndContactStack[] {
-  return configsByRegion(config).map(({ config: regional }, index) => {
-    const first = regional.instance;
-    return new EndContactStack(
-      app,
-      index === 0 || !first ? stackId : regionalStackId(first.region),
-      {
-        description: "NICE CXone's End a Contact for Amazon Connect",
-        config: regional,
-        // The functions must live in the instances' account and Region; LocalStack has its own account.
-        ...(first && !regional.local
-          ? { env: { account: first.account, region: first.region } }
-          : {}),
-      },
-    );
+  return new EndContactStack(app, id, {
+    description: "NICE CXone's End a Contact for Amazon Connect",
+    config,
+    // The functions must live in the instances' account and Region; LocalStack has its own account.
+    ...(config.instance && !config.local
+      ? { env: { account: config.instance.account, region: config.instance.region } }
+      : {}),
   });
-}
-
-/**
- * A stack serves the instances of its own account and Region: its rule sees their events, its
- * associations and flows are created there. Fails synth with one line that says what to do.
- */
-function checkInstancesAreLocal(stack: Stack, id: string, config: EndContactConfig): void {
-  if (config.local) return;
-  const pinned = (value: string) => (Token.isUnresolved(value) ? undefined : value);
-  const region = pinned(stack.region) ?? config.instance?.region;
-  const account = pinned(stack.account) ?? config.instance?.account;
-  for (const instance of config.instances) {
-    if (instance.region !== region || instance.account !== account) {
-      throw new Error(
-        `instance ${instance.arn} is not in stack ${id}'s account and Region (${account ?? 'any'}, ${region}): a stack serves the instances of its own account and Region; list every instance in instanceArns and lib/app.ts deploys one stack per Region (npx cdk deploy --all, see docs/deploy.md "Several Regions")`,
-      );
-    }
-  }
 }
 
 /** Nothing for the first instance (its outputs read as they always did); the instance otherwise. */

@@ -9,7 +9,8 @@ import {
   deploymentInstances,
   readConfig,
 } from '../../lib/config.js';
-import { addEndContactStacks, EndContactStack, stackId } from '../../lib/end-contact-stack.js';
+import { EndContactStack, stackId } from '../../lib/end-contact-stack.js';
+import { addEndContactStacks } from '../../lib/regional-stacks.js';
 import {
   cdkJsonContext,
   instanceArn,
