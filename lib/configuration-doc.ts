@@ -2,10 +2,11 @@
  * Renders docs/configuration.md from the settings table (lambdas/core/settings.ts), so the page
  * cannot drift from the code: `npm run docs:config` writes it, test/scripts checks it is current.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expectedOf } from '../lambdas/core/setting-values.js';
 import { type Setting, settings } from '../lambdas/core/settings.js';
+import { renderDocExamples } from './doc-examples.js';
 
 export const configurationDocPath = fileURLToPath(
   new URL('../docs/configuration.md', import.meta.url),
@@ -41,52 +42,6 @@ export const sections = [
       (!!s.functions?.includes('callback-sweeper') && !s.functions.includes('end-contact')),
   },
 ];
-
-/** Worked examples: one JSON context file each, which `.ci/run` synthesizes offline. */
-export const examplesDirectory = fileURLToPath(new URL('../docs/examples/', import.meta.url));
-
-/** A worked example, `docs/examples/<name>.json`. */
-export interface WorkedExample {
-  /** The file's name without `.json`. */
-  readonly name: string;
-  /** Its place on the page. */
-  readonly order: number;
-  readonly title: string;
-  /** Paragraphs of Markdown. */
-  readonly summary: readonly string[];
-  /** CDK context, as in cdk.json's "context": JSON types. */
-  readonly context: Readonly<Record<string, unknown>>;
-}
-
-/** Every worked example, in page order; a file missing a field fails here, naming it. */
-export function workedExamples(): WorkedExample[] {
-  const files = readdirSync(examplesDirectory).filter((file) => file.endsWith('.json'));
-  return files
-    .map((file) => {
-      const parsed = JSON.parse(readFileSync(`${examplesDirectory}${file}`, 'utf8'));
-      for (const field of ['order', 'title', 'summary', 'context']) {
-        if (parsed[field] === undefined) {
-          throw new Error(`docs/examples/${file} has no "${field}": add it`);
-        }
-      }
-      return { ...parsed, name: file.slice(0, -'.json'.length) } as WorkedExample;
-    })
-    .sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
-}
-
-function exampleLines(example: WorkedExample): string[] {
-  return [
-    `### ${example.order}. ${example.title}`,
-    '',
-    ...example.summary.flatMap((paragraph) => [paragraph, '']),
-    `\`docs/examples/${example.name}.json\`'s context, for \`cdk.json\`'s \`"context"\` (or one \`-c key=value\` each):`,
-    '',
-    '```json',
-    JSON.stringify(example.context, null, 2),
-    '```',
-    '',
-  ];
-}
 
 /** Markdown-safe table cell. */
 const cell = (text: string) => text.replaceAll('|', '\\|');
@@ -155,7 +110,7 @@ export function renderConfigurationDoc(): string {
     'Each is a context file in `docs/examples/`, which `.ci/run` synthesizes offline with cdk-nag and',
     'checks with `cfn-lint`. The ARNs are placeholders: use your own.',
     '',
-    ...workedExamples().flatMap(exampleLines),
+    ...renderDocExamples(),
   );
   return lines.join('\n');
 }

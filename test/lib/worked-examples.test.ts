@@ -1,22 +1,29 @@
 import { Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { contextKeys, deploymentInstances, readConfig } from '../../lib/config.js';
-import { workedExamples } from '../../lib/configuration-doc.js';
+import { cdkArgs, docExamples } from '../../lib/doc-examples.js';
 import { synthesize } from './helpers.js';
 
 // The worked examples of docs/configuration.md; .ci/run also synthesizes each with `cdk synth`.
-const examples = workedExamples();
+const examples = docExamples();
 
 describe('the worked examples in docs/examples/', () => {
-  it('each have a place of their own on the page', () => {
-    const orders = examples.map((e) => e.order);
-    expect(new Set(orders).size).toBe(orders.length);
-    expect(orders.every((order) => Number.isInteger(order) && order > 0)).toBe(true);
+  it('include example 3, two instances', () => {
+    expect(examples.map((e) => e.file)).toContain('docs/examples/3-two-instances.json');
   });
 
-  it.each(examples.map((e) => [e.name, e] as const))(
-    '%s uses only context keys the app reads, and synthesizes with no cdk-nag finding',
-    (_name, example) => {
+  it('turn into one -c option per context key, lists as JSON', () => {
+    const twoInstances = examples.find((e) => e.file.endsWith('3-two-instances.json'));
+    const args = cdkArgs(twoInstances as (typeof examples)[number]);
+    expect(args.filter((arg) => arg === '-c')).toHaveLength(args.length / 2);
+    expect(args).toContain(
+      `instanceArns=${JSON.stringify((twoInstances?.context as { instanceArns: string[] }).instanceArns)}`,
+    );
+  });
+
+  it.each(examples.map((e) => [e.file, e] as const))(
+    '%s uses only context keys the app reads, and synthesizes a stack per Region with no cdk-nag finding',
+    (_file, example) => {
       const unknown = Object.keys(example.context).filter((key) => !contextKeys.includes(key));
       expect(unknown).toEqual([]);
 
