@@ -14,11 +14,13 @@ describe('the worked examples in docs/examples/', () => {
 
   it('turn into one -c option per context key, lists as JSON', () => {
     const twoInstances = examples.find((e) => e.file.endsWith('3-two-instances.json'));
-    const args = cdkArgs(twoInstances as (typeof examples)[number]);
+    if (!twoInstances) throw new Error('docs/examples/3-two-instances.json is missing');
+    const { instanceArns } = twoInstances.context as { instanceArns: string[] };
+
+    const args = cdkArgs(twoInstances);
+
     expect(args.filter((arg) => arg === '-c')).toHaveLength(args.length / 2);
-    expect(args).toContain(
-      `instanceArns=${JSON.stringify((twoInstances?.context as { instanceArns: string[] }).instanceArns)}`,
-    );
+    expect(args).toContain(`instanceArns=${JSON.stringify(instanceArns)}`);
   });
 
   it.each(examples.map((e) => [e.file, e] as const))(
