@@ -1,7 +1,8 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { EndContactConfig } from './config.js';
-import { addEndContactStack, configFromContext } from './end-contact-stack.js';
+import { configFromContext } from './end-contact-stack.js';
+import { addEndContactStacks } from './regional-stacks.js';
 
 const app = new App();
 let config: EndContactConfig;
@@ -12,7 +13,8 @@ try {
   console.error((error as Error).message);
   process.exit(1);
 }
-addEndContactStack(app, config);
+// One stack per Region of the configured instances (docs/deploy.md, "Several Regions").
+addEndContactStacks(app, config);
 // cdk-nag 3 runs as a validation plugin: any unacknowledged finding makes synth fail.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();

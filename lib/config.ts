@@ -61,8 +61,16 @@ export interface SweeperSettings {
 }
 
 export interface EndContactConfig {
-  /** @default - none: offline synth, IAM scoped to every instance of the account and Region */
+  /**
+   * The first of `instances`, the one a single-instance deploy has: its resources keep their names.
+   * @default - none: offline synth, IAM scoped to every instance of the account and Region
+   */
   readonly instance?: ConnectInstance;
+  /**
+   * Every instance the configuration serves: `instanceArn`, then `instanceArns`, each once. Read
+   * it through `deploymentInstances`; a stack holds those of its Region (`configsByRegion`).
+   */
+  readonly instances: readonly ConnectInstance[];
   readonly deploy: DeployParts;
   readonly requireSecurityUser: boolean;
   readonly requiredPermission: string;
@@ -304,11 +312,6 @@ function withPolicies(
   return { ...sweeper, policies, ...(salt ? { phoneHashSalt: salt } : {}) };
 }
 
-/** The instance IDs of the deployment: what a sweep rule's `instance` may name. */
-export function deploymentInstanceIds(instance: ConnectInstance | undefined): string[] {
-  return instance ? [instance.id] : [];
-}
-
 /**
  * The sweep policies, from `sweepPolicies` (JSON in context) or the file `sweepPoliciesFile`
  * names, checked by the parser the sweeper uses at cold start; each problem is one line naming
@@ -370,19 +373,16 @@ export function readConfig(read: ContextReader, present: readonly string[] = [])
   const context = new ContextSettings(read);
   context.problems.push(...unknownKeyProblems(present));
 
-  const instanceArn = context.get('instanceArn');
-  const instance = instanceArn === undefined ? undefined : parseInstanceArn(instanceArn);
-  if (instanceArn !== undefined && !instance) {
-    context.add(
-      'instanceArn',
-      settings.instanceArn.expected,
-      `"${instanceArn}"`,
-      'copy it from the Amazon Connect console (instance overview, "Instance ARN")',
-    );
-  }
+  const instances = readInstances(context);
+  const instance = instances[0];
   const local = context.get('local');
   const localConnectEndpoint = context.get('localConnectEndpoint');
-  const deploy = readDeployParts(context, local, instanceArn !== undefined);
+  if (local && new Set(instances.map((i) => i.region)).size > 1) {
+    context.problems.push(
+      `context key instanceArns must name instances of one Region in local mode, got ${regionsOf(instances)}: list only the local Connect's Region`,
+    );
+  }
+  const deploy = readDeployParts(context, local, instances.length > 0);
 
   const logRetentionDays = context.get('logRetentionDays');
   if (!retentionDays.has(logRetentionDays)) {
@@ -396,6 +396,7 @@ export function readConfig(read: ContextReader, present: readonly string[] = [])
 
   const config: EndContactConfig = {
     ...(instance ? { instance } : {}),
+    instances,
     deploy,
     requireSecurityUser: context.get('requireSecurityUser'),
     requiredPermission: context.get('requiredPermission'),
@@ -405,7 +406,7 @@ export function readConfig(read: ContextReader, present: readonly string[] = [])
     api: { rateLimit: context.get('apiRateLimit'), burstLimit: context.get('apiBurstLimit') },
     sweeper: withPolicies(
       readSweeper(context, instance === undefined && !local, deploy.callbackSweeper),
-      (sweeper) => readSweepPolicies(context, read, sweeper, deploymentInstanceIds(instance)),
+      (sweeper) => readSweepPolicies(context, read, sweeper, deploymentInstanceIds(instances)),
       // Read once by readSweeper, which reports a bad one; here only its text is passed on.
       typeof read('phoneHashSalt') === 'string'
         ? (read('phoneHashSalt') as string).trim()
@@ -416,4 +417,102 @@ export function readConfig(read: ContextReader, present: readonly string[] = [])
   };
   if (context.problems.length > 0) throw new Error(context.problems.join('\n'));
   return config;
+}
+
+// --- Several instances (issue 11): instanceArn and instanceArns, and one stack per Region. ---
+
+/**
+ * The deployment's instances, in every Region: `instanceArn` first, then `instanceArns`, each
+ * once. Anything that names an instance (a sweep policy's rule, say) must name one of these.
+ */
+export function deploymentInstances(config: EndContactConfig): readonly ConnectInstance[] {
+  return config.instances;
+}
+
+/**
+ * The deployment's instance IDs, every Region: what a sweep rule's `instance` may name. Inside
+ * readConfig, before the configuration exists, pass it the `instances` read there.
+ */
+export function deploymentInstanceIds(instances: readonly ConnectInstance[]): string[] {
+  return instances.map((instance) => instance.id);
+}
+
+/** instanceArn and instanceArns, united: every ARN must parse, and all share one account. */
+function readInstances(context: ContextSettings): ConnectInstance[] {
+  const single = context.get('instanceArn');
+  const parsedSingle = single === undefined ? undefined : parseInstanceArn(single);
+  if (single !== undefined && !parsedSingle) {
+    context.add(
+      'instanceArn',
+      settings.instanceArn.expected,
+      `"${single}"`,
+      'copy it from the Amazon Connect console (instance overview, "Instance ARN")',
+    );
+  }
+  // The setting's schema has already refused any entry that is not an instance ARN.
+  const listed = context.get('instanceArns').flatMap((arn) => parseInstanceArn(arn) ?? []);
+  const byArn = new Map<string, ConnectInstance>();
+  for (const instance of [...(parsedSingle ? [parsedSingle] : []), ...listed]) {
+    if (!byArn.has(instance.arn)) byArn.set(instance.arn, instance);
+  }
+  const instances = [...byArn.values()];
+  const accounts = [...new Set(instances.map((i) => `${i.partition}:${i.account}`))];
+  if (accounts.length > 1) {
+    context.problems.push(
+      `context keys instanceArn and instanceArns must name instances of one account, got ${accounts.map((a) => a.split(':')[1]).join(' and ')}: deploy the app once per account, each time with -c instanceArns=<that account's instance ARNs>`,
+    );
+  }
+  return instances;
+}
+
+const regionsOf = (instances: readonly ConnectInstance[]) =>
+  [...new Set(instances.map((i) => i.region))].join(' and ');
+
+/** One stack's share of the deployment: the instances of one Region. */
+export interface RegionalConfig {
+  /** @default - no instance: the stack's Region is the CLI's */
+  readonly region?: string;
+  readonly config: EndContactConfig;
+}
+
+/**
+ * Splits the deployment into one configuration per Region, since contact events, integration
+ * associations and flows live in their instance's Region. The first instance's Region comes first.
+ * In local mode (one Region, see readConfig) and without instances, it is the configuration as is.
+ */
+export function configsByRegion(config: EndContactConfig): RegionalConfig[] {
+  const regions = [...new Set(config.instances.map((i) => i.region))];
+  if (config.local || regions.length <= 1) {
+    return [{ ...(regions[0] ? { region: regions[0] } : {}), config }];
+  }
+  return regions.map((region) => {
+    const instances = config.instances.filter((i) => i.region === region);
+    const ids = new Set(instances.map((i) => i.id));
+    // A Region's sweeper keeps the rules for every instance and those naming one of its own, in
+    // order; with none left it ends nothing (no rule matches), as the rules say for that Region.
+    const policies = config.sweeper.policies?.filter(
+      (rule) => rule.instanceId === undefined || ids.has(rule.instanceId),
+    );
+    const sweeper = policies ? { ...config.sweeper, policies } : config.sweeper;
+    return { region, config: { ...config, instance: instances[0], instances, sweeper } };
+  });
+}
+
+/**
+ * Why a stack cannot serve one of its configuration's instances, in one line, or undefined: a
+ * stack serves the instances of its own account and Region (its rule sees their events, its
+ * associations and flows are created there). Unpinned, the stack is in its first instance's.
+ */
+export function instanceOutsideStack(
+  config: EndContactConfig,
+  stackId: string,
+  pinned: { readonly region?: string; readonly account?: string },
+): string | undefined {
+  if (config.local) return undefined;
+  const region = pinned.region ?? config.instance?.region;
+  const account = pinned.account ?? config.instance?.account;
+  const outside = config.instances.find((i) => i.region !== region || i.account !== account);
+  return outside
+    ? `instance ${outside.arn} is not in stack ${stackId}'s account and Region (${account}, ${region}): a stack serves the instances of its own account and Region; list every instance in instanceArns and lib/app.ts deploys one stack per Region (npx cdk deploy --all, see docs/deploy.md "Several instances and Regions")`
+    : undefined;
 }

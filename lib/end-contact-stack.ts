@@ -1,8 +1,21 @@
-import { Annotations, type App, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  Annotations,
+  type App,
+  CfnOutput,
+  Duration,
+  Stack,
+  type StackProps,
+  Token,
+} from 'aws-cdk-lib';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { stackOutputs } from '../lambdas/core/operator/stack-outputs.js';
-import { type EndContactConfig, readConfig } from './config.js';
+import {
+  type ConnectInstance,
+  type EndContactConfig,
+  instanceOutsideStack,
+  readConfig,
+} from './config.js';
 import { Alarms } from './constructs/alarms.js';
 import { CallbackSweeper } from './constructs/callback-sweeper.js';
 import { CallbackTracker } from './constructs/callback-tracker.js';
@@ -10,6 +23,7 @@ import { ConnectResources } from './constructs/connect-permissions.js';
 import { EndContactFunction } from './constructs/end-contact-function.js';
 import { EndContactModule } from './constructs/end-contact-module.js';
 import { OperationsDashboard } from './constructs/operations-dashboard.js';
+import { perInstanceId } from './constructs/per-instance.js';
 import { SampleContactFlow } from './constructs/sample-contact-flow.js';
 import { settingsEnvironment } from './constructs/setting-props.js';
 import { StopContactApi } from './constructs/stop-contact-api.js';
@@ -33,6 +47,10 @@ export class EndContactStack extends Stack {
   public readonly sampleFlow?: SampleContactFlow;
   /** CXone's End a Contact block: present when flowModule is on and the function is associated. */
   public readonly flowModule?: EndContactModule;
+  /** The flow module in each instance, the first instance's being `flowModule`. */
+  public readonly flowModules: readonly EndContactModule[] = [];
+  /** The sample flows in each instance, the first instance's being `sampleFlow`. */
+  public readonly sampleFlows: readonly SampleContactFlow[] = [];
   public readonly alarms: Alarms;
   /** Present when the dashboard setting is on. */
   public readonly dashboard?: OperationsDashboard;
@@ -41,7 +59,12 @@ export class EndContactStack extends Stack {
     super(scope, id, props);
     const config = props.config ?? readConfig(() => undefined);
     this.config = config;
-    const { deploy, instance } = config;
+    const { deploy, instance, instances } = config;
+    const outside = instanceOutsideStack(config, id, {
+      ...(Token.isUnresolved(this.region) ? {} : { region: this.region }),
+      ...(Token.isUnresolved(this.account) ? {} : { account: this.account }),
+    });
+    if (outside) throw new Error(outside);
 
     if (!instance && !config.local) {
       Annotations.of(this).addWarningV2(
@@ -55,7 +78,10 @@ export class EndContactStack extends Stack {
       );
     }
 
-    const connect = ConnectResources.of(this, instance?.arn);
+    const connect = ConnectResources.of(
+      this,
+      instances.map((i) => i.arn),
+    );
     // In LocalStack the SDK's service-specific endpoint wins over LocalStack's AWS_ENDPOINT_URL.
     const localEnvironment: Record<string, string> = config.local
       ? { AWS_ENDPOINT_URL_CONNECT: config.localConnectEndpoint }
@@ -76,7 +102,7 @@ export class EndContactStack extends Stack {
         environment,
         logRetention: config.logRetention,
         connectResources: connect,
-        ...(deploy.connectIntegration && instance ? { associateWith: instance } : {}),
+        ...(deploy.connectIntegration && instance ? { associateWith: instances } : {}),
       });
       this.alarms.addFunctionErrors(
         'EndContactErrors',
@@ -122,35 +148,42 @@ export class EndContactStack extends Stack {
       this.callbackSweeper = sweeper;
     }
 
-    if (deploy.flowModule && instance && this.endContact?.integrationAssociation) {
-      this.flowModule = new EndContactModule(this, 'FlowModule', {
-        instanceArn: instance.arn,
-        endContactFunction: this.endContact.function,
-        externalInvocation: deploy.flowModuleExternalInvocation,
+    const associations = this.endContact?.associations ?? [];
+    if (deploy.flowModule) {
+      this.flowModules = associations.map(({ instance, integrationAssociation }, index) => {
+        const module = new EndContactModule(this, perInstanceId('FlowModule', instance, index), {
+          instanceArn: instance.arn,
+          endContactFunction: (this.endContact as EndContactFunction).function,
+          externalInvocation: deploy.flowModuleExternalInvocation,
+        });
+        // The module can only reference a function the instance already knows.
+        module.node.addDependency(integrationAssociation);
+        new CfnOutput(this, perInstanceId('FlowModuleArn', instance, index), {
+          description: `The End a Contact flow module (CXone's block): use it in an Invoke module block${ofInstance(instance, index)}`,
+          value: module.module.attrContactFlowModuleArn,
+        });
+        return module;
       });
-      // The module can only reference a function the instance already knows.
-      this.flowModule.node.addDependency(this.endContact.integrationAssociation);
-      new CfnOutput(this, 'FlowModuleArn', {
-        description:
-          "The End a Contact flow module (CXone's block): use it in an Invoke module block",
-        value: this.flowModule.module.attrContactFlowModuleArn,
-      });
+      this.flowModule = this.flowModules[0];
     }
 
-    if (deploy.sampleFlow && instance && this.endContact?.integrationAssociation) {
-      this.sampleFlow = new SampleContactFlow(this, 'SampleFlow', {
-        instanceArn: instance.arn,
-        endContactFunction: this.endContact.function,
-        ...(this.flowModule
-          ? { endContactModuleId: this.flowModule.module.attrContactFlowModuleArn }
-          : {}),
+    if (deploy.sampleFlow) {
+      this.sampleFlows = associations.map(({ instance, integrationAssociation }, index) => {
+        const module = this.flowModules[index];
+        const flow = new SampleContactFlow(this, perInstanceId('SampleFlow', instance, index), {
+          instanceArn: instance.arn,
+          endContactFunction: (this.endContact as EndContactFunction).function,
+          ...(module ? { endContactModuleId: module.module.attrContactFlowModuleArn } : {}),
+        });
+        // The flow can only reference a function the instance already knows.
+        flow.node.addDependency(integrationAssociation);
+        new CfnOutput(this, perInstanceId('SampleFlowArn', instance, index), {
+          description: `The sample contact flow${ofInstance(instance, index)}`,
+          value: flow.flow.attrContactFlowArn,
+        });
+        return flow;
       });
-      // The flow can only reference a function the instance already knows.
-      this.sampleFlow.node.addDependency(this.endContact.integrationAssociation);
-      new CfnOutput(this, 'SampleFlowArn', {
-        description: 'The sample contact flow',
-        value: this.sampleFlow.flow.attrContactFlowArn,
-      });
+      this.sampleFlow = this.sampleFlows[0];
     }
 
     if (deploy.dashboard) {
@@ -178,7 +211,9 @@ export class EndContactStack extends Stack {
         endContactFunctions,
         ...(this.callbackTracker ? { tracker: this.callbackTracker } : {}),
         ...(this.callbackSweeper ? { sweeperFunction: this.callbackSweeper.function } : {}),
-        ...(instance && !config.local ? { connectInstanceId: instance.id } : {}),
+        ...(instances.length > 0 && !config.local
+          ? { connectInstanceIds: instances.map((i) => i.id) }
+          : {}),
       });
       new CfnOutput(this, 'DashboardName', {
         description: 'The CloudWatch dashboard of the sweeper, the tracker and the functions',
@@ -199,9 +234,10 @@ export class EndContactStack extends Stack {
     config: EndContactConfig,
     localEnvironment: Record<string, string>,
   ): { tracker: CallbackTracker; sweeper?: CallbackSweeper } {
-    const { instance, sweeper } = config;
+    const { instances, sweeper } = config;
+    const instanceArns = instances.map((i) => i.arn);
     const tracker = new CallbackTracker(this, 'CallbackTracker', {
-      ...(instance ? { instanceArns: [instance.arn] } : {}),
+      ...(instanceArns.length > 0 ? { instanceArns } : {}),
       logRetention: config.logRetention,
     });
     this.alarms.addFunctionErrors(
@@ -226,11 +262,11 @@ export class EndContactStack extends Stack {
       description: 'Contact events the tracker could not record, to read and re-drive',
       value: tracker.deadLetterQueue.queueUrl,
     });
-    if (!instance) return { tracker };
+    if (instanceArns.length === 0) return { tracker };
 
     const callbackSweeper = new CallbackSweeper(this, 'CallbackSweeper', {
       table: tracker.table,
-      instanceArns: [instance.arn],
+      instanceArns,
       mode: sweeper.mode,
       maxQueuedAge: Duration.seconds(Math.round(sweeper.maxQueuedAgeMs / 1_000)),
       maxStopsPerRun: sweeper.maxStopsPerRun,
@@ -257,7 +293,7 @@ export class EndContactStack extends Stack {
     new CfnOutput(this, stackOutputs.sweptInstanceIds, {
       description:
         'The Connect instance IDs the sweeper covers, comma-separated (the operator CLI)',
-      value: instance.id,
+      value: instances.map((i) => i.id).join(','),
     });
     return { tracker, sweeper: callbackSweeper };
   }
@@ -271,17 +307,25 @@ export function configFromContext(app: App): EndContactConfig {
   return readConfig((key) => app.node.tryGetContext(key), Object.keys(app.node.getAllContext()));
 }
 
-/** Adds the stack to the app, configured from the app's context unless `config` is given. */
+/**
+ * Adds a stack for one Region's instances to the app, configured from the app's context unless
+ * `config` is given. The app adds one per Region: `addEndContactStacks` (lib/regional-stacks.ts).
+ */
 export function addEndContactStack(
   app: App,
   config: EndContactConfig = configFromContext(app),
+  id: string = stackId,
 ): EndContactStack {
-  return new EndContactStack(app, stackId, {
+  return new EndContactStack(app, id, {
     description: "NICE CXone's End a Contact for Amazon Connect",
     config,
-    // The functions must live in the instance's account and Region; LocalStack has its own account.
+    // The functions must live in the instances' account and Region; LocalStack has its own account.
     ...(config.instance && !config.local
       ? { env: { account: config.instance.account, region: config.instance.region } }
       : {}),
   });
 }
+
+/** Nothing for the first instance (its outputs read as they always did); the instance otherwise. */
+const ofInstance = (instance: ConnectInstance, index: number) =>
+  index === 0 ? '' : ` (instance ${instance.id})`;

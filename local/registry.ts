@@ -30,14 +30,14 @@ export interface LocalCallbacks {
 }
 
 /**
- * The tracker and the sweeper (report mode) of the demo instance, on dynalite: contact events go
- * to the tracker as EventBridge would deliver them, and the callbacks queued before the tracker
- * ran (at start, and after every reset of the local Connect) are handed to it as QUEUED events.
+ * The tracker and the sweeper (report mode) of the swept instances (`config.settings.instanceIds`),
+ * on dynalite: their contact events go to the tracker as the stack's EventBridge rule would
+ * deliver them (other instances' events are not), and the callbacks queued before the tracker ran
+ * (at start, and after every reset of the local Connect) are handed to it as QUEUED events.
  */
 export async function startLocalCallbacks(
   connect: LocalConnect,
   clientConfig: CallbackEndpoints['clientConfig'],
-  instanceArn: string,
   config: SweeperConfig,
 ): Promise<LocalCallbacks> {
   const dynamo = await startDynalite();
@@ -65,20 +65,30 @@ export async function startLocalCallbacks(
       () => undefined,
     );
   };
+  const swept = new Set(config.settings.instanceIds);
+  const arnOf = (instanceId: string) =>
+    `arn:aws:connect:${connect.region}:${connect.accountId}:instance/${instanceId}`;
   const trackQueuedCallbacks = async () => {
     for (const contact of queuedCallbacks(connect)) {
+      if (!swept.has(contact.instanceId)) continue;
       track(
         buildContactEvent('QUEUED', contact, {
           region: connect.region,
           accountId: connect.accountId,
-          instanceArn,
+          instanceArn: arnOf(contact.instanceId),
           nowMs: connect.clock.now(),
         }),
       );
     }
     await pending;
   };
-  const unsubscribe = connect.events.subscribe(track);
+  // The stack's rule matches `detail.instanceArn` against the swept instances' ARNs.
+  const sweptArns = new Set([...swept].map(arnOf));
+  const unsubscribe = connect.events.subscribe((event) => {
+    if (sweptArns.has((event as { detail?: { instanceArn?: string } }).detail?.instanceArn ?? '')) {
+      track(event);
+    }
+  });
   // A reset local Connect gets a registry that matches it, so the sweeper agrees with the demo.
   const stopResetting = connect.onReset(async () => {
     await pending;

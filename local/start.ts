@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     `  Callback registry:      ${system.dynamoDbEndpoint}   (dynalite, table "callbacks")`,
     `  Callback sweeper:       report mode, every ${sweepEvery}; each run prints one [callback sweeper] line`,
     `                          sweep policies: ${process.env.SWEEP_POLICIES?.trim() ? 'SWEEP_POLICIES' : 'the demo’s, billing queue 4h, the others 24h'} (docs/sweep-policies.md)`,
+    `  Connect instances:      ${system.instanceIds.join(', ')} (the demo's two, both tracked and swept)`,
     '',
     'Try it:',
     ...curlExamples().flatMap((example) => [

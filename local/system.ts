@@ -27,7 +27,8 @@ export interface LocalSystemOptions {
   connectPort: number;
   /**
    * The functions' settings, as their environment carries them (docs/configuration.md); the
-   * sweeper's instance, table and report mode are the demo's whatever this says.
+   * sweeper's instances (both demo instances), table and report mode are the demo's whatever
+   * this says.
    * @default process.env
    */
   environment?: Readonly<Record<string, string | undefined>>;
@@ -50,6 +51,8 @@ export interface LocalSystem {
   /** Base URL of the project's handlers, e.g. http://127.0.0.1:3000 */
   readonly url: string;
   readonly connect: LocalConnect;
+  /** The instances the tracker and sweeper serve: both demo instances. */
+  readonly instanceIds: readonly string[];
   /** The callback registry's DynamoDB (dynalite). */
   readonly dynamoDbEndpoint: string;
   /** The operator console's URL, token included, when `consolePort` was given. */
@@ -63,6 +66,12 @@ export interface LocalSystem {
   /** Stops the handlers' server, the registry and the local Connect. */
   close(): Promise<void>;
 }
+
+/** The demo's instances, all swept; a bare flow request comes from the first. */
+export const demoInstanceIds: readonly string[] = [
+  DEMO_IDS.instanceId,
+  DEMO_IDS.secondInstance.instanceId,
+];
 
 /**
  * The whole system on one machine: the local Amazon Connect seeded with the demo contact center,
@@ -78,7 +87,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       // The demo's sweep policies, with one scheduled clear, unless the environment has its own.
       SWEEP_POLICIES: demoSweepPolicies(),
       ...environment,
-      CONNECT_INSTANCE_IDS: DEMO_IDS.instanceId,
+      // Both demo instances, as a stack with instanceArns of one account and Region sweeps them.
+      CONNECT_INSTANCE_IDS: demoInstanceIds.join(','),
       CALLBACK_TABLE_NAME: 'callbacks',
       SWEEP_MODE: 'report',
     }),
@@ -107,7 +117,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     });
     const door = { deps: createEndContactDeps(config, client), deadlineMs: config.deadlineMs };
     const instanceArn = `arn:aws:connect:${connect.region}:${connect.accountId}:instance/${DEMO_IDS.instanceId}`;
-    const callbacks = await startLocalCallbacks(connect, clientConfig, instanceArn, sweeperConfig);
+    const callbacks = await startLocalCallbacks(connect, clientConfig, sweeperConfig);
     closing.push(() => callbacks.close());
 
     const runSweep = async (trigger: SweepTrigger, event: unknown) => {
@@ -139,7 +149,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       api: createHttpHandler(door) as unknown as LocalLambdaHandler,
       sweep: (overrides) => runSweep('manual', overrides),
       fireSchedule: (name) => runSweep('schedule', clearEvent(sweeperConfig, name)),
-      index: { connectEndpoint: connect.endpoint, instanceId: DEMO_IDS.instanceId },
+      index: {
+        connectEndpoint: connect.endpoint,
+        instanceId: DEMO_IDS.instanceId,
+        instanceIds: demoInstanceIds,
+      },
       instanceArn,
       operatorTarget: () => ({
         region: connect.region,
@@ -175,6 +189,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     return {
       url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
       connect,
+      instanceIds: demoInstanceIds,
       dynamoDbEndpoint: callbacks.dynamoDbEndpoint,
       ...(operatorConsole ? { consoleUrl: operatorConsole.url } : {}),
       sweep: (trigger = 'scheduled') => runSweep(trigger, scheduled),

@@ -16,14 +16,14 @@ type Kind<S> = S extends { kind: 'json' }
       ? number
       : S extends { kind: 'choice'; choices: readonly (infer C)[] }
         ? C
-        : S extends { kind: 'queue-ids' | 'instance-ids' }
+        : S extends { kind: 'queue-ids' | 'instance-ids' | 'instance-arns' }
           ? string[]
           : string;
 
 /** The typed value of a setting; `undefined` only for a setting with no default. */
 export type SettingValue<N extends SettingName> = Table[N] extends { default: unknown }
   ? Kind<Table[N]>
-  : Table[N] extends { kind: 'queue-ids' | 'instance-ids' }
+  : Table[N] extends { kind: 'queue-ids' | 'instance-ids' | 'instance-arns' }
     ? string[]
     : Kind<Table[N]> | undefined;
 
@@ -72,6 +72,8 @@ export function expectedOf(setting: Setting, where?: string): string {
       return 'a list of Amazon Connect instance IDs or ARNs';
     case 'json':
       return setting.expected;
+    case 'instance-arns':
+      return 'a list of Amazon Connect instance ARNs like arn:aws:connect:us-east-1:123456789012:instance/<uuid>';
   }
 }
 
@@ -145,6 +147,10 @@ function schemaOf(setting: Setting, where: string | undefined): z.ZodMiniType {
           }
         }),
       );
+    case 'instance-arns':
+      return z.array(
+        z.string().check(z.refine((item) => item.startsWith('arn:') && toInstanceId(item).ok)),
+      );
   }
 }
 
@@ -158,6 +164,15 @@ function compiledSchema(name: SettingName, setting: Setting, where: string | und
     compiled.set(key, schema);
   }
   return schema;
+}
+
+/** A setting whose value is a list (comma-separated in the environment). */
+export function isListSetting(setting: Setting): boolean {
+  return (
+    setting.kind === 'queue-ids' ||
+    setting.kind === 'instance-ids' ||
+    setting.kind === 'instance-arns'
+  );
 }
 
 /** Absent: undefined, null, or blank text. */
@@ -194,7 +209,7 @@ export function readSettingValue<N extends SettingName>(
   options: ReadOptions = {},
 ): ReadResult<SettingValue<N>> {
   const setting: Setting = settings[name];
-  const list = setting.kind === 'queue-ids' || setting.kind === 'instance-ids';
+  const list = isListSetting(setting);
   if (isBlank(raw)) {
     const fallback = list ? [] : 'default' in setting ? setting.default : undefined;
     if (fallback === undefined || setting.kind !== 'duration') {

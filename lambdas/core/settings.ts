@@ -89,7 +89,7 @@ export interface TextSetting extends Common {
 
 /** Comma-separated in the environment; a JSON array or comma-separated in context. */
 export interface ListSetting extends Common {
-  readonly kind: 'queue-ids' | 'instance-ids';
+  readonly kind: 'queue-ids' | 'instance-ids' | 'instance-arns';
 }
 
 /**
@@ -135,10 +135,19 @@ export const settings = {
   // The deployment: which parts, where.
   instanceArn: {
     kind: 'text',
-    doc: 'ARN of the Amazon Connect instance. Required to deploy to AWS; without it synth still works and warns.',
+    doc: 'ARN of the Amazon Connect instance. Required to deploy to AWS (this or `instanceArns`); without it synth still works and warns.',
     context: 'instanceArn',
     expected:
       'an Amazon Connect instance ARN like arn:aws:connect:us-east-1:123456789012:instance/<uuid>',
+  },
+  // Several instances (issue 11): kept in one block, next to instanceArn.
+  instanceArns: {
+    kind: 'instance-arns',
+    doc: 'ARNs of several Amazon Connect instances of one account, as a JSON array or comma-separated. With `instanceArn` too, the stack serves both (instanceArn first), each once. The first instance keeps the resource names of a single-instance deploy; instances of another Region get a stack of their own (docs/deploy.md, "Several instances and Regions").',
+    context: 'instanceArns',
+    example:
+      'arn:aws:connect:us-east-1:123456789012:instance/<uuid>,arn:aws:connect:us-east-1:123456789012:instance/<uuid>',
+    defaultDoc: 'none',
   },
   endContactFunction: {
     kind: 'boolean',
@@ -161,10 +170,10 @@ export const settings = {
   },
   connectIntegration: {
     kind: 'boolean',
-    doc: 'Associate the flow Lambda with the instance and let Connect invoke it.',
+    doc: 'Associate the flow Lambda with each instance and let Connect invoke it.',
     context: 'connectIntegration',
     default: false,
-    defaultDoc: '`true` when `instanceArn` is set and `local` is not',
+    defaultDoc: '`true` when `instanceArn` or `instanceArns` is set and `local` is not',
   },
   sampleFlow: {
     kind: 'boolean',
@@ -333,7 +342,7 @@ export const settings = {
   },
   instanceIds: {
     kind: 'instance-ids',
-    doc: 'The instances the sweeper sweeps; the stack sets the one of `instanceArn`.',
+    doc: 'The instances the sweeper sweeps; the stack sets those of `instanceArn` and `instanceArns` in its Region.',
     env: 'CONNECT_INSTANCE_IDS',
     functions: sweeper,
     override: 'instanceIds',

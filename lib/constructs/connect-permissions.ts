@@ -12,7 +12,8 @@ export function isInstanceArn(value: string): boolean {
 }
 
 /**
- * ARNs of one Amazon Connect instance's resources, for IAM statements.
+ * ARNs of the Amazon Connect instances' resources, for IAM statements: each list holds one ARN
+ * per instance, so every statement is scoped to each instance the stack serves.
  *
  * Resource types and ARN formats from the Service Authorization Reference, "Actions, resources,
  * and condition keys for Amazon Connect"
@@ -23,46 +24,46 @@ export function isInstanceArn(value: string): boolean {
  */
 export class ConnectResources {
   /**
-   * The resources of `instanceArn`; without it, of every instance in the stack's account and
-   * Region (`instance/*`), which is still never a bare `*`.
+   * The resources of the given instances; without any, of every instance in the stack's account
+   * and Region (`instance/*`), which is still never a bare `*`.
    */
-  static of(scope: IConstruct, instanceArn?: string): ConnectResources {
-    const instance =
-      instanceArn ??
-      Stack.of(scope).formatArn({
-        service: 'connect',
-        resource: 'instance',
-        resourceName: '*',
-        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-      });
-    return new ConnectResources(instance, instanceArn !== undefined);
+  static of(scope: IConstruct, instanceArns?: string | readonly string[]): ConnectResources {
+    const named = typeof instanceArns === 'string' ? [instanceArns] : [...(instanceArns ?? [])];
+    if (named.length > 0) return new ConnectResources(named, true);
+    const everyInstance = Stack.of(scope).formatArn({
+      service: 'connect',
+      resource: 'instance',
+      resourceName: '*',
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    return new ConnectResources([everyInstance], false);
   }
 
   private constructor(
-    /** The instance ARN, or `.../instance/*` when the stack serves every instance. */
-    readonly instance: string,
-    /** Whether the ARNs name one instance. */
+    /** The instance ARNs, or `[.../instance/*]` when the stack serves every instance. */
+    readonly instances: readonly string[],
+    /** Whether the ARNs name instances. */
     readonly scopedToInstance: boolean,
   ) {}
 
   /** Contacts: StopContact, DescribeContact, TagContact, UpdateContactAttributes. */
-  get contacts(): string {
-    return `${this.instance}/contact/*`;
+  get contacts(): string[] {
+    return this.instances.map((arn) => `${arn}/contact/*`);
   }
 
   /** Users (IAM calls them agents): DescribeUser. */
-  get users(): string {
-    return `${this.instance}/agent/*`;
+  get users(): string[] {
+    return this.instances.map((arn) => `${arn}/agent/*`);
   }
 
   /** Security profiles: ListSecurityProfilePermissions. */
-  get securityProfiles(): string {
-    return `${this.instance}/security-profile/*`;
+  get securityProfiles(): string[] {
+    return this.instances.map((arn) => `${arn}/security-profile/*`);
   }
 
   /** Queues: DescribeQueue and the like. */
-  get queues(): string {
-    return `${this.instance}/queue/*`;
+  get queues(): string[] {
+    return this.instances.map((arn) => `${arn}/queue/*`);
   }
 }
 
@@ -83,25 +84,25 @@ export function endContactGrants(connect: ConnectResources): ConnectGrant[] {
   return [
     {
       actions: ['connect:StopContact'],
-      resources: [connect.contacts],
+      resources: connect.contacts,
       reason:
         'StopContact ends the contact the caller names, so it needs every contact of the instance; the resource type is contact (Service Authorization Reference for Amazon Connect).',
     },
     {
       actions: ['connect:DescribeUser'],
-      resources: [connect.users],
+      resources: connect.users,
       reason:
         'DescribeUser reads the security profiles of whichever user is the SecurityUser, so it needs every user (agent/*) of the instance.',
     },
     {
       actions: ['connect:ListSecurityProfilePermissions'],
-      resources: [connect.securityProfiles],
+      resources: connect.securityProfiles,
       reason:
         "ListSecurityProfilePermissions reads the permissions of the SecurityUser's security profiles, which can be any profile of the instance.",
     },
     {
       actions: ['connect:SearchUsers'],
-      resources: [connect.instance],
+      resources: [...connect.instances],
       reason:
         'SearchUsers finds a SecurityUser by user name; its only resource type is the instance, which is a wildcard only in offline synth without instanceArn.',
     },

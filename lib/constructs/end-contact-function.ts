@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import type { ConnectInstance } from '../config.js';
 import { ConnectResources, endContactGrants, grantConnect } from './connect-permissions.js';
 import { HandlerFunction, type HandlerFunctionProps } from './handler-function.js';
+import { perInstanceId } from './per-instance.js';
 
 export interface EndContactFunctionProps {
   /**
@@ -26,11 +27,20 @@ export interface EndContactFunctionProps {
    */
   readonly connectResources?: ConnectResources;
   /**
-   * Associates the function with this instance (`AWS::Connect::IntegrationAssociation`) and lets
-   * Connect invoke it, scoped by SourceAccount and SourceArn, so flows can pick it.
+   * Associates the function with this instance, or each of these instances
+   * (`AWS::Connect::IntegrationAssociation`), and lets each invoke it, scoped by SourceAccount and
+   * SourceArn, so its flows can pick it. The first keeps the construct IDs of a single instance.
    * @default - not associated: add it in the instance's "Flows → AWS Lambda" settings
    */
-  readonly associateWith?: ConnectInstance;
+  readonly associateWith?: ConnectInstance | readonly ConnectInstance[];
+}
+
+/** The function's association with one instance. */
+export interface InstanceAssociation {
+  readonly instance: ConnectInstance;
+  readonly integrationAssociation: CfnIntegrationAssociation;
+  /** Connect's permission to invoke the function from this instance. */
+  readonly connectInvokePermission: CfnPermission;
 }
 
 /** The Lambda a Connect flow invokes to end a contact (CXone's End a Contact). */
@@ -60,10 +70,12 @@ export class EndContactFunction extends Construct {
   public readonly function: NodejsFunction;
   public readonly logGroup: LogGroup;
   public readonly role: Role;
-  /** Present when `associateWith` is set. */
+  /** The first instance's association; present when `associateWith` is set. */
   public readonly integrationAssociation?: CfnIntegrationAssociation;
-  /** Connect's permission to invoke the function; present when `associateWith` is set. */
+  /** Connect's permission to invoke the function from the first instance. */
   public readonly connectInvokePermission?: CfnPermission;
+  /** One association per instance of `associateWith`, in its order. */
+  public readonly associations: readonly InstanceAssociation[];
 
   constructor(scope: Construct, id: string, props: EndContactFunctionProps = {}) {
     super(scope, id);
@@ -77,21 +89,32 @@ export class EndContactFunction extends Construct {
     this.logGroup = handler.logGroup;
     this.role = handler.role;
 
-    const instance = props.associateWith;
-    if (instance) {
-      this.function.addPermission('ConnectInvoke', {
+    const instances = props.associateWith === undefined ? [] : [props.associateWith].flat();
+    this.associations = instances.map((instance, index) => {
+      const permissionId = perInstanceId('ConnectInvoke', instance, index);
+      this.function.addPermission(permissionId, {
         principal: new ServicePrincipal('connect.amazonaws.com'),
         action: 'lambda:InvokeFunction',
         sourceAccount: instance.account,
         sourceArn: instance.arn,
       });
-      this.connectInvokePermission = this.function.node.findChild('ConnectInvoke') as CfnPermission;
-      this.integrationAssociation = new CfnIntegrationAssociation(this, 'IntegrationAssociation', {
-        instanceId: instance.arn,
-        integrationType: 'LAMBDA_FUNCTION',
-        integrationArn: this.function.functionArn,
-      });
-      this.integrationAssociation.node.addDependency(this.connectInvokePermission);
+      const connectInvokePermission = this.function.node.findChild(permissionId) as CfnPermission;
+      const integrationAssociation = new CfnIntegrationAssociation(
+        this,
+        perInstanceId('IntegrationAssociation', instance, index),
+        {
+          instanceId: instance.arn,
+          integrationType: 'LAMBDA_FUNCTION',
+          integrationArn: this.function.functionArn,
+        },
+      );
+      integrationAssociation.node.addDependency(connectInvokePermission);
+      return { instance, integrationAssociation, connectInvokePermission };
+    });
+    const [first] = this.associations;
+    if (first) {
+      this.integrationAssociation = first.integrationAssociation;
+      this.connectInvokePermission = first.connectInvokePermission;
     }
   }
 }

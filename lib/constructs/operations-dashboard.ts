@@ -46,11 +46,11 @@ export interface OperationsDashboardProps {
    */
   readonly sweeperFunction?: IFunction;
   /**
-   * The Amazon Connect instance ID (a UUID): adds Connect's own queue metrics (`AWS/Connect`,
-   * `QueueSize` and `LongestQueueWaitTime`) for every queue of the instance.
+   * Amazon Connect instance IDs (UUIDs): adds Connect's own queue metrics (`AWS/Connect`,
+   * `QueueSize` and `LongestQueueWaitTime`) for every queue of each instance, a row per instance.
    * @default - no Connect row
    */
-  readonly connectInstanceId?: string;
+  readonly connectInstanceIds?: readonly string[];
 }
 
 const period = Duration.minutes(5);
@@ -87,7 +87,11 @@ export class OperationsDashboard extends Construct {
     if (props.endContactFunctions?.length) {
       rows.push(...endContactRows(props.endContactFunctions));
     }
-    if (props.connectInstanceId) rows.push(connectRow(props.connectInstanceId));
+    const instanceIds = props.connectInstanceIds ?? [];
+    // One instance keeps the titles it always had; several name the instance in each title.
+    for (const instanceId of instanceIds) {
+      rows.push(connectRow(instanceId, instanceIds.length > 1 ? ` (instance ${instanceId})` : ''));
+    }
     for (const row of rows) this.dashboard.addWidgets(...row);
   }
 }
@@ -200,7 +204,7 @@ function durationGraph(title: string, fn: IFunction, width: number): GraphWidget
  * QueueName: queue names, which the stack does not know (its settings hold queue IDs). A search
  * over the instance graphs every queue it has, under its name.
  */
-function connectRow(instanceId: string): IWidget[] {
+function connectRow(instanceId: string, titleSuffix: string): IWidget[] {
   const search = (metricName: string) =>
     new MathExpression({
       expression: `SEARCH('{AWS/Connect,InstanceId,MetricGroup,QueueName} MetricName="${metricName}" InstanceId="${instanceId}" MetricGroup="Queue"', 'Maximum', 60)`,
@@ -210,13 +214,13 @@ function connectRow(instanceId: string): IWidget[] {
     });
   return [
     new GraphWidget({
-      title: 'Connect: contacts in queue (QueueSize), per queue',
+      title: `Connect: contacts in queue (QueueSize), per queue${titleSuffix}`,
       left: [search('QueueSize')],
       width: half,
       height: 6,
     }),
     new GraphWidget({
-      title: 'Connect: oldest contact in queue (LongestQueueWaitTime, s), per queue',
+      title: `Connect: oldest contact in queue (LongestQueueWaitTime, s), per queue${titleSuffix}`,
       left: [search('LongestQueueWaitTime')],
       width: half,
       height: 6,

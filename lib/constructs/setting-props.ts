@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { readSettingValue } from '../../lambdas/core/setting-values.js';
+import { isListSetting, readSettingValue } from '../../lambdas/core/setting-values.js';
 import { type Setting, type SettingName, settings } from '../../lambdas/core/settings.js';
 
 /** The prop's name inside its construct, e.g. `ratesPerSecond.stopContact`, from the table. */
@@ -36,7 +36,7 @@ export function settingsEnvironment(
   for (const [name, given] of Object.entries(values)) {
     const setting = settings[name as SettingName] as Setting;
     if (!setting.env) throw new Error(`setting ${name} has no environment variable`);
-    const list = setting.kind === 'queue-ids' || setting.kind === 'instance-ids';
+    const list = isListSetting(setting);
     const value = given ?? ('default' in setting ? setting.default : list ? [] : undefined);
     if (value === undefined) continue;
     environment[setting.env] = Array.isArray(value) ? value.join(',') : String(value);

@@ -27,11 +27,27 @@ export const DEMO_IDS = {
     transferredCallQueued: id('d14'),
     inboundCallQueued: id('d15'),
   },
+  /** A second, smaller instance of the same account and Region: `npm start` sweeps both. */
+  secondInstance: {
+    instanceId: id('2'),
+    queues: { sales: id('2a1'), returns: id('2a2') },
+    securityProfiles: { supervisor: id('2b1'), agent: id('2b2') },
+    /** sky.supervisor may end contacts (StopContact.Enabled); cal.agent may not. */
+    users: { skySupervisor: id('2c1'), calAgent: id('2c2') },
+    contacts: {
+      callbackQueued2d: id('2d01'),
+      callbackQueued28h: id('2d02'),
+      callbackQueued20m: id('2d03'),
+      callbackWithAgent: id('2d04'),
+      chatQueued: id('2d05'),
+    },
+  },
 } as const;
 
 /**
  * The demo contact center: three queues; users with and without `StopContact.Enabled`; queued
  * callbacks from 10 minutes to 3 days old; chats and tasks; inbound calls; a transferred call.
+ * A second instance in the same account and Region has two queues and callbacks of its own.
  */
 export function demoScenario(): Scenario {
   return parseScenario(structuredClone(demo), 'demo scenario');

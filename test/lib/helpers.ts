@@ -7,7 +7,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, vi } from 'vitest';
-import { addEndContactStack, type EndContactStack } from '../../lib/end-contact-stack.js';
+import type { EndContactStack } from '../../lib/end-contact-stack.js';
+import { addEndContactStacks } from '../../lib/regional-stacks.js';
 
 export const instanceArn =
   'arn:aws:connect:us-east-1:123456789012:instance/0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
@@ -81,7 +82,8 @@ export function synthesize(
       ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
     },
   });
-  const stack = addEndContactStack(app);
+  // As lib/app.ts: a stack per Region; `stack` is the first Region's.
+  const [stack] = addEndContactStacks(app) as [EndContactStack];
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const captured: string[] = [];
   const stderr = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {

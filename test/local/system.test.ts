@@ -244,6 +244,14 @@ describe('npm start', () => {
     expect(running.output.stdout).toContain('curl -s -X POST');
   });
 
+  it('names both demo instances it tracks and sweeps', () => {
+    expect(running.output.stdout).toMatch(
+      new RegExp(
+        `Connect instances: +${DEMO_IDS.instanceId}, ${DEMO_IDS.secondInstance.instanceId} `,
+      ),
+    );
+  });
+
   it('says that options go after --', () => {
     expect(running.output.stdout).toContain('npm start -- --port 0');
   });

@@ -45,7 +45,9 @@ const policyName = z.optional(
 
 /** JSON types only: a list must be an array, a duration or choice a string, and so on. */
 function hasJsonType(kind: string, input: unknown): boolean {
-  if (kind === 'queue-ids' || kind === 'instance-ids') return Array.isArray(input);
+  if (kind === 'queue-ids' || kind === 'instance-ids' || kind === 'instance-arns') {
+    return Array.isArray(input);
+  }
   if (kind === 'boolean') return typeof input === 'boolean';
   if (kind === 'integer' || kind === 'number') return typeof input === 'number';
   return typeof input === 'string' && input.trim() !== '';

@@ -15,9 +15,17 @@ export function withRunSignal<T>(signal: AbortSignal, fn: () => Promise<T>): Pro
 }
 
 /**
+ * How much longer a window of one call is than the rate gives: a server bucket that holds one
+ * token (SearchContacts: 0.5/s, burst 1) refuses a call that arrives even a millisecond early, and
+ * network and server jitter move arrivals by milliseconds. Wider windows have burst to spare.
+ */
+export const singleCallWindowGuard = 0.05;
+
+/**
  * A client-side limiter per Connect API. Each API has its own sliding window (p-throttle's strict
  * mode), so no one-second interval ever carries more than the configured rate: a token bucket on
- * the server with burst >= rate never refuses such a stream.
+ * the server with burst >= rate never refuses such a stream. One limiter serves every instance a
+ * sweeper sweeps, since Connect's quotas are per account and Region, not per instance.
  */
 export class ConnectRateLimiter {
   readonly #acquireByOperation = new Map<string, () => Promise<void>>();
@@ -27,9 +35,10 @@ export class ConnectRateLimiter {
       if (!(rate > 0) || !Number.isFinite(rate)) {
         throw new RangeError(`rate of ${operation} must be a positive number, got ${rate}`);
       }
-      // Whole calls per window: 8 rps is 8 per 1000 ms; 2.5 rps is 2 per 800 ms; 0.5 is 1 per 2 s.
+      // Whole calls per window: 8 rps is 8 per 1000 ms; 2.5 rps is 2 per 800 ms; 0.5 is 1 per 2.1 s.
       const limit = Math.max(1, Math.floor(rate));
-      const throttle = pThrottle({ limit, interval: (1000 * limit) / rate, strict: true });
+      const interval = ((1000 * limit) / rate) * (limit === 1 ? 1 + singleCallWindowGuard : 1);
+      const throttle = pThrottle({ limit, interval, strict: true });
       const acquire = throttle(async () => undefined);
       this.#acquireByOperation.set(operation, async () => {
         await acquire();

@@ -24,17 +24,26 @@ describe('ConnectResources', () => {
     const { stack } = stackWithRole();
     const connect = ConnectResources.of(stack, instanceArn);
     expect(connect.scopedToInstance).toBe(true);
-    expect(connect.contacts).toBe(`${instanceArn}/contact/*`);
-    expect(connect.users).toBe(`${instanceArn}/agent/*`);
-    expect(connect.securityProfiles).toBe(`${instanceArn}/security-profile/*`);
-    expect(connect.queues).toBe(`${instanceArn}/queue/*`);
+    expect(connect.contacts).toEqual([`${instanceArn}/contact/*`]);
+    expect(connect.users).toEqual([`${instanceArn}/agent/*`]);
+    expect(connect.securityProfiles).toEqual([`${instanceArn}/security-profile/*`]);
+    expect(connect.queues).toEqual([`${instanceArn}/queue/*`]);
+  });
+
+  it('names the resources of each instance it is given, in order', () => {
+    const { stack } = stackWithRole();
+    const second = instanceArn.replace('0e1f2a3b', '9e1f2a3b');
+    const connect = ConnectResources.of(stack, [instanceArn, second]);
+    expect(connect.scopedToInstance).toBe(true);
+    expect(connect.contacts).toEqual([`${instanceArn}/contact/*`, `${second}/contact/*`]);
+    expect(connect.users).toEqual([`${instanceArn}/agent/*`, `${second}/agent/*`]);
   });
 
   it("falls back to every instance of the stack's account and Region, never a bare *", () => {
     const { stack } = stackWithRole();
     const connect = ConnectResources.of(stack);
     expect(connect.scopedToInstance).toBe(false);
-    expect(nagResourceId(stack, connect.contacts)).toBe(
+    expect(nagResourceId(stack, connect.contacts[0] as string)).toBe(
       'arn:<AWS::Partition>:connect:<AWS::Region>:<AWS::AccountId>:instance/*/contact/*',
     );
   });

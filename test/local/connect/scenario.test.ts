@@ -156,6 +156,11 @@ describe('scenarios', () => {
       ...Object.values(DEMO_IDS.users),
       ...Object.values(DEMO_IDS.securityProfiles),
       ...Object.values(DEMO_IDS.contacts),
+      DEMO_IDS.secondInstance.instanceId,
+      ...Object.values(DEMO_IDS.secondInstance.queues),
+      ...Object.values(DEMO_IDS.secondInstance.users),
+      ...Object.values(DEMO_IDS.secondInstance.securityProfiles),
+      ...Object.values(DEMO_IDS.secondInstance.contacts),
     ]) {
       expect(text).toContain(id);
     }

@@ -89,6 +89,18 @@ describe('ConnectRateLimiter', () => {
     expect(times[2]).toBeGreaterThanOrEqual(800);
   });
 
+  it('spaces a window of one call a little wider, so a one-token bucket never sees it early', async () => {
+    const limiter = new ConnectRateLimiter({ SearchContacts: 0.5, StopContact: 1 });
+
+    const searches = acquireAll(limiter, 'SearchContacts', 3);
+    const stops = acquireAll(limiter, 'StopContact', 3);
+    await vi.advanceTimersByTimeAsync(10_000);
+
+    // 0.5 rps with Connect's burst of 1: one call per 2 s plus the guard (5%), 2100 ms.
+    expect(searches).toEqual([0, 2_100, 4_200]);
+    expect(stops).toEqual([0, 1_050, 2_100]);
+  });
+
   it('stops waiting when the run is aborted', async () => {
     const limiter = new ConnectRateLimiter({ StopContact: 1 });
     await limiter.acquire('StopContact');
