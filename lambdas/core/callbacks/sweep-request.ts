@@ -114,9 +114,10 @@ export function isScheduledEvent(event: unknown): boolean {
 }
 
 /**
- * A run's settings: the configuration with a manual run's overrides applied. A mode or age
- * override applies to every rule; `rule` keeps that rule alone, `schedule` its clear (the rule's
- * queues, the clear's minimum age and mode). Check the names first with `unknownPolicyNames`.
+ * A run's settings: the configuration with a manual run's overrides applied. Every rule stays, in
+ * order, so the first match still decides. A mode or age override applies to every rule. `rule`
+ * makes that rule the only one that acts (`onlyRule`); `schedule` also gives it its clear's
+ * minimum age and mode. Check the names first with `unknownPolicyNames`.
  */
 export function applyOverrides(
   configured: SweepSettings,
@@ -125,35 +126,34 @@ export function applyOverrides(
   const { rule: ruleName, schedule: scheduleName, ...fields } = overrides;
   const applied: SweepSettings = { ...configured, ...fields };
   if (!configured.policies && ruleName === undefined && scheduleName === undefined) return applied;
-  let rules = rulesOf(configured);
+  // Without policies, the one-rule default of the settings as overridden.
+  const ruleList = rulesOf(applied);
   const clear = scheduleName
-    ? scheduledClears(rules).find(({ schedule }) => schedule.name === scheduleName)
+    ? scheduledClears(ruleList).find(({ schedule }) => schedule.name === scheduleName)
     : undefined;
-  if (clear) {
-    rules = [
-      {
-        ...clear.rule,
-        maxQueuedAgeMs: clear.schedule.minAgeMs,
-        mode: clear.schedule.mode,
-        // "End every callback still queued": there is no younger duplicate left to tell apart.
-        duplicatesPolicy: 'off',
-        schedules: [],
-      },
-    ];
-  } else if (ruleName !== undefined) {
-    rules = rules.filter((rule) => rule.name === ruleName);
-  }
-  const only = clear?.rule ?? (ruleName !== undefined ? rules[0] : undefined);
+  const onlyRule = clear?.rule.name ?? ruleName;
+  const rules = ruleList.map(
+    (rule): SweepRule => ({
+      ...(rule === clear?.rule
+        ? {
+            ...rule,
+            maxQueuedAgeMs: clear.schedule.minAgeMs,
+            mode: clear.schedule.mode,
+            // "End every callback still queued": there is no younger duplicate left to tell apart.
+            duplicatesPolicy: 'off',
+            schedules: [],
+          }
+        : rule),
+      ...(fields.mode ? { mode: fields.mode } : {}),
+      ...(fields.maxQueuedAgeMs !== undefined ? { maxQueuedAgeMs: fields.maxQueuedAgeMs } : {}),
+    }),
+  );
+  const only = rules.find((rule) => rule.name === onlyRule);
   return {
     ...applied,
     ...(clear ? { schedule: clear.schedule.name } : {}),
-    policies: rules.map(
-      (rule): SweepRule => ({
-        ...rule,
-        ...(fields.mode ? { mode: fields.mode } : {}),
-        ...(fields.maxQueuedAgeMs !== undefined ? { maxQueuedAgeMs: fields.maxQueuedAgeMs } : {}),
-      }),
-    ),
+    ...(onlyRule !== undefined ? { onlyRule } : {}),
+    policies: rules,
     // A rule of one instance sweeps that instance only.
     ...(only?.instanceId
       ? { instanceIds: applied.instanceIds.filter((id) => id === only.instanceId) }

@@ -39,8 +39,13 @@ export interface SweepSettings {
    * alone. Absent: one rule for every queue from `mode`, `maxQueuedAgeMs` and `duplicatesPolicy`.
    */
   policies?: SweepRule[];
-  /** The scheduled clear this run is (its rule is the only one in `policies`). */
+  /** The scheduled clear this run is (its rule is `onlyRule`, with the clear's age and mode). */
   schedule?: string;
+  /**
+   * A run of one rule or clear: only this rule acts. Every rule still matches in order, so a
+   * callback another rule matches first is left alone (`other-rule`).
+   */
+  onlyRule?: string;
 }
 
 /** The rules a run follows: its policies, or the one-rule default of its global settings. */
@@ -48,9 +53,15 @@ export function rulesOf(settings: SweepSettings): SweepRule[] {
   return settings.policies ?? [defaultRule(settings)];
 }
 
-/** A run ends something only if one of its rules may: otherwise it is a report run, writing nothing. */
+/** The rules that may act in a run: `onlyRule` alone when it names one, else every rule. */
+export function actingRulesOf(settings: SweepSettings): SweepRule[] {
+  const { onlyRule } = settings;
+  return rulesOf(settings).filter((rule) => onlyRule === undefined || rule.name === onlyRule);
+}
+
+/** A run ends something only if one of its acting rules may: otherwise it is a report run, writing nothing. */
 export function runModeOf(settings: SweepSettings): SweepMode {
-  return rulesOf(settings).some((rule) => rule.mode === 'end') ? 'end' : 'report';
+  return actingRulesOf(settings).some((rule) => rule.mode === 'end') ? 'end' : 'report';
 }
 
 /** Reads SWEEP_POLICIES by the same parser synth uses; blank means the one-rule default. */

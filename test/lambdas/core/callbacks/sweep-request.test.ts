@@ -146,15 +146,17 @@ describe('sweep overrides with sweep policies', () => {
     ]);
   });
 
-  it('runs one rule alone, and only its instance when it names one', () => {
+  it('runs one rule among all of them, in order, and only its instance when it names one', () => {
     const applied = applyOverrides(withPolicies, { rule: 'claims' });
-    expect(applied.policies?.map((r) => r.name)).toEqual(['claims']);
+    expect(applied.policies?.map((r) => r.name)).toEqual(['billing', 'claims']);
+    expect(applied.onlyRule).toBe('claims');
     expect(applied.instanceIds).toEqual(['instance-2']);
   });
 
-  it("turns a schedule into its clear: the rule's queues, the clear's minimum age and mode, no duplicates policy", () => {
+  it("turns a schedule into its clear: the rule's queues, the clear's minimum age and mode, no duplicates policy, every other rule kept", () => {
     const applied = applyOverrides(withPolicies, { rule: 'billing', schedule: 'close' });
     expect(applied.schedule).toBe('close');
+    expect(applied.onlyRule).toBe('billing');
     expect(applied.policies).toEqual([
       {
         name: 'billing',
@@ -164,6 +166,7 @@ describe('sweep overrides with sweep policies', () => {
         duplicatesPolicy: 'off',
         schedules: [],
       },
+      withPolicies.policies?.[1],
     ]);
   });
 
