@@ -33,7 +33,9 @@ export type SkipReason =
   /** No rule of the sweep policies matches its instance and queue: left alone. */
   | 'no-rule'
   /** A run of one rule or clear: another rule matches it first, and that rule decides it. */
-  | 'other-rule';
+  | 'other-rule'
+  /** An operator's run: its rule is in report mode, which no one's end overrides. */
+  | 'report-rule';
 
 /**
  * Why a callback qualifies to be ended; `selected`: an operator chose it, whatever its age;

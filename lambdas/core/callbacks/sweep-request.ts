@@ -115,17 +115,25 @@ export function isScheduledEvent(event: unknown): boolean {
 
 /**
  * A run's settings: the configuration with a manual run's overrides applied. Every rule stays, in
- * order, so the first match still decides. A mode or age override applies to every rule. `rule`
- * makes that rule the only one that acts (`onlyRule`); `schedule` also gives it its clear's
- * minimum age and mode. Check the names first with `unknownPolicyNames`.
+ * order, so the first match still decides. A `report` mode lowers every rule; an `end` mode never
+ * raises a rule of the sweep policies (without them it sets the one-rule default's mode). An age
+ * override applies to every rule. `rule` makes that rule the only one that acts (`onlyRule`);
+ * `schedule` also gives it its clear's minimum age and mode. Check the names first with
+ * `unknownPolicyNames`.
  */
 export function applyOverrides(
   configured: SweepSettings,
   overrides: SweepOverrides,
 ): SweepSettings {
-  const { rule: ruleName, schedule: scheduleName, ...fields } = overrides;
-  const applied: SweepSettings = { ...configured, ...fields };
-  if (!configured.policies && ruleName === undefined && scheduleName === undefined) return applied;
+  const { rule: ruleName, schedule: scheduleName, mode, ...fields } = overrides;
+  const policies = configured.policies !== undefined;
+  const applied: SweepSettings = {
+    ...configured,
+    ...fields,
+    // With policies each rule's mode binds: `end` leaves the configured default as it is.
+    ...(mode && !(policies && mode === 'end') ? { mode } : {}),
+  };
+  if (!policies && ruleName === undefined && scheduleName === undefined) return applied;
   // Without policies, the one-rule default of the settings as overridden.
   const ruleList = rulesOf(applied);
   const clear = scheduleName
@@ -144,7 +152,7 @@ export function applyOverrides(
             schedules: [],
           }
         : rule),
-      ...(fields.mode ? { mode: fields.mode } : {}),
+      ...(mode === 'report' ? { mode } : {}),
       ...(fields.maxQueuedAgeMs !== undefined ? { maxQueuedAgeMs: fields.maxQueuedAgeMs } : {}),
     }),
   );

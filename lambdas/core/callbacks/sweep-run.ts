@@ -79,7 +79,8 @@ export class SweepRun {
     this.#deps = deps;
     this.#settings = settings;
     this.#options = options;
-    this.#mode = runModeOf(settings);
+    // An operator's preview is the end run it previews, writing nothing.
+    this.#mode = options.operatorRun === 'preview' ? 'report' : runModeOf(settings);
     this.#policies = settings.policies !== undefined;
     this.#report = new ReportBuilder(
       options.maxDecisionsInReport,
@@ -333,7 +334,11 @@ export class SweepRun {
     cutoffMs: number,
     keeperContactId?: string,
   ): (() => Promise<void>) | undefined {
-    // A report-mode rule never stops, whatever the other rules do.
+    // A report-mode rule never stops, whatever the other rules do; an operator's end leaves it.
+    if (rule.mode === 'report' && this.#options.operatorRun) {
+      this.#report.skip(subject, 'report-rule');
+      return undefined;
+    }
     if (this.#mode === 'report' || rule.mode === 'report') {
       this.#report.wouldEnd(subject, reason);
       return undefined;

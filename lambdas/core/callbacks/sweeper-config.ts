@@ -136,6 +136,12 @@ export interface SweepOptions {
   stopSignal?: AbortSignal;
   /** Who asked for the run, recorded with its stop intents and ends; unset for the schedule. */
   requestedBy?: string;
+  /**
+   * An operator's run (lambdas/core/operator): a callback whose rule is in report mode is skipped
+   * `report-rule` rather than listed as one it would end, since no operator's end ends it; so a
+   * `preview`, which writes nothing, counts exactly what the `end` run it previews would end.
+   */
+  operatorRun?: 'preview' | 'end';
 }
 
 /** What one run needs beyond its settings: the door supplies its clock and its deadline. */

@@ -7,7 +7,7 @@ import {
   unconfiguredInstances,
   unknownPolicyNames,
 } from '../../../../lambdas/core/callbacks/sweep-request.js';
-import type { SweepSettings } from '../../../../lambdas/core/callbacks/sweeper-config.js';
+import { rulesOf, type SweepSettings } from '../../../../lambdas/core/callbacks/sweeper-config.js';
 import { parseWith } from '../../../../lambdas/core/schemas.js';
 
 const configured: SweepSettings = {
@@ -138,11 +138,25 @@ describe('sweep overrides with sweep policies', () => {
     expect(parseWith(sweepOverridesSchema, { rule: 'no spaces' }).ok).toBe(false);
   });
 
-  it('applies a mode or age override to every rule', () => {
+  it('lowers every rule to report with a mode override, and applies an age override to every rule', () => {
     const applied = applyOverrides(withPolicies, { mode: 'report', maxQueuedAgeMs: 7_200_000 });
     expect(applied.policies?.map((r) => [r.name, r.mode, r.maxQueuedAgeMs])).toEqual([
       ['billing', 'report', 7_200_000],
       ['claims', 'report', 7_200_000],
+    ]);
+  });
+
+  it('never raises a report-mode rule to end with a mode override', () => {
+    const applied = applyOverrides(withPolicies, { mode: 'end' });
+    expect(applied.policies?.map((r) => [r.name, r.mode])).toEqual([
+      ['billing', 'end'],
+      ['claims', 'report'],
+    ]);
+  });
+
+  it('lets a mode override set the mode of the one-rule default when no policies are configured', () => {
+    expect(rulesOf(applyOverrides(configured, { mode: 'end' })).map((r) => r.mode)).toEqual([
+      'end',
     ]);
   });
 
