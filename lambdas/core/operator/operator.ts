@@ -3,7 +3,11 @@ import type { QueuedCallback, StoredItem } from '../callbacks/registry.js';
 import type { SweepDecision, SweepReport } from '../callbacks/report.js';
 import { minAgeMs } from '../callbacks/run-rules.js';
 import { sweepStuckCallbacks } from '../callbacks/sweep.js';
-import { applyOverrides, type SweepOverrides } from '../callbacks/sweep-request.js';
+import {
+  applyOverrides,
+  type SweepOverrides,
+  UnknownPolicyNameError,
+} from '../callbacks/sweep-request.js';
 import {
   rulesOf,
   type SweepOptions,
@@ -72,7 +76,7 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
         `--queue ${chosen.join(', ')}: the sweeper's queueAllowList excludes it (${allowed.join(', ')})`,
       );
     }
-    return applyOverrides(configured, {
+    return overriding(configured, {
       ...overrides,
       ...(narrowed ? { queueAllowList: narrowed } : {}),
       queueDenyList: [
@@ -213,6 +217,18 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
     },
   };
   return api;
+}
+
+/** applyOverrides, with an unknown rule or schedule name refused as the operator's input. */
+function overriding(configured: SweepSettings, overrides: SweepOverrides): SweepSettings {
+  try {
+    return applyOverrides(configured, overrides);
+  } catch (error) {
+    if (error instanceof UnknownPolicyNameError) {
+      throw new OperatorInputError(error.message, { cause: error });
+    }
+    throw error;
+  }
 }
 
 /** A chosen entry as the sweep reads it; one no longer queued is still asked about, and skipped. */

@@ -4,6 +4,7 @@ import {
   applyOverrides,
   isScheduledEvent,
   sweepOverridesSchema,
+  UnknownPolicyNameError,
   unconfiguredInstances,
   unknownPolicyNames,
 } from '../../../../lambdas/core/callbacks/sweep-request.js';
@@ -182,6 +183,20 @@ describe('sweep overrides with sweep policies', () => {
       },
       withPolicies.policies?.[1],
     ]);
+  });
+
+  it('refuses a rule or schedule the policies do not have, naming it and the ones they have', () => {
+    expect(() => applyOverrides(withPolicies, { schedule: 'clsoe' })).toThrow(
+      new UnknownPolicyNameError(
+        'schedule names "clsoe", which is not a scheduled clear of the sweep policies: the schedules are close',
+      ),
+    );
+    expect(() => applyOverrides(withPolicies, { rule: 'vip' })).toThrow(
+      'rule names "vip", which is not a rule of the sweep policies: the rules are billing, claims',
+    );
+    expect(() => applyOverrides(configured, { schedule: 'close' })).toThrow(
+      'the schedules are none',
+    );
   });
 
   it('names a rule or schedule the policies do not have, with the ones they have', () => {

@@ -247,4 +247,13 @@ describe('the operator API on a local system with sweep policies', () => {
       [contacts.callbackQueued30h]: '- skipped no-rule',
     });
   });
+
+  it('refuses a rule or schedule the policies do not have, naming the ones they have', async () => {
+    await expect(api.sweep({ schedule: 'closing' }, operator)).rejects.toThrow(
+      new OperatorInputError(
+        'schedule names "closing", which is not a scheduled clear of the sweep policies: the schedules are none',
+      ),
+    );
+    expect(stopped()).toEqual([]);
+  });
 });
