@@ -19,9 +19,9 @@ export interface SweepOverrides {
   tagEndedContacts?: boolean;
   discoverCallbacks?: boolean;
   reconcile?: boolean;
-  /** Run only this rule of the sweep policies (its queues, age, mode and duplicates policy). */
+  /** Only this rule of the sweep policies acts; the rules before it still win their first matches. */
   rule?: string;
-  /** Run this scheduled clear: its rule's queues, the clear's minimum age and mode. */
+  /** Run this scheduled clear: its rule acts, with the clear's minimum age and mode. */
   schedule?: string;
 }
 
