@@ -56,7 +56,8 @@ export class ScheduledClears extends Construct {
           arn: props.sweeper.functionArn,
           role: this.role,
           input: ScheduleTargetInput.fromObject(clearInput(rule, schedule)),
-          // A clear that cannot start within minutes is skipped; the next one comes.
+          // Covers a failed delivery only: Lambda's asynchronous queue retries a throttle, at most
+          // 5 minutes (callback-sweeper.ts, configureAsyncInvoke); then the next run comes.
           retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 600 },
         }),
       };

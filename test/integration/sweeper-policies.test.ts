@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSweepDeps } from '../../lambdas/core/callbacks/deps.js';
 import type { SweepDecision } from '../../lambdas/core/callbacks/report.js';
+import { sweepStuckCallbacks } from '../../lambdas/core/callbacks/sweep.js';
+import { readSweeperConfig, sweepOptions } from '../../lambdas/core/callbacks/sweeper-config.js';
 import {
   type CallbackWorld,
   contactsOf,
   hour,
   queuedEvent,
+  queuedIn,
   seedCallbacks,
   seedInstance,
   seedRegistry,
@@ -188,12 +192,102 @@ describe('sweep policies against the local Amazon Connect and dynalite', () => {
       [answered]: 'billing skipped connected-to-agent',
       [queued10m]: 'billing ended scheduled-clear',
       [queued1m]: 'billing ended scheduled-clear',
-      [claimsQueued]: '- skipped no-rule',
+      [claimsQueued]: 'claims skipped other-rule',
     });
     // The same audit as any end: the tag says why.
     expect(contactsOf(world, instance.id).get(queued10m)?.tags).toMatchObject({
       EndedBy: 'callback-sweeper',
       EndReason: 'scheduled-clear',
+    });
+  });
+
+  it('keeps first match in a scheduled clear: a queue an earlier report-mode rule decides is not cleared', async () => {
+    const { instance, billing, claims } = seedCenter(world, 'clear-first');
+    const vip = await queueCallback(world, instance.id, billing.id, 'clear-first-vip', 10 * minute);
+    const general = await queueCallback(
+      world,
+      instance.id,
+      claims.id,
+      'clear-first-gen',
+      10 * minute,
+    );
+    const services = world.services(instance.id, {
+      SWEEP_POLICIES: JSON.stringify([
+        { name: 'vip', queues: [billing.id], mode: 'report' },
+        {
+          name: 'all',
+          queues: [billing.id, claims.id],
+          mode: 'end',
+          schedules: [{ name: 'close', cron: '0 18 ? * * *', timeZone: 'UTC' }],
+        },
+      ]),
+    });
+
+    const report = await services.sweep({ rule: 'all', schedule: 'close' });
+
+    expect(stoppedByApi(world, instance.id)).toEqual([general]);
+    expect(byContact(report.decisions)).toEqual({
+      [vip]: 'vip skipped other-rule',
+      [general]: 'all ended scheduled-clear',
+    });
+    expect(report.mode).toBe('end');
+    expect(report.maxQueuedAgeSeconds).toBe(0);
+  });
+
+  it('keeps first match in a manual run of one rule: a queue an earlier report-mode rule decides is not ended', async () => {
+    const { instance, billing, claims } = seedCenter(world, 'rule-first');
+    const vip = await queueCallback(world, instance.id, billing.id, 'rule-first-vip', 30 * hour);
+    const general = await queueCallback(world, instance.id, claims.id, 'rule-first-gen', 30 * hour);
+    const services = world.services(instance.id, {
+      SWEEP_POLICIES: JSON.stringify([
+        { name: 'vip', queues: [billing.id], mode: 'report' },
+        { name: 'all', queues: [billing.id, claims.id], mode: 'end' },
+      ]),
+    });
+
+    const report = await services.sweep({ rule: 'all' });
+
+    expect(stoppedByApi(world, instance.id)).toEqual([general]);
+    expect(byContact(report.decisions)).toEqual({
+      [vip]: 'vip skipped other-rule',
+      [general]: 'all ended queued-too-long',
+    });
+  });
+
+  it("decides an operator's selection by the rules: no rule leaves it alone, a report-mode rule only lists it, an end rule ends it whatever its age", async () => {
+    const { instance, billing, claims, other } = seedCenter(world, 'selected');
+    const vip = await queueCallback(world, instance.id, billing.id, 'selected-vip', 10 * minute);
+    const general = await queueCallback(world, instance.id, claims.id, 'selected-gen', 10 * minute);
+    const unruled = await queueCallback(world, instance.id, other.id, 'selected-none', 10 * minute);
+    const config = readSweeperConfig({
+      CONNECT_INSTANCE_IDS: instance.id,
+      CALLBACK_TABLE_NAME: world.dynamo.tableName,
+      SWEEP_MODE: 'end',
+      SWEEP_POLICIES: JSON.stringify([
+        { name: 'vip', queues: [billing.id], mode: 'report' },
+        { name: 'general', queues: [claims.id] },
+      ]),
+    });
+    const deps = createSweepDeps(
+      config,
+      { connectEndpoint: world.connect.endpoint, dynamoDbEndpoint: world.dynamo.endpoint },
+      () => world.connect.clock.now(),
+    );
+    const selection = await queuedIn(world, instance.id);
+
+    const report = await sweepStuckCallbacks(deps, config.settings, {
+      ...sweepOptions(config, { timeLeftMs: () => Number.POSITIVE_INFINITY }),
+      concurrency: 1,
+      selection,
+      requestedBy: 'operator',
+    });
+    for (const client of [deps.connect, deps.lookClient, deps.stopClient]) client?.destroy();
+
+    expect(stoppedByApi(world, instance.id)).toEqual([general]);
+    expect(byContact(report.decisions)).toEqual({
+      [vip]: 'vip would-end selected',
+      [general]: 'general ended selected',
+      [unruled]: '- skipped no-rule',
     });
   });
 

@@ -31,7 +31,11 @@ export type SkipReason =
   /** An operator stopped the run (stopSignal) before this candidate started. */
   | 'stopped'
   /** No rule of the sweep policies matches its instance and queue: left alone. */
-  | 'no-rule';
+  | 'no-rule'
+  /** A run of one rule or clear: another rule matches it first, and that rule decides it. */
+  | 'other-rule'
+  /** An operator's run: its rule is in report mode, which no one's end overrides. */
+  | 'report-rule';
 
 /**
  * Why a callback qualifies to be ended; `selected`: an operator chose it, whatever its age;

@@ -19,9 +19,9 @@ export interface SweepOverrides {
   tagEndedContacts?: boolean;
   discoverCallbacks?: boolean;
   reconcile?: boolean;
-  /** Run only this rule of the sweep policies (its queues, age, mode and duplicates policy). */
+  /** Only this rule of the sweep policies acts; the rules before it still win their first matches. */
   rule?: string;
-  /** Run this scheduled clear: its rule's queues, the clear's minimum age and mode. */
+  /** Run this scheduled clear: its rule acts, with the clear's minimum age and mode. */
   schedule?: string;
 }
 
@@ -115,47 +115,69 @@ export function isScheduledEvent(event: unknown): boolean {
   );
 }
 
+/** A manual run named a rule or a scheduled clear the sweep policies do not have. */
+export class UnknownPolicyNameError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'UnknownPolicyNameError';
+  }
+}
+
 /**
- * A run's settings: the configuration with a manual run's overrides applied. A mode or age
- * override applies to every rule; `rule` keeps that rule alone, `schedule` its clear (the rule's
- * queues, the clear's minimum age and mode). Check the names first with `unknownPolicyNames`.
+ * A run's settings: the configuration with a manual run's overrides applied. Every rule stays, in
+ * order, so the first match still decides. A `report` mode lowers every rule; an `end` mode never
+ * raises a rule of the sweep policies (without them it sets the one-rule default's mode). An age
+ * override applies to every rule. `rule` makes that rule the only one that acts (`onlyRule`);
+ * `schedule` also gives it its clear's minimum age and mode. An unknown name is refused
+ * (UnknownPolicyNameError), so a typo never widens a run to every rule.
  */
 export function applyOverrides(
   configured: SweepSettings,
   overrides: SweepOverrides,
 ): SweepSettings {
-  const { rule: ruleName, schedule: scheduleName, ...fields } = overrides;
-  const applied: SweepSettings = { ...configured, ...fields };
-  if (!configured.policies && ruleName === undefined && scheduleName === undefined) return applied;
-  let rules = rulesOf(configured);
-  const clear = scheduleName
-    ? scheduledClears(rules).find(({ schedule }) => schedule.name === scheduleName)
-    : undefined;
-  if (clear) {
-    rules = [
-      {
-        ...clear.rule,
-        maxQueuedAgeMs: clear.schedule.minAgeMs,
-        mode: clear.schedule.mode,
-        // "End every callback still queued": there is no younger duplicate left to tell apart.
-        duplicatesPolicy: 'off',
-        schedules: [],
-      },
-    ];
-  } else if (ruleName !== undefined) {
-    rules = rules.filter((rule) => rule.name === ruleName);
+  const unknown = unknownPolicyNames(configured, overrides);
+  if (unknown.length > 0) {
+    throw new UnknownPolicyNameError(
+      unknown.map(({ field, message }) => `${field} ${message}`).join('; '),
+    );
   }
-  const only = clear?.rule ?? (ruleName !== undefined ? rules[0] : undefined);
+  const { rule: ruleName, schedule: scheduleName, mode, ...fields } = overrides;
+  const policies = configured.policies !== undefined;
+  const applied: SweepSettings = {
+    ...configured,
+    ...fields,
+    // With policies each rule's mode binds: `end` leaves the configured default as it is.
+    ...(mode && !(policies && mode === 'end') ? { mode } : {}),
+  };
+  if (!policies && ruleName === undefined && scheduleName === undefined) return applied;
+  // Without policies, the one-rule default of the settings as overridden.
+  const ruleList = rulesOf(applied);
+  const clear = scheduleName
+    ? scheduledClears(ruleList).find(({ schedule }) => schedule.name === scheduleName)
+    : undefined;
+  const onlyRule = clear?.rule.name ?? ruleName;
+  const rules = ruleList.map(
+    (rule): SweepRule => ({
+      ...(rule === clear?.rule
+        ? {
+            ...rule,
+            maxQueuedAgeMs: clear.schedule.minAgeMs,
+            mode: clear.schedule.mode,
+            // "End every callback still queued": there is no younger duplicate left to tell apart.
+            duplicatesPolicy: 'off',
+            schedules: [],
+          }
+        : rule),
+      ...(mode === 'report' ? { mode } : {}),
+      ...(fields.maxQueuedAgeMs !== undefined ? { maxQueuedAgeMs: fields.maxQueuedAgeMs } : {}),
+    }),
+  );
+  const only = rules.find((rule) => rule.name === onlyRule);
   return {
     ...applied,
     ...(clear ? { schedule: clear.schedule.name } : {}),
-    policies: rules.map(
-      (rule): SweepRule => ({
-        ...rule,
-        ...(fields.mode ? { mode: fields.mode } : {}),
-        ...(fields.maxQueuedAgeMs !== undefined ? { maxQueuedAgeMs: fields.maxQueuedAgeMs } : {}),
-      }),
-    ),
+    ...(onlyRule !== undefined ? { onlyRule } : {}),
+    policies: rules,
     // A rule of one instance sweeps that instance only.
     ...(only?.instanceId
       ? { instanceIds: applied.instanceIds.filter((id) => id === only.instanceId) }

@@ -12,7 +12,8 @@ import { assessCallback, DuplicateKeepers, type EndReason, queueScope } from './
 import { type ReconciliationResult, reconcileQueues } from './reconcile.js';
 import type { QueuedCallback } from './registry.js';
 import { ReportBuilder, type RuleCounts, type Subject, type SweepReport } from './report.js';
-import { matchRule, type SweepRule } from './sweep-policies.js';
+import { InstanceRules, minAgeMs } from './run-rules.js';
+import type { SweepRule } from './sweep-policies.js';
 import {
   rulesOf,
   runModeOf,
@@ -45,6 +46,7 @@ type Verified =
         | 'time-budget'
         | 'stopped'
         | 'no-rule'
+        | 'other-rule'
         | 'queued-recently';
       rule?: SweepRule;
     }
@@ -52,9 +54,7 @@ type Verified =
 
 interface InstanceRun {
   /** The rules that apply in this instance, in order; the first match decides. */
-  rules: SweepRule[];
-  /** Each rule's cutoff: a callback enqueued before it is stuck under that rule. */
-  cutoffs: Map<SweepRule, number>;
+  rules: InstanceRules;
   keepers: DuplicateKeepers | undefined;
   oldestByQueue: OldestByQueue;
 }
@@ -79,9 +79,9 @@ export class SweepRun {
     this.#deps = deps;
     this.#settings = settings;
     this.#options = options;
-    // An operator's selection follows the run's own mode, as it follows no rule's queues.
-    this.#mode = options.selection ? settings.mode : runModeOf(settings);
-    this.#policies = settings.policies !== undefined && !options.selection;
+    // An operator's preview is the end run it previews, writing nothing.
+    this.#mode = options.operatorRun === 'preview' ? 'report' : runModeOf(settings);
+    this.#policies = settings.policies !== undefined;
     this.#report = new ReportBuilder(
       options.maxDecisionsInReport,
       options.onDecision,
@@ -132,7 +132,7 @@ export class SweepRun {
       runId: this.#ctx.runId,
       mode: this.#mode,
       instanceIds: [...this.#settings.instanceIds],
-      maxQueuedAgeSeconds: Math.round(this.#minAgeMs() / 1000),
+      maxQueuedAgeSeconds: Math.round(minAgeMs(this.#settings) / 1000),
       maxStops: this.#settings.maxStops,
       startedAt,
       finishedAt: new Date().toISOString(),
@@ -160,50 +160,21 @@ export class SweepRun {
     };
   }
 
-  /** The youngest age any rule ends at: the age the index is read with. */
-  #minAgeMs(instanceId?: string): number {
-    const ages = this.#rulesIn(instanceId).map((rule) => rule.maxQueuedAgeMs);
-    return ages.length > 0 ? Math.min(...ages) : this.#settings.maxQueuedAgeMs;
-  }
-
-  /** The rules that may decide a callback of this instance (all of them without one). */
-  #rulesIn(instanceId: string | undefined): SweepRule[] {
-    return rulesOf(this.#settings).filter(
-      (rule) => !rule.instanceId || instanceId === undefined || rule.instanceId === instanceId,
-    );
-  }
-
   async #sweepInstance(instanceId: string, oldestByQueue: OldestByQueue): Promise<void> {
     // An operator's selection replaces the age test: any age qualifies, the rest of the rule holds.
     const { selection } = this.#options;
-    const nowMs = this.#ctx.now();
-    const rules = selection
-      ? [
-          {
-            ...(rulesOf({ ...this.#settings, policies: undefined })[0] as SweepRule),
-            name: 'selection',
-          },
-        ]
-      : this.#rulesIn(instanceId);
-    // No rule can decide anything in this instance: nothing to read.
-    if (rules.length === 0) return;
-    const cutoffs = new Map(
-      rules.map((rule) => [
-        rule,
-        selection ? Number.MAX_SAFE_INTEGER : nowMs - rule.maxQueuedAgeMs,
-      ]),
-    );
+    const rules = new InstanceRules(this.#settings, instanceId, this.#ctx.now(), !!selection);
+    if (rules.idle) return;
     const hash = this.#deps.hashPhoneNumber;
-    const duplicates = rules.some((rule) => rule.duplicatesPolicy === 'keep-oldest') && hash;
+    const duplicates = rules.duplicates && hash;
     const run: InstanceRun = {
       rules,
-      cutoffs,
       keepers: duplicates ? new DuplicateKeepers(hash) : undefined,
       oldestByQueue,
     };
     // Duplicates can be young, so that policy reads every queued callback, oldest first; else the
     // rule with the youngest age sets how far the index is read, and each callback's rule decides.
-    const readBeforeMs = duplicates ? Number.MAX_SAFE_INTEGER : Math.max(...cutoffs.values());
+    const readBeforeMs = duplicates ? Number.MAX_SAFE_INTEGER : rules.readBeforeMs;
     const pages = selection
       ? selectedIn(selection, instanceId)
       : this.#deps.registry.queuedBefore(instanceId, readBeforeMs, {
@@ -229,13 +200,12 @@ export class SweepRun {
     const scope = queueScope(callback.queueId, this.#settings);
     if (scope) return { early: scope };
     // The registry's queue picks the rule to read with; Connect's queue decides (#decide).
-    const rule = matchRule(run.rules, callback.instanceId, callback.queueId);
-    if (!rule) return { early: 'no-rule' };
+    const match = run.rules.match(callback.instanceId, callback.queueId);
+    if (match.kind === 'none') return { early: 'no-rule' };
+    const { rule } = match;
+    if (match.kind === 'other') return { early: 'other-rule', rule };
     // Under its rule's age by the registry's enqueue time, which the index read is based on too.
-    if (
-      rule.duplicatesPolicy !== 'keep-oldest' &&
-      callback.queuedAtMs >= (run.cutoffs.get(rule) as number)
-    ) {
+    if (rule.duplicatesPolicy !== 'keep-oldest' && callback.queuedAtMs >= match.cutoffMs) {
       return { early: 'queued-recently', rule };
     }
     const early = this.#earlyStop();
@@ -266,8 +236,9 @@ export class SweepRun {
       report.skip(this.#withRule(subject, verified.rule), verified.early);
       return undefined;
     }
-    const readRule = matchRule(run.rules, callback.instanceId, callback.queueId);
     if ('outcome' in verified) {
+      const readMatch = run.rules.match(callback.instanceId, callback.queueId);
+      const readRule = readMatch.kind === 'none' ? undefined : readMatch.rule;
       // Not found may mean a wrong instance or Region too: keep the entry rather than drop all.
       const failed = this.#withRule(subject, readRule);
       if (isNotFound(verified.outcome)) report.skip(failed, 'not-found');
@@ -280,22 +251,22 @@ export class SweepRun {
     report.counts.verified++;
     const { contact } = verified;
     // The queue Connect shows picks the rule: first match wins, and no rule means left alone.
-    const rule = matchRule(
-      run.rules,
-      callback.instanceId,
-      contact.QueueInfo?.Id ?? callback.queueId,
-    );
-    const cutoffMs = rule ? (run.cutoffs.get(rule) as number) : Number.NEGATIVE_INFINITY;
+    const match = run.rules.match(callback.instanceId, contact.QueueInfo?.Id ?? callback.queueId);
+    const rule = match.kind === 'none' ? undefined : match.rule;
+    // Only an acting rule has an age: under any other, nothing is stuck.
+    const cutoffMs = match.kind === 'acting' ? match.cutoffMs : Number.NEGATIVE_INFINITY;
     const assessment = assessCallback(contact, { ...this.#settings, cutoffMs });
     const queueId = 'queueId' in assessment ? assessment.queueId : callback.queueId;
     const checked = this.#withRule({ ...subject, ...(queueId ? { queueId } : {}) }, rule);
+    const leftAlone = () => {
+      report.skip(checked, match.kind === 'none' ? 'no-rule' : 'other-rule');
+      return undefined;
+    };
     switch (assessment.verdict) {
       case 'recent': {
         noteQueued(run.oldestByQueue, queueId, assessment.enqueuedAtMs);
-        if (!rule) {
-          report.skip(checked, 'no-rule');
-          return undefined;
-        }
+        if (match.kind !== 'acting') return leftAlone();
+        const { rule } = match;
         const keeperContactId =
           rule.duplicatesPolicy === 'keep-oldest'
             ? run.keepers?.keeperOf(contact, assessment)
@@ -311,12 +282,14 @@ export class SweepRun {
       }
       case 'stuck': {
         noteQueued(run.oldestByQueue, queueId, assessment.enqueuedAtMs);
+        // Never otherwise: without an acting rule the cutoff is -Infinity.
+        if (match.kind !== 'acting') return leftAlone();
         const reason = this.#options.selection
           ? 'selected'
           : this.#settings.schedule
             ? 'scheduled-clear'
             : 'queued-too-long';
-        return this.#reserveStop(callback, checked, reason, rule as SweepRule, cutoffMs);
+        return this.#reserveStop(callback, checked, reason, match.rule, cutoffMs);
       }
       case 'out-of-scope':
         noteQueued(run.oldestByQueue, queueId, callback.queuedAtMs);
@@ -361,7 +334,11 @@ export class SweepRun {
     cutoffMs: number,
     keeperContactId?: string,
   ): (() => Promise<void>) | undefined {
-    // A report-mode rule never stops, whatever the other rules do.
+    // A report-mode rule never stops, whatever the other rules do; an operator's end leaves it.
+    if (rule.mode === 'report' && this.#options.operatorRun) {
+      this.#report.skip(subject, 'report-rule');
+      return undefined;
+    }
     if (this.#mode === 'report' || rule.mode === 'report') {
       this.#report.wouldEnd(subject, reason);
       return undefined;
@@ -422,7 +399,7 @@ export class SweepRun {
       instanceId,
       queueIds: [...queueIds],
       // The youngest rule age in this instance: a queue older than it may hold what a rule ends.
-      maxQueuedAgeMs: this.#minAgeMs(instanceId),
+      maxQueuedAgeMs: minAgeMs(this.#settings, instanceId),
       toleranceMs: this.#options.reconcileToleranceMs ?? 120_000,
       nowMs: this.#ctx.now(),
       oldestTrackedByQueue: oldestByQueue,

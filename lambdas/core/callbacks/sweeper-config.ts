@@ -39,8 +39,13 @@ export interface SweepSettings {
    * alone. Absent: one rule for every queue from `mode`, `maxQueuedAgeMs` and `duplicatesPolicy`.
    */
   policies?: SweepRule[];
-  /** The scheduled clear this run is (its rule is the only one in `policies`). */
+  /** The scheduled clear this run is (its rule is `onlyRule`, with the clear's age and mode). */
   schedule?: string;
+  /**
+   * A run of one rule or clear: only this rule acts. Every rule still matches in order, so a
+   * callback another rule matches first is left alone (`other-rule`).
+   */
+  onlyRule?: string;
 }
 
 /** The rules a run follows: its policies, or the one-rule default of its global settings. */
@@ -48,9 +53,15 @@ export function rulesOf(settings: SweepSettings): SweepRule[] {
   return settings.policies ?? [defaultRule(settings)];
 }
 
-/** A run ends something only if one of its rules may: otherwise it is a report run, writing nothing. */
+/** The rules that may act in a run: `onlyRule` alone when it names one, else every rule. */
+export function actingRulesOf(settings: SweepSettings): SweepRule[] {
+  const { onlyRule } = settings;
+  return rulesOf(settings).filter((rule) => onlyRule === undefined || rule.name === onlyRule);
+}
+
+/** A run ends something only if one of its acting rules may: otherwise it is a report run, writing nothing. */
 export function runModeOf(settings: SweepSettings): SweepMode {
-  return rulesOf(settings).some((rule) => rule.mode === 'end') ? 'end' : 'report';
+  return actingRulesOf(settings).some((rule) => rule.mode === 'end') ? 'end' : 'report';
 }
 
 /** Reads SWEEP_POLICIES by the same parser synth uses; blank means the one-rule default. */
@@ -125,6 +136,12 @@ export interface SweepOptions {
   stopSignal?: AbortSignal;
   /** Who asked for the run, recorded with its stop intents and ends; unset for the schedule. */
   requestedBy?: string;
+  /**
+   * An operator's run (lambdas/core/operator): a callback whose rule is in report mode is skipped
+   * `report-rule` rather than listed as one it would end, since no operator's end ends it; so a
+   * `preview`, which writes nothing, counts exactly what the `end` run it previews would end.
+   */
+  operatorRun?: 'preview' | 'end';
 }
 
 /** What one run needs beyond its settings: the door supplies its clock and its deadline. */

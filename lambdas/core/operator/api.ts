@@ -94,7 +94,10 @@ export interface OperatorApi {
   callbacks(filter?: CallbackFilter): Promise<TrackedCallback[]>;
   /** Newest first. */
   audit(limit?: number): Promise<AuditRecord[]>;
-  /** The sweeper in report mode with these overrides: what `end` would end. Writes nothing. */
+  /**
+   * What `sweep` would do with these overrides, writing nothing: it would end the `would-end`
+   * ones, and skips a report-mode rule's callbacks (`report-rule`), as `sweep` does.
+   */
   preview(overrides?: SweepOverrides): Promise<SweepReport>;
   /** The sweeper in mode `end` with these overrides, through its verified path and caps. */
   sweep(overrides: SweepOverrides, options: EndRunOptions): Promise<SweepReport>;

@@ -1,9 +1,15 @@
 import { createSweepDeps } from '../callbacks/deps.js';
 import type { QueuedCallback, StoredItem } from '../callbacks/registry.js';
 import type { SweepDecision, SweepReport } from '../callbacks/report.js';
+import { minAgeMs } from '../callbacks/run-rules.js';
 import { sweepStuckCallbacks } from '../callbacks/sweep.js';
-import { applyOverrides, type SweepOverrides } from '../callbacks/sweep-request.js';
 import {
+  applyOverrides,
+  type SweepOverrides,
+  UnknownPolicyNameError,
+} from '../callbacks/sweep-request.js';
+import {
+  rulesOf,
   type SweepOptions,
   type SweepSettings,
   sweepOptions,
@@ -31,8 +37,11 @@ export { OperatorInputError, TargetError } from './errors.js';
 
 /**
  * The operator core: what the CLI and the console do, over the sweeper's own clients (its rate
- * limits) and the registry. Every end goes through sweepStuckCallbacks in mode `end`, with the
- * deployed sweeper's settings; an operator may narrow a run (queues, age, cap), never widen it.
+ * limits) and the registry. Every end goes through sweepStuckCallbacks with the deployed sweeper's
+ * settings and a mode `end` override, which runs the deployment's end rules now: with sweep
+ * policies each rule's mode binds (a report-mode rule is never ended); without them the one-rule
+ * default's mode is only the schedule's, and an operator's end sets it (docs/sweep-policies.md).
+ * An operator may narrow a run (queues, age, cap), never widen it.
  */
 export function createOperatorApi(connection: OperatorConnection): OperatorApi {
   const { target, sweeper: config, endpoints } = connection;
@@ -67,7 +76,7 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
         `--queue ${chosen.join(', ')}: the sweeper's queueAllowList excludes it (${allowed.join(', ')})`,
       );
     }
-    return applyOverrides(configured, {
+    return overriding(configured, {
       ...overrides,
       ...(narrowed ? { queueAllowList: narrowed } : {}),
       queueDenyList: [
@@ -87,6 +96,7 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
     return {
       ...sweepOptions(config, { timeLeftMs: () => Number.POSITIVE_INFINITY }),
       concurrency: 1,
+      operatorRun: 'end',
       ...(options?.stopSignal ? { stopSignal: options.stopSignal } : {}),
       ...(options?.requestedBy ? { requestedBy: options.requestedBy } : {}),
       ...(onDecision
@@ -153,17 +163,17 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
     },
 
     async preview(overrides: SweepOverrides = {}): Promise<SweepReport> {
-      const settings = await settingsFor({ ...overrides, mode: 'report' });
-      return sweepStuckCallbacks(deps, settings, runOptions());
+      // The end run it previews (its rules, its modes), writing nothing.
+      const settings = await settingsFor({ ...overrides, mode: 'end' });
+      return sweepStuckCallbacks(deps, settings, { ...runOptions(), operatorRun: 'preview' });
     },
 
     async sweep(overrides: SweepOverrides, options: EndRunOptions): Promise<SweepReport> {
       const settings = await settingsFor({ ...overrides, mode: 'end' });
-      // What the run reads (sweep-run.ts): the whole index with the duplicates policy on.
-      const beforeMs =
-        settings.duplicatesPolicy === 'keep-oldest'
-          ? Number.MAX_SAFE_INTEGER
-          : now() - settings.maxQueuedAgeMs;
+      // What the run reads (run-rules.ts): the whole index with the duplicates policy on.
+      const beforeMs = rulesOf(settings).some((rule) => rule.duplicatesPolicy === 'keep-oldest')
+        ? Number.MAX_SAFE_INTEGER
+        : now() - minAgeMs(settings);
       const total = await countQueued(beforeMs, settings.instanceIds);
       return sweepStuckCallbacks(deps, settings, runOptions(options, total));
     },
@@ -207,6 +217,18 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
     },
   };
   return api;
+}
+
+/** applyOverrides, with an unknown rule or schedule name refused as the operator's input. */
+function overriding(configured: SweepSettings, overrides: SweepOverrides): SweepSettings {
+  try {
+    return applyOverrides(configured, overrides);
+  } catch (error) {
+    if (error instanceof UnknownPolicyNameError) {
+      throw new OperatorInputError(error.message, { cause: error });
+    }
+    throw error;
+  }
 }
 
 /** A chosen entry as the sweep reads it; one no longer queued is still asked about, and skipped. */

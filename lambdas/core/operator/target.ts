@@ -43,7 +43,10 @@ export function operatorEnvironment(env: Env): Record<string, string> {
   );
 }
 
-/** Settings read as the functions read them; a bad one is the target's fault, named. */
+/**
+ * Settings read as the functions read them, SWEEP_MODE included: a rule that names no mode
+ * inherits it, as at synth. A bad one is the target's fault, named.
+ */
 export function readConfigs(
   environment: Env,
   ids: { instanceIds: string[]; tableName: string; region?: string },
@@ -54,7 +57,6 @@ export function readConfigs(
       CONNECT_INSTANCE_IDS: ids.instanceIds.join(','),
       CALLBACK_TABLE_NAME: ids.tableName,
       ...(ids.region ? { AWS_REGION: ids.region } : {}),
-      SWEEP_MODE: 'end',
     });
     return { sweeper, endContact: readEndContactConfig(environment) };
   } catch (error) {

@@ -29,7 +29,7 @@ function summary(report: SweepReport): string {
 /** `GET /sweep`: the sweeper in report mode with the form's overrides, and a confirmed run in mode end. */
 export const sweepView: View = async (request, context) => {
   const { overrides, given } = readOverrides(request.query);
-  const report = await context.api.preview({ ...overrides, mode: 'report' });
+  const report = await context.api.preview(overrides);
   const inputs = fields.map(
     (field) =>
       html`<div><label for="sweep-${field.name}">${field.label}</label><input id="sweep-${field.name}" name="${field.name}" value="${given[field.name] ?? ''}" aria-describedby="sweep-${field.name}-hint"><span id="sweep-${field.name}-hint" class="hint">${field.hint}</span></div>`,

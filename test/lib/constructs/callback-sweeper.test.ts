@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { type CfnRule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -83,6 +84,19 @@ describe('CallbackSweeper', () => {
       Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 0 } })],
     });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
+  });
+
+  it("keeps a throttled run or scheduled clear in Lambda's asynchronous queue at most 5 minutes, as docs/sweep-policies.md says", () => {
+    // EventBridge Scheduler invokes asynchronously: the throttle is Lambda's queue's to retry.
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 300,
+    });
+    const doc = readFileSync(new URL('../../../docs/sweep-policies.md', import.meta.url), 'utf8');
+    const said = doc.replace(/\s+/g, ' ');
+    expect(said).toContain('here at most 5 minutes (`maxEventAge`)');
+    expect(said).toContain('with no retry after a function error (`retryAttempts: 0`)');
+    expect(said).not.toMatch(/throttled and retried \(the schedule's retry policy/);
   });
 
   it('passes its typed settings as an environment the handler reads', () => {

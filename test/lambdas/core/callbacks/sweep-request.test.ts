@@ -4,10 +4,11 @@ import {
   applyOverrides,
   isScheduledEvent,
   sweepOverridesSchema,
+  UnknownPolicyNameError,
   unconfiguredInstances,
   unknownPolicyNames,
 } from '../../../../lambdas/core/callbacks/sweep-request.js';
-import type { SweepSettings } from '../../../../lambdas/core/callbacks/sweeper-config.js';
+import { rulesOf, type SweepSettings } from '../../../../lambdas/core/callbacks/sweeper-config.js';
 import { parseWith } from '../../../../lambdas/core/schemas.js';
 
 const configured: SweepSettings = {
@@ -138,7 +139,7 @@ describe('sweep overrides with sweep policies', () => {
     expect(parseWith(sweepOverridesSchema, { rule: 'no spaces' }).ok).toBe(false);
   });
 
-  it('applies a mode or age override to every rule', () => {
+  it('lowers every rule to report with a mode override, and applies an age override to every rule', () => {
     const applied = applyOverrides(withPolicies, { mode: 'report', maxQueuedAgeMs: 7_200_000 });
     expect(applied.policies?.map((r) => [r.name, r.mode, r.maxQueuedAgeMs])).toEqual([
       ['billing', 'report', 7_200_000],
@@ -146,15 +147,31 @@ describe('sweep overrides with sweep policies', () => {
     ]);
   });
 
-  it('runs one rule alone, and only its instance when it names one', () => {
+  it('never raises a report-mode rule to end with a mode override', () => {
+    const applied = applyOverrides(withPolicies, { mode: 'end' });
+    expect(applied.policies?.map((r) => [r.name, r.mode])).toEqual([
+      ['billing', 'end'],
+      ['claims', 'report'],
+    ]);
+  });
+
+  it('lets a mode override set the mode of the one-rule default when no policies are configured', () => {
+    expect(rulesOf(applyOverrides(configured, { mode: 'end' })).map((r) => r.mode)).toEqual([
+      'end',
+    ]);
+  });
+
+  it('runs one rule among all of them, in order, and only its instance when it names one', () => {
     const applied = applyOverrides(withPolicies, { rule: 'claims' });
-    expect(applied.policies?.map((r) => r.name)).toEqual(['claims']);
+    expect(applied.policies?.map((r) => r.name)).toEqual(['billing', 'claims']);
+    expect(applied.onlyRule).toBe('claims');
     expect(applied.instanceIds).toEqual(['instance-2']);
   });
 
-  it("turns a schedule into its clear: the rule's queues, the clear's minimum age and mode, no duplicates policy", () => {
+  it("turns a schedule into its clear: the rule's queues, the clear's minimum age and mode, no duplicates policy, every other rule kept", () => {
     const applied = applyOverrides(withPolicies, { rule: 'billing', schedule: 'close' });
     expect(applied.schedule).toBe('close');
+    expect(applied.onlyRule).toBe('billing');
     expect(applied.policies).toEqual([
       {
         name: 'billing',
@@ -164,7 +181,22 @@ describe('sweep overrides with sweep policies', () => {
         duplicatesPolicy: 'off',
         schedules: [],
       },
+      withPolicies.policies?.[1],
     ]);
+  });
+
+  it('refuses a rule or schedule the policies do not have, naming it and the ones they have', () => {
+    expect(() => applyOverrides(withPolicies, { schedule: 'clsoe' })).toThrow(
+      new UnknownPolicyNameError(
+        'schedule names "clsoe", which is not a scheduled clear of the sweep policies: the schedules are close',
+      ),
+    );
+    expect(() => applyOverrides(withPolicies, { rule: 'vip' })).toThrow(
+      'rule names "vip", which is not a rule of the sweep policies: the rules are billing, claims',
+    );
+    expect(() => applyOverrides(configured, { schedule: 'close' })).toThrow(
+      'the schedules are none',
+    );
   });
 
   it('names a rule or schedule the policies do not have, with the ones they have', () => {

@@ -60,7 +60,7 @@ describe('connectAws', () => {
     });
   });
 
-  it("reads the table and instances from the stack's outputs, and the settings from its sweeper", async () => {
+  it("reads the table and instances from the stack's outputs, and the settings from its sweeper, its sweep mode included", async () => {
     stackWithOutputs();
 
     const connection = await connect({ stack: 'AmazonConnectEndContact' });
@@ -79,7 +79,7 @@ describe('connectAws', () => {
       tableName: 'CallbackTable-1',
     });
     expect(connection.sweeper.settings).toMatchObject({
-      mode: 'end',
+      mode: 'report',
       maxStops: 7,
       queueDenyList: [deniedQueue],
       instanceIds: [instanceId],
@@ -133,7 +133,7 @@ describe('connectAws', () => {
 
     expect(cloudFormation).not.toHaveReceivedCommand(DescribeStacksCommand);
     expect(connection.target).toMatchObject({ tableName: 'callbacks', instanceIds: [instanceId] });
-    expect(connection.sweeper.settings).toMatchObject({ mode: 'end', queueDenyList: [] });
+    expect(connection.sweeper.settings).toMatchObject({ mode: 'report', queueDenyList: [] });
   });
 
   it('refuses to guess a target from neither a stack nor a table and an instance', async () => {

@@ -1,5 +1,6 @@
 import { DeleteItemCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SweepReport } from '../../../../lambdas/core/callbacks/report.js';
 import type { OperatorApi } from '../../../../lambdas/core/operator/api.js';
 import { OperatorInputError } from '../../../../lambdas/core/operator/errors.js';
 import { createOperatorApi } from '../../../../lambdas/core/operator/operator.js';
@@ -99,7 +100,7 @@ describe('the operator API on the local system', () => {
     expect(await registryItems()).toEqual(before);
   });
 
-  it('ends chosen callbacks whatever their age, skips one an agent answered meanwhile, and audits who asked', async () => {
+  it('ends chosen callbacks whatever their age in a deployment without sweep policies whose sweepMode is report, skips one an agent answered meanwhile, and audits who asked', async () => {
     const chosen = [contacts.callbackQueued45m, contacts.callbackQueued10m];
     // Between the operator's list and the end, an agent answers one of them.
     system.connect.actions.connectToAgent(instanceId, contacts.callbackQueued10m, users.alexAgent);
@@ -162,5 +163,97 @@ describe('the operator API on the local system', () => {
 
     expect(refused).toMatchObject({ kind: 'unauthorized' });
     expect(ended).toEqual({ kind: 'stopped' });
+  });
+});
+
+// With sweep policies, each rule's mode binds an operator's end too.
+describe('the operator API on a local system with sweep policies', () => {
+  let system: LocalSystem;
+  let api: OperatorApi;
+
+  beforeAll(async () => {
+    system = await startLocalSystem({
+      port: 0,
+      connectPort: 0,
+      environment: {
+        ...process.env,
+        // Billing is a report-mode rule, general an end rule; no rule names tech support.
+        SWEEP_POLICIES: JSON.stringify([
+          { name: 'billing', queues: [queues.billing], mode: 'report' },
+          { name: 'general', queues: [queues.general], mode: 'end' },
+        ]),
+      },
+    });
+    api = createOperatorApi(await connectLocal(system.url));
+  });
+
+  afterAll(async () => {
+    await api.close();
+    await system.close();
+  });
+
+  beforeEach(async () => {
+    await system.connect.reset(demoScenario());
+    await system.settled();
+    system.connect.clearRequestLog();
+  });
+
+  const stopped = () =>
+    system.connect
+      .requestLog()
+      .filter((entry) => entry.operation === 'StopContact')
+      .map((entry) => entry.contactId);
+  const decided = (report: SweepReport) =>
+    Object.fromEntries(
+      report.decisions.map((d) => [d.contactId, `${d.rule ?? '-'} ${d.decision} ${d.reason}`]),
+    );
+
+  it("previews exactly what its end would end: a report-mode rule's callback is skipped, and nothing is written", async () => {
+    const report = await api.preview();
+
+    expect(report.mode).toBe('report');
+    expect(stopped()).toEqual([]);
+    expect(decided(report)).toEqual({
+      [contacts.callbackQueued3d]: 'billing skipped report-rule',
+      [contacts.callbackQueued26h]: 'general would-end queued-too-long',
+      [contacts.callbackQueued30h]: '- skipped no-rule',
+    });
+  });
+
+  it("ends in a sweep only what an end rule decides: a report-mode rule's callback, and one no rule matches, are left alone", async () => {
+    const report = await api.sweep({}, operator);
+
+    expect(stopped()).toEqual([contacts.callbackQueued26h]);
+    expect(decided(report)).toEqual({
+      [contacts.callbackQueued3d]: 'billing skipped report-rule',
+      [contacts.callbackQueued26h]: 'general ended queued-too-long',
+      [contacts.callbackQueued30h]: '- skipped no-rule',
+    });
+  });
+
+  it("ends of an operator's selection only what an end rule decides, whatever its age", async () => {
+    const chosen = [
+      contacts.callbackQueued3d,
+      contacts.callbackQueued10m,
+      contacts.callbackQueued30h,
+    ];
+
+    const report = await api.endSelected(chosen, operator);
+
+    expect(stopped()).toEqual([contacts.callbackQueued10m]);
+    expect(decided(report)).toEqual({
+      [contacts.callbackQueued3d]: 'billing skipped report-rule',
+      [contacts.callbackQueued10m]: 'general ended selected',
+      [contacts.callbackQueued30h]: '- skipped no-rule',
+    });
+  });
+
+  it('refuses a rule or schedule the policies do not have, naming the ones they have', async () => {
+    await expect(api.sweep({ schedule: 'closing' }, operator)).rejects.toThrow(
+      new OperatorInputError(
+        'schedule names "closing", which is not a scheduled clear of the sweep policies: the schedules are none',
+      ),
+    );
+    expect(stopped()).toEqual([]);
   });
 });
