@@ -8,7 +8,7 @@ import { connectLocal } from '../../../../lambdas/core/operator/target.js';
 import { DEMO_IDS, demoScenario } from '../../../../local/connect/index.js';
 import { type LocalSystem, startLocalSystem } from '../../../../local/system.js';
 
-const { instanceId, queues, contacts, users } = DEMO_IDS;
+const { instanceId, queues, contacts, users, secondInstance: second } = DEMO_IDS;
 const mutating = ['StopContact', 'TagContact', 'UpdateContactAttributes'];
 const operator = { requestedBy: 'arn:aws:sts::123456789012:assumed-role/Ops/alice' };
 
@@ -47,7 +47,7 @@ describe('the operator API on the local system', () => {
 
     expect(connection.target).toMatchObject({
       kind: 'local',
-      instanceIds: [instanceId],
+      instanceIds: [instanceId, second.instanceId],
       tableName: 'callbacks',
     });
     expect(connection.requestedBy).toBe('local operator');
@@ -94,7 +94,10 @@ describe('the operator API on the local system', () => {
     const report = await api.preview({ maxQueuedAgeMs: 3_600_000 });
 
     expect(report.mode).toBe('report');
-    expect(report.counts.wouldEnd).toBe(3);
+    // Three in the first demo instance, two in the second: the target sweeps both.
+    const wouldEnd = report.decisions.filter((d) => d.decision === 'would-end');
+    expect(wouldEnd.filter((d) => d.instanceId === instanceId)).toHaveLength(3);
+    expect(wouldEnd.filter((d) => d.instanceId === second.instanceId)).toHaveLength(2);
     const sent = system.connect.requestLog().map((entry) => entry.operation);
     expect(sent.filter((operation) => mutating.includes(operation))).toEqual([]);
     expect(await registryItems()).toEqual(before);
@@ -154,10 +157,12 @@ describe('the operator API on the local system', () => {
   it("ends any contact with End a Contact, as the SecurityUser's permissions allow", async () => {
     const refused = await api.endContact({
       contactId: contacts.chatQueued,
+      instanceId,
       securityUser: 'alex.agent',
     });
     const ended = await api.endContact({
       contactId: contacts.chatQueued,
+      instanceId,
       securityUser: 'sam.supervisor',
     });
 
@@ -203,6 +208,11 @@ describe('the operator API on a local system with sweep policies', () => {
       .requestLog()
       .filter((entry) => entry.operation === 'StopContact')
       .map((entry) => entry.contactId);
+  // Both rules name queues of the first demo instance: the second's callbacks match none.
+  const secondInstanceLeftAlone = {
+    [second.contacts.callbackQueued2d]: '- skipped no-rule',
+    [second.contacts.callbackQueued28h]: '- skipped no-rule',
+  };
   const decided = (report: SweepReport) =>
     Object.fromEntries(
       report.decisions.map((d) => [d.contactId, `${d.rule ?? '-'} ${d.decision} ${d.reason}`]),
@@ -217,6 +227,7 @@ describe('the operator API on a local system with sweep policies', () => {
       [contacts.callbackQueued3d]: 'billing skipped report-rule',
       [contacts.callbackQueued26h]: 'general would-end queued-too-long',
       [contacts.callbackQueued30h]: '- skipped no-rule',
+      ...secondInstanceLeftAlone,
     });
   });
 
@@ -228,6 +239,7 @@ describe('the operator API on a local system with sweep policies', () => {
       [contacts.callbackQueued3d]: 'billing skipped report-rule',
       [contacts.callbackQueued26h]: 'general ended queued-too-long',
       [contacts.callbackQueued30h]: '- skipped no-rule',
+      ...secondInstanceLeftAlone,
     });
   });
 
