@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     await shoot('audit');
     await world.open('/end-contact');
     await page.getByLabel('Contact ID').fill(DEMO_IDS.contacts.chatQueued);
+    await page.getByLabel('Instance ID').fill(DEMO_IDS.instanceId);
     await page.getByLabel('SecurityUser').fill('sam.supervisor');
     await page.getByRole('button', { name: 'End the contact' }).click();
     await page.getByRole('status').waitFor();

@@ -10,6 +10,10 @@ export const demoCallbacks = {
   techSupport30h: DEMO_IDS.contacts.callbackQueued30h,
   billing45m: DEMO_IDS.contacts.callbackQueued45m,
   general10m: DEMO_IDS.contacts.callbackQueued10m,
+  // The second demo instance's, which the console's target covers too.
+  sales2d: DEMO_IDS.secondInstance.contacts.callbackQueued2d,
+  returns28h: DEMO_IDS.secondInstance.contacts.callbackQueued28h,
+  second20m: DEMO_IDS.secondInstance.contacts.callbackQueued20m,
 } as const;
 
 export interface ConsoleWorld {

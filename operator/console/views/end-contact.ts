@@ -13,7 +13,7 @@ function endContactForm(values: Partial<Record<string, string>>, error?: BadPara
 <form method="post" action="/end-contact" class="stack">
 <div><label for="contactId">Contact ID</label><input id="contactId" name="contactId" required value="${values.contactId ?? ''}"${invalid('contactId')}></div>
 <div><label for="securityUser">SecurityUser</label><input id="securityUser" name="securityUser" value="${values.securityUser ?? ''}" aria-describedby="securityUser-hint"${invalid('securityUser')}><span id="securityUser-hint" class="hint">A Connect user ID, user ARN or username whose security profiles must grant StopContact.Enabled ("End contact"). Blank: no check.</span></div>
-<div><label for="instanceId">Instance ID</label><input id="instanceId" name="instanceId" value="${values.instanceId ?? ''}" aria-describedby="instanceId-hint"${invalid('instanceId')}><span id="instanceId-hint" class="hint">Blank: the target's only instance.</span></div>
+<div><label for="instanceId">Instance ID</label><input id="instanceId" name="instanceId" value="${values.instanceId ?? ''}" aria-describedby="instanceId-hint"${invalid('instanceId')}><span id="instanceId-hint" class="hint">Blank: the target's only instance; needed when it has several.</span></div>
 <div><button type="submit" class="danger">End the contact</button></div>
 </form>`;
 }

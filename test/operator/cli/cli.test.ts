@@ -9,7 +9,7 @@ import type { CliIo } from '../../../operator/cli/commands.js';
 import { main } from '../../../operator/cli/main.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const { contacts, queues } = DEMO_IDS;
+const { contacts, queues, instanceId } = DEMO_IDS;
 
 interface Finished {
   code: number | null;
@@ -150,7 +150,7 @@ describe('the end-contact CLI against the local system', () => {
     const { code, stdout } = await run('sweep', ...local);
 
     expect(code).toBe(0);
-    expect(stdout).toContain('Report mode, nothing changed: 3 considered, 3 would be ended');
+    expect(stdout).toContain('Report mode, nothing changed: 5 considered, 5 would be ended');
     expect(stops()).toEqual([]);
   });
 
@@ -167,14 +167,14 @@ describe('the end-contact CLI against the local system', () => {
 
     const report = JSON.parse(stdout) as SweepReport;
     expect(code).toBe(0);
-    expect(report.counts).toMatchObject({ ended: 2, skipped: { 'max-stops': 1 } });
+    expect(report.counts).toMatchObject({ ended: 2, skipped: { 'max-stops': 3 } });
     expect(stops()).toHaveLength(2);
-    expect(stderr).toMatch(/^\[1\/3\] ended /m);
+    expect(stderr).toMatch(/^\[1\/5\] ended /m);
   });
 
   it.each([
     [false, 1, 0],
-    [true, 0, 3],
+    [true, 0, 5],
   ])(
     'asks on a terminal before sweep --end, and ends only after a yes (yes: %s)',
     async (yes, exitCode, ended) => {
@@ -194,7 +194,7 @@ describe('the end-contact CLI against the local system', () => {
       const code = await main(['sweep', ...local, '--end'], io);
 
       expect(code).toBe(exitCode);
-      expect(questions).toEqual(['End up to 3, each after a last look?']);
+      expect(questions).toEqual(['End up to 5, each after a last look?']);
       expect(stops()).toHaveLength(ended);
       if (!yes) expect(errors.join('')).toContain('Nothing ended.');
     },
@@ -205,6 +205,8 @@ describe('the end-contact CLI against the local system', () => {
       'end',
       contacts.chatQueued,
       ...local,
+      '--instance',
+      instanceId,
       '--security-user',
       'alex.agent',
     );
@@ -212,6 +214,8 @@ describe('the end-contact CLI against the local system', () => {
       'end',
       contacts.chatQueued,
       ...local,
+      '--instance',
+      instanceId,
       '--security-user',
       'sam.supervisor',
     );
@@ -234,7 +238,7 @@ describe('the end-contact CLI against the local system', () => {
       '5m',
       '--json',
     ]);
-    await lineOnStderr(child, /^\[1\/5\] ended /);
+    await lineOnStderr(child, /^\[1\/8\] ended /);
     // The second callback's last look has begun (its GetContactMetrics answered): it passed the
     // point where a stop request would prevent it, so its StopContact is the call in flight.
     const [first] = stops();

@@ -167,6 +167,7 @@ describe('the operator console ending contacts (headless Chromium on npm start)'
     await world.open('/end-contact');
 
     await world.page.getByLabel('Contact ID').fill(DEMO_IDS.contacts.chatQueued);
+    await world.page.getByLabel('Instance ID').fill(DEMO_IDS.instanceId);
     await world.page.getByLabel('SecurityUser').fill('sam.supervisor');
     await world.page.getByRole('button', { name: 'End the contact' }).click();
 
@@ -178,6 +179,7 @@ describe('the operator console ending contacts (headless Chromium on npm start)'
     await world.open('/end-contact');
 
     await world.page.getByLabel('Contact ID').fill(DEMO_IDS.contacts.taskQueued);
+    await world.page.getByLabel('Instance ID').fill(DEMO_IDS.instanceId);
     await world.page.getByLabel('SecurityUser').fill('alex.agent');
     await world.page.getByRole('button', { name: 'End the contact' }).click();
 

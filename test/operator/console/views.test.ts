@@ -46,9 +46,12 @@ describe('the operator console, read only (headless Chromium on npm start)', () 
 
     expect(await rowKeys(/tracked callback/)).toEqual([
       demoCallbacks.billing3d,
+      demoCallbacks.sales2d,
       demoCallbacks.techSupport30h,
+      demoCallbacks.returns28h,
       demoCallbacks.general26h,
       demoCallbacks.billing45m,
+      demoCallbacks.second20m,
       demoCallbacks.general10m,
     ]);
     const oldest = world.page.getByRole('row', { name: new RegExp(demoCallbacks.billing3d) });
@@ -79,7 +82,9 @@ describe('the operator console, read only (headless Chromium on npm start)', () 
     await world.page.waitForURL(/olderThan=24h/);
     expect(await rowKeys(/tracked callback/)).toEqual([
       demoCallbacks.billing3d,
+      demoCallbacks.sales2d,
       demoCallbacks.techSupport30h,
+      demoCallbacks.returns28h,
       demoCallbacks.general26h,
     ]);
   });
@@ -128,7 +133,8 @@ describe('the operator console, read only (headless Chromium on npm start)', () 
     await world.page.waitForURL(/maxQueuedAge=2h/);
     const table = world.page.getByRole('table', { name: /would do/ });
     const wouldEnd = table.getByRole('row').filter({ hasText: 'would end' });
-    await expect(wouldEnd.count()).resolves.toBe(3);
+    // Three callbacks over 2h in the first demo instance, two in the second.
+    await expect(wouldEnd.count()).resolves.toBe(5);
     const stops = world.connect.requestLog().filter((entry) => entry.operation === 'StopContact');
     expect(stops).toEqual([]);
   });
