@@ -10,7 +10,7 @@ export { checkCron, checkTimeZone } from './schedule-fields.js';
  * Sweep policies: an ordered list of rules, the first whose instance and queues match a callback
  * decides its age, mode and duplicates policy; a callback no rule matches is left alone. Rules may
  * carry scheduled clears (EventBridge Scheduler cron, with a time zone). The same parse runs at
- * synth (lib/config.ts) and at the sweeper's cold start (sweeper-config.ts), so both refuse the
+ * synth (lib/sweeper-settings.ts) and at the sweeper's cold start (sweeper-config.ts), so both refuse the
  * same input with the same one-line messages, each naming the rule and the field.
  */
 
