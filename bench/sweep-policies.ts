@@ -12,19 +12,22 @@
  * callbacks an agent took without the registry hearing (to keep). The figure is met only if
  * exactly the first kind were ended.
  */
-import { performance } from 'node:perf_hooks';
 import type { CallbackEvent } from '../lambdas/core/callbacks/events.js';
 import { readSweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
 import { startLocalConnect } from '../local/connect/index.js';
 import { queuedEvent, seedRegistry, stoppedByApi } from '../test/support/callback-world.js';
 import { startDynalite } from '../test/support/dynalite.js';
+import {
+  emulatorOptions,
+  hour,
+  quotaRateSettings,
+  quotasLabel,
+  sweepAtQuotas,
+  useBenchEnv,
+} from './quota-sweep.js';
 import type { Bench, BenchResult } from './result.js';
 import { sweeperLambda } from './sweeper-lambda.js';
 
-const hour = 3_600_000;
-/** Twice Connect's default quotas (GetContactMetrics: the 2 rps of an unlisted operation). */
-const QUOTAS = { StopContact: 20, DescribeContact: 20, GetContactMetrics: 4 } as const;
-const limitedApis = Object.keys(QUOTAS) as (keyof typeof QUOTAS)[];
 /** Per queue with a rule: callbacks past its rule's age, under it, and taken by an agent. */
 const PAST_RULE = 10;
 const UNDER_RULE = 4;
@@ -52,28 +55,13 @@ const LAYOUT = [
   },
 ] as const;
 
-const benchEnv = {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  POWERTOOLS_LOG_LEVEL: 'WARN',
-  POWERTOOLS_METRICS_DISABLED: 'true',
-};
-
 export const run: Bench = async () => {
-  Object.assign(process.env, { ...benchEnv, ...process.env });
+  useBenchEnv();
   return [await sweepWithPolicies()];
 };
 
 async function sweepWithPolicies(): Promise<BenchResult> {
-  const connect = await startLocalConnect({
-    quotas: Object.fromEntries(
-      limitedApis.map((api) => [api, { ratePerSecond: QUOTAS[api], burst: QUOTAS[api] }]),
-    ),
-    clockStart: new Date('2026-11-22T12:00:00.000Z'),
-    freezeClock: true,
-  });
+  const connect = await startLocalConnect(emulatorOptions(true));
   const dynamo = await startDynalite();
   try {
     const now = connect.clock.now();
@@ -139,34 +127,17 @@ async function sweepWithPolicies(): Promise<BenchResult> {
         TAG_ENDED_CONTACTS: 'false',
         DISCOVER_CALLBACKS: 'false',
         RECONCILE: 'false',
-        DESCRIBE_CONTACT_RPS: String(QUOTAS.DescribeContact),
-        STOP_CONTACT_RPS: String(QUOTAS.StopContact),
-        GET_CONTACT_METRICS_RPS: String(QUOTAS.GetContactMetrics),
+        ...quotaRateSettings,
         MAX_STOPS_PER_RUN: String(toEnd.size * 2),
       }),
       { connectEndpoint: connect.endpoint, dynamoDbEndpoint: dynamo.endpoint },
       () => connect.clock.now(),
     );
-    connect.clearRequestLog();
-
-    const started = performance.now();
-    const report = await services.sweep();
-    const seconds = (performance.now() - started) / 1000;
-
-    services.destroy();
+    const { report, seconds, throttled429, limitingApi, value, baseline, ratio } =
+      await sweepAtQuotas(services, connect);
     const stopped = instanceIds.flatMap((id) => stoppedByApi({ connect }, id));
     const outsideRule = stopped.filter((id) => !toEnd.has(id)).length;
     const missed = [...toEnd].filter((id) => !stopped.includes(id)).length;
-    const log = connect.requestLog();
-    const throttled429 = log.filter((e) => e.status === 429).length;
-    const value = report.counts.ended / seconds;
-    const secondsAtQuota = limitedApis.map((api) => ({
-      api,
-      seconds: log.filter((e) => e.operation === api).length / QUOTAS[api],
-    }));
-    const limiting = secondsAtQuota.reduce((a, b) => (b.seconds > a.seconds ? b : a));
-    const baseline = report.counts.ended / limiting.seconds;
-    const ratio = value / baseline;
     const met =
       ratio >= 0.9 &&
       report.counts.throttled === 0 &&
@@ -177,7 +148,7 @@ async function sweepWithPolicies(): Promise<BenchResult> {
       `sweep policies: ended ${report.counts.ended}/${toEnd.size} over 2 instances × 3 queues in ${seconds.toFixed(2)} s, ${outsideRule} ended outside their rule, ${missed} missed, skipped ${JSON.stringify(report.counts.skipped)}, ${report.counts.throttled} throttle failures, ${throttled429} 429s retried`,
     );
     return {
-      name: `sweep policies: 2 instances × 3 queues in one account and Region, per-rule ages (2h–3d, one queue without a rule), mode end, shared quotas ${limitedApis.map((api) => `${api} ${QUOTAS[api]}`).join(', ')} rps; limited by ${limiting.api}`,
+      name: `sweep policies: 2 instances × 3 queues in one account and Region, per-rule ages (2h–3d, one queue without a rule), mode end, shared quotas ${quotasLabel} rps; limited by ${limitingApi}`,
       value,
       unit: 'callbacks/s',
       baseline,

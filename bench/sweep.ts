@@ -19,6 +19,15 @@ import type { CallbackEvent } from '../lambdas/core/callbacks/events.js';
 import { readSweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
 import type { LocalConnect } from '../local/connect/index.js';
 import type { LocalDynamo } from '../test/support/dynalite.js';
+import {
+  benchEnv,
+  emulatorOptions,
+  hour,
+  quotaRateSettings,
+  quotasLabel,
+  sweepAtQuotas,
+  useBenchEnv,
+} from './quota-sweep.js';
 import type { Bench, BenchResult } from './result.js';
 import { sweeperLambda } from './sweeper-lambda.js';
 
@@ -31,15 +40,6 @@ const parentOnly = async () => ({
 
 const run$ = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
-const hour = 3_600_000;
-
-/**
- * The APIs a sweep in mode end calls per candidate, held in the emulator (and the sweeper) to
- * twice Connect's default quotas: DescribeContact and StopContact 10 rps, GetContactMetrics the
- * 2 rps of an operation the quota table does not list.
- */
-const QUOTAS = { StopContact: 20, DescribeContact: 20, GetContactMetrics: 4 } as const;
-const limitedApis = Object.keys(QUOTAS) as (keyof typeof QUOTAS)[];
 const ELIGIBLE = 100;
 const INELIGIBLE = 10;
 const LARGE_REGISTRY = 100_000;
@@ -47,30 +47,15 @@ const SMALL_REGISTRY = 1_000;
 /** Share of registry items the RSS sweeps verify with Connect; the rest sit in a denied queue. */
 const VERIFIED_SHARE = 0.01;
 
-const benchEnv = {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  POWERTOOLS_LOG_LEVEL: 'WARN',
-  POWERTOOLS_METRICS_DISABLED: 'true',
-};
-
 export const run: Bench = async () => {
-  Object.assign(process.env, { ...benchEnv, ...process.env });
+  useBenchEnv();
   return [await sweepRate(), await peakRss()];
 };
 
 async function sweepRate(): Promise<BenchResult> {
   const { startLocalConnect, startDynalite, seedRegistry, queuedEvent, stoppedByApi } =
     await parentOnly();
-  const connect = await startLocalConnect({
-    quotas: Object.fromEntries(
-      limitedApis.map((api) => [api, { ratePerSecond: QUOTAS[api], burst: QUOTAS[api] }]),
-    ),
-    clockStart: new Date('2026-11-22T12:00:00.000Z'),
-    freezeClock: true,
-  });
+  const connect = await startLocalConnect(emulatorOptions(true));
   const dynamo = await startDynalite();
   try {
     const instance = connect.seed.instance({ alias: 'rate' });
@@ -107,34 +92,16 @@ async function sweepRate(): Promise<BenchResult> {
         TAG_ENDED_CONTACTS: 'false',
         DISCOVER_CALLBACKS: 'false',
         RECONCILE: 'false',
-        DESCRIBE_CONTACT_RPS: String(QUOTAS.DescribeContact),
-        STOP_CONTACT_RPS: String(QUOTAS.StopContact),
-        GET_CONTACT_METRICS_RPS: String(QUOTAS.GetContactMetrics),
+        ...quotaRateSettings,
         MAX_STOPS_PER_RUN: String(ELIGIBLE * 2),
       }),
       { connectEndpoint: connect.endpoint, dynamoDbEndpoint: dynamo.endpoint },
       () => connect.clock.now(),
     );
-    connect.clearRequestLog();
-
-    const started = performance.now();
-    const report = await services.sweep();
-    const seconds = (performance.now() - started) / 1000;
-
-    services.destroy();
+    const { report, seconds, throttled429, limitingApi, value, baseline, ratio } =
+      await sweepAtQuotas(services, connect);
     const stopped = stoppedByApi({ connect }, instance.id);
     const ineligibleStops = stopped.filter((id) => !eligible.has(id)).length;
-    const log = connect.requestLog();
-    const throttled429 = log.filter((e) => e.status === 429).length;
-    const value = report.counts.ended / seconds;
-    // The API whose calls take longest at its quota sets the pace: that time is the ideal.
-    const secondsAtQuota = limitedApis.map((api) => ({
-      api,
-      seconds: log.filter((e) => e.operation === api).length / QUOTAS[api],
-    }));
-    const limiting = secondsAtQuota.reduce((a, b) => (b.seconds > a.seconds ? b : a));
-    const baseline = report.counts.ended / limiting.seconds;
-    const ratio = value / baseline;
     const met =
       ratio >= 0.9 &&
       report.counts.throttled === 0 &&
@@ -144,7 +111,7 @@ async function sweepRate(): Promise<BenchResult> {
       `sweep rate: ended ${report.counts.ended}/${ELIGIBLE} in ${seconds.toFixed(2)} s, ${INELIGIBLE} ineligible left alone (${ineligibleStops} stopped), ${report.counts.throttled} throttle failures, ${throttled429} 429s retried`,
     );
     return {
-      name: `sweep rate: ${ELIGIBLE} eligible + ${INELIGIBLE} ineligible callbacks, mode end, quotas ${limitedApis.map((api) => `${api} ${QUOTAS[api]}`).join(', ')} rps; limited by ${limiting.api}`,
+      name: `sweep rate: ${ELIGIBLE} eligible + ${INELIGIBLE} ineligible callbacks, mode end, quotas ${quotasLabel} rps; limited by ${limitingApi}`,
       value,
       unit: 'callbacks/s',
       baseline,
@@ -168,11 +135,7 @@ interface ChildResult {
 
 async function peakRss(): Promise<BenchResult> {
   const { startLocalConnect, startDynalite } = await parentOnly();
-  const connect = await startLocalConnect({
-    quotas: false,
-    clockStart: new Date('2026-11-22T12:00:00.000Z'),
-    freezeClock: true,
-  });
+  const connect = await startLocalConnect(emulatorOptions(false));
   const dynamo = await startDynalite();
   try {
     const large = await seedRssInstance(connect, dynamo, 'large', LARGE_REGISTRY);

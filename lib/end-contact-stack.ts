@@ -1,15 +1,6 @@
-import {
-  Annotations,
-  type App,
-  CfnOutput,
-  Duration,
-  Stack,
-  type StackProps,
-  Token,
-} from 'aws-cdk-lib';
-import { Schedule } from 'aws-cdk-lib/aws-events';
+import { Annotations, type App, CfnOutput, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { stackOutputs } from '../lambdas/core/operator/stack-outputs.js';
+import { addCallbackServices } from './callback-services.js';
 import {
   type ConnectInstance,
   type EndContactConfig,
@@ -17,8 +8,8 @@ import {
   readConfig,
 } from './config.js';
 import { Alarms } from './constructs/alarms.js';
-import { CallbackSweeper } from './constructs/callback-sweeper.js';
-import { CallbackTracker } from './constructs/callback-tracker.js';
+import type { CallbackSweeper } from './constructs/callback-sweeper.js';
+import type { CallbackTracker } from './constructs/callback-tracker.js';
 import { ConnectResources } from './constructs/connect-permissions.js';
 import { EndContactFunction } from './constructs/end-contact-function.js';
 import { EndContactModule } from './constructs/end-contact-module.js';
@@ -143,7 +134,7 @@ export class EndContactStack extends Stack {
     }
 
     if (deploy.callbackSweeper) {
-      const { tracker, sweeper } = this.addCallbackSweeper(config, localEnvironment);
+      const { tracker, sweeper } = addCallbackServices(this, this.alarms, config, localEnvironment);
       this.callbackTracker = tracker;
       this.callbackSweeper = sweeper;
     }
@@ -227,75 +218,6 @@ export class EndContactStack extends Stack {
         value: this.alarms.topic.topicArn,
       });
     }
-  }
-
-  /** The tracker always; the sweeper when there is an instance to sweep. */
-  private addCallbackSweeper(
-    config: EndContactConfig,
-    localEnvironment: Record<string, string>,
-  ): { tracker: CallbackTracker; sweeper?: CallbackSweeper } {
-    const { instances, sweeper } = config;
-    const instanceArns = instances.map((i) => i.arn);
-    const tracker = new CallbackTracker(this, 'CallbackTracker', {
-      ...(instanceArns.length > 0 ? { instanceArns } : {}),
-      logRetention: config.logRetention,
-    });
-    this.alarms.addFunctionErrors(
-      'CallbackTrackerErrors',
-      tracker.function,
-      'The callback tracker failed: a queued callback may be missing from the registry.',
-    );
-    this.alarms.addQueueNotEmpty(
-      'CallbackTrackerDeadLetters',
-      tracker.deadLetterQueue,
-      'Contact events the tracker could not record are in its dead-letter queue: read them, fix the cause, re-drive them.',
-    );
-    new CfnOutput(this, 'CallbackTableName', {
-      description: 'The registry of queued callbacks',
-      value: tracker.table.tableName,
-    });
-    new CfnOutput(this, 'CallbackTrackerFunctionArn', {
-      description: 'Records queued callbacks from contact events',
-      value: tracker.function.functionArn,
-    });
-    new CfnOutput(this, 'CallbackTrackerDeadLetterQueueUrl', {
-      description: 'Contact events the tracker could not record, to read and re-drive',
-      value: tracker.deadLetterQueue.queueUrl,
-    });
-    if (instanceArns.length === 0) return { tracker };
-
-    const callbackSweeper = new CallbackSweeper(this, 'CallbackSweeper', {
-      table: tracker.table,
-      instanceArns,
-      mode: sweeper.mode,
-      maxQueuedAge: Duration.seconds(Math.round(sweeper.maxQueuedAgeMs / 1_000)),
-      maxStopsPerRun: sweeper.maxStopsPerRun,
-      queueAllowList: sweeper.queueAllowList,
-      queueDenyList: sweeper.queueDenyList,
-      tagEndedContacts: sweeper.tagEndedContacts,
-      discoverCallbacks: sweeper.discoverCallbacks,
-      duplicatesPolicy: sweeper.duplicatesPolicy,
-      ...(sweeper.phoneHashSalt ? { phoneHashSalt: sweeper.phoneHashSalt } : {}),
-      reconcile: sweeper.reconcile,
-      reconcileQueueIds: sweeper.reconcileQueueIds,
-      reserveConcurrency: sweeper.reserveConcurrency,
-      ratesPerSecond: sweeper.ratesPerSecond,
-      ...(sweeper.policies ? { policies: sweeper.policies } : {}),
-      schedule: Schedule.expression(sweeper.schedule),
-      logRetention: config.logRetention,
-      environment: localEnvironment,
-    });
-    this.alarms.addSweeperAlarms(callbackSweeper.function);
-    new CfnOutput(this, 'CallbackSweeperFunctionArn', {
-      description: 'Sweeps stuck callbacks on its schedule; invoke it by hand for a run now',
-      value: callbackSweeper.function.functionArn,
-    });
-    new CfnOutput(this, stackOutputs.sweptInstanceIds, {
-      description:
-        'The Connect instance IDs the sweeper covers, comma-separated (the operator CLI)',
-      value: instances.map((i) => i.id).join(','),
-    });
-    return { tracker, sweeper: callbackSweeper };
   }
 }
 

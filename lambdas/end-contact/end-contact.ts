@@ -4,16 +4,11 @@ import type { ConnectContactFlowEvent, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { Outcome } from '../core/connect/outcome.js';
 import { type Branch, branchOf, validationOutcome } from '../core/end-contact/branches.js';
-import { type EndContactDoor, endContactWithin } from '../core/end-contact/end-contact.js';
+import { doorTelemetry, endAndRecord } from '../core/end-contact/door.js';
+import type { EndContactDoor } from '../core/end-contact/end-contact.js';
 import { correlationId } from '../core/middleware/correlation-id.js';
 import { inputOf, validateInput } from '../core/middleware/validate-input.js';
-import {
-  createLogger,
-  createMetrics,
-  type DoorOptions,
-  logOutcome,
-  publishOutcome,
-} from '../core/observability.js';
+import { type DoorOptions, publishOutcome } from '../core/observability.js';
 import {
   blankToUndefined,
   contactIdSchema,
@@ -89,8 +84,8 @@ function selectFlowInput(event: ConnectContactFlowEvent): unknown {
  * the tests their own. Importing this module reads no environment and builds no client.
  */
 export function createFlowHandler(door: EndContactDoor, options: DoorOptions = {}) {
-  const logger = options.logger ?? createLogger('end-contact');
-  const metrics = options.metrics ?? createMetrics('end-contact');
+  const telemetry = doorTelemetry('end-contact', options);
+  const { logger, metrics } = telemetry;
   return middy<ConnectContactFlowEvent, FlowResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(
@@ -114,9 +109,7 @@ export function createFlowHandler(door: EndContactDoor, options: DoorOptions = {
     )
     .handler(async (_event, context) => {
       const request = inputOf<EndContactRequest>(context);
-      const outcome = await endContactWithin(door, request, context.getRemainingTimeInMillis?.());
-      logOutcome(logger, outcome, request);
-      publishOutcome(metrics, outcome);
-      return toFlowResult(outcome);
+      const remainingMs = context.getRemainingTimeInMillis?.();
+      return toFlowResult(await endAndRecord(door, request, remainingMs, telemetry));
     });
 }

@@ -4,17 +4,12 @@ import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { Outcome } from '../core/connect/outcome.js';
 import { validationOutcome } from '../core/end-contact/branches.js';
-import { type EndContactDoor, endContactWithin } from '../core/end-contact/end-contact.js';
+import { doorTelemetry, endAndRecord } from '../core/end-contact/door.js';
+import type { EndContactDoor } from '../core/end-contact/end-contact.js';
 import { correlationId } from '../core/middleware/correlation-id.js';
 import { type EventWithJsonBody, jsonBody } from '../core/middleware/json-body.js';
 import { inputOf, validateInput } from '../core/middleware/validate-input.js';
-import {
-  createLogger,
-  createMetrics,
-  type DoorOptions,
-  logOutcome,
-  publishOutcome,
-} from '../core/observability.js';
+import { type DoorOptions, publishOutcome } from '../core/observability.js';
 import {
   contactIdSchema,
   disconnectReasonCodeSchema,
@@ -125,8 +120,8 @@ const stopContactBodySchema = z.pipe(
  * the tests their own. Importing this module reads no environment and builds no client.
  */
 export function createHttpHandler(door: EndContactDoor, options: DoorOptions = {}) {
-  const logger = options.logger ?? createLogger('stop-contact-api');
-  const metrics = options.metrics ?? createMetrics('stop-contact-api');
+  const telemetry = doorTelemetry('stop-contact-api', options);
+  const { logger, metrics } = telemetry;
   return middy<EventWithJsonBody, HttpResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(correlationId(logger, (event: EventWithJsonBody) => event.requestContext.requestId))
@@ -163,9 +158,9 @@ export function createHttpHandler(door: EndContactDoor, options: DoorOptions = {
       const request = inputOf<EndContactRequest>(context);
       // The caller's account, not its ARN: role session names are often e-mail addresses.
       const callerAccount = event.requestContext?.authorizer?.iam?.accountId ?? 'unknown';
-      const outcome = await endContactWithin(door, request, context.getRemainingTimeInMillis?.());
-      logOutcome(logger, outcome, request, { callerAccount });
-      publishOutcome(metrics, outcome);
-      return toHttpResult(outcome);
+      const remainingMs = context.getRemainingTimeInMillis?.();
+      return toHttpResult(
+        await endAndRecord(door, request, remainingMs, telemetry, { callerAccount }),
+      );
     });
 }

@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -6,18 +6,17 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import {
-  parseSweepPolicies,
-  policiesToJson,
-  type SweepRule,
-} from '../../lambdas/core/callbacks/sweep-policies.js';
+import { policiesToJson, type SweepRule } from '../../lambdas/core/callbacks/sweep-policies.js';
 import { callbackTable } from '../../lambdas/core/callbacks/table.js';
-import { toInstanceId } from '../../lambdas/core/connect/identifiers.js';
 import { metricsNamespace } from '../../lambdas/core/settings.js';
-import { type ConnectGrant, grantConnect, isInstanceArn } from './connect-permissions.js';
+import { grantConnect } from './connect-permissions.js';
 import { HandlerFunction } from './handler-function.js';
 import { ScheduledClears } from './scheduled-clears.js';
-import { checkSettingProp, settingsEnvironment } from './setting-props.js';
+import { settingsEnvironment } from './setting-props.js';
+import { sweeperGrants } from './sweeper-grants.js';
+import { validateProps } from './sweeper-validation.js';
+
+export { sweeperGrants } from './sweeper-grants.js';
 
 /**
  * Client-side calls per second the sweeper allows itself, per Connect API; each from the
@@ -236,115 +235,4 @@ export class CallbackSweeper extends Construct {
       });
     }
   }
-}
-
-/** What the sweep policies may take of Lambda's 4 KB of environment variables; the rest is the other settings'. */
-const maxPoliciesBytes = 2_800;
-
-/**
- * Refuses at synth what the function would refuse at every cold start, by the same settings
- * table (lambdas/core/settings.ts).
- */
-function validateProps(props: CallbackSweeperProps, maxQueuedAge: Duration): void {
-  if (props.instanceArns.length === 0) {
-    throw new Error('instanceArns is empty: give the ARN of at least one instance to sweep');
-  }
-  for (const arn of props.instanceArns) {
-    if (!Token.isUnresolved(arn) && !isInstanceArn(arn)) {
-      throw new Error(
-        `instanceArns: "${arn}" is not an Amazon Connect instance ARN; use arn:aws:connect:<region>:<account>:instance/<instance id>`,
-      );
-    }
-  }
-  if (!maxQueuedAge.isUnresolved()) {
-    checkSettingProp(
-      'maxQueuedAge',
-      `${maxQueuedAge.toMilliseconds()}ms`,
-      maxQueuedAge.toHumanString(),
-    );
-  }
-  checkSettingProp('sweepMode', props.mode);
-  checkSettingProp('maxStopsPerRun', props.maxStopsPerRun);
-  checkSettingProp('queueAllowList', props.queueAllowList);
-  checkSettingProp('queueDenyList', props.queueDenyList);
-  checkSettingProp('reconcileQueueIds', props.reconcileQueueIds);
-  checkSettingProp('duplicatesPolicy', props.duplicatesPolicy);
-  checkSettingProp('phoneHashSalt', props.phoneHashSalt);
-  const rates = props.ratesPerSecond ?? {};
-  checkSettingProp('describeRatePerSecond', rates.describeContact);
-  checkSettingProp('stopRatePerSecond', rates.stopContact);
-  checkSettingProp('tagRatePerSecond', rates.tagContact);
-  checkSettingProp('metricDataRatePerSecond', rates.getCurrentMetricData);
-  checkSettingProp('contactMetricsRatePerSecond', rates.getContactMetrics);
-  checkSettingProp('searchContactsRatePerSecond', rates.searchContacts);
-  if (props.policies) {
-    // The function's own parser, on what its environment will carry.
-    const instanceIds = props.instanceArns.flatMap((arn) => {
-      const ref = Token.isUnresolved(arn) ? undefined : toInstanceId(arn);
-      return ref?.ok ? [ref.instanceId] : [];
-    });
-    const parsed = parseSweepPolicies(policiesToJson(props.policies), {
-      defaults: { maxQueuedAgeMs: 0, mode: 'report', duplicatesPolicy: 'off' },
-      instanceIds,
-      source: 'policies',
-    });
-    if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-    // Lambda allows 4 KB for all of a function's environment variables together.
-    const size = Buffer.byteLength(policiesToJson(props.policies));
-    if (size > maxPoliciesBytes) {
-      throw new Error(
-        `policies take ${size} bytes in the function's environment (SWEEP_POLICIES), more than the ${maxPoliciesBytes} left of Lambda's 4 KB for environment variables: use fewer rules, or one rule for several queues`,
-      );
-    }
-    if (props.policies.some((r) => r.duplicatesPolicy === 'keep-oldest') && !props.phoneHashSalt) {
-      throw new Error(
-        'a rule of policies has duplicatesPolicy keep-oldest, which needs phoneHashSalt: give a random string of at least 16 characters',
-      );
-    }
-  }
-  if ((props.duplicatesPolicy ?? 'off') === 'keep-oldest' && !props.phoneHashSalt) {
-    throw new Error(
-      'duplicatesPolicy keep-oldest needs phoneHashSalt: give a random string of at least 16 characters',
-    );
-  }
-}
-
-/**
- * The sweeper's Connect calls, scoped to the swept instances. Resource types from the Service
- * Authorization Reference, "Actions, resources, and condition keys for Amazon Connect"
- * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonconnect.html):
- * DescribeContact, TagContact and StopContact take `contact*`
- * (`instance/${InstanceId}/contact/${ContactId}`); GetCurrentMetricData takes `queue*` and
- * `routing-profile*` (`instance/${InstanceId}/queue/${QueueId}`, `.../routing-profile/${Id}`);
- * SearchContacts is authorized on the instance (`instance/${InstanceId}`, condition key
- * connect:InstanceId). GetContactMetrics names one contact of one instance: it is granted on
- * both the instance and its contacts, so it holds whichever of the two the reference lists.
- */
-export function sweeperGrants(instanceArns: readonly string[]): ConnectGrant[] {
-  return [
-    {
-      actions: ['connect:DescribeContact', 'connect:TagContact', 'connect:StopContact'],
-      resources: instanceArns.map((arn) => `${arn}/contact/*`),
-      reason:
-        'The sweeper verifies, tags and stops whichever callbacks the registry holds, so it needs every contact of the swept instances; the resource type is contact.',
-    },
-    {
-      actions: ['connect:GetContactMetrics'],
-      resources: instanceArns.flatMap((arn) => [arn, `${arn}/contact/*`]),
-      reason:
-        "The sweeper reads a candidate's position in queue (GetContactMetrics) right before it stops it, for any contact of the swept instances.",
-    },
-    {
-      actions: ['connect:SearchContacts'],
-      resources: [...instanceArns],
-      reason:
-        'Discovery searches the swept instances for queued callbacks the registry lacks; SearchContacts is authorized on the instance.',
-    },
-    {
-      actions: ['connect:GetCurrentMetricData'],
-      resources: instanceArns.flatMap((arn) => [`${arn}/queue/*`, `${arn}/routing-profile/*`]),
-      reason:
-        'Reconciliation reads the oldest contact of any queue of the swept instances; GetCurrentMetricData requires the queue and routing-profile resource types.',
-    },
-  ];
 }

@@ -1,20 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSweepDeps } from '../../lambdas/core/callbacks/deps.js';
 import type { SweepDecision } from '../../lambdas/core/callbacks/report.js';
 import { sweepStuckCallbacks } from '../../lambdas/core/callbacks/sweep.js';
 import { readSweeperConfig, sweepOptions } from '../../lambdas/core/callbacks/sweeper-config.js';
 import {
+  allSeededStates,
   type CallbackWorld,
   contactsOf,
   hour,
   queuedEvent,
   queuedIn,
+  type SeededState,
   seedCallbacks,
   seedInstance,
   seedRegistry,
-  startCallbackWorld,
   stoppedByApi,
 } from '../support/callback-world.js';
+import { useCallbackWorld } from '../support/use-callback-world.js';
 
 const minute = 60_000;
 
@@ -62,14 +64,7 @@ const byContact = (decisions: SweepDecision[]) =>
   );
 
 describe('sweep policies against the local Amazon Connect and dynalite', () => {
-  let world: CallbackWorld;
-
-  beforeAll(async () => {
-    world = await startCallbackWorld();
-  });
-  afterAll(async () => {
-    await world.close();
-  });
+  const world = useCallbackWorld();
 
   it('ends a billing callback after 4 hours while the claims rule keeps a 5-hour-old one, and leaves a queue no rule names alone', async () => {
     const { instance, billing, claims, other } = seedCenter(world, 'ages');
@@ -345,19 +340,8 @@ describe('sweep policies against the local Amazon Connect and dynalite', () => {
       agentId: agent.id,
       states: Array.from(
         { length: 70 },
-        (_, i) =>
-          (
-            [
-              'stuck',
-              'recent',
-              'with-agent',
-              'disconnected',
-              'gone',
-              'not-callback',
-              'denied-queue',
-            ] as const
-          )[i % 7],
-      ) as never,
+        (_, i) => allSeededStates[i % allSeededStates.length] as SeededState,
+      ),
       prefix: 'default',
     });
     const env = {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sweepStuckCallbacks } from '../../lambdas/core/callbacks/sweep.js';
 import { createSweepConnect } from '../../lambdas/core/callbacks/sweep-clients.js';
 import { readSweeperConfig, sweepOptions } from '../../lambdas/core/callbacks/sweeper-config.js';
@@ -13,9 +13,9 @@ import {
   seedCallbacks,
   seedInstance,
   seedRegistry,
-  startCallbackWorld,
   stoppedByApi,
 } from '../support/callback-world.js';
+import { useCallbackWorld } from '../support/use-callback-world.js';
 
 /** 1,050 callbacks: every state, interleaved, 150 of each. */
 const mixedStates: SeededState[] = Array.from(
@@ -33,14 +33,7 @@ function idsIn(seeded: SeededCallback[], ...states: SeededState[]): string[] {
 }
 
 describe('the sweeper against the local Amazon Connect and dynalite', () => {
-  let world: CallbackWorld;
-
-  beforeAll(async () => {
-    world = await startCallbackWorld();
-  });
-  afterAll(async () => {
-    await world.close();
-  });
+  const world = useCallbackWorld();
 
   it('in report mode makes zero mutating calls and leaves the registry as it was', async () => {
     const { instance, queue, deniedQueue, agent } = seedInstance(world, 'report');

@@ -1,14 +1,16 @@
 import * as z from 'zod/mini';
-import { toInstanceId } from '../connect/identifiers.js';
-import { parseDurationMs } from '../duration.js';
 import { settings } from '../settings.js';
-import { toQueueId } from './queue-id.js';
+import { choice, duration, field, instance, name, queues } from './rule-fields.js';
+import { crossRuleProblems } from './rule-overlaps.js';
+import { checkCron, checkTimeZone } from './schedule-fields.js';
+
+export { checkCron, checkTimeZone } from './schedule-fields.js';
 
 /**
  * Sweep policies: an ordered list of rules, the first whose instance and queues match a callback
  * decides its age, mode and duplicates policy; a callback no rule matches is left alone. Rules may
  * carry scheduled clears (EventBridge Scheduler cron, with a time zone). The same parse runs at
- * synth (lib/config.ts) and at the sweeper's cold start (sweeper-config.ts), so both refuse the
+ * synth (lib/sweeper-settings.ts) and at the sweeper's cold start (sweeper-config.ts), so both refuse the
  * same input with the same one-line messages, each naming the rule and the field.
  */
 
@@ -62,160 +64,7 @@ export const ruleFields = [
 ] as const;
 export const scheduleFields = ['name', 'cron', 'timeZone', 'minAge', 'mode'] as const;
 
-const namePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-const nameExpected = '1 to 64 letters, digits, "-" or "_", starting with a letter or digit';
 const maxAgeBounds = { min: settings.maxQueuedAge.min, max: settings.maxQueuedAge.max };
-
-type Check<T> = { ok: true; value: T } | { ok: false; message: string };
-
-/** A field checked by one function, whose message is used as is. */
-function field<T>(check: (input: unknown) => Check<T>) {
-  return z.pipe(
-    z.unknown(),
-    z.transform((input: unknown, ctx) => {
-      const result = check(input);
-      if (result.ok) return result.value;
-      ctx.issues.push({ code: 'custom', message: result.message, input });
-      return z.NEVER;
-    }),
-  );
-}
-
-const shown = (value: unknown) =>
-  typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
-
-function duration(min: string, max: string) {
-  const minMs = parseDurationMs(min) as number;
-  const maxMs = parseDurationMs(max) as number;
-  return (input: unknown): Check<number> => {
-    const ms = typeof input === 'string' ? parseDurationMs(input) : undefined;
-    return ms !== undefined && ms >= minMs && ms <= maxMs
-      ? { ok: true, value: ms }
-      : {
-          ok: false,
-          message: `must be a duration from ${min} to ${max}, written like "30m", "4h" or "3d", got ${shown(input)}`,
-        };
-  };
-}
-
-function choice<C extends string>(choices: readonly C[]) {
-  return (input: unknown): Check<C> =>
-    typeof input === 'string' && (choices as readonly string[]).includes(input)
-      ? { ok: true, value: input as C }
-      : { ok: false, message: `must be ${choices.join(' or ')}, got ${shown(input)}` };
-}
-
-function name(input: unknown): Check<string> {
-  return typeof input === 'string' && namePattern.test(input)
-    ? { ok: true, value: input }
-    : { ok: false, message: `must be ${nameExpected}, got ${shown(input)}` };
-}
-
-function instance(input: unknown): Check<string> {
-  if (typeof input !== 'string') {
-    return { ok: false, message: `must be an instance ID or ARN, got ${shown(input)}` };
-  }
-  const ref = toInstanceId(input);
-  return ref.ok ? { ok: true, value: ref.instanceId } : { ok: false, message: ref.message };
-}
-
-function queues(input: unknown): Check<'*' | string[]> {
-  if (input === '*') return { ok: true, value: '*' };
-  const expected = 'must be "*" or a non-empty list of queue IDs or queue ARNs';
-  if (!Array.isArray(input) || input.length === 0) {
-    return { ok: false, message: `${expected}, got ${shown(input)}` };
-  }
-  const ids: string[] = [];
-  for (const item of input) {
-    const id = typeof item === 'string' ? toQueueId(item.trim()) : undefined;
-    if (!id) return { ok: false, message: `${expected}, got ${shown(item)} in the list` };
-    if (!ids.includes(id)) ids.push(id);
-  }
-  return { ok: true, value: ids };
-}
-
-const cronFieldSpecs = [
-  { name: 'minutes', min: 0, max: 59, special: '' },
-  { name: 'hours', min: 0, max: 23, special: '' },
-  { name: 'day-of-month', min: 1, max: 31, special: '?LW' },
-  {
-    name: 'month',
-    min: 1,
-    max: 12,
-    special: '',
-    names: 'JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC',
-  },
-  { name: 'day-of-week', min: 1, max: 7, special: '?L#', names: 'SUN MON TUE WED THU FRI SAT' },
-  { name: 'year', min: 1970, max: 2199, special: '' },
-] as const;
-
-/** One value of a cron field: a number in bounds or a name (months, days of the week). */
-function cronValue(spec: (typeof cronFieldSpecs)[number], text: string): boolean {
-  if (/^\d+$/.test(text)) return Number(text) >= spec.min && Number(text) <= spec.max;
-  return 'names' in spec && spec.names.split(' ').includes(text.toUpperCase());
-}
-
-/** One comma-separated item of a cron field, by EventBridge Scheduler's table of wildcards. */
-function cronItem(spec: (typeof cronFieldSpecs)[number], item: string): boolean {
-  if (item === '*') return true;
-  if (item === '?' || item === 'L') return spec.special.includes(item);
-  if (spec.special.includes('W') && (item === 'LW' || /^\d+W$/.test(item))) {
-    return item === 'LW' || cronValue(spec, item.slice(0, -1));
-  }
-  if (spec.special.includes('#')) {
-    const nth = /^(\w+)#([1-5])$/.exec(item);
-    if (nth) return cronValue(spec, nth[1] as string);
-    if (/^\w+L$/.test(item)) return cronValue(spec, item.slice(0, -1));
-  }
-  const [range, step, extra] = item.split('/');
-  if (extra !== undefined || range === undefined) return false;
-  if (step !== undefined && !(/^\d+$/.test(step) && Number(step) >= 1)) return false;
-  if (range === '*') return step !== undefined;
-  const [from, to, more] = range.split('-');
-  if (more !== undefined || from === undefined || !cronValue(spec, from)) return false;
-  return to === undefined || cronValue(spec, to);
-}
-
-/**
- * EventBridge Scheduler's cron: six fields (minutes hours day-of-month month day-of-week year),
- * one of day-of-month and day-of-week `?` (scheduler/latest/UserGuide/schedule-types, cron-based).
- * Given bare or as `cron(...)`; the value is the bare fields.
- */
-export function checkCron(input: unknown): Check<string> {
-  const expected =
-    'must be an EventBridge Scheduler cron expression of six fields, minutes hours day-of-month month day-of-week year, such as "0 18 ? * MON-FRI *"';
-  if (typeof input !== 'string') return { ok: false, message: `${expected}, got ${shown(input)}` };
-  const bare = /^cron\((.*)\)$/.exec(input.trim())?.[1] ?? input;
-  const fields = bare.trim().split(/\s+/);
-  if (fields.length !== 6) return { ok: false, message: `${expected}, got ${shown(input)}` };
-  for (const [i, spec] of cronFieldSpecs.entries()) {
-    const text = fields[i] as string;
-    if (!text.split(',').every((item) => item !== '' && cronItem(spec, item))) {
-      return { ok: false, message: `${expected}; its ${spec.name} field "${text}" is not valid` };
-    }
-  }
-  if ((fields[2] === '?') === (fields[4] === '?')) {
-    return {
-      ok: false,
-      message: `${expected}; exactly one of day-of-month and day-of-week must be "?", got ${shown(input)}`,
-    };
-  }
-  return { ok: true, value: fields.join(' ') };
-}
-
-/** An IANA time zone name (EventBridge Scheduler's ScheduleExpressionTimezone), as Intl knows them. */
-export function checkTimeZone(input: unknown): Check<string> {
-  const message = `must be an IANA time zone name such as "America/New_York" or "UTC", got ${shown(input)}`;
-  if (typeof input !== 'string' || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(input)) {
-    return { ok: false, message };
-  }
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: input });
-    return { ok: true, value: input };
-  } catch {
-    return { ok: false, message };
-  }
-}
 
 const unknownKeys = (allowed: readonly string[]) => (issue: { code?: string; keys?: string[] }) =>
   issue.code === 'unrecognized_keys'
@@ -324,85 +173,6 @@ export function parseSweepPolicies(input: unknown, context: PolicyContext): Poli
   );
   const problems = crossRuleProblems(rules, context).map((line) => `${context.source}: ${line}`);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, rules };
-}
-
-/** `rule 2 ("claims")`, or `rule 2` for a rule that was given no name. */
-function labelOf(rules: readonly SweepRule[], rule: SweepRule): string {
-  const position = rules.indexOf(rule) + 1;
-  return rule.name === `rule-${position}`
-    ? `rule ${position}`
-    : `rule ${position} ("${rule.name}")`;
-}
-
-/** What no single rule can see: names, instances, and rules an earlier one hides. */
-function crossRuleProblems(rules: readonly SweepRule[], context: PolicyContext): string[] {
-  const problems: string[] = [];
-  const names = new Set<string>();
-  const scheduleNames = new Set<string>();
-  for (const rule of rules) {
-    const label = labelOf(rules, rule);
-    if (names.has(rule.name)) problems.push(`${label}, field name is used by an earlier rule`);
-    names.add(rule.name);
-    for (const [j, schedule] of rule.schedules.entries()) {
-      if (scheduleNames.has(schedule.name)) {
-        problems.push(
-          `${label}, schedule ${j + 1}, field name "${schedule.name}" is used by another schedule`,
-        );
-      }
-      scheduleNames.add(schedule.name);
-    }
-    if (rule.instanceId && !context.instanceIds.includes(rule.instanceId)) {
-      problems.push(
-        `${label}, field instance names ${rule.instanceId}, which is not one of the deployment's instances (${context.instanceIds.join(', ') || 'none: set instanceArn'})`,
-      );
-    }
-    const hiddenBy = shadowingRules(rules, rule, context.instanceIds);
-    if (hiddenBy) {
-      problems.push(
-        `${label} can never match: ${hiddenBy.map((r) => labelOf(rules, r)).join(' and ')} already ${hiddenBy.length === 1 ? 'matches' : 'match'} every queue it names${rule.instanceId ? ` in instance ${rule.instanceId}` : ''}; put it first or narrow the earlier rule's queues`,
-      );
-    }
-  }
-  return problems;
-}
-
-/**
- * The earlier rules that together match everything `rule` could match (first match wins, so
- * `rule` would never decide anything), or undefined. Instances are the deployment's: a rule
- * without one covers each of them.
- */
-function shadowingRules(
-  rules: readonly SweepRule[],
-  rule: SweepRule,
-  deploymentInstances: readonly string[],
-): SweepRule[] | undefined {
-  const earlier = rules.slice(0, rules.indexOf(rule));
-  if (earlier.length === 0) return undefined;
-  // Without instance information, a rule without an instance stands for any instance.
-  const instances = rule.instanceId
-    ? [rule.instanceId]
-    : deploymentInstances.length > 0
-      ? deploymentInstances
-      : [undefined];
-  const used = new Set<SweepRule>();
-  for (const instanceId of instances) {
-    const applicable = earlier.filter(
-      (r) =>
-        r.instanceId === undefined || (instanceId !== undefined && r.instanceId === instanceId),
-    );
-    const all = applicable.find((r) => r.queues === '*');
-    if (all) {
-      used.add(all);
-      continue;
-    }
-    if (rule.queues === '*') return undefined;
-    for (const queueId of rule.queues) {
-      const covering = applicable.find((r) => r.queues !== '*' && r.queues.includes(queueId));
-      if (!covering) return undefined;
-      used.add(covering);
-    }
-  }
-  return [...used];
 }
 
 /** The rule the run follows when no policies are configured: the global settings, every queue. */

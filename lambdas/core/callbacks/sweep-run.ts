@@ -1,18 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { type Described, describeCallback, isNotFound } from './describe.js';
-import { type DiscoveryResult, discoverUntrackedCallbacks } from './discovery.js';
+import type { DiscoveryResult } from './discovery.js';
 import {
   applyLeftQueue,
   type EndContext,
   endCallback,
   type SweepRegistry,
 } from './end-callback.js';
+import { discoverIn, reconcileIn } from './instance-checks.js';
 import { PositionCheck, type SweepConnect } from './last-look.js';
 import { assessCallback, DuplicateKeepers, type EndReason, queueScope } from './policy.js';
-import { type ReconciliationResult, reconcileQueues } from './reconcile.js';
+import type { ReconciliationResult } from './reconcile.js';
 import type { QueuedCallback } from './registry.js';
-import { ReportBuilder, type RuleCounts, type Subject, type SweepReport } from './report.js';
-import { InstanceRules, minAgeMs } from './run-rules.js';
+import { ReportBuilder, type Subject, type SweepReport } from './report.js';
+import { RunBudget } from './run-budget.js';
+import { candidatePages, noteQueued, type OldestByQueue } from './run-candidates.js';
+import { finishReport } from './run-report.js';
+import { InstanceRules } from './run-rules.js';
 import type { SweepRule } from './sweep-policies.js';
 import {
   rulesOf,
@@ -32,9 +36,6 @@ export interface SweepDeps extends SweepConnect {
   /** Names the run in its audit records; random unless a test fixes it. */
   runId?: string;
 }
-
-/** Per-queue oldest enqueue time of the callbacks a run saw queued. */
-type OldestByQueue = Map<string, number>;
 
 /** What verifying a candidate gave: a reason it was only read, or DescribeContact's answer. */
 type Verified =
@@ -70,10 +71,7 @@ export class SweepRun {
   readonly #mode: SweepMode;
   /** The run follows configured sweep policies: decisions name their rule, the report has per-rule counts. */
   readonly #policies: boolean;
-  #stopsStarted = 0;
-  #stoppedEarly: SweepReport['stoppedEarly'];
-  /** The time budget ran out: no more index pages are read, so the index was not read whole. */
-  #timeUp = false;
+  readonly #budget: RunBudget;
 
   constructor(deps: SweepDeps, settings: SweepSettings, options: SweepOptions) {
     this.#deps = deps;
@@ -82,6 +80,7 @@ export class SweepRun {
     // An operator's preview is the end run it previews, writing nothing.
     this.#mode = options.operatorRun === 'preview' ? 'report' : runModeOf(settings);
     this.#policies = settings.policies !== undefined;
+    this.#budget = new RunBudget(options, settings.maxStops, this.#mode);
     this.#report = new ReportBuilder(
       options.maxDecisionsInReport,
       options.onDecision,
@@ -106,7 +105,7 @@ export class SweepRun {
     const reconciliation: ReconciliationResult[] = [];
     const discovery: DiscoveryResult[] = [];
     for (const instanceId of this.#settings.instanceIds) {
-      if (this.#timeUp || this.#stopped()) break;
+      if (this.#budget.timeUp || this.#budget.stopped()) break;
       // A selection reads no index: no discovery, and no oldest-per-queue to reconcile with.
       const { selection } = this.#options;
       if (this.#settings.discoverCallbacks && !selection)
@@ -116,48 +115,32 @@ export class SweepRun {
       if (!this.#settings.reconcile || selection) continue;
       // The oldest tracked callback per queue is only known once the whole index was read.
       reconciliation.push(
-        this.#timeUp || this.#options.stopSignal?.aborted
+        this.#budget.timeUp || this.#options.stopSignal?.aborted
           ? {
               instanceId,
               queuesChecked: 0,
               unexplained: [],
-              skipped: `the sweep stopped early (${this.#timeUp ? 'time-budget' : 'stopped'})`,
+              skipped: `the sweep stopped early (${this.#budget.timeUp ? 'time-budget' : 'stopped'})`,
             }
-          : await this.#reconcile(instanceId, oldestByQueue),
+          : await reconcileIn(this.#deps.connect, instanceId, oldestByQueue, {
+              nowMs: this.#ctx.now(),
+              settings: this.#settings,
+              options: this.#options,
+            }),
       );
     }
-    const { position } = this.#ctx;
-    const rules = rulesOf(this.#settings);
-    return {
+    return finishReport({
       runId: this.#ctx.runId,
       mode: this.#mode,
-      instanceIds: [...this.#settings.instanceIds],
-      maxQueuedAgeSeconds: Math.round(minAgeMs(this.#settings) / 1000),
-      maxStops: this.#settings.maxStops,
+      settings: this.#settings,
+      policies: this.#policies,
       startedAt,
-      finishedAt: new Date().toISOString(),
-      complete: this.#stoppedEarly === undefined,
-      ...(this.#stoppedEarly ? { stoppedEarly: this.#stoppedEarly } : {}),
-      lastLook: position.available ? 'position-and-describe' : 'describe-only',
-      ...(position.fallback ? { lastLookFallback: position.fallback } : {}),
-      counts: this.#report.counts,
-      ...(this.#policies
-        ? {
-            rules: rules.map((rule) => ({
-              name: rule.name,
-              mode: rule.mode,
-              maxQueuedAgeSeconds: Math.round(rule.maxQueuedAgeMs / 1000),
-              counts: this.#report.byRule.get(rule.name) as RuleCounts,
-            })),
-          }
-        : {}),
-      ...(this.#settings.schedule ? { schedule: this.#settings.schedule } : {}),
-      decisions: this.#report.decisions,
-      decisionsOmitted: this.#report.decisionsOmitted,
+      stoppedEarly: this.#budget.stoppedEarly,
+      position: this.#ctx.position,
+      report: this.#report,
       discovery,
       reconciliation,
-      unexplainedQueues: reconciliation.flatMap((r) => r.unexplained),
-    };
+    });
   }
 
   async #sweepInstance(instanceId: string, oldestByQueue: OldestByQueue): Promise<void> {
@@ -175,18 +158,14 @@ export class SweepRun {
     // Duplicates can be young, so that policy reads every queued callback, oldest first; else the
     // rule with the youngest age sets how far the index is read, and each callback's rule decides.
     const readBeforeMs = duplicates ? Number.MAX_SAFE_INTEGER : rules.readBeforeMs;
-    const pages = selection
-      ? selectedIn(selection, instanceId)
-      : this.#deps.registry.queuedBefore(instanceId, readBeforeMs, {
-          pageSize: this.#options.pageSize,
-        });
-    const stop = () => {
-      if (!this.#timeUp && this.#options.timeLeftMs() <= 0) this.#outOfTime();
-      return this.#timeUp || this.#stopped();
-    };
+    const pages = candidatePages(this.#deps.registry, instanceId, {
+      selection,
+      readBeforeMs,
+      pageSize: this.#options.pageSize,
+    });
     await inTurn(
       pages,
-      { concurrency: this.#options.concurrency, stop },
+      { concurrency: this.#options.concurrency, stop: () => this.#budget.done() },
       {
         verify: (callback) => this.#verify(callback, run),
         decide: (callback, verified) => this.#decide(callback, verified, run),
@@ -208,7 +187,7 @@ export class SweepRun {
     if (rule.duplicatesPolicy !== 'keep-oldest' && callback.queuedAtMs >= match.cutoffMs) {
       return { early: 'queued-recently', rule };
     }
-    const early = this.#earlyStop();
+    const early = this.#budget.earlyStop();
     if (early) return { early, rule };
     return describeCallback(this.#deps.connect, callback, this.#options.abortSignal);
   }
@@ -299,29 +278,6 @@ export class SweepRun {
     }
   }
 
-  /** Past the stop cap (mode end), the time budget or an operator's stop, candidates are only read. */
-  #earlyStop(): 'max-stops' | 'time-budget' | 'stopped' | undefined {
-    if (this.#stopped()) return 'stopped';
-    if (this.#stoppedEarly === 'max-stops' && this.#mode === 'end') return 'max-stops';
-    if (this.#timeUp || this.#options.timeLeftMs() <= 0) {
-      this.#outOfTime();
-      return 'time-budget';
-    }
-    return undefined;
-  }
-
-  /** The operator's stopSignal fired: no new candidate starts; calls in flight finish. */
-  #stopped(): boolean {
-    if (!this.#options.stopSignal?.aborted) return false;
-    this.#stoppedEarly ??= 'stopped';
-    return true;
-  }
-
-  #outOfTime(): void {
-    this.#timeUp = true;
-    this.#stoppedEarly ??= 'time-budget';
-  }
-
   /**
    * Takes one of the run's stops, in order. Report mode only notes what it would end, with no
    * cap: it stops nothing, and the cap would hide what the next runs have to do.
@@ -343,16 +299,11 @@ export class SweepRun {
       this.#report.wouldEnd(subject, reason);
       return undefined;
     }
-    if (this.#stopsStarted >= this.#settings.maxStops) {
-      this.#stoppedEarly ??= 'max-stops';
-      this.#report.skip(subject, 'max-stops');
+    const noStop = this.#budget.takeStop();
+    if (noStop) {
+      this.#report.skip(subject, noStop);
       return undefined;
     }
-    if (this.#stopped()) {
-      this.#report.skip(subject, 'stopped');
-      return undefined;
-    }
-    this.#stopsStarted++;
     const target = {
       ...this.#settings,
       // With several rules, the last look must find it in the queue its rule was matched on: a
@@ -374,51 +325,12 @@ export class SweepRun {
   }
 
   async #discover(instanceId: string): Promise<DiscoveryResult> {
-    const result = await discoverUntrackedCallbacks(this.#deps.connect, this.#deps.registry, {
-      instanceId,
+    const result = await discoverIn(this.#deps.connect, this.#deps.registry, instanceId, {
       nowMs: this.#ctx.now(),
       write: this.#mode === 'end',
-      maxPages: this.#options.discoveryPages ?? 1,
-      timeLeftMs: this.#options.timeLeftMs,
-      ...(this.#options.abortSignal ? { abortSignal: this.#options.abortSignal } : {}),
+      options: this.#options,
     });
     this.#report.counts.discovered += result.discovered;
     return result;
   }
-
-  async #reconcile(
-    instanceId: string,
-    oldestByQueue: OldestByQueue,
-  ): Promise<ReconciliationResult> {
-    const queueIds = new Set([
-      ...(this.#options.reconcileQueueIds ?? []),
-      ...this.#settings.queueAllowList,
-      ...oldestByQueue.keys(),
-    ]);
-    return reconcileQueues(this.#deps.connect, {
-      instanceId,
-      queueIds: [...queueIds],
-      // The youngest rule age in this instance: a queue older than it may hold what a rule ends.
-      maxQueuedAgeMs: minAgeMs(this.#settings, instanceId),
-      toleranceMs: this.#options.reconcileToleranceMs ?? 120_000,
-      nowMs: this.#ctx.now(),
-      oldestTrackedByQueue: oldestByQueue,
-      abortSignal: this.#options.abortSignal,
-    });
-  }
-}
-
-function noteQueued(oldestByQueue: OldestByQueue, queueId: string | undefined, atMs: number): void {
-  if (!queueId) return;
-  const known = oldestByQueue.get(queueId);
-  if (known === undefined || atMs < known) oldestByQueue.set(queueId, atMs);
-}
-
-/** An operator's selection in one instance, as one page, oldest first like the index. */
-async function* selectedIn(
-  selection: readonly QueuedCallback[],
-  instanceId: string,
-): AsyncGenerator<QueuedCallback[]> {
-  const mine = selection.filter((callback) => callback.instanceId === instanceId);
-  if (mine.length > 0) yield mine.sort((a, b) => a.queuedAtMs - b.queuedAtMs);
 }

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   createEndContactDeps,
   readEndContactConfig,
@@ -22,7 +22,7 @@ import {
 import { branches, createFlowHandler } from '../../../lambdas/end-contact/end-contact.js';
 import { handler } from '../../../lambdas/end-contact/handler.js';
 import { flowEvent, instanceId, lambdaContext, targetContactId } from '../../fixtures/index.js';
-import { captureEmf } from '../../support/emf.js';
+import { captureEmf, expectOutcomeRecord, undoEmfCaptureAfterEach } from '../../support/emf.js';
 
 const connect = mockClient(ConnectClient);
 const meta = { $metadata: {} };
@@ -301,10 +301,7 @@ describe('end-contact flow handler', () => {
   });
 
   describe('outcome metric', () => {
-    afterEach(() => {
-      vi.unstubAllEnvs();
-      vi.restoreAllMocks();
-    });
+    undoEmfCaptureAfterEach();
 
     /** A flow handler built after metrics are switched on, with the mocked Connect client. */
     function withMetrics() {
@@ -322,19 +319,7 @@ describe('end-contact flow handler', () => {
       await flow(flowEvent({ ContactId: targetContactId }), lambdaContext());
 
       expect(emf()).toHaveLength(1);
-      const [record] = emf();
-      expect(record?._aws.CloudWatchMetrics).toEqual([
-        {
-          Namespace: 'AmazonConnectEndContact',
-          Dimensions: [['service', 'Branch']],
-          Metrics: [{ Name: 'EndContactOutcome', Unit: 'Count' }],
-        },
-      ]);
-      expect(record).toMatchObject({
-        service: 'end-contact',
-        Branch: 'OnSuccess',
-        EndContactOutcome: 1,
-      });
+      expectOutcomeRecord(emf()[0], { service: 'end-contact', branch: 'OnSuccess' });
     });
 
     it('publishes the branch of a refused ContactId, which never reaches Connect', async () => {

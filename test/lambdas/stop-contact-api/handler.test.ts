@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   createEndContactDeps,
   readEndContactConfig,
@@ -28,7 +28,7 @@ import {
   lambdaContext,
   targetContactId,
 } from '../../fixtures/index.js';
-import { captureEmf } from '../../support/emf.js';
+import { captureEmf, expectOutcomeRecord, undoEmfCaptureAfterEach } from '../../support/emf.js';
 
 const connect = mockClient(ConnectClient);
 const meta = { $metadata: {} };
@@ -257,10 +257,7 @@ describe('stop-contact HTTP API handler', () => {
   });
 
   describe('outcome metric', () => {
-    afterEach(() => {
-      vi.unstubAllEnvs();
-      vi.restoreAllMocks();
-    });
+    undoEmfCaptureAfterEach();
 
     /** An HTTP handler built after metrics are switched on, with the mocked Connect client. */
     function withMetrics() {
@@ -314,20 +311,7 @@ describe('stop-contact HTTP API handler', () => {
 
         expect(response.statusCode).toBe(statusCode);
         expect(emf()).toHaveLength(1);
-        expect(emf()[0]).toMatchObject({
-          _aws: {
-            CloudWatchMetrics: [
-              {
-                Namespace: 'AmazonConnectEndContact',
-                Dimensions: [['service', 'Branch']],
-                Metrics: [{ Name: 'EndContactOutcome', Unit: 'Count' }],
-              },
-            ],
-          },
-          service: 'stop-contact-api',
-          Branch: branch,
-          EndContactOutcome: 1,
-        });
+        expectOutcomeRecord(emf()[0], { service: 'stop-contact-api', branch });
       },
     );
   });

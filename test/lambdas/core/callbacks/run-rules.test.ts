@@ -1,32 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { InstanceRules, minAgeMs } from '../../../../lambdas/core/callbacks/run-rules.js';
-import { parseSweepPolicies } from '../../../../lambdas/core/callbacks/sweep-policies.js';
 import type { SweepSettings } from '../../../../lambdas/core/callbacks/sweeper-config.js';
+import { hour, testRules, testSweepSettings } from '../../../support/sweep-settings.js';
 
-const hour = 3_600_000;
 const now = Date.parse('2026-11-22T12:00:00.000Z');
 
 function settingsWith(rules: unknown[], onlyRule?: string): SweepSettings {
-  const parsed = parseSweepPolicies(rules, {
-    defaults: { maxQueuedAgeMs: 24 * hour, mode: 'end', duplicatesPolicy: 'off' },
-    instanceIds: ['instance-1'],
-    source: 'test',
-  });
-  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  return {
-    mode: 'end',
-    instanceIds: ['instance-1'],
-    maxQueuedAgeMs: 24 * hour,
+  return testSweepSettings(['instance-1'], {
     maxStops: 10,
-    queueAllowList: [],
-    queueDenyList: [],
-    tagEndedContacts: true,
-    discoverCallbacks: false,
-    duplicatesPolicy: 'off',
-    reconcile: false,
-    policies: parsed.rules,
+    policies: testRules(rules, ['instance-1']),
     ...(onlyRule ? { onlyRule } : {}),
-  };
+  });
 }
 
 const policies = [

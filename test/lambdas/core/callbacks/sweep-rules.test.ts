@@ -13,13 +13,12 @@ import {
   type SweepRegistry,
   sweepStuckCallbacks,
 } from '../../../../lambdas/core/callbacks/sweep.js';
-import { parseSweepPolicies } from '../../../../lambdas/core/callbacks/sweep-policies.js';
 import type { SweepSettings } from '../../../../lambdas/core/callbacks/sweeper-config.js';
+import { hour, testRules, testSweepSettings } from '../../../support/sweep-settings.js';
 
 const connect = mockClient(ConnectClient);
 const instanceId = 'c8c0e68d-2200-4265-82c0-5a3b1c2d3e4f';
 const now = Date.parse('2026-11-22T12:00:00.000Z');
-const hour = 3_600_000;
 
 /** The registry reads and writes one sweep makes, in memory. */
 function registryOf(entries: QueuedCallback[]): SweepRegistry & { intents: string[] } {
@@ -58,32 +57,15 @@ const queued = (id: string, queueId: string, ageMs: number): Contact => ({
   QueueInfo: { Id: queueId, EnqueueTimestamp: new Date(now - ageMs) },
 });
 
-function rules(input: unknown) {
-  const parsed = parseSweepPolicies(input, {
-    defaults: { maxQueuedAgeMs: 24 * hour, mode: 'end', duplicatesPolicy: 'off' },
-    instanceIds: [instanceId],
-    source: 'test',
-  });
-  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  return parsed.rules;
-}
+const rules = (input: unknown) => testRules(input, [instanceId]);
 
-const settings: SweepSettings = {
-  mode: 'end',
-  instanceIds: [instanceId],
-  maxQueuedAgeMs: 24 * hour,
-  maxStops: 100,
-  queueAllowList: [],
-  queueDenyList: [],
+const settings: SweepSettings = testSweepSettings([instanceId], {
   tagEndedContacts: false,
-  discoverCallbacks: false,
-  duplicatesPolicy: 'off',
-  reconcile: false,
   policies: rules([
     { name: 'billing', queues: ['billing'], maxQueuedAge: '4h' },
     { name: 'claims', queues: ['claims'], maxQueuedAge: '3d' },
   ]),
-};
+});
 
 function sweep(registry: SweepRegistry, overrides: Partial<SweepSettings> = {}) {
   const client = new ConnectClient({});

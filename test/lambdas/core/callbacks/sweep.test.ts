@@ -29,12 +29,12 @@ import {
   sweepStuckCallbacks,
 } from '../../../../lambdas/core/callbacks/sweep.js';
 import type { SweepSettings } from '../../../../lambdas/core/callbacks/sweeper-config.js';
+import { hour, testSweepSettings } from '../../../support/sweep-settings.js';
 
 const connect = mockClient(ConnectClient);
 const meta = { $metadata: {} };
 const instanceId = 'c8c0e68d-2200-4265-82c0-5a3b1c2d3e4f';
 const now = Date.parse('2026-11-22T12:00:00.000Z');
-const hour = 3_600_000;
 
 /** An in-memory registry that records every write. */
 class FakeRegistry implements SweepRegistry {
@@ -126,18 +126,7 @@ function answerDescribe(contacts: Record<string, Contact | Error>): void {
   });
 }
 
-const settings: SweepSettings = {
-  mode: 'end',
-  instanceIds: [instanceId],
-  maxQueuedAgeMs: 24 * hour,
-  maxStops: 100,
-  queueAllowList: [],
-  queueDenyList: [],
-  tagEndedContacts: true,
-  discoverCallbacks: false,
-  duplicatesPolicy: 'off',
-  reconcile: false,
-};
+const settings: SweepSettings = testSweepSettings([instanceId]);
 
 const options: SweepOptions = {
   concurrency: 4,

@@ -1,0 +1,35 @@
+import { parseSweepPolicies, type SweepRule } from '../../lambdas/core/callbacks/sweep-policies.js';
+import type { SweepSettings } from '../../lambdas/core/callbacks/sweeper-config.js';
+
+export const hour = 3_600_000;
+
+/** Sweep rules parsed as the sweeper parses them, over defaults of mode end and 24 h; throws on a problem. */
+export function testRules(input: unknown, instanceIds: readonly string[]): SweepRule[] {
+  const parsed = parseSweepPolicies(input, {
+    defaults: { maxQueuedAgeMs: 24 * hour, mode: 'end', duplicatesPolicy: 'off' },
+    instanceIds,
+    source: 'test',
+  });
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  return parsed.rules;
+}
+
+/** The settings a unit test's sweep starts from: mode end, 24 h, every queue, tagging on, no extras. */
+export function testSweepSettings(
+  instanceIds: readonly string[],
+  overrides: Partial<SweepSettings> = {},
+): SweepSettings {
+  return {
+    mode: 'end',
+    instanceIds: [...instanceIds],
+    maxQueuedAgeMs: 24 * hour,
+    maxStops: 100,
+    queueAllowList: [],
+    queueDenyList: [],
+    tagEndedContacts: true,
+    discoverCallbacks: false,
+    duplicatesPolicy: 'off',
+    reconcile: false,
+    ...overrides,
+  };
+}
