@@ -3,10 +3,10 @@
  * With no scenario it seeds the demo contact center. Stops cleanly on Ctrl+C (SIGINT) or SIGTERM.
  */
 import { parseArgs } from 'node:util';
+import { formatAge } from '../lambdas/core/duration.js';
 import { namingPort, parsePort, stopOnSignals, UsageError } from './cli.js';
 import {
   demoScenario,
-  formatAge,
   type LocalConnect,
   loadScenario,
   type Scenario,

@@ -8,3 +8,14 @@ export function parseDurationMs(text: string): number | undefined {
   const unit = match[2] as keyof typeof durationUnitsMs;
   return Math.round(amount * durationUnitsMs[unit]);
 }
+
+/** `3d 2h`, `4h 10m` or `25m`: an age for people, to the minute. */
+export function formatAge(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const rest = minutes % 60;
+  if (days > 0) return `${days}d ${hours}h`;
+  if (hours > 0) return `${hours}h ${rest}m`;
+  return `${rest}m`;
+}

@@ -27,7 +27,6 @@ export {
   ScenarioValidationError,
 } from './errors.js';
 export type { EventDeliveryStats } from './events.js';
-export { formatAge } from './format-age.js';
 export { MAX_USER_TAGS_PER_CONTACT } from './operations/contact-data.js';
 export { NON_STOPPABLE_VOICE_METHODS } from './operations/stop-contact.js';
 export { DEFAULT_QUOTAS } from './quotas.js';

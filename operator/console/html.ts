@@ -1,3 +1,5 @@
+import { formatAge } from '../../lambdas/core/duration.js';
+
 /** HTML that escapes everything it interpolates unless it is already Html. */
 export class Html {
   constructor(readonly text: string) {}
@@ -37,14 +39,7 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
 /** `3d 2h`, `4h 10m`, `25m` or `40s`: ages for people, to the second under a minute. */
 export function formatAgeMs(ms: number | undefined): string {
   if (ms === undefined) return '—';
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  if (days > 0) return `${days}d ${hours}h`;
-  if (hours > 0) return `${hours}h ${minutes % 60}m`;
-  return `${minutes}m`;
+  return ms < 60_000 ? `${Math.max(0, Math.floor(ms / 1000))}s` : formatAge(ms);
 }
 
 /** The console's views, in the order of its navigation. */
