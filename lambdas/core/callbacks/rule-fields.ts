@@ -7,7 +7,8 @@ import { toQueueId } from './queue-id.js';
 
 export type Check<T> = { ok: true; value: T } | { ok: false; message: string };
 
-const namePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** A rule's or a schedule's name, as policies and a manual run's override both spell it. */
+export const namePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const nameExpected = '1 to 64 letters, digits, "-" or "_", starting with a letter or digit';
 
 /** A field checked by one function, whose message is used as is. */

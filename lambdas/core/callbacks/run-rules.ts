@@ -1,4 +1,4 @@
-import { matchRule, type SweepRule } from './sweep-policies.js';
+import { keepsOldest, matchRule, type SweepRule } from './sweep-policies.js';
 import { rulesOf, type SweepSettings } from './sweeper-config.js';
 
 /**
@@ -17,14 +17,14 @@ export type RuleMatch =
   | { kind: 'acting'; rule: SweepRule; cutoffMs: number };
 
 /** The rules that may decide a callback of this instance, in order (all of them without one). */
-export function rulesIn(settings: SweepSettings, instanceId: string | undefined): SweepRule[] {
+function rulesIn(settings: SweepSettings, instanceId: string | undefined): SweepRule[] {
   return rulesOf(settings).filter(
     (rule) => !rule.instanceId || instanceId === undefined || rule.instanceId === instanceId,
   );
 }
 
 /** Whether a rule acts in this run: every rule, or the one a rule or clear run names. */
-export function acts(settings: SweepSettings, rule: SweepRule): boolean {
+function acts(settings: SweepSettings, rule: SweepRule): boolean {
   return settings.onlyRule === undefined || rule.name === settings.onlyRule;
 }
 
@@ -59,12 +59,15 @@ export class InstanceRules {
 
   /** An acting rule keeps the oldest of duplicates, so the whole index is read. */
   get duplicates(): boolean {
-    return [...this.#cutoffs.keys()].some((rule) => rule.duplicatesPolicy === 'keep-oldest');
+    return keepsOldest([...this.#cutoffs.keys()]);
   }
 
-  /** How far the index is read: the youngest acting rule's cutoff. */
+  /**
+   * How far the index is read. Duplicates can be young, so that policy reads every queued
+   * callback, oldest first; else the youngest acting rule's cutoff, and each callback's rule decides.
+   */
   get readBeforeMs(): number {
-    return Math.max(...this.#cutoffs.values());
+    return this.duplicates ? Number.MAX_SAFE_INTEGER : Math.max(...this.#cutoffs.values());
   }
 
   /** The first rule that matches a callback of this instance in this queue, and what it may do. */

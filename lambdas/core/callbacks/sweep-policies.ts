@@ -53,7 +53,7 @@ export interface PolicyContext {
 
 export type PoliciesResult = { ok: true; rules: SweepRule[] } | { ok: false; problems: string[] };
 
-export const ruleFields = [
+const ruleFields = [
   'name',
   'instance',
   'queues',
@@ -62,7 +62,7 @@ export const ruleFields = [
   'duplicatesPolicy',
   'schedules',
 ] as const;
-export const scheduleFields = ['name', 'cron', 'timeZone', 'minAge', 'mode'] as const;
+const scheduleFields = ['name', 'cron', 'timeZone', 'minAge', 'mode'] as const;
 
 const maxAgeBounds = { min: settings.maxQueuedAge.min, max: settings.maxQueuedAge.max };
 
@@ -185,6 +185,11 @@ export function defaultRule(defaults: PolicyContext['defaults']): SweepRule {
     duplicatesPolicy: defaults.duplicatesPolicy,
     schedules: [],
   };
+}
+
+/** Whether any of these rules keeps the oldest of duplicates (and so needs the phone hasher). */
+export function keepsOldest(rules: readonly SweepRule[]): boolean {
+  return rules.some((rule) => rule.duplicatesPolicy === 'keep-oldest');
 }
 
 /** The first rule that matches a callback of this instance in this queue; undefined: leave it alone. */

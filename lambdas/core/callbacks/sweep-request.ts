@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { FieldError } from '../schemas.js';
 import { expectedOf, readSettingValue } from '../setting-values.js';
 import { type SettingName, settings } from '../settings.js';
+import { namePattern } from './rule-fields.js';
 import { type SweepRule, scheduledClears } from './sweep-policies.js';
 import { instanceIds, queueIds, rulesOf, type SweepSettings } from './sweeper-config.js';
 
@@ -32,12 +33,11 @@ const overridable = Object.entries(settings).flatMap(([name, setting]) =>
 /** Fields that name a part of the sweep policies rather than override a setting. */
 const policyFields = ['rule', 'schedule'] as const;
 const fieldNames = [...overridable.map(([field]) => field), ...policyFields];
-const policyNamePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /** A rule's or a schedule's name; whether one by that name exists is the run's to say. */
 const policyName = z.optional(
   z.string({ error: 'must be the name of a rule or schedule of the sweep policies' }).check(
-    z.regex(policyNamePattern, {
+    z.regex(namePattern, {
       error: 'must be the name of a rule or schedule of the sweep policies',
     }),
   ),

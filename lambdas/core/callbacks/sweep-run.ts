@@ -155,12 +155,9 @@ export class SweepRun {
       keepers: duplicates ? new DuplicateKeepers(hash) : undefined,
       oldestByQueue,
     };
-    // Duplicates can be young, so that policy reads every queued callback, oldest first; else the
-    // rule with the youngest age sets how far the index is read, and each callback's rule decides.
-    const readBeforeMs = duplicates ? Number.MAX_SAFE_INTEGER : rules.readBeforeMs;
     const pages = candidatePages(this.#deps.registry, instanceId, {
       selection,
-      readBeforeMs,
+      readBeforeMs: rules.readBeforeMs,
       pageSize: this.#options.pageSize,
     });
     await inTurn(

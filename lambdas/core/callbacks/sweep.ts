@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { withRunSignal } from '../connect/rate-limit.js';
 import type { SweepReport } from './report.js';
+import { keepsOldest } from './sweep-policies.js';
 import { type SweepDeps, SweepRun } from './sweep-run.js';
 import { rulesOf, type SweepOptions, type SweepSettings } from './sweeper-config.js';
 
@@ -32,8 +33,10 @@ export async function sweepStuckCallbacks(
   settings: SweepSettings,
   options: SweepOptions,
 ): Promise<SweepReport> {
-  const duplicates = rulesOf(settings).some((rule) => rule.duplicatesPolicy === 'keep-oldest');
-  if ((duplicates || settings.duplicatesPolicy === 'keep-oldest') && !deps.hashPhoneNumber) {
+  if (
+    (keepsOldest(rulesOf(settings)) || settings.duplicatesPolicy === 'keep-oldest') &&
+    !deps.hashPhoneNumber
+  ) {
     throw new Error('the duplicates policy keep-oldest needs a phone number hasher');
   }
   if (!options.abortSignal) return new SweepRun(deps, settings, options).execute();

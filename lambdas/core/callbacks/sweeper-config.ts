@@ -6,7 +6,7 @@ import { settings } from '../settings.js';
 import { toQueueId } from './queue-id.js';
 import type { QueuedCallback } from './registry-item.js';
 import type { SweepDecision } from './report.js';
-import { defaultRule, parseSweepPolicies, type SweepRule } from './sweep-policies.js';
+import { defaultRule, keepsOldest, parseSweepPolicies, type SweepRule } from './sweep-policies.js';
 
 export { toQueueId };
 
@@ -205,18 +205,13 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
     { mode, maxQueuedAgeMs, duplicatesPolicy },
     instanceIds(instances),
   );
-  if (
-    duplicatesPolicy !== 'keep-oldest' &&
-    phoneHashSalt === undefined &&
-    policies?.some((rule) => rule.duplicatesPolicy === 'keep-oldest')
-  ) {
+  const ruleKeepsOldest = keepsOldest(policies ?? []);
+  if (duplicatesPolicy !== 'keep-oldest' && phoneHashSalt === undefined && ruleKeepsOldest) {
     throw new ConfigurationError(
       'environment variable PHONE_HASH_SALT must be set to at least 16 characters when a rule of SWEEP_POLICIES has duplicatesPolicy keep-oldest',
     );
   }
-  const needsSalt =
-    duplicatesPolicy === 'keep-oldest' ||
-    !!policies?.some((rule) => rule.duplicatesPolicy === 'keep-oldest');
+  const needsSalt = duplicatesPolicy === 'keep-oldest' || ruleKeepsOldest;
   return {
     instanceRefs: instances,
     settings: {

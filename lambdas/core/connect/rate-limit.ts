@@ -19,7 +19,7 @@ export function withRunSignal<T>(signal: AbortSignal, fn: () => Promise<T>): Pro
  * token (SearchContacts: 0.5/s, burst 1) refuses a call that arrives even a millisecond early, and
  * network and server jitter move arrivals by milliseconds. Wider windows have burst to spare.
  */
-export const singleCallWindowGuard = 0.05;
+const singleCallWindowGuard = 0.05;
 
 /**
  * A client-side limiter per Connect API. Each API has its own sliding window (p-throttle's strict

@@ -1,7 +1,7 @@
 import { createSweepDeps } from '../callbacks/deps.js';
 import type { QueuedCallback, StoredItem } from '../callbacks/registry.js';
 import type { SweepDecision, SweepReport } from '../callbacks/report.js';
-import { minAgeMs } from '../callbacks/run-rules.js';
+import { InstanceRules } from '../callbacks/run-rules.js';
 import { sweepStuckCallbacks } from '../callbacks/sweep.js';
 import {
   applyOverrides,
@@ -9,7 +9,6 @@ import {
   UnknownPolicyNameError,
 } from '../callbacks/sweep-request.js';
 import {
-  rulesOf,
   type SweepOptions,
   type SweepSettings,
   sweepOptions,
@@ -17,7 +16,7 @@ import {
 import { createConnectClient } from '../connect/client.js';
 import type { Outcome } from '../connect/outcome.js';
 import { createEndContactDeps } from '../end-contact/config.js';
-import { endContact } from '../end-contact/end-contact.js';
+import { endContactWithin } from '../end-contact/end-contact.js';
 import { contactIdSchema, instanceIdSchema, parseWith, securityUserSchema } from '../schemas.js';
 import type {
   AuditRecord,
@@ -105,11 +104,16 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
     };
   }
 
-  /** How many registry entries a run will read: the progress bar's total. */
-  async function countQueued(beforeMs: number, instanceIds: string[]): Promise<number> {
+  /** How many registry entries a run will read (as it reads them): the progress bar's total. */
+  async function countQueued(settings: SweepSettings): Promise<number> {
     let count = 0;
-    for (const instanceId of instanceIds) {
-      const pages = registry.queuedBefore(instanceId, beforeMs, { pageSize: config.pageSize });
+    const nowMs = now();
+    for (const instanceId of settings.instanceIds) {
+      const rules = new InstanceRules(settings, instanceId, nowMs, false);
+      if (rules.idle) continue;
+      const pages = registry.queuedBefore(instanceId, rules.readBeforeMs, {
+        pageSize: config.pageSize,
+      });
       for await (const page of pages) count += page.length;
     }
     return count;
@@ -170,11 +174,7 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
 
     async sweep(overrides: SweepOverrides, options: EndRunOptions): Promise<SweepReport> {
       const settings = await settingsFor({ ...overrides, mode: 'end' });
-      // What the run reads (run-rules.ts): the whole index with the duplicates policy on.
-      const beforeMs = rulesOf(settings).some((rule) => rule.duplicatesPolicy === 'keep-oldest')
-        ? Number.MAX_SAFE_INTEGER
-        : now() - minAgeMs(settings);
-      const total = await countQueued(beforeMs, settings.instanceIds);
+      const total = await countQueued(settings);
       return sweepStuckCallbacks(deps, settings, runOptions(options, total));
     },
 
@@ -206,8 +206,8 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
 
     async endContact(input: EndContactInput): Promise<Outcome> {
       const request = endContactRequest(input, target.instanceIds);
-      const abortSignal = AbortSignal.timeout(connection.endContact.deadlineMs);
-      return endContact(endDeps, request, { abortSignal });
+      const door = { deps: endDeps, deadlineMs: connection.endContact.deadlineMs };
+      return endContactWithin(door, request, undefined);
     },
 
     async close(): Promise<void> {
