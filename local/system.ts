@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SweeperResult } from '../lambdas/callback-sweeper/callback-sweeper.js';
 import { readSweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
@@ -13,7 +13,7 @@ import { startLocalConsole } from './console.js';
 import { clearEvent, demoSweepPolicies, reportOnlyRules } from './demo-policies.js';
 import { createRunnerRouter } from './doors.js';
 import { createSampleFlowRunner, type FlowTexts, sourceFlowTexts } from './flow-door.js';
-import { createJsonListener } from './http/serve.js';
+import { closeServer, createJsonListener, listen } from './http/serve.js';
 import type { LocalLambdaHandler } from './lambda-runtime.js';
 import { startLocalCallbacks } from './registry.js';
 import type { SweepTrigger } from './sweep-summary.js';
@@ -138,6 +138,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     schedule.unref();
     closing.push(async () => clearInterval(schedule));
 
+    const fireSchedule = (name: string) => runSweep('schedule', clearEvent(sweeperConfig, name));
+    const targetEnvironment = operatorEnvironment(environment);
+
     const flowHandler = createFlowHandler(door) as unknown as LocalLambdaHandler;
     const router = createRunnerRouter({
       flow: flowHandler,
@@ -148,7 +151,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       }),
       api: createHttpHandler(door) as unknown as LocalLambdaHandler,
       sweep: (overrides) => runSweep('manual', overrides),
-      fireSchedule: (name) => runSweep('schedule', clearEvent(sweeperConfig, name)),
+      fireSchedule,
       index: {
         connectEndpoint: connect.endpoint,
         instanceId: DEMO_IDS.instanceId,
@@ -162,16 +165,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         instanceIds: sweeperConfig.settings.instanceIds,
         tableName: sweeperConfig.tableName,
         clockOffsetMs: connect.clock.now() - Date.now(),
-        environment: operatorEnvironment(environment),
+        environment: targetEnvironment,
       }),
     });
     const listener = createJsonListener(router);
     const server = createServer((req, res) => void listener(req, res));
     await namingPort('--port', options.port, () => listen(server, options.port));
-    closing.push(async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    });
+    closing.push(() => closeServer(server));
 
     const operatorConsole =
       options.consolePort === undefined
@@ -193,7 +193,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       dynamoDbEndpoint: callbacks.dynamoDbEndpoint,
       ...(operatorConsole ? { consoleUrl: operatorConsole.url } : {}),
       sweep: (trigger = 'scheduled') => runSweep(trigger, scheduled),
-      fireSchedule: (name) => runSweep('schedule', clearEvent(sweeperConfig, name)),
+      fireSchedule,
       settled: callbacks.settled,
       close,
     };
@@ -201,14 +201,4 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     await close();
     throw error;
   }
-}
-
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

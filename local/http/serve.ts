@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { PayloadTooLargeError, readBody } from './body.js';
 import { errorReply, InvalidJsonError, type JsonReply, sendJson } from './json.js';
 import { type Router, splitUrl } from './router.js';
@@ -57,4 +57,21 @@ function replyToError(error: unknown, onError: JsonListenerOptions['onError']): 
     return errorReply(400, 'SerializationException', error.message);
   }
   return onError?.(error) ?? errorReply(500, 'InternalServiceException', 'internal error');
+}
+
+/** Starts `server` listening on 127.0.0.1 at `port` (0 picks a free one); rejects if it cannot. */
+export function listen(server: Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Drops `server`'s open connections, then closes it. */
+export async function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 }

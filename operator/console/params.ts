@@ -82,12 +82,3 @@ export function contactIds(query: URLSearchParams, name: string): string[] {
   if (bad !== undefined) throw new BadParameterError(name, `must be a contact ID, got "${bad}"`);
   return [...new Set(ids)];
 }
-
-/** A comma- or space-separated list of queue IDs, e.g. from a text field. */
-export function queueList(name: string, text: string | undefined): string[] | undefined {
-  if (text === undefined) return undefined;
-  return text
-    .split(/[\s,]+/)
-    .filter((part) => part !== '')
-    .map((part) => queueId(name, part) as string);
-}

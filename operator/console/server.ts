@@ -10,11 +10,12 @@ import {
 } from '../../lambdas/core/operator/errors.js';
 import { PayloadTooLargeError, readBody } from '../../local/http/body.js';
 import { splitUrl } from '../../local/http/router.js';
+import { closeServer, listen } from '../../local/http/serve.js';
 import { Jobs } from './jobs.js';
 import { BadParameterError } from './params.js';
 import { type ConsoleContext, problemPage, type Reply } from './reply.js';
 import { consoleRoutes } from './routes.js';
-import { checkRequest, type Guard, newToken } from './security.js';
+import { checkRequest, type Guard, type GuardedRequest, newToken } from './security.js';
 
 export interface ConsoleOptions {
   /** 0 or absent picks a free port. */
@@ -72,20 +73,13 @@ export async function startConsole(
   const server = createServer((request, response) => {
     void handle(request, response, guard, context);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, options.port ?? 0);
   guard.port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${guard.port}/?token=${guard.token}`,
     close: async () => {
       await jobs.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer(server);
     },
   };
 }
@@ -104,7 +98,7 @@ async function handle(
   try {
     // The guard first: nothing of a refused request is read, let alone acted on.
     const verdict = checkRequest(
-      { method, pathname, query, headers: raw.headers as GuardedHeaders },
+      { method, pathname, query, headers: raw.headers as GuardedRequest['headers'] },
       guard,
     );
     if (!verdict.ok) {
@@ -120,8 +114,6 @@ async function handle(
   }
   send(response, reply, setCookie);
 }
-
-type GuardedHeaders = { host?: string; origin?: string; cookie?: string };
 
 async function route(
   method: string,
