@@ -1,11 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ContextReader, ContextSettings, unknownKeyProblems } from './context-settings.js';
-import {
-  type ConnectInstance,
-  deploymentInstanceIds,
-  readInstances,
-  regionsOf,
-} from './instances.js';
+import { type ConnectInstance, readInstances, regionsOf } from './instances.js';
 import {
   readSweeper,
   readSweepPolicies,
@@ -17,8 +12,6 @@ export { type ContextReader, contextKeys } from './context-settings.js';
 export {
   type ConnectInstance,
   configsByRegion,
-  deploymentInstanceIds,
-  deploymentInstances,
   instanceOutsideStack,
   parseInstanceArn,
   type RegionalConfig,
@@ -54,8 +47,9 @@ export interface EndContactConfig {
    */
   readonly instance?: ConnectInstance;
   /**
-   * Every instance the configuration serves: `instanceArn`, then `instanceArns`, each once. Read
-   * it through `deploymentInstances`; a stack holds those of its Region (`configsByRegion`).
+   * Every instance the configuration serves: `instanceArn`, then `instanceArns`, each once.
+   * Anything that names an instance (a sweep policy's rule, say) must name one of these; a stack
+   * holds those of its Region (`configsByRegion`).
    */
   readonly instances: readonly ConnectInstance[];
   readonly deploy: DeployParts;
@@ -184,7 +178,13 @@ export function readConfig(read: ContextReader, present: readonly string[] = [])
     api: { rateLimit: context.get('apiRateLimit'), burstLimit: context.get('apiBurstLimit') },
     sweeper: withPolicies(
       readSweeper(context, instance === undefined && !local, deploy.callbackSweeper),
-      (sweeper) => readSweepPolicies(context, read, sweeper, deploymentInstanceIds(instances)),
+      (sweeper) =>
+        readSweepPolicies(
+          context,
+          read,
+          sweeper,
+          instances.map((i) => i.id),
+        ),
       // Read once by readSweeper, which reports a bad one; here only its text is passed on.
       typeof read('phoneHashSalt') === 'string'
         ? (read('phoneHashSalt') as string).trim()

@@ -1,5 +1,6 @@
 import { Annotations, type App, CfnOutput, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { doorServiceNames } from '../lambdas/core/end-contact/branches.js';
 import { addCallbackServices } from './callback-services.js';
 import {
   type ConnectInstance,
@@ -35,12 +36,9 @@ export class EndContactStack extends Stack {
   public readonly callbackTracker?: CallbackTracker;
   /** Present when callbackSweeper is on and instanceArn is set: it sweeps named instances only. */
   public readonly callbackSweeper?: CallbackSweeper;
-  public readonly sampleFlow?: SampleContactFlow;
-  /** CXone's End a Contact block: present when flowModule is on and the function is associated. */
-  public readonly flowModule?: EndContactModule;
-  /** The flow module in each instance, the first instance's being `flowModule`. */
+  /** CXone's End a Contact block in each instance: when flowModule is on and it is associated. */
   public readonly flowModules: readonly EndContactModule[] = [];
-  /** The sample flows in each instance, the first instance's being `sampleFlow`. */
+  /** The sample flow in each instance. */
   public readonly sampleFlows: readonly SampleContactFlow[] = [];
   public readonly alarms: Alarms;
   /** Present when the dashboard setting is on. */
@@ -155,7 +153,6 @@ export class EndContactStack extends Stack {
         });
         return module;
       });
-      this.flowModule = this.flowModules[0];
     }
 
     if (deploy.sampleFlow) {
@@ -174,7 +171,6 @@ export class EndContactStack extends Stack {
         });
         return flow;
       });
-      this.sampleFlow = this.sampleFlows[0];
     }
 
     if (deploy.dashboard) {
@@ -184,7 +180,7 @@ export class EndContactStack extends Stack {
               {
                 title: 'end-contact (flow)',
                 function: this.endContact.function,
-                serviceName: 'end-contact',
+                serviceName: doorServiceNames.flow,
               },
             ]
           : []),
@@ -193,7 +189,7 @@ export class EndContactStack extends Stack {
               {
                 title: 'stop-contact-api (HTTP)',
                 function: this.stopContactApi.function,
-                serviceName: 'stop-contact-api',
+                serviceName: doorServiceNames.api,
               },
             ]
           : []),

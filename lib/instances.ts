@@ -28,22 +28,6 @@ export function parseInstanceArn(arn: string): ConnectInstance | undefined {
   return { arn, partition, region, account, id: parsed.instanceId };
 }
 
-/**
- * The deployment's instances, in every Region: `instanceArn` first, then `instanceArns`, each
- * once. Anything that names an instance (a sweep policy's rule, say) must name one of these.
- */
-export function deploymentInstances(config: EndContactConfig): readonly ConnectInstance[] {
-  return config.instances;
-}
-
-/**
- * The deployment's instance IDs, every Region: what a sweep rule's `instance` may name. Inside
- * readConfig, before the configuration exists, pass it the `instances` read there.
- */
-export function deploymentInstanceIds(instances: readonly ConnectInstance[]): string[] {
-  return instances.map((instance) => instance.id);
-}
-
 /** instanceArn and instanceArns, united: every ARN must parse, and all share one account. */
 export function readInstances(context: ContextSettings): ConnectInstance[] {
   const single = context.get('instanceArn');

@@ -3,7 +3,12 @@ import middy from '@middy/core';
 import type { ConnectContactFlowEvent, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { Outcome } from '../core/connect/outcome.js';
-import { type Branch, branchOf, validationOutcome } from '../core/end-contact/branches.js';
+import {
+  type Branch,
+  branchOf,
+  doorServiceNames,
+  validationOutcome,
+} from '../core/end-contact/branches.js';
 import { doorTelemetry, endAndRecord } from '../core/end-contact/door.js';
 import type { EndContactDoor } from '../core/end-contact/end-contact.js';
 import { correlationId } from '../core/middleware/correlation-id.js';
@@ -84,7 +89,7 @@ function selectFlowInput(event: ConnectContactFlowEvent): unknown {
  * the tests their own. Importing this module reads no environment and builds no client.
  */
 export function createFlowHandler(door: EndContactDoor, options: DoorOptions = {}) {
-  const telemetry = doorTelemetry('end-contact', options);
+  const telemetry = doorTelemetry(doorServiceNames.flow, options);
   const { logger, metrics } = telemetry;
   return middy<ConnectContactFlowEvent, FlowResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))

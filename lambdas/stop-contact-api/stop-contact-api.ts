@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { Outcome } from '../core/connect/outcome.js';
-import { validationOutcome } from '../core/end-contact/branches.js';
+import { doorServiceNames, validationOutcome } from '../core/end-contact/branches.js';
 import { doorTelemetry, endAndRecord } from '../core/end-contact/door.js';
 import type { EndContactDoor } from '../core/end-contact/end-contact.js';
 import { correlationId } from '../core/middleware/correlation-id.js';
@@ -120,7 +120,7 @@ const stopContactBodySchema = z.pipe(
  * the tests their own. Importing this module reads no environment and builds no client.
  */
 export function createHttpHandler(door: EndContactDoor, options: DoorOptions = {}) {
-  const telemetry = doorTelemetry('stop-contact-api', options);
+  const telemetry = doorTelemetry(doorServiceNames.api, options);
   const { logger, metrics } = telemetry;
   return middy<EventWithJsonBody, HttpResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))

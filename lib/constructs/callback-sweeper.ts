@@ -16,8 +16,6 @@ import { settingsEnvironment } from './setting-props.js';
 import { sweeperGrants } from './sweeper-grants.js';
 import { validateProps } from './sweeper-validation.js';
 
-export { sweeperGrants } from './sweeper-grants.js';
-
 /**
  * Client-side calls per second the sweeper allows itself, per Connect API; each from the
  * settings table (lambdas/core/settings.ts), which holds its default and bounds.

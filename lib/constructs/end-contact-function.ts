@@ -5,6 +5,7 @@ import type { CfnPermission } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { doorServiceNames } from '../../lambdas/core/end-contact/branches.js';
 import type { ConnectInstance } from '../config.js';
 import { ConnectResources, endContactGrants, grantConnect } from './connect-permissions.js';
 import { HandlerFunction, type HandlerFunctionProps } from './handler-function.js';
@@ -70,17 +71,13 @@ export class EndContactFunction extends Construct {
   public readonly function: NodejsFunction;
   public readonly logGroup: LogGroup;
   public readonly role: Role;
-  /** The first instance's association; present when `associateWith` is set. */
-  public readonly integrationAssociation?: CfnIntegrationAssociation;
-  /** Connect's permission to invoke the function from the first instance. */
-  public readonly connectInvokePermission?: CfnPermission;
   /** One association per instance of `associateWith`, in its order. */
   public readonly associations: readonly InstanceAssociation[];
 
   constructor(scope: Construct, id: string, props: EndContactFunctionProps = {}) {
     super(scope, id);
     const handler = endContactHandler(this, props, {
-      handler: 'end-contact',
+      handler: doorServiceNames.flow,
       description: 'Ends an Amazon Connect contact by ID for a contact flow (End a Contact)',
       // Connect waits at most 8 s; the handler's own deadline is 5 s.
       timeout: Duration.seconds(8),
@@ -111,10 +108,5 @@ export class EndContactFunction extends Construct {
       integrationAssociation.node.addDependency(connectInvokePermission);
       return { instance, integrationAssociation, connectInvokePermission };
     });
-    const [first] = this.associations;
-    if (first) {
-      this.integrationAssociation = first.integrationAssociation;
-      this.connectInvokePermission = first.connectInvokePermission;
-    }
   }
 }

@@ -13,6 +13,7 @@ import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { doorServiceNames } from '../../lambdas/core/end-contact/branches.js';
 import { settings } from '../../lambdas/core/settings.js';
 import type { ConnectResources } from './connect-permissions.js';
 import { endContactHandler } from './end-contact-function.js';
@@ -86,7 +87,7 @@ export class StopContactApi extends Construct {
     checkSettingProp('apiRateLimit', props.throttlingRateLimit);
     checkSettingProp('apiBurstLimit', props.throttlingBurstLimit);
     const handler = endContactHandler(this, props, {
-      handler: 'stop-contact-api',
+      handler: doorServiceNames.api,
       description: 'POST /contact/stop: ends an Amazon Connect contact by ID',
       timeout: Duration.seconds(10),
     });

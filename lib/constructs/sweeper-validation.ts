@@ -51,14 +51,15 @@ export function validateProps(props: CallbackSweeperProps, maxQueuedAge: Duratio
       const ref = Token.isUnresolved(arn) ? undefined : toInstanceId(arn);
       return ref?.ok ? [ref.instanceId] : [];
     });
-    const parsed = parseSweepPolicies(policiesToJson(props.policies), {
+    const policiesJson = policiesToJson(props.policies);
+    const parsed = parseSweepPolicies(policiesJson, {
       defaults: { maxQueuedAgeMs: 0, mode: 'report', duplicatesPolicy: 'off' },
       instanceIds,
       source: 'policies',
     });
     if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
     // Lambda allows 4 KB for all of a function's environment variables together.
-    const size = Buffer.byteLength(policiesToJson(props.policies));
+    const size = Buffer.byteLength(policiesJson);
     if (size > maxPoliciesBytes) {
       throw new Error(
         `policies take ${size} bytes in the function's environment (SWEEP_POLICIES), more than the ${maxPoliciesBytes} left of Lambda's 4 KB for environment variables: use fewer rules, or one rule for several queues`,

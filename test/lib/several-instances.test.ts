@@ -3,12 +3,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  configsByRegion,
-  deploymentInstanceIds,
-  deploymentInstances,
-  readConfig,
-} from '../../lib/config.js';
+import { configsByRegion, readConfig } from '../../lib/config.js';
 import { EndContactStack, stackId } from '../../lib/end-contact-stack.js';
 import { addEndContactStacks } from '../../lib/regional-stacks.js';
 import {
@@ -62,17 +57,17 @@ describe('instanceArns in the configuration', () => {
 
   it('unites instanceArn and instanceArns, instanceArn first, each instance once', () => {
     const config = configFrom({ instanceArn: secondArn, instanceArns: [instanceArn, secondArn] });
-    expect(deploymentInstances(config).map((i) => i.arn)).toEqual([secondArn, instanceArn]);
+    expect(config.instances.map((i) => i.arn)).toEqual([secondArn, instanceArn]);
     expect(config.instance?.arn).toBe(secondArn);
   });
 
   it('lists every instance of the deployment, in every Region, for rules that name one', () => {
     const config = configFrom({ instanceArns: [instanceArn, londonArn] });
-    expect(deploymentInstances(config).map((i) => [i.id, i.region])).toEqual([
+    expect(config.instances.map((i) => [i.id, i.region])).toEqual([
       ['0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b', 'us-east-1'],
       ['5e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b', 'eu-west-2'],
     ]);
-    expect(deploymentInstanceIds(config.instances)).toEqual([
+    expect(config.instances.map((i) => i.id)).toEqual([
       '0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
       '5e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
     ]);

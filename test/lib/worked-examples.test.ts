@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { contextKeys, deploymentInstances, readConfig } from '../../lib/config.js';
+import { contextKeys, readConfig } from '../../lib/config.js';
 import { cdkArgs, docExamples } from '../../lib/doc-examples.js';
 import { synthesize } from './helpers.js';
 
@@ -33,7 +33,7 @@ describe('the worked examples in docs/examples/', () => {
 
       expect(synthError).toBeUndefined();
       const regions = new Set(
-        deploymentInstances(readConfig((key) => example.context[key])).map((i) => i.region),
+        readConfig((key) => example.context[key]).instances.map((i) => i.region),
       );
       expect(app.node.children.filter((c) => c instanceof Stack)).toHaveLength(
         Math.max(1, regions.size),

@@ -48,3 +48,9 @@ export function validationOutcome(errors: readonly FieldError[]): Outcome {
  * `Branch`. The dashboard graphs the same names.
  */
 export const outcomeMetric = { name: 'EndContactOutcome', branchDimension: 'Branch' } as const;
+
+/**
+ * Each End a Contact door's Powertools service name, which is also its folder under `lambdas/`:
+ * the `service` dimension of its `EndContactOutcome` metric, which the dashboard graphs.
+ */
+export const doorServiceNames = { flow: 'end-contact', api: 'stop-contact-api' } as const;
