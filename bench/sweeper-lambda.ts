@@ -1,9 +1,8 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createSweeperHandler } from '../lambdas/callback-sweeper/callback-sweeper.js';
 import { type CallbackEndpoints, createSweepDeps } from '../lambdas/core/callbacks/deps.js';
 import type { SweepReport } from '../lambdas/core/callbacks/report.js';
 import type { SweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
-import { metricsNamespace } from '../lambdas/core/settings.js';
+import { createMetrics } from '../lambdas/core/observability.js';
 import { lambdaContext } from '../local/lambda-runtime.js';
 
 /**
@@ -19,7 +18,7 @@ export function sweeperLambda(
   const handler = createSweeperHandler({
     config,
     deps,
-    metrics: new Metrics({ namespace: metricsNamespace, serviceName: 'callback-sweeper' }),
+    metrics: createMetrics('callback-sweeper'),
   });
   return {
     destroy: () => {

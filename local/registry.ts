@@ -1,4 +1,3 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import {
   CreateTableCommand,
   DeleteItemCommand,
@@ -14,7 +13,7 @@ import { createTrackerHandler } from '../lambdas/callback-tracker/callback-track
 import { type CallbackEndpoints, createSweepDeps } from '../lambdas/core/callbacks/deps.js';
 import type { SweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
 import { callbackTable, callbackTableCreateInput } from '../lambdas/core/callbacks/table.js';
-import { metricsNamespace } from '../lambdas/core/settings.js';
+import { createMetrics } from '../lambdas/core/observability.js';
 import { buildContactEvent } from './connect/events.js';
 import type { Contact, LocalConnect } from './connect/index.js';
 import { startDynalite } from './dynalite.js';
@@ -53,7 +52,7 @@ export async function startLocalCallbacks(
   const sweeper = createSweeperHandler({
     config,
     deps,
-    metrics: new Metrics({ namespace: metricsNamespace, serviceName: 'callback-sweeper' }),
+    metrics: createMetrics('callback-sweeper'),
   }) as unknown as LocalLambdaHandler;
 
   let pending = Promise.resolve();

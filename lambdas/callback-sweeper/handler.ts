@@ -1,7 +1,6 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createSweepDeps } from '../core/callbacks/deps.js';
 import { readSweeperConfig } from '../core/callbacks/sweeper-config.js';
-import { metricsNamespace } from '../core/settings.js';
+import { createMetrics } from '../core/observability.js';
 import { createSweeperHandler } from './callback-sweeper.js';
 
 // Production wiring only: the settings of this function's environment, the real clients.
@@ -10,5 +9,5 @@ const config = readSweeperConfig();
 export const handler = createSweeperHandler({
   config,
   deps: createSweepDeps(config),
-  metrics: new Metrics({ namespace: metricsNamespace, serviceName: 'callback-sweeper' }),
+  metrics: createMetrics('callback-sweeper'),
 });

@@ -1,7 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Outcome } from './connect/outcome.js';
-import { branchOf, outcomeMetric } from './end-contact/branches.js';
 import { metricsNamespace } from './settings.js';
 
 /** What a door logs and counts with: its own logger and metrics unless the caller passes them. */
@@ -46,15 +45,4 @@ export function logOutcome(
 /** A door's own metrics, in the project's namespace, under the door's service name. */
 export function createMetrics(serviceName: string): Metrics {
   return new Metrics({ namespace: metricsNamespace, serviceName });
-}
-
-/**
- * Publishes one invocation's outcome as EMF at once: `EndContactOutcome` = 1 under its branch.
- * Flushed here, not by a middleware, because a refused input answers before middlewares' after
- * hooks would run.
- */
-export function publishOutcome(metrics: Metrics, outcome: Outcome): void {
-  metrics.addDimension(outcomeMetric.branchDimension, branchOf(outcome));
-  metrics.addMetric(outcomeMetric.name, MetricUnit.Count, 1);
-  metrics.publishStoredMetrics();
 }

@@ -9,11 +9,11 @@ import {
   doorServiceNames,
   validationOutcome,
 } from '../core/end-contact/branches.js';
-import { doorTelemetry, endAndRecord } from '../core/end-contact/door.js';
+import { doorTelemetry, endAndRecord, publishOutcome } from '../core/end-contact/door.js';
 import type { EndContactDoor } from '../core/end-contact/end-contact.js';
 import { correlationId } from '../core/middleware/correlation-id.js';
 import { inputOf, validateInput } from '../core/middleware/validate-input.js';
-import { type DoorOptions, publishOutcome } from '../core/observability.js';
+import type { DoorOptions } from '../core/observability.js';
 import {
   blankToUndefined,
   contactIdSchema,
@@ -107,7 +107,7 @@ export function createFlowHandler(door: EndContactDoor, options: DoorOptions = {
         onInvalid: (errors) => {
           logger.warn('invalid flow parameters', { fields: errors.map((e) => e.field) });
           const outcome = validationOutcome(errors);
-          publishOutcome(metrics, outcome);
+          publishOutcome(metrics, branchOf(outcome));
           return toFlowResult(outcome);
         },
       }),

@@ -3,13 +3,13 @@ import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { Outcome } from '../core/connect/outcome.js';
-import { doorServiceNames, validationOutcome } from '../core/end-contact/branches.js';
-import { doorTelemetry, endAndRecord } from '../core/end-contact/door.js';
+import { branchOf, doorServiceNames, validationOutcome } from '../core/end-contact/branches.js';
+import { doorTelemetry, endAndRecord, publishOutcome } from '../core/end-contact/door.js';
 import type { EndContactDoor } from '../core/end-contact/end-contact.js';
 import { correlationId } from '../core/middleware/correlation-id.js';
 import { type EventWithJsonBody, jsonBody } from '../core/middleware/json-body.js';
 import { inputOf, validateInput } from '../core/middleware/validate-input.js';
-import { type DoorOptions, publishOutcome } from '../core/observability.js';
+import type { DoorOptions } from '../core/observability.js';
 import {
   contactIdSchema,
   disconnectReasonCodeSchema,
@@ -129,7 +129,7 @@ export function createHttpHandler(door: EndContactDoor, options: DoorOptions = {
       // Only a bug gets here: answer like StopContact's InternalServiceException, never a stack.
       onError: (request) => {
         logger.error('unhandled error', request.error as Error);
-        publishOutcome(metrics, { kind: 'failed', code: 'InternalServiceException', message: '' });
+        publishOutcome(metrics, 'Default');
         request.response = errorResponse(500, {
           code: 'InternalServiceException',
           message: 'internal error',
@@ -138,7 +138,7 @@ export function createHttpHandler(door: EndContactDoor, options: DoorOptions = {
     })
     .use(
       jsonBody((message) => {
-        publishOutcome(metrics, { kind: 'failed', code: 'SerializationException', message });
+        publishOutcome(metrics, 'Default');
         return errorResponse(400, { code: 'SerializationException', message });
       }),
     )
@@ -149,7 +149,7 @@ export function createHttpHandler(door: EndContactDoor, options: DoorOptions = {
         check: ownArnCheck(['InstanceId', 'SecurityUser']),
         onInvalid: (errors) => {
           logger.warn('invalid request body', { fields: errors.map((e) => e.field) });
-          publishOutcome(metrics, validationOutcome(errors));
+          publishOutcome(metrics, branchOf(validationOutcome(errors)));
           return validationResult(errors);
         },
       }),
