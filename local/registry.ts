@@ -10,13 +10,19 @@ import {
   type SweeperResult,
 } from '../lambdas/callback-sweeper/callback-sweeper.js';
 import { createTrackerHandler } from '../lambdas/callback-tracker/callback-tracker.js';
-import { type CallbackEndpoints, createSweepDeps } from '../lambdas/core/callbacks/deps.js';
+import {
+  type CallbackEndpoints,
+  createRegistry,
+  createSweepDeps,
+} from '../lambdas/core/callbacks/deps.js';
 import type { SweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
 import { callbackTable, callbackTableCreateInput } from '../lambdas/core/callbacks/table.js';
 import { createMetrics } from '../lambdas/core/observability.js';
 import { buildContactEvent } from './connect/events.js';
 import type { Contact, LocalConnect } from './connect/index.js';
 import { startDynalite } from './dynalite.js';
+import { startDynamoDbGuard } from './iam/dynamodb-guard.js';
+import type { LocalIam, StackIdentities } from './iam/local-iam.js';
 import { type LocalLambdaHandler, lambdaContext } from './lambda-runtime.js';
 
 export interface LocalCallbacks {
@@ -36,19 +42,28 @@ export interface LocalCallbacks {
  */
 export async function startLocalCallbacks(
   connect: LocalConnect,
-  clientConfig: CallbackEndpoints['clientConfig'],
+  { iam, stack }: { iam: LocalIam; stack: StackIdentities },
   config: SweeperConfig,
 ): Promise<LocalCallbacks> {
   const dynamo = await startDynalite();
-  const endpoints = {
+  // DynamoDB as AWS answers it: each call checked against its caller's role first.
+  const guard = await startDynamoDbGuard({ target: dynamo.endpoint, iam, region: connect.region });
+  const endpointsOf = (service: 'callback-tracker' | 'callback-sweeper'): CallbackEndpoints => ({
     connectEndpoint: connect.endpoint,
-    dynamoDbEndpoint: dynamo.endpoint,
-    clientConfig,
-  };
-  const table = new DynamoDBClient({ ...clientConfig, endpoint: dynamo.endpoint });
+    dynamoDbEndpoint: guard.endpoint,
+    clientConfig: { region: connect.region, credentials: stack.credentialsFor(service) },
+  });
+  // Making and emptying the table is the deployment's and the runner's work, not a function's.
+  const table = new DynamoDBClient({
+    region: connect.region,
+    credentials: iam.adminCredentials,
+    endpoint: guard.endpoint,
+  });
   await ensureTable(table, config.tableName);
-  const deps = createSweepDeps(config, endpoints, () => connect.clock.now());
-  const tracker = createTrackerHandler(deps.registry) as unknown as LocalLambdaHandler;
+  const now = () => connect.clock.now();
+  const deps = createSweepDeps(config, endpointsOf('callback-sweeper'), now);
+  const trackerRegistry = createRegistry(config.tableName, endpointsOf('callback-tracker'));
+  const tracker = createTrackerHandler(trackerRegistry) as unknown as LocalLambdaHandler;
   const sweeper = createSweeperHandler({
     config,
     deps,
@@ -97,7 +112,7 @@ export async function startLocalCallbacks(
   await trackQueuedCallbacks();
 
   return {
-    dynamoDbEndpoint: dynamo.endpoint,
+    dynamoDbEndpoint: guard.endpoint,
     sweep: (event) =>
       sweeper(event as never, lambdaContext('callback-sweeper', 300_000)) as Promise<SweeperResult>,
     settled: async () => {
@@ -111,6 +126,7 @@ export async function startLocalCallbacks(
       deps.connect.destroy();
       deps.stopClient.destroy();
       table.destroy();
+      await guard.close();
       await dynamo.close();
     },
   };

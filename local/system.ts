@@ -4,9 +4,10 @@ import type { SweeperResult } from '../lambdas/callback-sweeper/callback-sweeper
 import { readSweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
 import { createConnectClient } from '../lambdas/core/connect/client.js';
 import { createEndContactDeps, readEndContactConfig } from '../lambdas/core/end-contact/config.js';
-import { operatorEnvironment } from '../lambdas/core/operator/target.js';
+import { localOperatorCredentials, operatorEnvironment } from '../lambdas/core/operator/target.js';
 import { createFlowHandler } from '../lambdas/end-contact/end-contact.js';
 import { createHttpHandler } from '../lambdas/stop-contact-api/stop-contact-api.js';
+import { operatorPolicy } from '../operator/operator-policy.js';
 import { namingPort } from './cli.js';
 import { DEMO_IDS, demoScenario, type LocalConnect, startLocalConnect } from './connect/index.js';
 import { startLocalConsole } from './console.js';
@@ -14,6 +15,7 @@ import { clearEvent, demoSweepPolicies, reportOnlyRules } from './demo-policies.
 import { createRunnerRouter } from './doors.js';
 import { createSampleFlowRunner, type FlowTexts, sourceFlowTexts } from './flow-door.js';
 import { closeServer, createJsonListener, listen } from './http/serve.js';
+import { LocalIam, localStackRoles, type StackIdentities } from './iam/local-iam.js';
 import type { LocalLambdaHandler } from './lambda-runtime.js';
 import { startLocalCallbacks } from './registry.js';
 import type { SweepTrigger } from './sweep-summary.js';
@@ -45,6 +47,12 @@ export interface LocalSystemOptions {
   onSweep?: (trigger: SweepTrigger, result: SweeperResult | Error) => void;
   /** Port of the operator console (docs/console.md); 0 picks a free one. @default - no console */
   consolePort?: number;
+  /**
+   * Enforce each function's IAM role, as the CDK app synthesizes it for the local shape, on every
+   * Connect and DynamoDB call (docs/local-connect.md, "IAM"). Off only for experiments.
+   * @default true
+   */
+  iam?: boolean;
 }
 
 export interface LocalSystem {
@@ -53,8 +61,12 @@ export interface LocalSystem {
   readonly connect: LocalConnect;
   /** The instances the tracker and sweeper serve: both demo instances. */
   readonly instanceIds: readonly string[];
-  /** The callback registry's DynamoDB (dynalite). */
+  /** The callback registry's DynamoDB (dynalite, behind local IAM). */
   readonly dynamoDbEndpoint: string;
+  /** Each function's role, enforced on its calls (or not, with `iam: false`). */
+  readonly iam: LocalIam;
+  /** The synthesized stack whose roles the functions run as. */
+  readonly stack: StackIdentities;
   /** The operator console's URL, token included, when `consolePort` was given. */
   readonly consoleUrl?: string;
   /** Runs the sweeper now, as its schedule does, and returns its report. */
@@ -66,6 +78,10 @@ export interface LocalSystem {
   /** Stops the handlers' server, the registry and the local Connect. */
   close(): Promise<void>;
 }
+
+/** The local system's account and Region, as the local Connect's ARNs carry them. */
+const localRegion = 'us-east-1';
+const localAccountId = '123456789012';
 
 /** The demo's instances, all swept; a bare flow request comes from the first. */
 export const demoInstanceIds: readonly string[] = [
@@ -79,25 +95,42 @@ export const demoInstanceIds: readonly string[] = [
  */
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   // Settings first, as a Lambda's cold start reads them: a bad one fails before anything listens.
-  // One End a Contact door object for both doors: the flow's stricter deadline bound holds.
+  // One End a Contact configuration for both doors: the flow's stricter deadline bound holds.
   const environment = options.environment ?? process.env;
   const config = readEndContactConfig(environment, 'end-contact');
-  const sweeperConfig = reportOnlyRules(
-    readSweeperConfig({
-      // The demo's sweep policies, with one scheduled clear, unless the environment has its own.
-      SWEEP_POLICIES: demoSweepPolicies(),
-      ...environment,
-      // Both demo instances, as a stack with instanceArns of one account and Region sweeps them.
-      CONNECT_INSTANCE_IDS: demoInstanceIds.join(','),
-      CALLBACK_TABLE_NAME: 'callbacks',
-      SWEEP_MODE: 'report',
-    }),
+  const sweeperEnvironment = {
+    // The demo's sweep policies, with one scheduled clear, unless the environment has its own.
+    SWEEP_POLICIES: demoSweepPolicies(),
+    ...environment,
+    // Both demo instances, as a stack with instanceArns of one account and Region sweeps them.
+    CONNECT_INSTANCE_IDS: demoInstanceIds.join(','),
+    CALLBACK_TABLE_NAME: 'callbacks',
+    SWEEP_MODE: 'report',
+  };
+  const sweeperConfig = reportOnlyRules(readSweeperConfig(sweeperEnvironment));
+  // Each function's role as the CDK app grants it with these settings, enforced on every call.
+  const iam = new LocalIam({ accountId: localAccountId, enforce: options.iam ?? true });
+  const stack = iam.addStack(
+    iam.enforcing
+      ? await localStackRoles({
+          instanceIds: demoInstanceIds,
+          names: {
+            region: localRegion,
+            accountId: localAccountId,
+            tableName: sweeperConfig.tableName,
+          },
+        })
+      : [],
   );
   const connect = await namingPort('--connect-port', options.connectPort, () =>
     startLocalConnect({
       port: options.connectPort,
       scenario: demoScenario(),
       quotas: options.quotas ?? true,
+      region: localRegion,
+      accountId: localAccountId,
+      authorize: ({ accessKeyId, action, resources }) =>
+        iam.authorize(accessKeyId, action, resources),
     }),
   );
   const closing: (() => Promise<void>)[] = [() => connect.close()];
@@ -106,18 +139,32 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   };
   try {
     // The handlers' own factories, over clients that talk to this system's local services only,
-    // with credentials that are never a developer's real ones.
-    const clientConfig = {
-      region: connect.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    // each signing as its own function's role (never a developer's real credentials).
+    // The operator (console, and the CLI with --local) signs as a person held to the operator's
+    // documented policy (docs/cli.md).
+    iam.addPrincipal(
+      localOperatorCredentials.accessKeyId,
+      'operator',
+      operatorPolicy({
+        region: connect.region,
+        accountId: connect.accountId,
+        tableName: sweeperConfig.tableName,
+        instanceIds: demoInstanceIds,
+        sweeperFunctionName: 'callback-sweeper',
+      }),
+    );
+    const clientConfig = { region: connect.region, credentials: localOperatorCredentials };
+    const doorOf = (service: 'end-contact' | 'stop-contact-api') => {
+      const client = createConnectClient(config.connect, {
+        region: connect.region,
+        credentials: stack.credentialsFor(service),
+        endpoint: connect.endpoint,
+      });
+      closing.push(async () => client.destroy());
+      return { deps: createEndContactDeps(config, client), deadlineMs: config.deadlineMs };
     };
-    const client = createConnectClient(config.connect, {
-      ...clientConfig,
-      endpoint: connect.endpoint,
-    });
-    const door = { deps: createEndContactDeps(config, client), deadlineMs: config.deadlineMs };
     const instanceArn = `arn:aws:connect:${connect.region}:${connect.accountId}:instance/${DEMO_IDS.instanceId}`;
-    const callbacks = await startLocalCallbacks(connect, clientConfig, sweeperConfig);
+    const callbacks = await startLocalCallbacks(connect, { iam, stack }, sweeperConfig);
     closing.push(() => callbacks.close());
 
     const runSweep = async (trigger: SweepTrigger, event: unknown) => {
@@ -141,7 +188,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const fireSchedule = (name: string) => runSweep('schedule', clearEvent(sweeperConfig, name));
     const targetEnvironment = operatorEnvironment(environment);
 
-    const flowHandler = createFlowHandler(door) as unknown as LocalLambdaHandler;
+    const flowHandler = createFlowHandler(doorOf('end-contact')) as unknown as LocalLambdaHandler;
     const router = createRunnerRouter({
       flow: flowHandler,
       runSampleFlow: createSampleFlowRunner({
@@ -149,7 +196,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         endContact: flowHandler,
         instanceArn,
       }),
-      api: createHttpHandler(door) as unknown as LocalLambdaHandler,
+      api: createHttpHandler(doorOf('stop-contact-api')) as unknown as LocalLambdaHandler,
       sweep: (overrides) => runSweep('manual', overrides),
       fireSchedule,
       index: {
@@ -191,6 +238,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       connect,
       instanceIds: demoInstanceIds,
       dynamoDbEndpoint: callbacks.dynamoDbEndpoint,
+      iam,
+      stack,
       ...(operatorConsole ? { consoleUrl: operatorConsole.url } : {}),
       sweep: (trigger = 'scheduled') => runSweep(trigger, scheduled),
       fireSchedule,

@@ -203,7 +203,10 @@ export class CallbackSweeper extends Construct {
     this.role = handler.role;
     this.logGroup = handler.logGroup;
 
-    // Reads through the sparse index only (never a Scan); writes are tombstones and re-queues.
+    // Reads candidates through the sparse index (never a Scan) and one entry at a time with a
+    // consistent GetItem (report-mode discovery); every write is a conditional UpdateItem
+    // (intents, ends, re-queues). Each DynamoDB API is its own IAM action
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html).
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['dynamodb:Query'],
@@ -212,7 +215,7 @@ export class CallbackSweeper extends Construct {
     );
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         resources: [props.table.tableArn],
       }),
     );

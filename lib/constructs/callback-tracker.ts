@@ -114,9 +114,11 @@ export class CallbackTracker extends Construct {
     this.role = handler.role;
     this.logGroup = handler.logGroup;
 
-    // Conditional PutItem is the tracker's only call: no reads, no deletes (ends are tombstones).
+    // A conditional UpdateItem (registry.record) is the tracker's only call: no reads, no deletes
+    // (ends are tombstones). Each DynamoDB API is its own action: PutItem does not cover UpdateItem
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html).
     this.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.table.tableArn] }),
+      new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [this.table.tableArn] }),
     );
     props.encryptionKey?.grantEncryptDecrypt(this.role);
 

@@ -1,6 +1,7 @@
 import type { AfterFailedDial, DialResult } from './callbacks.js';
 import type { EventDeliveryStats } from './events.js';
 import type { Scenario } from './scenario.js';
+import type { ConnectAuthorizer } from './server.js';
 import type {
   Channel,
   Contact,
@@ -44,6 +45,12 @@ export interface LocalConnectOptions {
   accountId?: string;
   /** Behaviour switches; a scenario's `settings` apply on top. @default searchShowsQueuedCallbacks false */
   settings?: Partial<LocalSettings>;
+  /**
+   * IAM in front of the API, as AWS checks each call before Connect sees it: a denial answers
+   * 403 AccessDeniedException. The local system evaluates each function's role here
+   * (local/iam). @default none: every signed call is allowed
+   */
+  authorize?: ConnectAuthorizer;
 }
 
 export interface LocalConnectClock {

@@ -140,6 +140,9 @@ export async function startLocalConnect(options: LocalConnectOptions = {}): Prom
       faults,
       requestLog,
       sequence,
+      authorize: options.authorize,
+      region,
+      accountId,
       control: createControlHandler(localConnect, {
         quotasDescription: () => quotas.describe(),
         faultsDescription: () => faults.describe(),

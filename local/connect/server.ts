@@ -4,6 +4,7 @@ import { PayloadTooLargeError, readBody } from '../http/body.js';
 import { splitUrl } from '../http/router.js';
 import { ConnectApiError, internalService, invalidRequest, throttling } from './errors.js';
 import type { FaultDecision, FaultTable } from './faults.js';
+import { IAM_RESOURCES } from './iam-resources.js';
 import { OPERATION_HANDLERS, type OperationContext } from './operations/index.js';
 import {
   checkSignature,
@@ -32,7 +33,18 @@ export interface ConnectApiDependencies {
   sequence: Sequence;
   /** Answers requests under CONTROL_PREFIX. */
   control: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+  /** IAM in front of the API (LocalConnectOptions.authorize). */
+  authorize?: ConnectAuthorizer | undefined;
+  region: string;
+  accountId: string;
 }
+
+/** Decides whether the caller may make this call; a denial carries AWS's message. */
+export type ConnectAuthorizer = (call: {
+  accessKeyId: string | undefined;
+  action: string;
+  resources: string[];
+}) => Promise<{ message: string } | undefined>;
 
 /** The node:http listener: the control API under `/_local`, Connect's rest-json API everywhere else. */
 export function createRequestListener(deps: ConnectApiDependencies) {
@@ -96,6 +108,20 @@ async function answerConnectRequest(
   try {
     const text = method === 'GET' || method === 'HEAD' ? '' : await readConnectBody(request);
     contactId = contactIdOf(route.params, text);
+    // IAM decides before Connect looks at the request: a denied call spends no quota.
+    if (deps.authorize) {
+      const denial = await deps.authorize({
+        accessKeyId: /Credential=([^/,\s]+)\//.exec(request.headers.authorization ?? '')?.[1],
+        action: `connect:${operation}`,
+        resources: IAM_RESOURCES[operation]({
+          params: route.params,
+          body: lenientObject(text),
+          region: deps.region,
+          accountId: deps.accountId,
+        }),
+      });
+      if (denial) throw new ConnectApiError('AccessDeniedException', denial.message);
+    }
     // Connect throttles before it looks at the request, so even an invalid request spends a token.
     if (!deps.quotas.tryAcquire(operation)) throw throttling();
     fault = deps.faults.decide(operation);
@@ -146,6 +172,16 @@ function drop(
   response.socket?.destroy();
   response.destroy();
   log(deps, { ...entry, status: 0, dropped: true });
+}
+
+/** A request body as an object for naming its resources; a bad body is the handler's to refuse. */
+function lenientObject(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The contact a contact operation names, read leniently: a bad body is the handler's to refuse. */

@@ -254,7 +254,7 @@ describe('sweep policies against the local Amazon Connect and dynalite', () => {
     const vip = await queueCallback(world, instance.id, billing.id, 'selected-vip', 10 * minute);
     const general = await queueCallback(world, instance.id, claims.id, 'selected-gen', 10 * minute);
     const unruled = await queueCallback(world, instance.id, other.id, 'selected-none', 10 * minute);
-    const config = readSweeperConfig({
+    const environment = {
       CONNECT_INSTANCE_IDS: instance.id,
       CALLBACK_TABLE_NAME: world.dynamo.tableName,
       SWEEP_MODE: 'end',
@@ -262,12 +262,11 @@ describe('sweep policies against the local Amazon Connect and dynalite', () => {
         { name: 'vip', queues: [billing.id], mode: 'report' },
         { name: 'general', queues: [claims.id] },
       ]),
-    });
-    const deps = createSweepDeps(
-      config,
-      { connectEndpoint: world.connect.endpoint, dynamoDbEndpoint: world.dynamo.endpoint },
-      () => world.connect.clock.now(),
-    );
+    };
+    const config = readSweeperConfig(environment);
+    const endpoints = world.endpointsFor('callback-sweeper', environment);
+    await endpoints.ready();
+    const deps = createSweepDeps(config, endpoints, () => world.connect.clock.now());
     const selection = await queuedIn(world, instance.id);
 
     const report = await sweepStuckCallbacks(deps, config.settings, {

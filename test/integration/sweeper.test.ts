@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createRegistry } from '../../lambdas/core/callbacks/deps.js';
 import { sweepStuckCallbacks } from '../../lambdas/core/callbacks/sweep.js';
 import { createSweepConnect } from '../../lambdas/core/callbacks/sweep-clients.js';
 import { readSweeperConfig, sweepOptions } from '../../lambdas/core/callbacks/sweeper-config.js';
@@ -261,15 +262,21 @@ describe('the sweeper against the local Amazon Connect and dynalite', () => {
         eventAtMs: enqueuedAt,
       },
     ]);
-    const config = readSweeperConfig({
+    const environment = {
       CONNECT_INSTANCE_IDS: instance.id,
       CALLBACK_TABLE_NAME: world.dynamo.tableName,
       SWEEP_MODE: 'end',
       TAG_ENDED_CONTACTS: 'false',
       RECONCILE: 'false',
       DISCOVER_CALLBACKS: 'false',
+    };
+    const config = readSweeperConfig(environment);
+    const endpoints = world.endpointsFor('callback-sweeper', environment);
+    await endpoints.ready();
+    const clients = createSweepConnect(config, {
+      ...endpoints.clientConfig,
+      endpoint: endpoints.connectEndpoint,
     });
-    const clients = createSweepConnect(config, { endpoint: world.connect.endpoint });
     // An agent takes the callback while its StopContact waits for its rate slot.
     const acquire = async (operation: string) => {
       await clients.acquire?.(operation);
@@ -283,7 +290,7 @@ describe('the sweeper against the local Amazon Connect and dynalite', () => {
       {
         ...clients,
         acquire,
-        registry: world.dynamo.registry,
+        registry: createRegistry(world.dynamo.tableName, endpoints),
         now: () => world.connect.clock.now(),
       },
       config.settings,

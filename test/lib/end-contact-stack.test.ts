@@ -190,7 +190,7 @@ describe('EndContactStack without context', () => {
     expect(dynamoDbActionsByService(template)).toEqual({
       'end-contact': [],
       'stop-contact-api': [],
-      'callback-tracker': ['dynamodb:PutItem'],
+      'callback-tracker': ['dynamodb:UpdateItem'],
     });
     template.hasOutput('CallbackTableName', {
       Value: { Ref: Match.stringLikeRegexp('^CallbackTracker') },

@@ -125,8 +125,8 @@ describe('EndContactStack with an instance', () => {
     expect(dynamoDbActionsByService(template)).toEqual({
       'end-contact': [],
       'stop-contact-api': [],
-      'callback-tracker': ['dynamodb:PutItem'],
-      'callback-sweeper': ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      'callback-tracker': ['dynamodb:UpdateItem'],
+      'callback-sweeper': ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
     });
   });
 
@@ -145,14 +145,14 @@ describe('EndContactStack with an instance', () => {
     ]);
     expect(resourcesOf('connect:SearchContacts')).toEqual([instanceArn]);
     const tracker = statementsByService(template)['callback-tracker'] ?? [];
-    const tableArn = tracker.find((s) => s.Action === 'dynamodb:PutItem')?.Resource;
+    const tableArn = tracker.find((s) => s.Action === 'dynamodb:UpdateItem')?.Resource;
     expect(tableArn).toEqual({
       'Fn::GetAtt': [expect.stringMatching(/^CallbackTrackerRegistry/), 'Arn'],
     });
     expect(resourcesOf('dynamodb:Query')).toEqual([
       { 'Fn::Join': ['', [tableArn, `/index/${callbackTable.queuedIndex.name}`]] },
     ]);
-    expect(resourcesOf('dynamodb:PutItem')).toEqual([tableArn]);
+    expect(resourcesOf('dynamodb:GetItem')).toEqual([tableArn]);
   });
   it('tracks callback events of this instance only', () => {
     template.hasResourceProperties('AWS::Events::Rule', {

@@ -4,7 +4,11 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
 import { createSweeperHandler } from '../../lambdas/callback-sweeper/callback-sweeper.js';
 import { createTrackerHandler } from '../../lambdas/callback-tracker/callback-tracker.js';
-import { createSweepDeps } from '../../lambdas/core/callbacks/deps.js';
+import {
+  type CallbackEndpoints,
+  createRegistry,
+  createSweepDeps,
+} from '../../lambdas/core/callbacks/deps.js';
 import type { CallbackEvent } from '../../lambdas/core/callbacks/events.js';
 import {
   type CallbackRegistry,
@@ -16,6 +20,8 @@ import { readSweeperConfig } from '../../lambdas/core/callbacks/sweeper-config.j
 import type { TrackResult } from '../../lambdas/core/callbacks/tracker.js';
 import { metricsNamespace } from '../../lambdas/core/settings.js';
 import { type Contact, type LocalConnect, startLocalConnect } from '../../local/connect/index.js';
+import { startDynamoDbGuard } from '../../local/iam/dynamodb-guard.js';
+import { LocalIam, localStackRoles, type StackIdentities } from '../../local/iam/local-iam.js';
 import { lambdaContext } from '../../local/lambda-runtime.js';
 import { type LocalDynamo, startDynalite } from './dynalite.js';
 
@@ -57,28 +63,60 @@ const scheduledEvent = { 'detail-type': 'Scheduled Event', source: 'aws.events' 
 /** The local Amazon Connect and dynalite, with the tracker and sweeper wired to both over HTTP. */
 export interface CallbackWorld {
   connect: LocalConnect;
+  /** dynalite, for the test's own reads and seeding (the functions reach it through local IAM). */
   dynamo: LocalDynamo;
+  /** Every function's calls checked against its role, as synthesized for its settings. */
+  iam: LocalIam;
   close(): Promise<void>;
   /** Services for one instance, with the given environment on top of fast test defaults. */
   services(instanceId: string, env?: Record<string, string>): CallbackServices;
+  /**
+   * Where one function's clients point and as whom, for a stack synthesized with this
+   * environment (the sweeper's settings): its calls go through local IAM as its role.
+   * `ready` resolves once the stack is synthesized, which is its deployment, not a call's time.
+   */
+  endpointsFor(
+    service: 'callback-sweeper' | 'callback-tracker',
+    environment: Record<string, string>,
+  ): Required<CallbackEndpoints> & { ready(): Promise<unknown> };
 }
 
 export async function startCallbackWorld(
   options: { quotas?: boolean; seed?: number } = {},
 ): Promise<CallbackWorld> {
+  const iam = new LocalIam({ accountId: '123456789012' });
   const connect = await startLocalConnect({
     quotas: options.quotas ?? false,
     clockStart,
     freezeClock: true,
     seed: options.seed ?? 7,
+    accountId: iam.accountId,
+    authorize: ({ accessKeyId, action, resources }) =>
+      iam.authorize(accessKeyId, action, resources),
   });
   const dynamo = await startDynalite();
+  const guard = await startDynamoDbGuard({ target: dynamo.endpoint, iam, region: connect.region });
   const clients: { destroy(): void }[] = [];
+  const stackFor = (environment: Record<string, string>) =>
+    iam.addStack(
+      localStackRoles({
+        instanceIds: (environment.CONNECT_INSTANCE_IDS ?? '').split(',').filter(Boolean),
+        names: { region: connect.region, accountId: iam.accountId, tableName: dynamo.tableName },
+      }),
+    );
+  const endpointsIn = (stack: StackIdentities, service: string) => ({
+    connectEndpoint: connect.endpoint,
+    dynamoDbEndpoint: guard.endpoint,
+    clientConfig: { region: connect.region, credentials: stack.credentialsFor(service) },
+    ready: () => stack.roles(),
+  });
   return {
     connect,
     dynamo,
+    iam,
+    endpointsFor: (service, environment) => endpointsIn(stackFor(environment), service),
     services(instanceId, env = {}) {
-      const config = readSweeperConfig({
+      const environment = {
         CONNECT_INSTANCE_IDS: instanceId,
         CALLBACK_TABLE_NAME: dynamo.tableName,
         DESCRIBE_CONTACT_RPS: '1000',
@@ -92,23 +130,32 @@ export async function startCallbackWorld(
         MAX_DECISIONS_IN_REPORT: '10000',
         CONNECT_MAX_ATTEMPTS: '3',
         ...env,
-      });
-      const deps = createSweepDeps(
-        config,
-        { connectEndpoint: connect.endpoint, dynamoDbEndpoint: dynamo.endpoint },
-        () => connect.clock.now(),
+      };
+      const config = readSweeperConfig(environment);
+      // The functions run as the roles `cdk synth -c local=true` grants with these settings.
+      const stack = stackFor(environment);
+      const endpointsOf = (service: string) => endpointsIn(stack, service);
+      const deps = createSweepDeps(config, endpointsOf('callback-sweeper'), () =>
+        connect.clock.now(),
       );
       const sweeper = createSweeperHandler({
         config,
         deps,
         metrics: new Metrics({ namespace: metricsNamespace, serviceName: 'callback-sweeper' }),
       });
-      const tracker = createTrackerHandler(deps.registry);
+      const tracker = createTrackerHandler(
+        createRegistry(dynamo.tableName, endpointsOf('callback-tracker')),
+      );
       const services: CallbackServices = {
-        registry: deps.registry,
+        registry: dynamo.registry,
         connect: deps.connect,
-        track: (event) => tracker(event as never, lambdaContext('callback-tracker', 10_000)),
+        // Synthesis of the stack is its deployment, not part of an invocation's time.
+        track: async (event) => {
+          await stack.roles();
+          return tracker(event as never, lambdaContext('callback-tracker', 10_000));
+        },
         async sweep(overrides?: Record<string, unknown>) {
+          await stack.roles();
           // A generous Lambda timeout: the tests measure behaviour, not the time budget.
           const result = await sweeper(
             overrides ?? scheduledEvent,
@@ -124,6 +171,7 @@ export async function startCallbackWorld(
     async close() {
       for (const client of clients) client.destroy();
       await connect.close();
+      await guard.close();
       await dynamo.close();
     },
   };

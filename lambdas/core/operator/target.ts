@@ -100,10 +100,19 @@ export async function connectLocal(url: string): Promise<OperatorConnection> {
       dynamoDbEndpoint: local.dynamoDbEndpoint,
       clientConfig: {
         region: local.region,
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        credentials: localOperatorCredentials,
       },
     },
     now: () => Date.now() + local.clockOffsetMs,
     requestedBy: 'local operator',
   };
 }
+
+/**
+ * What the operator signs with against `npm start`: the local system holds these to the
+ * operator's policy (operator/operator-policy.ts), as AWS would hold an operator's own.
+ */
+export const localOperatorCredentials = {
+  accessKeyId: 'LOCALOPERATOR',
+  secretAccessKey: 'local',
+} as const;

@@ -176,7 +176,7 @@ describe('CallbackSweeper', () => {
           },
           {
             Effect: 'Allow',
-            Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+            Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
             Resource: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
           },
         ]),
