@@ -151,6 +151,12 @@ export class EndContactStack extends Stack {
           description: `The End a Contact flow module (CXone's block): use it in an Invoke module block${ofInstance(instance, index)}`,
           value: module.module.attrContactFlowModuleArn,
         });
+        if (module.version) {
+          new CfnOutput(this, perInstanceId('FlowModuleVersionArn', instance, index), {
+            description: `The End a Contact module's published version, for AI agents${ofInstance(instance, index)}`,
+            value: module.version.attrContactFlowModuleVersionArn,
+          });
+        }
         return module;
       });
     }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parseFlowDocument } from './connect/flow-document.js';
+import { moduleSettings } from '../lib/flows/end-contact-module-settings.js';
+import { parseFlowDocument, parseFlowModule } from './connect/flow-document.js';
 import { type FlowRun, runFlow } from './connect/flow-runner.js';
 import { type LocalLambdaHandler, lambdaContext } from './lambda-runtime.js';
 
@@ -9,14 +10,33 @@ export interface FlowTexts {
   flow: string;
   /** lib/flows/end-contact-module.json, placeholder `${EndContactFunctionArn}`. */
   module: string;
+  /** The module's API-level Settings (a JSON string), which its content must agree with. */
+  moduleSettings: string;
 }
 
 /** The texts the CDK constructs deploy, read from lib/flows/. */
 export function sourceFlowTexts(): FlowTexts {
   const read = (file: string) =>
     readFileSync(new URL(`../lib/flows/${file}`, import.meta.url), 'utf8');
-  return { flow: read('end-contact-module-example.json'), module: read('end-contact-module.json') };
+  return {
+    flow: read('end-contact-module-example.json'),
+    module: read('end-contact-module.json'),
+    moduleSettings: JSON.stringify(moduleSettings),
+  };
 }
+
+/**
+ * The inputs the sample flow's Invoke module block passes, by its Identifier. The flow language
+ * documents no parameter for them (only FlowModuleId), so they are not in the flow's JSON: set
+ * them in the console's Invoke module block (docs/flow-module.md); the local runner takes them here.
+ */
+export const sampleModuleInputs = {
+  'end-a-contact': {
+    ContactId: '$.Attributes.TargetContactId',
+    SecurityUser: '$.Attributes.SecurityUser',
+    InstanceId: '$.Attributes.TargetInstanceId',
+  },
+} as const;
 
 /** What `POST /flow/run` answers: the path block by block, the prompts, the branch and outputs. */
 export interface SampleFlowAnswer {
@@ -47,8 +67,9 @@ export function createSampleFlowRunner(options: SampleFlowRunnerOptions) {
     substitute(options.texts.flow, { EndContactModuleId: moduleArn }),
     'flow end-contact-module-example.json',
   );
-  const module = parseFlowDocument(
+  const module = parseFlowModule(
     substitute(options.texts.module, { EndContactFunctionArn: functionArn }),
+    options.texts.moduleSettings,
     'module end-contact-module.json',
   );
   return async (
@@ -58,6 +79,7 @@ export function createSampleFlowRunner(options: SampleFlowRunnerOptions) {
     const run: FlowRun = await runFlow(flow, 'flow', {
       contact: { ContactId: contactId, InstanceARN: options.instanceArn, Attributes: attributes },
       modules: { [moduleArn]: module },
+      moduleInputs: sampleModuleInputs,
       invokeLambda: async (arn, event) => {
         if (arn !== functionArn) throw new Error(`no local function ${arn}`);
         return options.endContact(event as never, lambdaContext('end-contact', 8_000));

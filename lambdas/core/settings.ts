@@ -189,7 +189,7 @@ export const settings = {
   },
   flowModuleExternalInvocation: {
     kind: 'boolean',
-    doc: "Let Connect's AI agents call the End a Contact flow module as a tool (its ExternalInvocationConfiguration); the SecurityUser check still applies.",
+    doc: "Let Connect's AI agents call the End a Contact flow module as a tool (its ExternalInvocationConfiguration, which Connect takes only at creation: changing it replaces the module, and an open module publishes a version for the agents); the SecurityUser check still applies.",
     context: 'flowModuleExternalInvocation',
     default: false,
   },

@@ -1,8 +1,17 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Fn } from 'aws-cdk-lib';
-import { CfnContactFlowModule } from 'aws-cdk-lib/aws-connect';
+import { CfnContactFlowModule, CfnContactFlowModuleVersion } from 'aws-cdk-lib/aws-connect';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { moduleSettings } from '../flows/end-contact-module-settings.js';
+
+export {
+  moduleBranches,
+  moduleInputs,
+  moduleOutputs,
+  moduleSettings,
+} from '../flows/end-contact-module-settings.js';
 
 /** The module's flow-language content; its one `${...}` placeholder is `${EndContactFunctionArn}`. */
 export const moduleContent = readFileSync(
@@ -10,64 +19,15 @@ export const moduleContent = readFileSync(
   'utf8',
 );
 
-/** CXone's End a Contact properties, as the module's inputs (all strings). */
-export const moduleInputs = {
-  ContactId: 'The contact to end (CXone ContactID). Missing or invalid: OnInvalidContactID.',
-  SecurityUser:
-    "CXone's SecurityUser: a Connect user ID, user ARN or username whose security profiles must grant StopContact.Enabled.",
-  InstanceId: 'Instance ID or ARN. Defaults to the instance of the contact running the flow.',
-  DisconnectReasonCode:
-    "StopContact's DisconnectReason.Code (Connect accepts it only from outbound campaigns).",
-} as const;
-
-/** What the module returns in `$.Modules.ResultData`. */
-export const moduleOutputs = {
-  DisconnectReason: "TerminateScript on OnSuccess (CXone's __DISCONNECTREASON).",
-  ErrorCode: "Connect's exception name, ValidationException, InvalidSecurityUser or TimeoutError.",
-  ErrorMessage: 'Why the contact was not ended, naming the field when an input is malformed.',
-} as const;
-
-/** CXone's five branches; the module's error path is the Invoke module block's Error branch. */
-export const moduleBranches = {
-  OnSuccess: 'The contact was ended.',
-  OnInvalidContactID: 'ContactId is missing or invalid, or Connect does not know the contact.',
-  OnUnauthorized: "The SecurityUser's security profiles lack the permission, or IAM denied it.",
-  OnInvalidSecurityUser:
-    'The SecurityUser names no user of the instance, or is required and missing.',
-  Default: 'Anything else, including a malformed InstanceId or DisconnectReasonCode.',
-} as const;
-
-const stringProperties = (fields: Record<string, string>) =>
-  Object.fromEntries(
-    Object.entries(fields).map(([name, description]) => [name, { type: 'string', description }]),
-  );
-
-/**
- * The module's Settings: input and output JSON schemas and its custom branches. AWS documents
- * Settings only as "a string"; this shape is the one flow modules built in the console carry
- * (docs/flow-module.md says what is and is not documented).
- */
-export const moduleSettings = {
-  input: {
-    schema: {
-      type: 'object',
-      properties: stringProperties(moduleInputs),
-      required: ['ContactId'],
-    },
-  },
-  resultData: { schema: { type: 'object', properties: stringProperties(moduleOutputs) } },
-  transitions: {
-    results: Object.entries(moduleBranches).map(([name, description]) => ({ name, description })),
-  },
-};
-
 export interface EndContactModuleProps {
   /** The instance the module is created in. */
   readonly instanceArn: string;
   /** The end-contact function the module invokes; it must be associated with the instance. */
   readonly endContactFunction: IFunction;
   /**
-   * Let Connect's AI agents call the module as a tool.
+   * Let Connect's AI agents call the module as a tool. Connect takes this only when it creates the
+   * module, so changing it replaces the module (a new one, named with " (AI agents)" when open).
+   * When open, a module version is published for the agents to use.
    * @default false
    */
   readonly externalInvocation?: boolean;
@@ -81,20 +41,42 @@ export interface EndContactModuleProps {
 /** NICE CXone's End a Contact block as an `AWS::Connect::ContactFlowModule`. */
 export class EndContactModule extends Construct {
   public readonly module: CfnContactFlowModule;
+  /** The published version AI agents use: only when `externalInvocation` is on. */
+  public readonly version?: CfnContactFlowModuleVersion;
 
   constructor(scope: Construct, id: string, props: EndContactModuleProps) {
     super(scope, id);
-    this.module = new CfnContactFlowModule(this, 'Module', {
+    const open = props.externalInvocation ?? false;
+    const name = props.moduleName ?? 'End a Contact';
+    const settings = JSON.stringify(moduleSettings);
+    // ExternalInvocationConfiguration is taken only at creation: CreateContactFlowModule takes it,
+    // UpdateContactFlowModuleMetadata and UpdateContactFlowModuleContent do not
+    // (https://docs.aws.amazon.com/connect/latest/APIReference/API_CreateContactFlowModule.html,
+    // .../API_UpdateContactFlowModuleMetadata.html, .../API_UpdateContactFlowModuleContent.html).
+    // So the open module is another resource (another logical ID), which CloudFormation creates
+    // before it deletes the closed one; module names are unique per instance, hence its own name.
+    this.module = new CfnContactFlowModule(this, open ? 'ModuleForAgents' : 'Module', {
       instanceArn: props.instanceArn,
-      name: props.moduleName ?? 'End a Contact',
+      name: open ? `${name} (AI agents)` : name,
       description:
         "NICE CXone's End a Contact: ends any contact by ID, with CXone's SecurityUser check and branches",
       state: 'ACTIVE',
       content: Fn.sub(moduleContent, {
         EndContactFunctionArn: props.endContactFunction.functionArn,
       }),
-      settings: JSON.stringify(moduleSettings),
-      externalInvocationConfiguration: { enabled: props.externalInvocation ?? false },
+      settings,
+      externalInvocationConfiguration: { enabled: open },
     });
+    if (open) {
+      // AI agents call a module through a published version (a tool ID names the module and the
+      // version). A version is an immutable snapshot and both its properties require replacement
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-contactflowmoduleversion.html):
+      // the description names the content's hash, so a new content publishes a new version.
+      const sha = createHash('sha256').update(moduleContent).update(settings).digest('hex');
+      this.version = new CfnContactFlowModuleVersion(this, 'Version', {
+        contactFlowModuleId: this.module.attrContactFlowModuleArn,
+        description: `End a Contact, content sha256 ${sha.slice(0, 16)}`,
+      });
+    }
   }
 }

@@ -26,6 +26,13 @@ export interface FlowRunOptions {
   contact: FlowContact;
   /** The flow modules an InvokeFlowModule may name, by the FlowModuleId it uses. */
   modules?: Readonly<Record<string, FlowDocument>>;
+  /**
+   * The inputs each Invoke module block passes, by the block's Identifier: each a `$.` path or a
+   * literal. The flow language documents only `FlowModuleId` for InvokeFlowModule
+   * (https://docs.aws.amazon.com/connect/latest/APIReference/flow-language-actions-invoke-flow-module.html),
+   * so the inputs are set in the console's Invoke module block and given here, beside the flow.
+   */
+  moduleInputs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Invokes the function as Connect would; a throw takes the block's Error branch. */
   invokeLambda(functionArn: string, event: ConnectContactFlowEvent): Promise<unknown>;
   /** @default 500 */
@@ -250,9 +257,10 @@ async function invokeModule(
     );
   }
   const input = Object.fromEntries(
-    Object.entries((action.Parameters.ModuleInput ?? {}) as Record<string, unknown>).map(
-      ([key, value]) => [key, read(value)],
-    ),
+    Object.entries(options.moduleInputs?.[action.Identifier] ?? {}).map(([key, value]) => [
+      key,
+      read(value),
+    ]),
   );
   const ending = await execute(module, { name: 'module', input }, state, options);
   if (ending.kind === 'disconnected') return ending;

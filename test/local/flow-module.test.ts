@@ -10,8 +10,10 @@ const c = DEMO_IDS.contacts;
 // The exact texts `cdk synth` deploys, read from the template: no second copy of the module.
 function deployedFlowTexts() {
   const { template } = synthesize({ instanceArn, sampleFlow: 'true' });
+  const [module] = Object.values(template.findResources('AWS::Connect::ContactFlowModule'));
   return {
     module: synthesizedContent(template, 'AWS::Connect::ContactFlowModule').text,
+    moduleSettings: module?.Properties.Settings as string,
     flow: synthesizedContent(
       template,
       'AWS::Connect::ContactFlow',

@@ -83,10 +83,63 @@ describe('EndContactModule', () => {
     });
   });
 
-  it('opens the module to AI agents when flowModuleExternalInvocation is true', () => {
-    const open = synthesize({ instanceArn, flowModuleExternalInvocation: 'true' }).template;
-    open.hasResourceProperties('AWS::Connect::ContactFlowModule', {
-      ExternalInvocationConfiguration: { Enabled: true },
+  it("declares in the content's Settings the same branches, with their descriptions, and Connect's Error", () => {
+    const { text } = synthesizedContent(template, 'AWS::Connect::ContactFlowModule');
+    const settings = JSON.parse(
+      Object.values(template.findResources('AWS::Connect::ContactFlowModule'))[0]?.Properties
+        .Settings,
+    );
+    const transitions = JSON.parse(text).Settings.Transitions;
+
+    expect(transitions.slice(0, -1)).toEqual(
+      settings.transitions.results.map((r: { name: string; description: string }) => ({
+        DisplayName: r.name,
+        ReferenceName: r.name,
+        Description: r.description,
+      })),
+    );
+    expect(transitions.at(-1)).toMatchObject({ ReferenceName: 'Error' });
+  });
+
+  it('publishes no module version while the module is closed to AI agents', () => {
+    template.resourceCountIs('AWS::Connect::ContactFlowModuleVersion', 0);
+  });
+
+  describe('with flowModuleExternalInvocation true', () => {
+    let open: Template;
+
+    beforeAll(() => {
+      open = synthesize({ instanceArn, flowModuleExternalInvocation: 'true' }).template;
+    });
+
+    it('opens the module to AI agents', () => {
+      open.hasResourceProperties('AWS::Connect::ContactFlowModule', {
+        ExternalInvocationConfiguration: { Enabled: true },
+      });
+    });
+
+    it('replaces the closed module with a new one under its own name, since Connect takes the setting only at creation', () => {
+      const logicalIds = (t: Template) =>
+        Object.keys(t.findResources('AWS::Connect::ContactFlowModule'));
+      const [closedId] = logicalIds(template);
+      const [openId] = logicalIds(open);
+
+      expect(openId).toBeDefined();
+      expect(openId).not.toEqual(closedId);
+      open.hasResourceProperties('AWS::Connect::ContactFlowModule', {
+        Name: 'End a Contact (AI agents)',
+      });
+    });
+
+    it('publishes a module version for the agents, with its ARN as a stack output', () => {
+      open.resourceCountIs('AWS::Connect::ContactFlowModuleVersion', 1);
+      open.hasResourceProperties('AWS::Connect::ContactFlowModuleVersion', {
+        ContactFlowModuleId: { 'Fn::GetAtt': [Match.anyValue(), 'ContactFlowModuleArn'] },
+        Description: Match.stringLikeRegexp('^End a Contact, content sha256 [0-9a-f]{16}$'),
+      });
+      open.hasOutput('FlowModuleVersionArn', {
+        Value: { 'Fn::GetAtt': [Match.anyValue(), 'ContactFlowModuleVersionARN'] },
+      });
     });
   });
 
