@@ -1,10 +1,12 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import type { RequestLogEntry } from '../../local/connect/index.js';
 import {
   type CallbackWorld,
   contactsOf,
   hour,
   queuedEvent,
+  seedCallbacks,
   seedInstance,
   seedRegistry,
   stoppedByApi,
@@ -20,6 +22,23 @@ async function entryOf(world: CallbackWorld, contactId: string) {
     new GetCommand({ TableName: world.dynamo.tableName, Key: { contactId } }),
   );
   return Item;
+}
+
+/** Timer and loopback jitter between the sweeper's clock and the local Connect's. */
+const jitterMs = 150;
+
+/** The most requests of `operation` the local Connect received in any window of one second, less the jitter. */
+function busiestSecond(log: readonly RequestLogEntry[], operation: string): number {
+  const times = log
+    .filter((entry) => entry.operation === operation)
+    .map((entry) => entry.receivedAt)
+    .sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; j < times.length; j++) {
+    while ((times[j] as number) - (times[i] as number) >= 1000 - jitterMs) i++;
+    most = Math.max(most, j - i + 1);
+  }
+  return most;
 }
 
 describe('what the sweeper guarantees', () => {
@@ -50,5 +69,28 @@ describe('what the sweeper guarantees', () => {
       state: 'ENDED',
       endedBy: 'callback-sweeper',
     });
+  });
+
+  it("finding 6: sends no more stops in any second than StopContact's rate, however the looks before them finish", async () => {
+    const { instance, queue, deniedQueue, agent } = seedInstance(world, 'stop-rate');
+    await seedCallbacks(world, {
+      instanceId: instance.id,
+      queueId: queue.id,
+      deniedQueueId: deniedQueue.id,
+      agentId: agent.id,
+      states: Array.from({ length: 8 }, () => 'stuck' as const),
+      prefix: 'stop-rate',
+    });
+    const services = world.services(instance.id, { ...endMode, STOP_CONTACT_RPS: '2' });
+    // Looks that take between 0 and 600 ms, so looks begun a second apart finish together.
+    world.connect.faults.set('DescribeContact', { latencyJitterMs: 600 });
+    world.connect.faults.set('GetContactMetrics', { latencyJitterMs: 300 });
+    world.connect.clearRequestLog();
+
+    const report = await services.sweep();
+    world.connect.faults.clear();
+
+    expect(report.counts).toMatchObject({ ended: 8, failed: 0 });
+    expect(busiestSecond(world.connect.requestLog(), 'StopContact')).toBeLessThanOrEqual(2);
   });
 });

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { StopTurns } from '../../lambdas/core/callbacks/stop-pacer.js';
 import { sweepStuckCallbacks } from '../../lambdas/core/callbacks/sweep.js';
 import { createSweepConnect } from '../../lambdas/core/callbacks/sweep-clients.js';
 import { readSweeperConfig, sweepOptions } from '../../lambdas/core/callbacks/sweeper-config.js';
@@ -270,19 +271,22 @@ describe('the sweeper against the local Amazon Connect and dynalite', () => {
       DISCOVER_CALLBACKS: 'false',
     });
     const clients = createSweepConnect(config, { endpoint: world.connect.endpoint });
-    // An agent takes the callback while its StopContact waits for its rate slot.
-    const acquire = async (operation: string) => {
-      await clients.acquire?.(operation);
-      if (operation === 'StopContact') {
-        world.connect.actions.connectToAgent(instance.id, 'pickup-1', agent.id);
-      }
+    // An agent takes the callback while its StopContact waits for its turn at the rate.
+    const pacer = clients.stopPacer;
+    if (!pacer) throw new Error('the sweeper paces its stops');
+    const stopPacer: StopTurns = {
+      turn: (turn, signal) =>
+        pacer.turn((sent) => {
+          world.connect.actions.connectToAgent(instance.id, 'pickup-1', agent.id);
+          return turn(sent);
+        }, signal),
     };
     world.connect.clearRequestLog();
 
     const report = await sweepStuckCallbacks(
       {
         ...clients,
-        acquire,
+        stopPacer,
         registry: world.dynamo.registry,
         now: () => world.connect.clock.now(),
       },

@@ -14,6 +14,7 @@ import {
   positionInQueue,
   type QueueLists,
 } from './policy.js';
+import type { StopTurns } from './stop-pacer.js';
 
 /** The Connect side of a sweep. */
 export interface SweepConnect {
@@ -28,6 +29,11 @@ export interface SweepConnect {
   stopClient: ConnectClient;
   /** Waits until `operation` may be called under its rate (the limiter the clients share). */
   acquire?: (operation: string) => Promise<void>;
+  /**
+   * StopContact's rate, counted when each stop is sent: one look-and-stop at a time (StopPacer).
+   * Without it, the stop's slot is taken from `acquire` before the look.
+   */
+  stopPacer?: StopTurns;
 }
 
 /** What the look right before a stop found, and what the stop did. */
@@ -73,7 +79,8 @@ const unavailable = new Set(['AccessDeniedException', 'UnknownOperationException
 /**
  * The sequence that keeps the sweeper's promise. Connect has no conditional StopContact, so the
  * last look sits as close to the stop as the protocol allows:
- * 1. wait for StopContact's rate slot first, so no limiter wait follows the look;
+ * 1. wait for StopContact's turn first (StopPacer: one look-and-stop at a time, the rate counted
+ *    at each stop's send time), so no limiter wait follows the look;
  * 2. GetContactMetrics: a POSITION_IN_QUEUE exists only while the contact is actively in queue;
  * 3. DescribeContact, last, because it also shows an agent offered, accepting, dialling or on;
  * 4. if both still say "waiting in its queue", StopContact at once: nothing is awaited between
@@ -86,10 +93,13 @@ export async function lastLookThenStop(
   position: PositionCheck,
   abortSignal?: AbortSignal,
 ): Promise<LastLook> {
-  const ids = { InstanceId: target.instanceId, ContactId: target.contactId };
-  const look = clients.lookClient ?? clients.connect;
-  const call = { abortSignal };
   try {
+    if (clients.stopPacer) {
+      return await clients.stopPacer.turn(
+        (sent) => lookThenStop(clients, target, position, sent, abortSignal),
+        abortSignal,
+      );
+    }
     await clients.acquire?.('StopContact');
   } catch (error) {
     return {
@@ -98,6 +108,20 @@ export async function lastLookThenStop(
       operation: 'StopContact',
     };
   }
+  return lookThenStop(clients, target, position, () => undefined, abortSignal);
+}
+
+/** Steps 2 to 4 of lastLookThenStop; `sent()` marks the stop's send time for StopContact's rate. */
+async function lookThenStop(
+  clients: SweepConnect,
+  target: LastLookTarget,
+  position: PositionCheck,
+  sent: () => void,
+  abortSignal: AbortSignal | undefined,
+): Promise<LastLook> {
+  const ids = { InstanceId: target.instanceId, ContactId: target.contactId };
+  const look = clients.lookClient ?? clients.connect;
+  const call = { abortSignal };
   let inQueue = true;
   if (position.available) {
     try {
@@ -128,6 +152,7 @@ export async function lastLookThenStop(
   }
   if (!inQueue) return { kind: 'not-in-queue' };
   // The last look said "waiting in its queue": the stop goes out now, with nothing awaited before.
+  sent();
   const outcome = await stopContact(
     clients.stopClient,
     { instanceId: target.instanceId, contactId: target.contactId },
