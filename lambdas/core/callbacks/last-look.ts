@@ -39,8 +39,18 @@ export interface SweepConnect {
 /** What the look right before a stop found, and what the stop did. */
 export type LastLook =
   | { kind: 'stopped'; contact: Contact }
-  /** StopContact answered an error; `contact` is what the last look saw. */
-  | { kind: 'stop-failed'; outcome: FailureOutcome; contact: Contact }
+  /**
+   * StopContact answered an error; `contact` is what the last look saw. `unsettled`: the stop may
+   * have been applied (FailureOutcome.mayHaveApplied, or the run aborted it in flight), sent at
+   * `sentAtMs`; only a look afterwards tells (settleStop).
+   */
+  | {
+      kind: 'stop-failed';
+      outcome: FailureOutcome;
+      contact: Contact;
+      unsettled: boolean;
+      sentAtMs: number;
+    }
   | { kind: 'no-longer-eligible'; assessment: Assessment; contact: Contact }
   | { kind: 'not-in-queue' }
   | {
@@ -92,12 +102,33 @@ export async function lastLookThenStop(
   target: LastLookTarget,
   position: PositionCheck,
   abortSignal?: AbortSignal,
+  /** Epoch ms, on the clock the registry's times use: when the stop was sent. */
+  now: () => number = Date.now,
 ): Promise<LastLook> {
+  let sentAtMs = Number.NaN;
+  const sent = () => {
+    sentAtMs = now();
+  };
+  const stopped = (look: LastLook): LastLook =>
+    look.kind === 'stop-failed' ? { ...look, sentAtMs } : look;
   try {
     if (clients.stopPacer) {
-      return await clients.stopPacer.turn(
-        (sent) => lookThenStop(clients, target, position, sent, abortSignal),
-        abortSignal,
+      const pacer = clients.stopPacer;
+      return stopped(
+        await pacer.turn(
+          (paced) =>
+            lookThenStop(
+              clients,
+              target,
+              position,
+              () => {
+                paced();
+                sent();
+              },
+              abortSignal,
+            ),
+          abortSignal,
+        ),
       );
     }
     await clients.acquire?.('StopContact');
@@ -108,7 +139,7 @@ export async function lastLookThenStop(
       operation: 'StopContact',
     };
   }
-  return lookThenStop(clients, target, position, () => undefined, abortSignal);
+  return stopped(await lookThenStop(clients, target, position, sent, abortSignal));
 }
 
 /** Steps 2 to 4 of lastLookThenStop; `sent()` marks the stop's send time for StopContact's rate. */
@@ -158,9 +189,10 @@ async function lookThenStop(
     { instanceId: target.instanceId, contactId: target.contactId },
     call,
   );
-  return outcome.kind === 'stopped'
-    ? { kind: 'stopped', contact }
-    : { kind: 'stop-failed', outcome, contact };
+  if (outcome.kind === 'stopped') return { kind: 'stopped', contact };
+  // An abort while the request is in flight may come after Connect applied it.
+  const unsettled = outcome.mayHaveApplied === true || abortSignal?.aborted === true;
+  return { kind: 'stop-failed', outcome, contact, unsettled, sentAtMs: Number.NaN };
 }
 
 /** A callback queued too long must still be past the cutoff; a duplicate is young by nature. */

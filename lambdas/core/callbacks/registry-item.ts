@@ -61,6 +61,8 @@ export interface StoredItem {
   stopIntentRunId?: string;
   stopIntentReason?: string;
   stopIntentAt?: number;
+  /** That run's StopContact was sent then, and its result was not known (recordStopAttempt). */
+  stopAttemptAt?: number;
   /** Set with endedBy `callback-sweeper`: the run whose StopContact succeeded, and when. */
   stoppedRunId?: string;
   stoppedAt?: number;
