@@ -6,6 +6,7 @@ import {
   contactsOf,
   hour,
   queuedEvent,
+  queuedIn,
   seedCallbacks,
   seedInstance,
   seedRegistry,
@@ -92,5 +93,72 @@ describe('what the sweeper guarantees', () => {
 
     expect(report.counts).toMatchObject({ ended: 8, failed: 0 });
     expect(busiestSecond(world.connect.requestLog(), 'StopContact')).toBeLessThanOrEqual(2);
+  });
+
+  it('finding 8: repairs an end whose registry write failed from its intent on the next run', async () => {
+    const { instance, queue } = seedInstance(world, 'lost-write');
+    const enqueuedAt = world.connect.clock.now() - 30 * hour;
+    const contact = world.connect.seed.contact(instance.id, {
+      channel: 'VOICE',
+      initiationMethod: 'CALLBACK',
+      queueId: queue.id,
+      enqueuedAt,
+      customerPhoneNumber: '+15550180',
+    });
+    await seedRegistry(world.dynamo, [queuedEvent(contact.id, instance.id, queue.id, enqueuedAt)]);
+    const services = world.services(instance.id, endMode);
+    const { registry } = services;
+    registry.recordSweeperEnd = async () => {
+      throw new Error('ProvisionedThroughputExceededException');
+    };
+    const first = await services.sweep();
+    Reflect.deleteProperty(registry, 'recordSweeperEnd');
+
+    const second = await services.sweep();
+
+    expect(first.counts).toMatchObject({ ended: 1, registryErrors: 1 });
+    expect(stoppedByApi(world, instance.id)).toEqual([contact.id]);
+    expect(second.decisions).toMatchObject([
+      { contactId: contact.id, decision: 'already-gone', reason: 'ended-by-sweeper' },
+    ]);
+    expect(await entryOf(world, contact.id)).toMatchObject({
+      state: 'ENDED',
+      endedBy: 'callback-sweeper',
+      endReason: 'queued-too-long',
+      stoppedRunId: first.runId,
+      stopIntentRunId: first.runId,
+    });
+  });
+
+  it("finding 8: clears an earlier run's intent from a callback still queued, and decides it as any other", async () => {
+    const { instance, queue } = seedInstance(world, 'stale-intent');
+    const trackedAt = world.connect.clock.now() - 30 * hour;
+    // Queued again two hours ago, after the registry last heard of it.
+    const contact = world.connect.seed.contact(instance.id, {
+      channel: 'VOICE',
+      initiationMethod: 'CALLBACK',
+      queueId: queue.id,
+      enqueuedAt: world.connect.clock.now() - 2 * hour,
+      customerPhoneNumber: '+15550181',
+    });
+    await seedRegistry(world.dynamo, [queuedEvent(contact.id, instance.id, queue.id, trackedAt)]);
+    const [callback] = await queuedIn(world, instance.id);
+    if (!callback) throw new Error('the callback was seeded');
+    await world.dynamo.registry.recordStopIntent(callback, {
+      runId: 'a-run-that-crashed',
+      reason: 'queued-too-long',
+      atMs: world.connect.clock.now() - hour,
+    });
+    const services = world.services(instance.id, endMode);
+
+    const report = await services.sweep();
+
+    expect(report.decisions).toMatchObject([
+      { contactId: contact.id, decision: 'skipped', reason: 'queued-recently' },
+    ]);
+    expect(stoppedByApi(world, instance.id)).toEqual([]);
+    const entry = await entryOf(world, contact.id);
+    expect(entry).toMatchObject({ state: 'QUEUED' });
+    expect(entry?.stopIntentRunId).toBeUndefined();
   });
 });

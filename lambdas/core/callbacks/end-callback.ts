@@ -187,6 +187,38 @@ async function settleStop(
 }
 
 /**
+ * Settles an earlier run's intent still on a callback (that run's end write failed, or it never
+ * finished), from this run's DescribeContact. Disconnected after the intent, with evidence the stop
+ * was sent (the attempt it recorded, or the EndedBy tag only an end of ours gets): the end is
+ * recorded as ours, for that run, and `'settled'` returned. Still there: the intent is cleared
+ * first (the returned step), and the callback is decided like any other. Anything else is decided
+ * like any other too: an end someone else made is recorded as observed.
+ */
+export function settleEarlierIntent(
+  ctx: EndContext,
+  callback: QueuedCallback,
+  subject: Subject,
+  contact: Contact,
+): { kind: 'settled' | 'cleared'; act: () => Promise<void> } | undefined {
+  const intent = callback.stopIntent;
+  if (!ctx.writes || !intent || intent.runId === ctx.runId) return undefined;
+  const disconnectedAtMs = contact.DisconnectTimestamp?.getTime();
+  if (disconnectedAtMs === undefined) {
+    const act = () => guardWrite(ctx, () => ctx.registry.clearStopIntent(callback, intent.runId));
+    return { kind: 'cleared', act };
+  }
+  const stopSent =
+    callback.stopAttemptAtMs !== undefined || contact.Tags?.EndedBy === 'callback-sweeper';
+  if (disconnectedAtMs < intent.atMs || !stopSent) return undefined;
+  ctx.report.alreadyGone(subject, 'ended-by-sweeper');
+  const act = () =>
+    guardWrite(ctx, () =>
+      ctx.registry.recordSweeperEnd(callback, { ...intent, atMs: disconnectedAtMs }),
+    );
+  return { kind: 'settled', act };
+}
+
+/**
  * Decides a callback Connect says no longer qualifies, and records what is known for certain.
  * Offered, accepting and dialling callbacks stay tracked: a failed dial may put them back in the
  * queue (adminguide/failed-callback-attempt), and a lost QUEUED event would then lose them.

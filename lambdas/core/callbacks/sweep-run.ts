@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Contact } from '@aws-sdk/client-connect';
 import { type Described, describeCallback, isNotFound } from './describe.js';
 import type { DiscoveryResult } from './discovery.js';
 import {
@@ -6,6 +7,7 @@ import {
   type EndContext,
   endCallback,
   type SweepRegistry,
+  settleEarlierIntent,
 } from './end-callback.js';
 import { discoverIn, reconcileIn } from './instance-checks.js';
 import { PositionCheck, type SweepConnect } from './last-look.js';
@@ -226,6 +228,25 @@ export class SweepRun {
     }
     report.counts.verified++;
     const { contact } = verified;
+    // An earlier run's intent still here is settled first (docs/sweeper.md, lost writes).
+    const earlier = settleEarlierIntent(this.#ctx, callback, subject, contact);
+    if (earlier?.kind === 'settled') return earlier.act;
+    const act = this.#decideVerified(callback, contact, subject, run);
+    if (!earlier) return act;
+    return async () => {
+      await earlier.act();
+      await act?.();
+    };
+  }
+
+  /** Decides a candidate DescribeContact answered for. */
+  #decideVerified(
+    callback: QueuedCallback,
+    contact: Contact,
+    subject: Subject,
+    run: InstanceRun,
+  ): (() => Promise<void>) | undefined {
+    const report = this.#report;
     // The queue Connect shows picks the rule: first match wins, and no rule means left alone.
     const match = run.rules.match(callback.instanceId, contact.QueueInfo?.Id ?? callback.queueId);
     const rule = match.kind === 'none' ? undefined : match.rule;
