@@ -161,4 +161,33 @@ describe('what the sweeper guarantees', () => {
     expect(entry).toMatchObject({ state: 'QUEUED' });
     expect(entry?.stopIntentRunId).toBeUndefined();
   });
+
+  it("finding 5: ends the second instance's old callback when the first always fills the stop cap", async () => {
+    const first = seedInstance(world, 'fair-a');
+    const second = seedInstance(world, 'fair-b');
+    for (const [{ instance, queue, deniedQueue, agent }, count, prefix] of [
+      [first, 6, 'fair-a'],
+      [second, 1, 'fair-b'],
+    ] as const) {
+      await seedCallbacks(world, {
+        instanceId: instance.id,
+        queueId: queue.id,
+        deniedQueueId: deniedQueue.id,
+        agentId: agent.id,
+        states: Array.from({ length: count }, () => 'stuck' as const),
+        prefix,
+      });
+    }
+    const services = world.services(first.instance.id, {
+      ...endMode,
+      CONNECT_INSTANCE_IDS: `${first.instance.id},${second.instance.id}`,
+      MAX_STOPS_PER_RUN: '3',
+    });
+
+    const report = await services.sweep();
+
+    expect(report.counts.ended).toBe(3);
+    expect(stoppedByApi(world, second.instance.id)).toHaveLength(1);
+    expect(stoppedByApi(world, first.instance.id)).toHaveLength(2);
+  });
 });
