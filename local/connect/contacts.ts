@@ -95,10 +95,10 @@ export class ContactLifecycle {
     if (contact.channel === 'VOICE' && contact.initiationMethod === 'INBOUND') {
       contact.connectedToSystemAt = now;
     }
-    // customer-first-cb: the queued leg's ConnectedToSystemTimestamp is when its creation flow starts.
-    if (contact.initiationMethod === 'CALLBACK_CUSTOMER_FIRST_QUEUED') {
-      contact.connectedToSystemAt = now;
-    }
+    // No ConnectedToSystemTimestamp on a customer-first callback's queued leg: API_Contact defines it
+    // as when the customer endpoint connected, ctr-data-model as when it answers for CALLBACK, and
+    // adminguide/customer-first-cb has the queued leg (C2) end when dialling starts, on the dialled
+    // leg (C3), which is the one the customer answers.
     record.contacts.set(contact.id, contact);
     this.emit('INITIATED', record, contact);
     if (input.queueId !== undefined) {

@@ -22,7 +22,7 @@ describe('the sweeper when a stop lands but its answer is lost', () => {
     await world?.close();
   });
 
-  it('claims no end and no tag for it, and the next run records it as already gone, keeping the intent', async () => {
+  it('finding 7: settles a stop whose answer was lost by a look afterwards, and reports, records and tags the end it made', async () => {
     const { instance, queue } = seedInstance(world, 'lost-answer');
     const enqueuedAt = world.connect.clock.now() - 30 * hour;
     const contact = world.connect.seed.contact(instance.id, {
@@ -50,17 +50,46 @@ describe('the sweeper when a stop lands but its answer is lost', () => {
     world.connect.faults.clear();
 
     expect(stoppedByApi(world, instance.id)).toEqual([contact.id]);
-    expect(first.counts).toMatchObject({ ended: 0, failed: 1 });
-    expect(contactsOf(world, instance.id).get(contact.id)?.tags.EndedBy).toBeUndefined();
-    expect(await entry()).toMatchObject({ state: 'QUEUED', stopIntentRunId: first.runId });
+    expect(first.counts).toMatchObject({ ended: 1, failed: 0 });
+    expect(first.decisions).toMatchObject([
+      { contactId: contact.id, decision: 'ended', reason: 'queued-too-long', tag: 'tagged' },
+    ]);
+    expect(contactsOf(world, instance.id).get(contact.id)?.tags.EndedBy).toBe('callback-sweeper');
+    expect(await entry()).toMatchObject({
+      state: 'ENDED',
+      endedBy: 'callback-sweeper',
+      stoppedRunId: first.runId,
+      stopIntentRunId: first.runId,
+    });
 
     const second = await services.sweep();
 
-    expect(second.counts).toMatchObject({ alreadyGone: 1, ended: 0 });
-    expect(await entry()).toMatchObject({
-      state: 'ENDED',
-      endedBy: 'sweeper-observation',
-      stopIntentRunId: first.runId,
+    expect(second.counts).toMatchObject({ candidates: 0, ended: 0, failed: 0 });
+  });
+
+  it('finding 7: keeps a callback a 5xx stop left in its queue, and claims no end for it', async () => {
+    const { instance, queue } = seedInstance(world, 'lost-answer-other');
+    const enqueuedAt = world.connect.clock.now() - 30 * hour;
+    const contact = world.connect.seed.contact(instance.id, {
+      channel: 'VOICE',
+      initiationMethod: 'CALLBACK',
+      queueId: queue.id,
+      enqueuedAt,
+      customerPhoneNumber: '+15550101',
     });
+    await seedRegistry(world.dynamo, [queuedEvent(contact.id, instance.id, queue.id, enqueuedAt)]);
+    const services = world.services(instance.id, {
+      SWEEP_MODE: 'end',
+      RECONCILE: 'false',
+      DISCOVER_CALLBACKS: 'false',
+    });
+    // A 5xx before anything applies: the stop may have reached Connect, and did not end it.
+    world.connect.faults.set('StopContact', { errorRate: 1 });
+    const report = await services.sweep();
+    world.connect.faults.clear();
+
+    expect(stoppedByApi(world, instance.id)).toEqual([]);
+    expect(report.counts).toMatchObject({ ended: 0, failed: 1 });
+    expect(contactsOf(world, instance.id).get(contact.id)?.tags.EndedBy).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRegistry } from '../../lambdas/core/callbacks/deps.js';
+import type { StopTurns } from '../../lambdas/core/callbacks/stop-pacer.js';
 import { sweepStuckCallbacks } from '../../lambdas/core/callbacks/sweep.js';
 import { createSweepConnect } from '../../lambdas/core/callbacks/sweep-clients.js';
 import { readSweeperConfig, sweepOptions } from '../../lambdas/core/callbacks/sweeper-config.js';
@@ -277,19 +278,22 @@ describe('the sweeper against the local Amazon Connect and dynalite', () => {
       ...endpoints.clientConfig,
       endpoint: endpoints.connectEndpoint,
     });
-    // An agent takes the callback while its StopContact waits for its rate slot.
-    const acquire = async (operation: string) => {
-      await clients.acquire?.(operation);
-      if (operation === 'StopContact') {
-        world.connect.actions.connectToAgent(instance.id, 'pickup-1', agent.id);
-      }
+    // An agent takes the callback while its StopContact waits for its turn at the rate.
+    const pacer = clients.stopPacer;
+    if (!pacer) throw new Error('the sweeper paces its stops');
+    const stopPacer: StopTurns = {
+      turn: (turn, signal) =>
+        pacer.turn((sent) => {
+          world.connect.actions.connectToAgent(instance.id, 'pickup-1', agent.id);
+          return turn(sent);
+        }, signal),
     };
     world.connect.clearRequestLog();
 
     const report = await sweepStuckCallbacks(
       {
         ...clients,
-        acquire,
+        stopPacer,
         registry: createRegistry(world.dynamo.tableName, endpoints),
         now: () => world.connect.clock.now(),
       },

@@ -16,7 +16,14 @@ import type { ReportBuilder, Subject, TagResult } from './report.js';
 /** The registry calls a sweep makes; tests may pass a fake. */
 export type SweepRegistry = Pick<
   CallbackRegistry,
-  'record' | 'requeue' | 'queuedBefore' | 'recordStopIntent' | 'recordSweeperEnd' | 'tracksQueued'
+  | 'record'
+  | 'requeue'
+  | 'queuedBefore'
+  | 'recordStopIntent'
+  | 'recordStopAttempt'
+  | 'clearStopIntent'
+  | 'recordSweeperEnd'
+  | 'tracksQueued'
 >;
 
 /** What ending one callback needs from its run. */
@@ -67,6 +74,7 @@ export async function endCallback(
     { ...target, instanceId: subject.instanceId, contactId: subject.contactId },
     ctx.position,
     ctx.abortSignal,
+    ctx.now,
   );
   return settleLook(ctx, callback, subject, target.reason, look);
 }
@@ -107,24 +115,15 @@ async function settleLook(
   look: LastLook,
 ): Promise<void> {
   switch (look.kind) {
-    case 'stopped': {
-      await guardWrite(ctx, () =>
-        ctx.registry.recordSweeperEnd(callback, {
-          ...requested(ctx),
-          runId: ctx.runId,
-          reason,
-          atMs: ctx.now(),
-        }),
-      );
-      const tag = await tagEnded(ctx, subject, look.contact, reason);
-      return ctx.report.ended(subject, reason, tag);
-    }
+    case 'stopped':
+      return recordOurEnd(ctx, callback, subject, reason, look.contact, ctx.now());
     case 'stop-failed':
       // One attempt only: 410 means the contact ended between the look and the stop.
       if (look.outcome.kind === 'contact-not-active') {
         ctx.report.alreadyGone(subject, 'not-active');
         return observedEnd(ctx, subject, ctx.now(), 'not-active');
       }
+      if (look.unsettled) return settleStop(ctx, callback, subject, reason, look);
       return ctx.report.fail(subject, look.outcome, 'StopContact');
     case 'no-longer-eligible':
       return applyLeftQueue(ctx, subject, look.assessment);
@@ -136,6 +135,87 @@ async function settleLook(
       }
       return ctx.report.fail(subject, look.outcome, look.operation);
   }
+}
+
+/** The audit of a stop that ended the callback: the registry's end, then, best effort, the tag. */
+async function recordOurEnd(
+  ctx: EndContext,
+  callback: QueuedCallback,
+  subject: Subject,
+  reason: EndReason,
+  contact: Contact,
+  atMs: number,
+): Promise<void> {
+  await guardWrite(ctx, () =>
+    ctx.registry.recordSweeperEnd(callback, { ...requested(ctx), runId: ctx.runId, reason, atMs }),
+  );
+  const tag = await tagEnded(ctx, subject, contact, reason);
+  return ctx.report.ended(subject, reason, tag);
+}
+
+/**
+ * A stop that may have been applied (its answer lost, a 5xx, a time-out, an abort in flight) is
+ * settled by a look afterwards, and the report, the registry and the tag follow what it shows:
+ * disconnected once the stop was sent, ended by us; disconnected before, ended by someone else;
+ * still there, not ended. Without an answer the attempt is recorded, and the next run settles it
+ * from the intent (settleEarlierIntent).
+ */
+async function settleStop(
+  ctx: EndContext,
+  callback: QueuedCallback,
+  subject: Subject,
+  reason: EndReason,
+  look: Extract<LastLook, { kind: 'stop-failed' }>,
+): Promise<void> {
+  const described = await describeCallback(ctx.clients.connect, subject, ctx.abortSignal);
+  const disconnectedAt = 'contact' in described ? described.contact.DisconnectTimestamp : undefined;
+  if ('contact' in described && disconnectedAt) {
+    const atMs = disconnectedAt.getTime();
+    if (atMs >= look.sentAtMs) {
+      return recordOurEnd(ctx, callback, subject, reason, described.contact, atMs);
+    }
+    ctx.report.alreadyGone(subject, 'disconnected');
+    return observedEnd(ctx, subject, atMs, 'disconnected');
+  }
+  if (ctx.writes) {
+    await guardWrite(ctx, () =>
+      ctx.registry.recordStopAttempt(callback, { runId: ctx.runId, atMs: look.sentAtMs }),
+    );
+  }
+  // Still there, or no answer: nothing is claimed, and the next run looks again.
+  return ctx.report.fail(subject, look.outcome, 'StopContact (unsettled)');
+}
+
+/**
+ * Settles an earlier run's intent still on a callback (that run's end write failed, or it never
+ * finished), from this run's DescribeContact. Disconnected after the intent, with evidence the stop
+ * was sent (the attempt it recorded, or the EndedBy tag only an end of ours gets): the end is
+ * recorded as ours, for that run, and `'settled'` returned. Still there: the intent is cleared
+ * first (the returned step), and the callback is decided like any other. Anything else is decided
+ * like any other too: an end someone else made is recorded as observed.
+ */
+export function settleEarlierIntent(
+  ctx: EndContext,
+  callback: QueuedCallback,
+  subject: Subject,
+  contact: Contact,
+): { kind: 'settled' | 'cleared'; act: () => Promise<void> } | undefined {
+  const intent = callback.stopIntent;
+  if (!ctx.writes || !intent || intent.runId === ctx.runId) return undefined;
+  const disconnectedAtMs = contact.DisconnectTimestamp?.getTime();
+  if (disconnectedAtMs === undefined) {
+    const act = () => guardWrite(ctx, () => ctx.registry.clearStopIntent(callback, intent.runId));
+    return { kind: 'cleared', act };
+  }
+  const stopSent =
+    callback.stopAttemptAtMs !== undefined || contact.Tags?.EndedBy === 'callback-sweeper';
+  if (disconnectedAtMs < intent.atMs || !stopSent) return undefined;
+  ctx.report.alreadyGone(subject, 'ended-by-sweeper');
+  const act = () =>
+    guardWrite(ctx, () =>
+      ctx.registry.recordSweeperEnd(callback, { ...intent, atMs: disconnectedAtMs }),
+    );
+  return { kind: 'settled', act };
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   positionInQueue,
   type QueueLists,
 } from './policy.js';
+import type { StopTurns } from './stop-pacer.js';
 
 /** The Connect side of a sweep. */
 export interface SweepConnect {
@@ -28,13 +29,28 @@ export interface SweepConnect {
   stopClient: ConnectClient;
   /** Waits until `operation` may be called under its rate (the limiter the clients share). */
   acquire?: (operation: string) => Promise<void>;
+  /**
+   * StopContact's rate, counted when each stop is sent: one look-and-stop at a time (StopPacer).
+   * Without it, the stop's slot is taken from `acquire` before the look.
+   */
+  stopPacer?: StopTurns;
 }
 
 /** What the look right before a stop found, and what the stop did. */
 export type LastLook =
   | { kind: 'stopped'; contact: Contact }
-  /** StopContact answered an error; `contact` is what the last look saw. */
-  | { kind: 'stop-failed'; outcome: FailureOutcome; contact: Contact }
+  /**
+   * StopContact answered an error; `contact` is what the last look saw. `unsettled`: the stop may
+   * have been applied (FailureOutcome.mayHaveApplied, or the run aborted it in flight), sent at
+   * `sentAtMs`; only a look afterwards tells (settleStop).
+   */
+  | {
+      kind: 'stop-failed';
+      outcome: FailureOutcome;
+      contact: Contact;
+      unsettled: boolean;
+      sentAtMs: number;
+    }
   | { kind: 'no-longer-eligible'; assessment: Assessment; contact: Contact }
   | { kind: 'not-in-queue' }
   | {
@@ -73,7 +89,8 @@ const unavailable = new Set(['AccessDeniedException', 'UnknownOperationException
 /**
  * The sequence that keeps the sweeper's promise. Connect has no conditional StopContact, so the
  * last look sits as close to the stop as the protocol allows:
- * 1. wait for StopContact's rate slot first, so no limiter wait follows the look;
+ * 1. wait for StopContact's turn first (StopPacer: one look-and-stop at a time, the rate counted
+ *    at each stop's send time), so no limiter wait follows the look;
  * 2. GetContactMetrics: a POSITION_IN_QUEUE exists only while the contact is actively in queue;
  * 3. DescribeContact, last, because it also shows an agent offered, accepting, dialling or on;
  * 4. if both still say "waiting in its queue", StopContact at once: nothing is awaited between
@@ -85,11 +102,35 @@ export async function lastLookThenStop(
   target: LastLookTarget,
   position: PositionCheck,
   abortSignal?: AbortSignal,
+  /** Epoch ms, on the clock the registry's times use: when the stop was sent. */
+  now: () => number = Date.now,
 ): Promise<LastLook> {
-  const ids = { InstanceId: target.instanceId, ContactId: target.contactId };
-  const look = clients.lookClient ?? clients.connect;
-  const call = { abortSignal };
+  let sentAtMs = Number.NaN;
+  const sent = () => {
+    sentAtMs = now();
+  };
+  const stopped = (look: LastLook): LastLook =>
+    look.kind === 'stop-failed' ? { ...look, sentAtMs } : look;
   try {
+    if (clients.stopPacer) {
+      const pacer = clients.stopPacer;
+      return stopped(
+        await pacer.turn(
+          (paced) =>
+            lookThenStop(
+              clients,
+              target,
+              position,
+              () => {
+                paced();
+                sent();
+              },
+              abortSignal,
+            ),
+          abortSignal,
+        ),
+      );
+    }
     await clients.acquire?.('StopContact');
   } catch (error) {
     return {
@@ -98,6 +139,20 @@ export async function lastLookThenStop(
       operation: 'StopContact',
     };
   }
+  return stopped(await lookThenStop(clients, target, position, sent, abortSignal));
+}
+
+/** Steps 2 to 4 of lastLookThenStop; `sent()` marks the stop's send time for StopContact's rate. */
+async function lookThenStop(
+  clients: SweepConnect,
+  target: LastLookTarget,
+  position: PositionCheck,
+  sent: () => void,
+  abortSignal: AbortSignal | undefined,
+): Promise<LastLook> {
+  const ids = { InstanceId: target.instanceId, ContactId: target.contactId };
+  const look = clients.lookClient ?? clients.connect;
+  const call = { abortSignal };
   let inQueue = true;
   if (position.available) {
     try {
@@ -128,14 +183,16 @@ export async function lastLookThenStop(
   }
   if (!inQueue) return { kind: 'not-in-queue' };
   // The last look said "waiting in its queue": the stop goes out now, with nothing awaited before.
+  sent();
   const outcome = await stopContact(
     clients.stopClient,
     { instanceId: target.instanceId, contactId: target.contactId },
     call,
   );
-  return outcome.kind === 'stopped'
-    ? { kind: 'stopped', contact }
-    : { kind: 'stop-failed', outcome, contact };
+  if (outcome.kind === 'stopped') return { kind: 'stopped', contact };
+  // An abort while the request is in flight may come after Connect applied it.
+  const unsettled = outcome.mayHaveApplied === true || abortSignal?.aborted === true;
+  return { kind: 'stop-failed', outcome, contact, unsettled, sentAtMs: Number.NaN };
 }
 
 /** A callback queued too long must still be past the cutoff; a duplicate is young by nature. */

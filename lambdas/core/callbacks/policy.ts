@@ -85,8 +85,10 @@ export function assessCallback(
     const atMs = agent.ConnectedToAgentTimestamp.getTime();
     return { verdict: 'with-agent', reason: 'connected-to-agent', atMs };
   }
-  // API_Contact: ConnectedToSystemTimestamp is when the customer endpoint connected: the
-  // callback's outbound leg reached the customer (adminguide/queued-callback-example).
+  // API_Contact: ConnectedToSystemTimestamp is when the customer endpoint connected; ctr-data-model:
+  // for CALLBACK, when the customer answers the outbound leg (adminguide/queued-callback-example).
+  // A customer-first callback's queued leg never has one: the customer answers its dialled leg
+  // (adminguide/customer-first-cb), so on a queued leg it too means the customer is on the line.
   if (contact.ConnectedToSystemTimestamp) {
     return { verdict: 'with-agent', reason: 'customer-connected' };
   }

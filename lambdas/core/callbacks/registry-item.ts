@@ -20,6 +20,10 @@ export interface QueuedCallback {
   queuedAtMs: number;
   lastEventAtMs: number;
   lastEventRank: number;
+  /** A run's intent to stop it, still on the entry: that run never recorded how it ended. */
+  stopIntent?: StopAudit;
+  /** That run's StopContact was sent then, with no known result (recordStopAttempt). */
+  stopAttemptAtMs?: number;
 }
 
 /** `superseded`: the registry already held a newer (or terminal) state, so nothing changed. */
@@ -61,6 +65,8 @@ export interface StoredItem {
   stopIntentRunId?: string;
   stopIntentReason?: string;
   stopIntentAt?: number;
+  /** That run's StopContact was sent then, and its result was not known (recordStopAttempt). */
+  stopAttemptAt?: number;
   /** Set with endedBy `callback-sweeper`: the run whose StopContact succeeded, and when. */
   stoppedRunId?: string;
   stoppedAt?: number;
@@ -118,6 +124,17 @@ export function toQueuedCallback(item: Record<string, unknown>): QueuedCallback 
     queuedAtMs: Number(item.queuedAt),
     lastEventAtMs: Number(item.lastEventAt),
     lastEventRank: Number(item.lastEventRank),
+    ...(typeof item.stopIntentRunId === 'string'
+      ? {
+          stopIntent: {
+            runId: item.stopIntentRunId,
+            reason: String(item.stopIntentReason),
+            atMs: Number(item.stopIntentAt),
+            ...(typeof item.requestedBy === 'string' ? { requestedBy: item.requestedBy } : {}),
+          },
+        }
+      : {}),
+    ...(typeof item.stopAttemptAt === 'number' ? { stopAttemptAtMs: item.stopAttemptAt } : {}),
   };
 }
 

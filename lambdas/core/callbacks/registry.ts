@@ -129,7 +129,7 @@ export class CallbackRegistry {
       new UpdateCommand({
         TableName: this.#tableName,
         Key: { contactId: callback.contactId },
-        UpdateExpression: `SET stopIntentRunId = :runId, stopIntentReason = :reason, stopIntentAt = :at, expiresAt = :expiresAt, ${auditSet}${requestedByUpdate(intent)}`,
+        UpdateExpression: `SET stopIntentRunId = :runId, stopIntentReason = :reason, stopIntentAt = :at, expiresAt = :expiresAt, ${auditSet}${requestedByUpdate(intent, 'stopAttemptAt')}`,
         ConditionExpression:
           '#state = :queued AND lastEventAt = :seenAt AND lastEventRank = :seenRank',
         ExpressionAttributeNames: { '#state': 'state' },
@@ -146,6 +146,47 @@ export class CallbackRegistry {
           ':seenAt': callback.lastEventAtMs,
           ':seenRank': callback.lastEventRank,
         },
+      }),
+    );
+  }
+
+  /**
+   * Records that the run's StopContact was sent at `atMs` and its result is not known (no answer,
+   * or a look afterwards that could not tell): the evidence a later run settles the intent with.
+   */
+  async recordStopAttempt(
+    callback: QueuedCallback,
+    attempt: { runId: string; atMs: number },
+  ): Promise<WriteResult> {
+    return this.#conditionally(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: { contactId: callback.contactId },
+        UpdateExpression: 'SET stopAttemptAt = :at',
+        ConditionExpression: '#state = :queued AND stopIntentRunId = :runId',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':at': attempt.atMs,
+          ':queued': 'QUEUED',
+          ':runId': attempt.runId,
+        },
+      }),
+    );
+  }
+
+  /**
+   * Removes an earlier run's intent (and its attempt) from a callback that is still queued: a later
+   * run found it still waiting, so no stop of that run ended it.
+   */
+  async clearStopIntent(callback: QueuedCallback, runId: string): Promise<WriteResult> {
+    return this.#conditionally(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: { contactId: callback.contactId },
+        UpdateExpression: 'REMOVE stopIntentRunId, stopIntentReason, stopIntentAt, stopAttemptAt',
+        ConditionExpression: '#state = :queued AND stopIntentRunId = :runId',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':queued': 'QUEUED', ':runId': runId },
       }),
     );
   }

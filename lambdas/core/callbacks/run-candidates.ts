@@ -41,3 +41,30 @@ async function* selectedIn(
   const mine = selection.filter((callback) => callback.instanceId === instanceId);
   if (mine.length > 0) yield mine.sort((a, b) => a.queuedAtMs - b.queuedAtMs);
 }
+
+/**
+ * Fair sharing: the candidates of several streams (one per instance, each oldest first) taken in
+ * turn, one from each while it has any, so no instance waits for another's whole index and the
+ * run's stop cap, time and rates are shared among them. Each stream keeps its own order, so a
+ * rule that keeps the oldest of a queue still sees its candidates oldest first. One page of each
+ * stream is read at a time.
+ */
+export async function* takingTurns<T>(streams: readonly AsyncIterator<T[]>[]): AsyncGenerator<T[]> {
+  let live = [...streams];
+  while (live.length > 0) {
+    const pages = await Promise.all(live.map((stream) => stream.next()));
+    const round: T[][] = [];
+    const next: AsyncIterator<T[]>[] = [];
+    pages.forEach((page, i) => {
+      if (page.done) return;
+      round.push(page.value);
+      next.push(live[i] as AsyncIterator<T[]>);
+    });
+    live = next;
+    const merged: T[] = [];
+    for (let i = 0; round.some((page) => i < page.length); i++) {
+      for (const page of round) if (i < page.length) merged.push(page[i] as T);
+    }
+    if (merged.length > 0) yield merged;
+  }
+}

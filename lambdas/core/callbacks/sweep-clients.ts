@@ -6,6 +6,7 @@ import {
   type RatesPerSecond,
 } from '../connect/rate-limit.js';
 import type { SweepConnect } from './last-look.js';
+import { StopPacer } from './stop-pacer.js';
 
 /**
  * The sweeper's Connect clients. They share one per-API rate limiter, one connection pool and one
@@ -14,7 +15,8 @@ import type { SweepConnect } from './last-look.js';
  * - `connect`: reads and tags; the SDK retries, each attempt waiting for its API's rate.
  * - `lookClient`: the last look; one attempt (a retry after a back-off would make the two looks
  *   far apart), each waiting for its rate before the look begins.
- * - `stopClient`: StopContact; one attempt, no limiter (its slot is taken before the look).
+ * - `stopClient`: StopContact; one attempt, no limiter: its StopPacer turn is taken before the
+ *   look, and counts the stop when it is sent.
  */
 export function createSweepConnect(
   config: { connect: ConnectClientOptions; ratesPerSecond: RatesPerSecond },
@@ -33,5 +35,12 @@ export function createSweepConnect(
   const lookClient = createConnectClient(once, shared);
   limitConnectClient(lookClient, limiter);
   const stopClient = createConnectClient(once, shared);
-  return { connect, lookClient, stopClient, acquire: (operation) => limiter.acquire(operation) };
+  const stopRate = config.ratesPerSecond.StopContact;
+  return {
+    connect,
+    lookClient,
+    stopClient,
+    acquire: (operation) => limiter.acquire(operation),
+    ...(stopRate ? { stopPacer: new StopPacer(stopRate) } : {}),
+  };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Contact } from '@aws-sdk/client-connect';
 import { type Described, describeCallback, isNotFound } from './describe.js';
 import type { DiscoveryResult } from './discovery.js';
 import {
@@ -6,6 +7,7 @@ import {
   type EndContext,
   endCallback,
   type SweepRegistry,
+  settleEarlierIntent,
 } from './end-callback.js';
 import { discoverIn, reconcileIn } from './instance-checks.js';
 import { PositionCheck, type SweepConnect } from './last-look.js';
@@ -14,7 +16,7 @@ import type { ReconciliationResult } from './reconcile.js';
 import type { QueuedCallback } from './registry.js';
 import { ReportBuilder, type Subject, type SweepReport } from './report.js';
 import { RunBudget } from './run-budget.js';
-import { candidatePages, noteQueued, type OldestByQueue } from './run-candidates.js';
+import { candidatePages, noteQueued, type OldestByQueue, takingTurns } from './run-candidates.js';
 import { finishReport } from './run-report.js';
 import { InstanceRules } from './run-rules.js';
 import type { SweepRule } from './sweep-policies.js';
@@ -104,14 +106,35 @@ export class SweepRun {
     const startedAt = new Date().toISOString();
     const reconciliation: ReconciliationResult[] = [];
     const discovery: DiscoveryResult[] = [];
-    for (const instanceId of this.#settings.instanceIds) {
-      if (this.#budget.timeUp || this.#budget.stopped()) break;
-      // A selection reads no index: no discovery, and no oldest-per-queue to reconcile with.
-      const { selection } = this.#options;
-      if (this.#settings.discoverCallbacks && !selection)
+    const { selection } = this.#options;
+    // A selection reads no index: no discovery, and no oldest-per-queue to reconcile with.
+    if (this.#settings.discoverCallbacks && !selection) {
+      for (const instanceId of this.#settings.instanceIds) {
+        if (this.#budget.timeUp || this.#budget.stopped()) break;
         discovery.push(await this.#discover(instanceId));
-      const oldestByQueue: OldestByQueue = new Map();
-      await this.#sweepInstance(instanceId, oldestByQueue);
+      }
+    }
+    const runs = new Map<string, InstanceRun>();
+    const streams: AsyncGenerator<QueuedCallback[]>[] = [];
+    for (const instanceId of this.#settings.instanceIds) {
+      const run = this.#instanceRun(instanceId);
+      if (!run) continue;
+      runs.set(instanceId, run.run);
+      streams.push(run.pages);
+    }
+    if (!(this.#budget.timeUp || this.#budget.stopped())) {
+      await inTurn(
+        takingTurns(streams),
+        { concurrency: this.#options.concurrency, stop: () => this.#budget.done() },
+        {
+          verify: (callback) =>
+            this.#verify(callback, runs.get(callback.instanceId) as InstanceRun),
+          decide: (callback, verified) =>
+            this.#decide(callback, verified, runs.get(callback.instanceId) as InstanceRun),
+        },
+      );
+    }
+    for (const [instanceId, run] of runs) {
       if (!this.#settings.reconcile || selection) continue;
       // The oldest tracked callback per queue is only known once the whole index was read.
       reconciliation.push(
@@ -122,7 +145,7 @@ export class SweepRun {
               unexplained: [],
               skipped: `the sweep stopped early (${this.#budget.timeUp ? 'time-budget' : 'stopped'})`,
             }
-          : await reconcileIn(this.#deps.connect, instanceId, oldestByQueue, {
+          : await reconcileIn(this.#deps.connect, instanceId, run.oldestByQueue, {
               nowMs: this.#ctx.now(),
               settings: this.#settings,
               options: this.#options,
@@ -143,31 +166,27 @@ export class SweepRun {
     });
   }
 
-  async #sweepInstance(instanceId: string, oldestByQueue: OldestByQueue): Promise<void> {
+  /** One instance's rules and its candidates, oldest first; none when no rule applies there. */
+  #instanceRun(
+    instanceId: string,
+  ): { run: InstanceRun; pages: AsyncGenerator<QueuedCallback[]> } | undefined {
     // An operator's selection replaces the age test: any age qualifies, the rest of the rule holds.
     const { selection } = this.#options;
     const rules = new InstanceRules(this.#settings, instanceId, this.#ctx.now(), !!selection);
-    if (rules.idle) return;
+    if (rules.idle) return undefined;
     const hash = this.#deps.hashPhoneNumber;
     const duplicates = rules.duplicates && hash;
     const run: InstanceRun = {
       rules,
       keepers: duplicates ? new DuplicateKeepers(hash) : undefined,
-      oldestByQueue,
+      oldestByQueue: new Map(),
     };
     const pages = candidatePages(this.#deps.registry, instanceId, {
       selection,
       readBeforeMs: rules.readBeforeMs,
       pageSize: this.#options.pageSize,
     });
-    await inTurn(
-      pages,
-      { concurrency: this.#options.concurrency, stop: () => this.#budget.done() },
-      {
-        verify: (callback) => this.#verify(callback, run),
-        decide: (callback, verified) => this.#decide(callback, verified, run),
-      },
-    );
+    return { run, pages };
   }
 
   /** Counts the candidate and asks Connect about it, unless the run is only reading by now. */
@@ -226,6 +245,25 @@ export class SweepRun {
     }
     report.counts.verified++;
     const { contact } = verified;
+    // An earlier run's intent still here is settled first (docs/sweeper.md, lost writes).
+    const earlier = settleEarlierIntent(this.#ctx, callback, subject, contact);
+    if (earlier?.kind === 'settled') return earlier.act;
+    const act = this.#decideVerified(callback, contact, subject, run);
+    if (!earlier) return act;
+    return async () => {
+      await earlier.act();
+      await act?.();
+    };
+  }
+
+  /** Decides a candidate DescribeContact answered for. */
+  #decideVerified(
+    callback: QueuedCallback,
+    contact: Contact,
+    subject: Subject,
+    run: InstanceRun,
+  ): (() => Promise<void>) | undefined {
+    const report = this.#report;
     // The queue Connect shows picks the rule: first match wins, and no rule means left alone.
     const match = run.rules.match(callback.instanceId, contact.QueueInfo?.Id ?? callback.queueId);
     const rule = match.kind === 'none' ? undefined : match.rule;

@@ -15,11 +15,10 @@ export type { SweepOptions } from './sweeper-config.js';
  *
  * What the rate limiter guarantees. Every Connect call waits for its API's slot in a client-side
  * sliding window (ConnectRateLimiter), so no second starts more calls than the configured rate;
- * reads and tags wait per SDK attempt, retries included. A StopContact takes its slot *before* its
- * last look, so no limiter wait sits between that look and the stop; it is sent once, never
- * retried. The stops themselves go out when their looks answer, so a slow look can send two close
- * together: Connect's burst (15 over a rate of 10) absorbs that, and a throttled stop is only left
- * for the next run.
+ * reads and tags wait per SDK attempt, retries included. A StopContact takes its turn (StopPacer)
+ * *before* its last look, so no limiter wait sits between that look and the stop; one look-and-stop
+ * runs at a time and the window counts each stop when it is sent, so looks that finish together
+ * never bunch their stops. It is sent once, never retried; a throttled stop is left for the next run.
  */
 
 /**

@@ -16,7 +16,17 @@ export const callbackTable = {
     name: 'queued-by-instance',
     partitionKey: { name: 'queuedInstanceId', type: 'S' },
     sortKey: { name: 'queuedAt', type: 'N' },
-    nonKeyAttributes: ['queueId', 'lastEventAt', 'lastEventRank'],
+    // The stop intent and attempt too: a run settles an earlier run's unsettled stop from them.
+    nonKeyAttributes: [
+      'queueId',
+      'lastEventAt',
+      'lastEventRank',
+      'stopIntentRunId',
+      'stopIntentReason',
+      'stopIntentAt',
+      'stopAttemptAt',
+      'requestedBy',
+    ],
   },
   /**
    * Sparse: only items the sweeper acted on (a stop intent, its end, or an end it observed) carry

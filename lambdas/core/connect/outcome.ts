@@ -17,6 +17,11 @@ export interface Failure<K extends string> {
   /** Connect's exception name, or ValidationException/TimeoutError for failures raised here. */
   code: string;
   message: string;
+  /**
+   * StopContact only: the request may have reached Connect and been applied (a 5xx, a response
+   * time-out, a connection dropped after sending): only a look afterwards tells whether it ended.
+   */
+  mayHaveApplied?: true;
 }
 
 export type OutcomeKind = Outcome['kind'];

@@ -22,6 +22,16 @@ export function withRunSignal<T>(signal: AbortSignal, fn: () => Promise<T>): Pro
 const singleCallWindowGuard = 0.05;
 
 /**
+ * The sliding window a rate allows: whole calls per window, so 8 rps is 8 per 1000 ms, 2.5 rps is
+ * 2 per 800 ms and 0.5 rps is 1 per 2.1 s.
+ */
+export function slidingWindowOf(rate: number): { limit: number; interval: number } {
+  const limit = Math.max(1, Math.floor(rate));
+  const interval = ((1000 * limit) / rate) * (limit === 1 ? 1 + singleCallWindowGuard : 1);
+  return { limit, interval };
+}
+
+/**
  * A client-side limiter per Connect API. Each API has its own sliding window (p-throttle's strict
  * mode), so no one-second interval ever carries more than the configured rate: a token bucket on
  * the server with burst >= rate never refuses such a stream. One limiter serves every instance a
@@ -35,9 +45,7 @@ export class ConnectRateLimiter {
       if (!(rate > 0) || !Number.isFinite(rate)) {
         throw new RangeError(`rate of ${operation} must be a positive number, got ${rate}`);
       }
-      // Whole calls per window: 8 rps is 8 per 1000 ms; 2.5 rps is 2 per 800 ms; 0.5 is 1 per 2.1 s.
-      const limit = Math.max(1, Math.floor(rate));
-      const interval = ((1000 * limit) / rate) * (limit === 1 ? 1 + singleCallWindowGuard : 1);
+      const { limit, interval } = slidingWindowOf(rate);
       const throttle = pThrottle({ limit, interval, strict: true });
       const acquire = throttle(async () => undefined);
       this.#acquireByOperation.set(operation, async () => {

@@ -6,7 +6,7 @@ import {
   instanceIdSchema,
   parseWith,
 } from '../schemas.js';
-import { earlierAttemptMayHaveReached } from './attempts.js';
+import { attemptMayHaveReached, earlierAttemptMayHaveReached } from './attempts.js';
 import type { CallOptions } from './client.js';
 import { outcomeFromError } from './errors.js';
 import type { Outcome } from './outcome.js';
@@ -54,7 +54,8 @@ export async function stopContact(
     // An earlier attempt that may have reached Connect (a time-out, a 5xx, a dropped connection)
     // may have ended the contact itself; after a throttle or a 4xx, 410 keeps its meaning.
     if (isContactGoneAfterOwnAttempt(error)) return { kind: 'stopped' };
-    return outcomeFromError(error, 'contact');
+    const outcome = outcomeFromError(error, 'contact');
+    return attemptMayHaveReached(error) ? { ...outcome, mayHaveApplied: true } : outcome;
   }
 }
 

@@ -123,7 +123,6 @@ describe('control API for callback states, history and settings', () => {
     const dialledContact = await describeContact(dialledLeg);
     expect(queued).toMatchObject({
       InitiationMethod: 'CALLBACK_CUSTOMER_FIRST_QUEUED',
-      ConnectedToSystemTimestamp: clockStart,
       DisconnectTimestamp: new Date(clockStart.getTime() + 60_000),
     });
     expect(dialledContact).toMatchObject({
@@ -132,6 +131,8 @@ describe('control API for callback states, history and settings', () => {
       InitialContactId: queuedLeg,
     });
     expect(dialledContact?.DisconnectTimestamp).toBeUndefined();
+    // customer-first-cb: the customer answers the dialled leg, never the queued one.
+    expect(queued?.ConnectedToSystemTimestamp).toBeUndefined();
   });
 
   it('puts an answered customer-first dialled leg in the queue to find an agent, and recreates a failed one as a new queued leg', async () => {

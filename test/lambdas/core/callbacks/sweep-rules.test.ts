@@ -34,6 +34,8 @@ function registryOf(entries: QueuedCallback[]): SweepRegistry & { intents: strin
       intents.push(callback.contactId);
       return 'written';
     },
+    recordStopAttempt: async () => 'written',
+    clearStopIntent: async () => 'written',
     recordSweeperEnd: async () => 'written',
     record: async () => 'written',
     requeue: async () => 'written',

@@ -43,6 +43,8 @@ class FakeRegistry implements SweepRegistry {
   readonly requeues: { contactId: string; enqueuedAtMs: number }[] = [];
   readonly intents: (StopAudit & { contactId: string })[] = [];
   readonly sweeperEnds: (StopAudit & { contactId: string })[] = [];
+  readonly attempts: { contactId: string; runId: string; atMs: number }[] = [];
+  readonly clearedIntents: { contactId: string; runId: string }[] = [];
   pagesRead = 0;
 
   add(contactId: string, queuedAtMs: number, queueId = 'queue-a'): void {
@@ -63,6 +65,19 @@ class FakeRegistry implements SweepRegistry {
 
   async recordStopIntent(callback: QueuedCallback, intent: StopAudit): Promise<WriteResult> {
     this.intents.push({ contactId: callback.contactId, ...intent });
+    return 'written';
+  }
+
+  async recordStopAttempt(
+    callback: QueuedCallback,
+    attempt: { runId: string; atMs: number },
+  ): Promise<WriteResult> {
+    this.attempts.push({ contactId: callback.contactId, ...attempt });
+    return 'written';
+  }
+
+  async clearStopIntent(callback: QueuedCallback, runId: string): Promise<WriteResult> {
+    this.clearedIntents.push({ contactId: callback.contactId, runId });
     return 'written';
   }
 
@@ -717,11 +732,12 @@ describe('sweepStuckCallbacks', () => {
       const report = await sweep(registry, {}, { abortSignal: deadline.signal });
 
       expect(report.decisions).toMatchObject([
-        { contactId: 'c-1', decision: 'failed', reason: 'StopContact: TimeoutError' },
+        { contactId: 'c-1', decision: 'failed', reason: 'StopContact (unsettled): TimeoutError' },
       ]);
       expect(report.counts).toMatchObject({ ended: 0, alreadyGone: 0, failed: 1 });
       expect(registry.writes).toEqual([]);
       expect(registry.sweeperEnds).toEqual([]);
+      expect(registry.attempts).toEqual([{ contactId: 'c-1', runId: 'run-1', atMs: now }]);
     });
 
     it('counts a registry write that fails, and the next run settles the same entry', async () => {
