@@ -108,7 +108,10 @@ async function answerConnectRequest(
   try {
     const text = method === 'GET' || method === 'HEAD' ? '' : await readConnectBody(request);
     contactId = contactIdOf(route.params, text);
-    // IAM decides before Connect looks at the request: a denied call spends no quota.
+    // Connect throttles before it looks at the request, so even an invalid request spends a token.
+    if (!deps.quotas.tryAcquire(operation)) throw throttling();
+    // IAM decides before Connect looks at the request. The quota is taken first, on arrival, so
+    // the time an evaluation takes never moves a call's place in the token bucket.
     if (deps.authorize) {
       const denial = await deps.authorize({
         accessKeyId: /Credential=([^/,\s]+)\//.exec(request.headers.authorization ?? '')?.[1],
@@ -122,8 +125,6 @@ async function answerConnectRequest(
       });
       if (denial) throw new ConnectApiError('AccessDeniedException', denial.message);
     }
-    // Connect throttles before it looks at the request, so even an invalid request spends a token.
-    if (!deps.quotas.tryAcquire(operation)) throw throttling();
     fault = deps.faults.decide(operation);
     if (fault.latencyMs > 0) await sleep(fault.latencyMs);
     if (fault.failure === 'error') throw internalService(`Injected fault: ${operation} failed.`);

@@ -147,7 +147,7 @@ export async function startCallbackWorld(
         createRegistry(dynamo.tableName, endpointsOf('callback-tracker')),
       );
       const services: CallbackServices = {
-        registry: dynamo.registry,
+        registry: deps.registry,
         connect: deps.connect,
         // Synthesis of the stack is its deployment, not part of an invocation's time.
         track: async (event) => {
