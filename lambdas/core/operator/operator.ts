@@ -178,7 +178,11 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
       return sweepStuckCallbacks(deps, settings, runOptions(options, total));
     },
 
-    async endSelected(contactIds: string[], options: EndRunOptions): Promise<SweepReport> {
+    async endSelected(
+      contactIds: string[],
+      options: EndRunOptions,
+      narrowing: SweepOverrides = {},
+    ): Promise<SweepReport> {
       const ids = [...new Set(contactIds)];
       for (const id of ids) {
         const parsed = parseWith(contactIdSchema, id);
@@ -197,7 +201,9 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
         );
       }
       const selection = (entries as StoredItem[]).map(selected);
-      const settings = await settingsFor({ mode: 'end' });
+      // The age test is the selection's; the queues and the cap still narrow the run.
+      const { maxQueuedAgeMs: _age, ...narrowed } = narrowing;
+      const settings = await settingsFor({ ...narrowed, mode: 'end' });
       return sweepStuckCallbacks(deps, settings, {
         ...runOptions(options, selection.length),
         selection,
