@@ -160,6 +160,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       instanceArn,
       operatorTarget: () => ({
         region: connect.region,
+        accountId: connect.accountId,
         connectEndpoint: connect.endpoint,
         dynamoDbEndpoint: callbacks.dynamoDbEndpoint,
         instanceIds: sweeperConfig.settings.instanceIds,

@@ -81,3 +81,15 @@ export function foreignArnMessage(value: string, owner: Owner): string | undefin
   }
   return undefined;
 }
+
+/**
+ * The one parser of an instance reference at every door: an instance ID, or an instance ARN of
+ * `owner`'s account and Region, as its ID. An ARN from elsewhere is refused, never cut down to its
+ * ID (which would act on an instance of the same ID here).
+ */
+export function toOwnInstanceId(value: string, owner: Owner): InstanceRef {
+  const ref = toInstanceId(value);
+  if (!ref.ok) return ref;
+  const foreign = foreignArnMessage(value, owner);
+  return foreign ? { ok: false, message: foreign } : ref;
+}

@@ -15,6 +15,8 @@ export interface OperatorTarget {
   /** For people: "local (npm start)" or "stack EndContact in eu-west-2 (profile ops)". */
   label: string;
   region: string;
+  /** The account the target's Connect instances are in, when known: ARNs of others are refused. */
+  accountId?: string;
   /** Connect instance IDs the deployment sweeps. */
   instanceIds: string[];
   tableName: string;

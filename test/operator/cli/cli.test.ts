@@ -244,6 +244,38 @@ describe('the end-contact CLI against the local system', () => {
     ).toEqual([...shownStuck].sort());
   });
 
+  it("finding 3: honours --instance with --local, ending only the named instance's callbacks", async () => {
+    const second = DEMO_IDS.secondInstance;
+
+    const { code, stdout } = await run(
+      'sweep',
+      ...local,
+      '--instance',
+      second.instanceId,
+      '--end',
+      '--yes',
+      '--json',
+    );
+
+    const report = JSON.parse(stdout) as SweepReport;
+    expect(code).toBe(0);
+    expect(report.counts.ended).toBe(2);
+    expect(
+      stops()
+        .map((entry) => entry.contactId)
+        .sort(),
+    ).toEqual([second.contacts.callbackQueued2d, second.contacts.callbackQueued28h].sort());
+  });
+
+  it('refuses an --instance the local system does not have, by name, and exits 2', async () => {
+    const unknown = 'de300000-0000-4000-8000-0000000000ff';
+
+    const { code, stderr } = await run('callbacks', ...local, '--instance', unknown);
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(new RegExp(`^end-contact: --instance ${unknown} is not an instance of`));
+  });
+
   it('follows the outcome of End a Contact in its exit code', async () => {
     const refused = await run(
       'end',
