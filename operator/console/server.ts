@@ -71,7 +71,8 @@ export async function startConsole(
   };
   const guard = { token: newToken(), port: 0 };
   const server = createServer((request, response) => {
-    void handle(request, response, guard, context);
+    // No request, however malformed, may take the process down: the last resort answers it.
+    handle(request, response, guard, context).catch(() => lastResort(response));
   });
   await listen(server, options.port ?? 0);
   guard.port = (server.address() as AddressInfo).port;
@@ -112,7 +113,22 @@ async function handle(
   } catch (error) {
     reply = replyToError(error, target);
   }
-  send(response, reply, setCookie);
+  try {
+    send(response, reply, setCookie);
+  } catch {
+    // A header Node refuses (say, a control character): an answer that cannot carry one.
+    lastResort(response);
+  }
+}
+
+/** A plain 500 when the reply itself could not be sent; a connection half answered is cut. */
+function lastResort(response: ServerResponse): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  response.writeHead(500, { ...securityHeaders, 'content-type': 'text/plain; charset=utf-8' });
+  response.end('The console could not answer this request.');
 }
 
 async function route(
