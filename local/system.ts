@@ -13,6 +13,7 @@ import { startLocalConsole } from './console.js';
 import { clearEvent, demoSweepPolicies, reportOnlyRules } from './demo-policies.js';
 import { createRunnerRouter } from './doors.js';
 import { createSampleFlowRunner, type FlowTexts, sourceFlowTexts } from './flow-door.js';
+import { checkLoopback } from './http/guard.js';
 import { closeServer, createJsonListener, listen } from './http/serve.js';
 import type { LocalLambdaHandler } from './lambda-runtime.js';
 import { startLocalCallbacks } from './registry.js';
@@ -169,9 +170,17 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         environment: targetEnvironment,
       }),
     });
-    const listener = createJsonListener(router);
-    const server = createServer((req, res) => void listener(req, res));
+    let port = 0;
+    const listener = createJsonListener(router, {
+      // curl sends no Origin and keeps working; a browser page of another origin is refused.
+      guard: (request) =>
+        checkLoopback(request, { port, name: 'the local runner', requireOrigin: false }),
+    });
+    const server = createServer((req, res) => {
+      listener(req, res).catch(() => res.destroy());
+    });
     await namingPort('--port', options.port, () => listen(server, options.port));
+    port = (server.address() as AddressInfo).port;
     closing.push(() => closeServer(server));
 
     const operatorConsole =
@@ -188,7 +197,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     if (operatorConsole) closing.push(() => operatorConsole.close());
 
     return {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      url: `http://127.0.0.1:${port}`,
       connect,
       instanceIds: demoInstanceIds,
       dynamoDbEndpoint: callbacks.dynamoDbEndpoint,

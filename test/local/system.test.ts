@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +8,27 @@ import { curlExamples, toCurl } from '../../local/examples.js';
 import { type LocalSystem, startLocalSystem } from '../../local/system.js';
 
 const exec = promisify(execFile);
+
+/** A raw POST with headers fetch would not let a test set (Host). */
+function rawPost(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(`${base}${path}`, { method: 'POST', headers });
+    outgoing.once('response', (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.once('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    outgoing.once('error', reject);
+    outgoing.end('{}');
+  });
+}
 
 describe('the local system (npm start)', () => {
   let system: LocalSystem;
@@ -85,6 +107,51 @@ describe('the local system (npm start)', () => {
         },
       ],
     });
+  });
+
+  it.each([
+    ['the scheduled clear', '/sweeper/schedules/billing-closing', '{}'],
+    ['End a Contact over HTTP', '/contact/stop', '{"InstanceId":"x","ContactId":"y"}'],
+  ])(
+    'finding 12: refuses a text/plain POST to %s from another origin, and ends nothing',
+    async (_, path, body) => {
+      system.connect.clearRequestLog();
+
+      const response = await fetch(`${system.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', origin: 'http://evil.example' },
+        body,
+      });
+
+      expect(response.status).toBe(403);
+      expect(await response.json()).toMatchObject({
+        code: 'ForbiddenException',
+        message: expect.stringContaining('this one came from http://evil.example'),
+      });
+      expect(system.connect.requestLog()).toEqual([]);
+    },
+  );
+
+  it("finding 12: refuses a request whose Host is not the runner's own (DNS rebinding)", async () => {
+    const { port } = new URL(system.url);
+
+    const response = await rawPost(system.url, '/sweeper/run', { host: `rebind.example:${port}` });
+
+    expect(response.status).toBe(403);
+    expect(response.body).toContain('Host header (rebind.example');
+  });
+
+  it('finding 12: refuses a control POST to the local Connect from another origin, changing nothing', async () => {
+    const before = system.connect.clock.now();
+
+    const response = await fetch(`${system.connect.endpoint}/_local/clock/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: 'http://evil.example' },
+      body: '{"by":"1d"}',
+    });
+
+    expect(response.status).toBe(403);
+    expect(system.connect.clock.now() - before).toBeLessThan(86_400_000);
   });
 
   it('answers a body that is not JSON with a 400 {code, message}', async () => {
