@@ -10,7 +10,14 @@ import { createHttpHandler } from '../lambdas/stop-contact-api/stop-contact-api.
 import { namingPort } from './cli.js';
 import { DEMO_IDS, demoScenario, type LocalConnect, startLocalConnect } from './connect/index.js';
 import { startLocalConsole } from './console.js';
-import { clearEvent, demoSweepPolicies, reportOnlyRules } from './demo-policies.js';
+import {
+  clearEvent,
+  demoSweepPolicies,
+  type LocalSweepPolicies,
+  localSweepPolicies,
+  policiesSource,
+  reportOnlyRules,
+} from './demo-policies.js';
 import { createRunnerRouter } from './doors.js';
 import { createSampleFlowRunner, type FlowTexts, sourceFlowTexts } from './flow-door.js';
 import { checkLoopback } from './http/guard.js';
@@ -58,6 +65,8 @@ export interface LocalSystem {
   readonly dynamoDbEndpoint: string;
   /** The operator console's URL, token included, when `consolePort` was given. */
   readonly consoleUrl?: string;
+  /** The sweep policies that run (the demo's unless SWEEP_POLICIES says otherwise) and their clears. */
+  readonly sweepPolicies: LocalSweepPolicies;
   /** Runs the sweeper now, as its schedule does, and returns its report. */
   sweep(trigger?: SweepTrigger): Promise<SweeperResult>;
   /** Fires a scheduled clear of the sweep policies now, as its EventBridge Scheduler schedule does. */
@@ -202,6 +211,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       instanceIds: demoInstanceIds,
       dynamoDbEndpoint: callbacks.dynamoDbEndpoint,
       ...(operatorConsole ? { consoleUrl: operatorConsole.url } : {}),
+      sweepPolicies: localSweepPolicies(policiesSource(environment), sweeperConfig),
       sweep: (trigger = 'scheduled') => runSweep(trigger, scheduled),
       fireSchedule,
       settled: callbacks.settled,

@@ -7,6 +7,7 @@ import { type SweepDeps, sweepStuckCallbacks } from '../core/callbacks/sweep.js'
 import {
   applyOverrides,
   isScheduledEvent,
+  policyModeProblems,
   type SweepOverrides,
   sweepOverridesSchema,
   unconfiguredInstances,
@@ -118,6 +119,8 @@ export function createSweeperHandler(
     }
     const unknownNames = unknownPolicyNames(config.settings, overrides);
     if (unknownNames.length > 0) return refuse(invalid(unknownNames));
+    const ignoredMode = policyModeProblems(config.settings, overrides);
+    if (ignoredMode.length > 0) return refuse(invalid(ignoredMode));
     const remainingMs = () => context.getRemainingTimeInMillis();
     const report = await sweepStuckCallbacks(
       deps,

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_IDS } from '../../local/connect/index.js';
+import { describeSweepPolicies } from '../../local/demo-policies.js';
 import { curlExamples, toCurl } from '../../local/examples.js';
 import { type LocalSystem, startLocalSystem } from '../../local/system.js';
 
@@ -152,6 +153,27 @@ describe('the local system (npm start)', () => {
 
     expect(response.status).toBe(403);
     expect(system.connect.clock.now() - before).toBeLessThan(86_400_000);
+  });
+
+  it('finding 14: refuses a {"mode":"end"} override under sweep policies, naming what to do instead', async () => {
+    system.connect.clearRequestLog();
+
+    const response = await fetch(`${system.url}/sweeper/run`, {
+      method: 'POST',
+      body: JSON.stringify({ mode: 'end' }),
+    });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      code: 'InvalidSweepRequest',
+      errors: [
+        {
+          field: 'mode',
+          message: expect.stringMatching(/fire a scheduled clear.*billing-closing.*sweep --end/),
+        },
+      ],
+    });
+    expect(system.connect.requestLog()).toEqual([]);
   });
 
   it('answers a body that is not JSON with a 400 {code, message}', async () => {
@@ -436,6 +458,42 @@ describe('npm start --help', () => {
 
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('--port must be a port number from 0 to 65535');
+  });
+});
+
+describe('the local system with SWEEP_POLICIES empty', () => {
+  it('finding 14: says no sweep policies run and advertises no scheduled clear', async () => {
+    const system = await startLocalSystem({
+      port: 0,
+      connectPort: 0,
+      environment: { ...process.env, SWEEP_POLICIES: '' },
+    });
+    try {
+      const examples = curlExamples(system.sweepPolicies.clears);
+
+      expect(system.sweepPolicies).toEqual({ source: 'none', clears: [] });
+      expect(describeSweepPolicies(system.sweepPolicies)).toMatch(
+        /^none \(SWEEP_POLICIES is empty\)/,
+      );
+      expect(examples.map((example) => example.path)).not.toContain(
+        '/sweeper/schedules/billing-closing',
+      );
+    } finally {
+      await system.close();
+    }
+  });
+
+  it("describes the demo's policies and their clear when SWEEP_POLICIES is unset", async () => {
+    const system = await startLocalSystem({ port: 0, connectPort: 0, environment: {} });
+    try {
+      expect(system.sweepPolicies).toEqual({ source: 'demo', clears: ['billing-closing'] });
+      expect(describeSweepPolicies(system.sweepPolicies)).toMatch(/^the demo’s/);
+      expect(curlExamples(system.sweepPolicies.clears).map((example) => example.path)).toContain(
+        '/sweeper/schedules/billing-closing',
+      );
+    } finally {
+      await system.close();
+    }
   });
 });
 
