@@ -11,6 +11,7 @@ import {
 import { PayloadTooLargeError, readBody } from '../../local/http/body.js';
 import { splitUrl } from '../../local/http/router.js';
 import { closeServer, listen } from '../../local/http/serve.js';
+import { Confirmations } from './confirmations.js';
 import { Jobs } from './jobs.js';
 import { BadParameterError } from './params.js';
 import { type ConsoleContext, problemPage, type Reply } from './reply.js';
@@ -67,6 +68,7 @@ export async function startConsole(
   const context: ConsoleContext = {
     api,
     jobs,
+    confirmations: new Confirmations(),
     requestedBy: options.requestedBy ?? `console (${userInfo().username})`,
   };
   const guard = { token: newToken(), port: 0 };

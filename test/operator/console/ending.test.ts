@@ -109,6 +109,32 @@ describe('the operator console ending contacts (headless Chromium on npm start)'
     expect(world.historyOf(demoCallbacks.general26h)).not.toContain('disconnected');
   });
 
+  it('finding 2: ends all older in a queue only the callbacks its confirm page listed, not those that crossed the age since', async () => {
+    await world.open('/callbacks');
+    const endAll = world.page.getByRole('group', { name: /End all callbacks older/ });
+    await endAll.getByLabel('Queue').selectOption(queues.billing);
+    await endAll.getByLabel('Older than').fill('1h');
+    await endAll.getByRole('button', { name: 'End all older…' }).click();
+    await world.page.getByRole('button', { name: /Confirm/ }).waitFor();
+
+    // While the confirm page is open, three more billing callbacks are (by now) queued 2 hours.
+    world.connect.clock.advance(-2 * 3_600_000);
+    const late = [1, 2, 3].map(
+      (n) =>
+        world.connect.actions.queueCallback(instanceId, {
+          queueId: queues.billing,
+          customerPhoneNumber: `+1206555093${n}`,
+        }).id,
+    );
+    world.connect.clock.advance(2 * 3_600_000);
+    await world.system.settled();
+    await world.page.getByRole('button', { name: /Confirm/ }).click();
+
+    const results = await finishedJob();
+    expect(results).toEqual(new Map([[demoCallbacks.billing3d, 'ended']]));
+    for (const id of late) expect(world.historyOf(id)).not.toContain('disconnected');
+  });
+
   it('runs a previewed sweep in mode end, within its maxStops cap, with progress', async () => {
     await world.open('/sweep?maxQueuedAge=2h&maxStops=2');
 
