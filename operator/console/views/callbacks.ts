@@ -136,6 +136,8 @@ ${callbackTable('Callbacks to end', callbacks, false)}
 /** `POST /callbacks/end`: starts the end as a job and shows its page. */
 export const endCallbacksView: View = (request: ConsoleRequest, context) => {
   const form = request.form;
+  // Busy first: the confirmation stays usable once the running end is done.
+  if (context.jobs.running) return busyPage(context);
   const all = optional(form, 'scope') === 'all';
   const run = all ? confirmedList(form, context) : selected(form);
   if (!run) return expiredPage(context);
@@ -163,7 +165,7 @@ function confirmedList(form: URLSearchParams, context: Parameters<View>[1]) {
   };
 }
 
-function expiredPage(context: Parameters<View>[1]) {
+export function expiredPage(context: Parameters<View>[1]) {
   return pageReply(
     context,
     'Confirmation used or unknown',

@@ -147,6 +147,36 @@ describe('the operator console ending contacts (headless Chromium on npm start)'
     expect(stops).toHaveLength(2);
   });
 
+  it('ends of a previewed sweep only the callbacks its preview listed, not those that crossed the age since', async () => {
+    await world.open('/sweep?maxQueuedAge=2h');
+    const listed = await world.page
+      .getByRole('table', { name: /What a run in mode end would do/ })
+      .locator('tbody tr')
+      .evaluateAll((trs) =>
+        trs
+          .filter((tr) => tr.textContent?.includes('would end'))
+          .map((tr) => tr.querySelector('code')?.textContent ?? ''),
+      );
+
+    // While the preview is open, two more callbacks are (by now) queued 3 hours.
+    world.connect.clock.advance(-3 * 3_600_000);
+    const late = [1, 2].map(
+      (n) =>
+        world.connect.actions.queueCallback(instanceId, {
+          queueId: queues.general,
+          customerPhoneNumber: `+1206555094${n}`,
+        }).id,
+    );
+    world.connect.clock.advance(3 * 3_600_000);
+    await world.system.settled();
+    await world.page.getByRole('button', { name: 'Confirm: run in mode end' }).click();
+
+    const results = await finishedJob();
+    expect(listed.length).toBeGreaterThan(0);
+    expect([...results.keys()].sort()).toEqual([...listed].sort());
+    for (const id of late) expect(world.historyOf(id)).not.toContain('disconnected');
+  });
+
   it('stops a bulk end after the contact in flight, runs one at a time, and ends nothing after', async () => {
     // Each last look takes a second, so the run (five of them) is still going when Stop is pressed.
     world.connect.faults.set('DescribeContact', { latencyMs: 1_000 });
