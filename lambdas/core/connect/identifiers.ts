@@ -61,6 +61,8 @@ export function toUserRef(securityUser: string): UserRef {
 export interface Owner {
   accountId?: string;
   region?: string;
+  /** Whose account and Region, in a refusal. @default "this function's" */
+  whose?: string;
 }
 
 const connectArnPattern = /^arn:aws(?:-[a-z]+)*:connect:([a-z0-9-]+):(\d{12}):/;
@@ -85,10 +87,10 @@ export function foreignArnMessage(value: string, owner: Owner): string | undefin
   if (!match) return undefined;
   const [, region, accountId] = match;
   if (owner.accountId && accountId !== owner.accountId) {
-    return `is in account ${accountId}, not this function's account ${owner.accountId}: use an instance of its own account`;
+    return `is in account ${accountId}, not ${owner.whose ?? "this function's"} account ${owner.accountId}: use an instance of its own account`;
   }
   if (owner.region && region !== owner.region) {
-    return `is in Region ${region}, not this function's Region ${owner.region}: deploy a stack in ${region} for it`;
+    return `is in Region ${region}, not ${owner.whose ?? "this function's"} Region ${owner.region}: deploy a stack in ${region} for it`;
   }
   return undefined;
 }

@@ -45,7 +45,11 @@ export async function connectAws(
       : { environment: {} };
     const tableName = options.tableName ?? deployed.tableName ?? '';
     // One parser for every door: an ARN of another account or Region is refused, not cut down.
-    const owner = { region, ...(identity.Account ? { accountId: identity.Account } : {}) };
+    const owner = {
+      region,
+      whose: "the caller's",
+      ...(identity.Account ? { accountId: identity.Account } : {}),
+    };
     const given = (options.instanceIds ?? []).map((value) => {
       const ref = toOwnInstanceId(value, owner);
       if (!ref.ok) throw new OperatorInputError(`--instance ${value} ${ref.message}`);

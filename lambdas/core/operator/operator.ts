@@ -263,6 +263,7 @@ function endContactRequest(input: EndContactInput, target: OperatorTarget) {
     // The one parser of every door: an ARN of another account or Region is refused by name.
     const given = toOwnInstanceId(input.instanceId.trim(), {
       region: target.region,
+      whose: "the target's",
       ...(target.accountId ? { accountId: target.accountId } : {}),
     });
     if (!given.ok) throw new OperatorInputError(`--instance ${given.message}`);

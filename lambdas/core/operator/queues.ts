@@ -93,6 +93,7 @@ export async function checkQueues(
   const { instanceIds } = target;
   const owner = {
     region: target.region,
+    whose: "the target's",
     ...(target.accountId ? { accountId: target.accountId } : {}),
   };
   const ids: string[] = [];

@@ -119,6 +119,7 @@ export async function connectLocal(
     label,
     region: local.region,
     accountId: local.accountId,
+    whose: "the target's",
   });
   const configs = readConfigs(local.environment, { ...local, instanceIds: chosen });
   return {
