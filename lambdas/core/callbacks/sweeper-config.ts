@@ -95,8 +95,6 @@ function listedArns(env: Env): ConnectArnRef[] {
 }
 
 export interface SweeperConfig {
-  /** CONNECT_INSTANCE_IDS as given. */
-  instanceRefs: string[];
   /**
    * Every instance or queue ARN the settings give (instance and queue lists, the rules' instance
    * and queues), checked against the Region here and against the function's account by the door.
@@ -225,7 +223,6 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
   }
   const needsSalt = duplicatesPolicy === 'keep-oldest' || ruleKeepsOldest;
   return {
-    instanceRefs: instances,
     connectArns,
     settings: {
       mode,
