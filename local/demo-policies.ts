@@ -1,4 +1,4 @@
-import { clearInput } from '../lambdas/core/callbacks/sweep-policies.js';
+import { clearInput, scheduledClears } from '../lambdas/core/callbacks/sweep-policies.js';
 import type { SweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
 import { DEMO_IDS } from './connect/index.js';
 
@@ -55,4 +55,37 @@ export function clearEvent(
 ): { rule?: string; schedule: string } {
   const rule = config.settings.policies?.find((r) => r.schedules.some((s) => s.name === name));
   return rule ? clearInput(rule, { name }) : { schedule: name };
+}
+
+/** Which sweep policies the local system runs, and their scheduled clears' names. */
+export interface LocalSweepPolicies {
+  /** The demo's (SWEEP_POLICIES unset), the environment's, or none (SWEEP_POLICIES empty). */
+  source: 'demo' | 'environment' | 'none';
+  clears: string[];
+}
+
+/** Where the policies come from: an empty SWEEP_POLICIES means none, as it does for the Lambda. */
+export function policiesSource(
+  environment: Readonly<Record<string, string | undefined>>,
+): LocalSweepPolicies['source'] {
+  const given = environment.SWEEP_POLICIES;
+  if (given === undefined) return 'demo';
+  return given.trim() ? 'environment' : 'none';
+}
+
+export function localSweepPolicies(
+  source: LocalSweepPolicies['source'],
+  config: SweeperConfig,
+): LocalSweepPolicies {
+  const rules = config.settings.policies ?? [];
+  return { source, clears: scheduledClears(rules).map(({ schedule }) => schedule.name) };
+}
+
+/** The banner's words for the policies that run. */
+export function describeSweepPolicies(policies: LocalSweepPolicies): string {
+  if (policies.source === 'none') {
+    return 'none (SWEEP_POLICIES is empty): one rule from the global settings, no scheduled clear';
+  }
+  if (policies.source === 'environment') return 'SWEEP_POLICIES';
+  return 'the demo’s, billing queue 4h, the others 24h';
 }

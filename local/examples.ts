@@ -10,10 +10,13 @@ export interface CurlExample {
   expect: { status: number; json: Record<string, unknown> };
 }
 
-/** The examples `npm start` prints; test/local/system.test.ts runs each one. */
-export function curlExamples(): CurlExample[] {
+/**
+ * The examples `npm start` prints; test/local/system.test.ts runs each one. The demo's clear is
+ * shown only when it runs (`clears`: the scheduled clears of the policies that run).
+ */
+export function curlExamples(clears: readonly string[] = [demoClearName]): CurlExample[] {
   const c = DEMO_IDS.contacts;
-  return [
+  const examples: CurlExample[] = [
     {
       title: 'End a queued callback from a flow (as a Connect flow would invoke the Lambda)',
       method: 'POST',
@@ -82,6 +85,10 @@ export function curlExamples(): CurlExample[] {
       expect: { status: 400, json: { code: 'ValidationException' } },
     },
   ];
+  return examples.filter(
+    (example) =>
+      example.path !== `/sweeper/schedules/${demoClearName}` || clears.includes(demoClearName),
+  );
 }
 
 export function toCurl(baseUrl: string, example: CurlExample): string {

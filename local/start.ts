@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { parseDurationMs } from '../lambdas/core/duration.js';
 import { PortInUseError, parsePort, stopOnSignals, UsageError } from './cli.js';
-import { demoClearName } from './demo-policies.js';
+import { describeSweepPolicies } from './demo-policies.js';
 import { describeSweep } from './sweep-summary.js';
 import { curlExamples, startLocalSystem, toCurl } from './system.js';
 
@@ -72,16 +72,16 @@ async function main(): Promise<void> {
     '    POST /flow/run           the sample flow calling the End a Contact module: {"TargetContactId":…,"SecurityUser":…}',
     '    POST /contact/stop       the HTTP API: StopContact request shape',
     '    POST /sweeper/run        the callback sweeper, now: {} or overrides such as {"maxQueuedAge":"2h"}',
-    `    POST /sweeper/schedules/{name}  fire a scheduled clear of the sweep policies now (the demo's: ${demoClearName})`,
+    `    POST /sweeper/schedules/{name}  fire a scheduled clear of the sweep policies now (${system.sweepPolicies.clears.length > 0 ? `theirs: ${system.sweepPolicies.clears.join(', ')}` : 'none runs'})`,
     `  Local Amazon Connect:   ${system.connect.endpoint}   (control API under /_local/)`,
     `  Operator console:       ${system.consoleUrl}   (open it whole: the token is its key)`,
     `  Callback registry:      ${system.dynamoDbEndpoint}   (dynalite, table "callbacks")`,
     `  Callback sweeper:       report mode, every ${sweepEvery}; each run prints one [callback sweeper] line`,
-    `                          sweep policies: ${process.env.SWEEP_POLICIES?.trim() ? 'SWEEP_POLICIES' : 'the demo’s, billing queue 4h, the others 24h'} (docs/sweep-policies.md)`,
+    `                          sweep policies: ${describeSweepPolicies(system.sweepPolicies)} (docs/sweep-policies.md)`,
     `  Connect instances:      ${system.instanceIds.join(', ')} (the demo's two, both tracked and swept)`,
     '',
     'Try it:',
-    ...curlExamples().flatMap((example) => [
+    ...curlExamples(system.sweepPolicies.clears).flatMap((example) => [
       `  # ${example.title} → ${example.expect.status} ${JSON.stringify(example.expect.json)}`,
       `  ${toCurl(system.url, example)}`,
     ]),

@@ -11,9 +11,17 @@ import { operatorPolicy } from '../operator/operator-policy.js';
 import { namingPort } from './cli.js';
 import { DEMO_IDS, demoScenario, type LocalConnect, startLocalConnect } from './connect/index.js';
 import { startLocalConsole } from './console.js';
-import { clearEvent, demoSweepPolicies, reportOnlyRules } from './demo-policies.js';
+import {
+  clearEvent,
+  demoSweepPolicies,
+  type LocalSweepPolicies,
+  localSweepPolicies,
+  policiesSource,
+  reportOnlyRules,
+} from './demo-policies.js';
 import { createRunnerRouter } from './doors.js';
 import { createSampleFlowRunner, type FlowTexts, sourceFlowTexts } from './flow-door.js';
+import { checkLoopback } from './http/guard.js';
 import { closeServer, createJsonListener, listen } from './http/serve.js';
 import { LocalIam, localStackRoles, type StackIdentities } from './iam/local-iam.js';
 import type { LocalLambdaHandler } from './lambda-runtime.js';
@@ -69,6 +77,8 @@ export interface LocalSystem {
   readonly stack: StackIdentities;
   /** The operator console's URL, token included, when `consolePort` was given. */
   readonly consoleUrl?: string;
+  /** The sweep policies that run (the demo's unless SWEEP_POLICIES says otherwise) and their clears. */
+  readonly sweepPolicies: LocalSweepPolicies;
   /** Runs the sweeper now, as its schedule does, and returns its report. */
   sweep(trigger?: SweepTrigger): Promise<SweeperResult>;
   /** Fires a scheduled clear of the sweep policies now, as its EventBridge Scheduler schedule does. */
@@ -207,6 +217,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       instanceArn,
       operatorTarget: () => ({
         region: connect.region,
+        accountId: connect.accountId,
         connectEndpoint: connect.endpoint,
         dynamoDbEndpoint: callbacks.dynamoDbEndpoint,
         instanceIds: sweeperConfig.settings.instanceIds,
@@ -215,9 +226,17 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         environment: targetEnvironment,
       }),
     });
-    const listener = createJsonListener(router);
-    const server = createServer((req, res) => void listener(req, res));
+    let port = 0;
+    const listener = createJsonListener(router, {
+      // curl sends no Origin and keeps working; a browser page of another origin is refused.
+      guard: (request) =>
+        checkLoopback(request, { port, name: 'the local runner', requireOrigin: false }),
+    });
+    const server = createServer((req, res) => {
+      listener(req, res).catch(() => res.destroy());
+    });
     await namingPort('--port', options.port, () => listen(server, options.port));
+    port = (server.address() as AddressInfo).port;
     closing.push(() => closeServer(server));
 
     const operatorConsole =
@@ -234,13 +253,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     if (operatorConsole) closing.push(() => operatorConsole.close());
 
     return {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      url: `http://127.0.0.1:${port}`,
       connect,
       instanceIds: demoInstanceIds,
       dynamoDbEndpoint: callbacks.dynamoDbEndpoint,
       iam,
       stack,
       ...(operatorConsole ? { consoleUrl: operatorConsole.url } : {}),
+      sweepPolicies: localSweepPolicies(policiesSource(environment), sweeperConfig),
       sweep: (trigger = 'scheduled') => runSweep(trigger, scheduled),
       fireSchedule,
       settled: callbacks.settled,

@@ -7,17 +7,18 @@ import { type SweepDeps, sweepStuckCallbacks } from '../core/callbacks/sweep.js'
 import {
   applyOverrides,
   isScheduledEvent,
+  policyModeProblems,
   type SweepOverrides,
   sweepOverridesSchema,
   unconfiguredInstances,
   unknownPolicyNames,
 } from '../core/callbacks/sweep-request.js';
 import { type SweeperConfig, sweepOptions } from '../core/callbacks/sweeper-config.js';
-import { foreignArnMessage, ownerOf } from '../core/connect/identifiers.js';
+import { foreignRefLine, ownerOf } from '../core/connect/identifiers.js';
 import { ConfigurationError } from '../core/errors.js';
 import { inputOf, validateInput } from '../core/middleware/validate-input.js';
 import { createLogger, type DoorOptions } from '../core/observability.js';
-import type { FieldError } from '../core/schemas.js';
+import { type FieldError, ownArnCheck } from '../core/schemas.js';
 
 /** A manual run with a bad override gets this back instead of a sweep. */
 export interface InvalidSweepRequest {
@@ -41,14 +42,8 @@ export interface SweeperDoor {
  */
 function refuseForeignInstances(config: SweeperConfig, context: Context): void {
   const owner = ownerOf(context.invokedFunctionArn, process.env.AWS_REGION);
-  for (const ref of config.instanceRefs) {
-    const foreign = foreignArnMessage(ref, owner);
-    if (foreign) {
-      throw new ConfigurationError(
-        `environment variable CONNECT_INSTANCE_IDS: "${ref}" ${foreign}`,
-      );
-    }
-  }
+  const foreign = foreignRefLine(config.connectArns, owner);
+  if (foreign) throw new ConfigurationError(foreign);
 }
 
 /** Kept back from the Lambda's own timeout so the report is still returned and flushed. */
@@ -124,6 +119,8 @@ export function createSweeperHandler(
     }
     const unknownNames = unknownPolicyNames(config.settings, overrides);
     if (unknownNames.length > 0) return refuse(invalid(unknownNames));
+    const ignoredMode = policyModeProblems(config.settings, overrides);
+    if (ignoredMode.length > 0) return refuse(invalid(ignoredMode));
     const remainingMs = () => context.getRemainingTimeInMillis();
     const report = await sweepStuckCallbacks(
       deps,
@@ -146,6 +143,8 @@ export function createSweeperHandler(
         select: (event: unknown) => (isScheduledEvent(event) || event == null ? {} : event),
         schema: sweepOverridesSchema,
         onInvalid: (errors) => refuse(invalid(errors)),
+        // One identifier rule at every door: an ARN of another account or Region is refused.
+        check: ownArnCheck(['instanceIds', 'queueAllowList', 'queueDenyList']),
       }),
     )
     .handler(sweep);

@@ -83,7 +83,7 @@ export function blankToUndefined(value: unknown): unknown {
 }
 
 /**
- * Refuses an instance or user ARN from another account or Region than the function's own: the
+ * Refuses an instance, queue or user ARN (or a list of them) from another account or Region than the function's own: the
  * account comes from the invocation's function ARN, the Region from AWS_REGION.
  */
 export function ownArnCheck(fields: readonly string[]) {
@@ -95,8 +95,15 @@ export function ownArnCheck(fields: readonly string[]) {
     >;
     return fields.flatMap((field) => {
       const value = input[field];
-      const message = typeof value === 'string' ? foreignArnMessage(value, owner) : undefined;
-      return message ? [{ field, message }] : [];
+      // A list field (a manual run's instanceIds, queueAllowList) is checked item by item.
+      const items = Array.isArray(value) ? value : [value];
+      for (const item of items) {
+        const message =
+          typeof item === 'string' ? foreignArnMessage(item.trim(), owner) : undefined;
+        if (message)
+          return [{ field, message: Array.isArray(value) ? `item "${item}" ${message}` : message }];
+      }
+      return [];
     });
   };
 }

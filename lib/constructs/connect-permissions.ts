@@ -78,15 +78,19 @@ export interface ConnectGrant {
 
 /**
  * What the End a Contact core calls (lambdas/core/connect/stop-contact.ts, security-user.ts): StopContact
- * always; DescribeUser, SearchUsers and ListSecurityProfilePermissions when a SecurityUser is given.
+ * always; DescribeContact only when a retried StopContact answers 410 after an attempt that may
+ * have reached Connect (did that attempt end it?); DescribeUser, SearchUsers and
+ * ListSecurityProfilePermissions when a SecurityUser is given. connect:DescribeContact and
+ * connect:StopContact both take the contact resource type
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonconnect.html).
  */
 export function endContactGrants(connect: ConnectResources): ConnectGrant[] {
   return [
     {
-      actions: ['connect:StopContact'],
+      actions: ['connect:StopContact', 'connect:DescribeContact'],
       resources: connect.contacts,
       reason:
-        'StopContact ends the contact the caller names, so it needs every contact of the instance; the resource type is contact (Service Authorization Reference for Amazon Connect).',
+        'StopContact ends the contact the caller names, and DescribeContact reads when that contact ended after an ambiguous attempt, so both need every contact of the instance; the resource type is contact (Service Authorization Reference for Amazon Connect).',
     },
     {
       actions: ['connect:DescribeUser'],

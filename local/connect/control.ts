@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDurationMs } from '../../lambdas/core/duration.js';
+import { checkLoopback } from '../http/guard.js';
 import { errorReply, type JsonReply, parseJson } from '../http/json.js';
 import { Router } from '../http/router.js';
 import { createJsonListener, type LocalHandler } from '../http/serve.js';
@@ -169,6 +170,15 @@ export function createControlHandler(connect: LocalConnect, introspect: ControlI
   });
 
   return createJsonListener(router, {
+    // The control API changes state with no SigV4: only curl, scripts and tests may call it, on
+    // the local Connect's own Host, never a browser page of another origin.
+    guard: (request) =>
+      checkLoopback(request, {
+        port: connect.port,
+        name: 'the local Connect',
+        requireOrigin: false,
+        hosts: connect.endpoint ? [new URL(connect.endpoint).host] : [],
+      }),
     notFoundMessage: (method, pathname) =>
       `no control endpoint ${method} ${pathname}; the control API is described in docs/local-connect.md`,
     onError: controlErrorReply,

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { PayloadTooLargeError, readBody } from './body.js';
+import type { LoopbackRequest, LoopbackVerdict } from './guard.js';
 import { errorReply, InvalidJsonError, type JsonReply, sendJson } from './json.js';
 import { type Router, splitUrl } from './router.js';
 
@@ -21,6 +22,11 @@ export interface JsonListenerOptions {
   notFoundMessage?: (method: string, pathname: string) => string;
   /** Maps an error a handler threw to its reply; anything it leaves is a 500. */
   onError?: (error: unknown) => JsonReply | undefined;
+  /**
+   * Checked before anything of the request is read (guard.ts's checkLoopback, bound to the
+   * server's port); a refusal answers 403 `ForbiddenException`.
+   */
+  guard?: (request: LoopbackRequest) => LoopbackVerdict;
 }
 
 /** Serves JSON routes: one body reader, `{code, message}` errors, 404 and 413 alike everywhere. */
@@ -33,6 +39,13 @@ export function createJsonListener(
     const { pathname, query } = splitUrl(raw.url);
     let reply: JsonReply;
     try {
+      const verdict = options.guard?.({ method, headers: raw.headers });
+      if (verdict && !verdict.ok) {
+        sendJson(response, 403, { code: 'ForbiddenException', message: verdict.message });
+        // Nothing of a refused request is used: its body is drained unread.
+        raw.resume();
+        return;
+      }
       const text = await readBody(raw);
       const route = router.match(method, pathname);
       reply = route
@@ -45,7 +58,13 @@ export function createJsonListener(
     } catch (error) {
       reply = replyToError(error, options.onError);
     }
-    sendJson(response, reply.status, reply.body, reply.headers);
+    try {
+      sendJson(response, reply.status, reply.body, reply.headers);
+    } catch {
+      // A reply Node cannot send (a header with a control character, say): never a crash.
+      if (response.headersSent) response.destroy();
+      else sendJson(response, 500, { code: 'InternalServiceException', message: 'internal error' });
+    }
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { SweepReport } from '../../lambdas/core/callbacks/report.js';
 import type { SweepOverrides } from '../../lambdas/core/callbacks/sweep-request.js';
 import { sweepOverridesSchema } from '../../lambdas/core/callbacks/sweep-request.js';
 import { parseDurationMs } from '../../lambdas/core/duration.js';
@@ -140,7 +141,7 @@ export const runCommand: Record<Exclude<CommandLine['command'], undefined | 'con
       else print(io, `Nothing to end: ${reportSummary(preview)}`);
       return reportSucceeded(preview) ? 0 : 1;
     }
-    return endWithConfirmation(context, overrides, preview.counts.wouldEnd, preview.maxStops);
+    return endWithConfirmation(context, overrides, preview);
   },
 };
 
@@ -151,20 +152,34 @@ function omitted(report: { decisionsOmitted: number }): string {
     : '';
 }
 
-/** `sweep --end`: the count, a yes, then the verified run with a progress bar and a summary. */
+/**
+ * `sweep --end`: the callbacks it would end, listed, a yes, then the verified run of exactly those
+ * (never picked again by age: one that crossed the limit while the question waited is not in it).
+ */
 async function endWithConfirmation(
   { line, api, io, requestedBy }: CommandContext,
   overrides: SweepOverrides,
-  wouldEnd: number,
-  maxStops: number,
+  preview: SweepReport,
 ): Promise<number> {
-  const upTo = Math.min(wouldEnd, maxStops);
-  const capNote =
-    wouldEnd > maxStops ? ` (${wouldEnd} qualify; the sweeper's cap is ${maxStops} a run)` : '';
+  const listed = preview.decisions.filter((d) => d.decision === 'would-end');
+  // The run's cap takes them in the order the preview found them.
+  const chosen = listed.slice(0, preview.maxStops);
+  const notes = [
+    preview.counts.wouldEnd > preview.maxStops
+      ? `${preview.counts.wouldEnd} qualify; the sweeper's cap is ${preview.maxStops} a run`
+      : undefined,
+    listed.length < Math.min(preview.counts.wouldEnd, preview.maxStops)
+      ? `only the ${listed.length} the report lists are ended`
+      : undefined,
+  ].filter(Boolean);
+  const count = `${chosen.length} callback${chosen.length === 1 ? '' : 's'}`;
   io.stderr.write(
-    `${upTo} callback${upTo === 1 ? '' : 's'} would be ended in ${api.target.label}${capNote}.\n`,
+    `${decisionsTable(chosen)}\n\n${count} would be ended in ${api.target.label}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}.\n`,
   );
-  if (!line.values.yes && !(await io.confirm(`End up to ${upTo}, each after a last look?`))) {
+  if (
+    !line.values.yes &&
+    !(await io.confirm(`End these ${chosen.length}, each after a last look?`))
+  ) {
     io.stderr.write('Nothing ended.\n');
     return 1;
   }
@@ -175,11 +190,16 @@ async function endWithConfirmation(
   });
   const progress = createProgress(io.stderr);
   try {
-    const report = await api.sweep(overrides, {
-      requestedBy,
-      stopSignal: stop.signal,
-      onDecision: (decision, done, total) => progress.update(decision, done, total),
-    });
+    const ids = chosen.map((decision) => decision.contactId);
+    const report = await api.endSelected(
+      ids,
+      {
+        requestedBy,
+        stopSignal: stop.signal,
+        onDecision: (decision, done, total) => progress.update(decision, done, total),
+      },
+      overrides,
+    );
     progress.finish();
     if (line.values.json) json(io, report);
     else print(io, reportSummary(report));

@@ -45,7 +45,7 @@ async function connect(values: CommandLine['values']): Promise<OperatorConnectio
   if (values.local !== undefined) {
     const clash = ['stack', 'table', 'profile', 'region'].find((o) => values[o] !== undefined);
     if (clash) throw new UsageError(`--local and --${clash} point to different places: use one`);
-    return connectLocal(String(values.local));
+    return connectLocal(String(values.local), instanceIds);
   }
   if (values.stack !== undefined && values.table !== undefined) {
     throw new UsageError('--stack and --table both name the table: use one');

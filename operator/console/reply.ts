@@ -1,4 +1,5 @@
 import type { OperatorApi } from '../../lambdas/core/operator/api.js';
+import type { Confirmations } from './confirmations.js';
 import { type Html, html, page, type ViewPath } from './html.js';
 import type { Jobs } from './jobs.js';
 
@@ -22,6 +23,8 @@ export interface ConsoleRequest {
 export interface ConsoleContext {
   api: OperatorApi;
   jobs: Jobs;
+  /** What each confirm page listed, for the End it confirms. */
+  confirmations: Confirmations;
   /** Recorded in the audit as whoever asked for an end. */
   requestedBy: string;
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { checkLoopback, ownOrigins, samePath } from '../../local/http/guard.js';
 
 /**
  * The console's guard, Jupyter-style: a random token printed in its URL, kept afterwards in an
@@ -33,20 +34,14 @@ export function cookieName(port: number): string {
   return `end-contact-console-${port}`;
 }
 
-export function ownOrigins(port: number): string[] {
-  return [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
-}
+export { ownOrigins };
 
 export function checkRequest(request: GuardedRequest, guard: Guard): Verdict {
-  const host = request.headers.host;
   const hosts = ownOrigins(guard.port).map((origin) => origin.slice('http://'.length));
-  if (host === undefined || !hosts.includes(host)) {
-    return {
-      ok: false,
-      title: 'Refused: not this console’s host',
-      message: `The request's Host header (${host ?? 'none'}) is not ${hosts.join(' or ')}. The console answers only on its own loopback address, so a web page that renames itself to 127.0.0.1 (DNS rebinding) cannot reach it.`,
-    };
-  }
+  // Host first (DNS rebinding), then the token, then the Origin of a state-changing request.
+  const loopback = { port: guard.port, name: 'this console', requireOrigin: true };
+  const byHost = checkLoopback({ method: 'GET', headers: request.headers }, loopback);
+  if (!byHost.ok) return byHost;
   const fromUrl = request.query.get('token') ?? undefined;
   const fromCookie = readCookie(request.headers.cookie, cookieName(guard.port));
   const urlOk = fromUrl !== undefined && sameToken(fromUrl, guard.token);
@@ -57,16 +52,8 @@ export function checkRequest(request: GuardedRequest, guard: Guard): Verdict {
       message: `This console needs the token it printed when it started. Open the whole URL it printed (http://${hosts[0]}/?token=…); the browser then keeps the token in a cookie.`,
     };
   }
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    const origin = request.headers.origin;
-    if (origin === undefined || !ownOrigins(guard.port).includes(origin)) {
-      return {
-        ok: false,
-        title: 'Refused: not sent from this console',
-        message: `A ${request.method} must come from this console's own pages (Origin ${ownOrigins(guard.port).join(' or ')}); this one came from ${origin ?? 'no Origin'}.`,
-      };
-    }
-  }
+  const byOrigin = checkLoopback(request, loopback);
+  if (!byOrigin.ok) return byOrigin;
   if (urlOk && request.method === 'GET') {
     const rest = new URLSearchParams(request.query);
     rest.delete('token');
@@ -74,7 +61,8 @@ export function checkRequest(request: GuardedRequest, guard: Guard): Verdict {
     return {
       ok: true,
       setCookie: `${cookieName(guard.port)}=${guard.token}; HttpOnly; SameSite=Strict; Path=/`,
-      redirectTo: `${request.pathname}${query ? `?${query}` : ''}`,
+      // Only a path of this site: `//evil.example/?token=…` must not leave it.
+      redirectTo: `${samePath(request.pathname)}${query ? `?${query}` : ''}`,
     };
   }
   return { ok: true };

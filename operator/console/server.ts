@@ -11,6 +11,7 @@ import {
 import { PayloadTooLargeError, readBody } from '../../local/http/body.js';
 import { splitUrl } from '../../local/http/router.js';
 import { closeServer, listen } from '../../local/http/serve.js';
+import { Confirmations } from './confirmations.js';
 import { Jobs } from './jobs.js';
 import { BadParameterError } from './params.js';
 import { type ConsoleContext, problemPage, type Reply } from './reply.js';
@@ -67,11 +68,13 @@ export async function startConsole(
   const context: ConsoleContext = {
     api,
     jobs,
+    confirmations: new Confirmations(),
     requestedBy: options.requestedBy ?? `console (${userInfo().username})`,
   };
   const guard = { token: newToken(), port: 0 };
   const server = createServer((request, response) => {
-    void handle(request, response, guard, context);
+    // No request, however malformed, may take the process down: the last resort answers it.
+    handle(request, response, guard, context).catch(() => lastResort(response));
   });
   await listen(server, options.port ?? 0);
   guard.port = (server.address() as AddressInfo).port;
@@ -112,7 +115,22 @@ async function handle(
   } catch (error) {
     reply = replyToError(error, target);
   }
-  send(response, reply, setCookie);
+  try {
+    send(response, reply, setCookie);
+  } catch {
+    // A header Node refuses (say, a control character): an answer that cannot carry one.
+    lastResort(response);
+  }
+}
+
+/** A plain 500 when the reply itself could not be sent; a connection half answered is cut. */
+function lastResort(response: ServerResponse): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  response.writeHead(500, { ...securityHeaders, 'content-type': 'text/plain; charset=utf-8' });
+  response.end('The console could not answer this request.');
 }
 
 async function route(

@@ -279,6 +279,38 @@ describe('honest retries at both doors, against the local Amazon Connect', () =>
     }
   });
 
+  it('finding 9: never reports success when the contact had ended before the call and a 5xx attempt is retried into a 410', async () => {
+    connect.faults.set('StopContact', { errorRate: 0.5 });
+    /** A callback that ended five seconds before the call, as Connect's clock shows it. */
+    const endedBefore = () => {
+      connect.clock.advance(-5_000);
+      const contact = endedContact();
+      connect.clock.advance(5_000);
+      return contact;
+    };
+    const answers: { attempts: number[]; status?: number; branch?: string }[] = [];
+
+    for (let i = 0; i < 16; i++) {
+      const viaApi = endedBefore();
+      const { statusCode } = await api({ ContactId: viaApi.id, InstanceId: instance.id });
+      answers.push({ attempts: attempts(viaApi.id), status: statusCode });
+      const viaFlow = endedBefore();
+      const { Branch } = await endFromFlow({ ContactId: viaFlow.id });
+      answers.push({ attempts: attempts(viaFlow.id), branch: Branch ?? '' });
+    }
+
+    const failedThenGone = answers.filter((a) => a.attempts.join() === '500,410');
+    expect(failedThenGone.length).toBeGreaterThan(0);
+    for (const answer of failedThenGone) {
+      if (answer.status !== undefined) expect(answer.status).toBe(410);
+      if (answer.branch !== undefined) expect(answer.branch).toBe('OnInvalidContactID');
+    }
+    for (const answer of answers) {
+      expect(answer.status).not.toBe(200);
+      expect(answer.branch).not.toBe('OnSuccess');
+    }
+  });
+
   it('reports success when an attempt that ended the contact lost its answer and the retry finds it gone', async () => {
     connect.faults.set('StopContact', { dropAfterApplyRate: 0.5 });
     const answers: { attempts: number[]; status?: number; branch?: string }[] = [];

@@ -142,6 +142,7 @@ describe('EndContactStack without context', () => {
 
   it('grants each function only the Connect actions its code calls', () => {
     const endContactActions = [
+      'connect:DescribeContact',
       'connect:DescribeUser',
       'connect:ListSecurityProfilePermissions',
       'connect:SearchUsers',

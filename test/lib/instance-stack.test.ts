@@ -93,6 +93,8 @@ describe('EndContactStack with an instance', () => {
       const resourcesOf = (action: string) =>
         statements.filter((s) => [s.Action].flat().includes(action)).map((s) => s.Resource);
       expect(resourcesOf('connect:StopContact')).toEqual([`${instanceArn}/contact/*`]);
+      // finding 9: a 410 after an ambiguous attempt is checked with DescribeContact.
+      expect(resourcesOf('connect:DescribeContact')).toEqual([`${instanceArn}/contact/*`]);
       expect(resourcesOf('connect:DescribeUser')).toEqual([`${instanceArn}/agent/*`]);
       expect(resourcesOf('connect:ListSecurityProfilePermissions')).toEqual([
         `${instanceArn}/security-profile/*`,
@@ -103,6 +105,7 @@ describe('EndContactStack with an instance', () => {
 
   it('grants each function only the Connect and DynamoDB actions its code calls', () => {
     const endContactActions = [
+      'connect:DescribeContact',
       'connect:DescribeUser',
       'connect:ListSecurityProfilePermissions',
       'connect:SearchUsers',

@@ -71,7 +71,10 @@ describe('EndContactStack in local mode', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: 'connect:StopContact', Resource: `${instanceArn}/contact/*` }),
+          Match.objectLike({
+            Action: ['connect:DescribeContact', 'connect:StopContact'],
+            Resource: `${instanceArn}/contact/*`,
+          }),
         ]),
       },
     });

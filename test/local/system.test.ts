@@ -1,12 +1,35 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_IDS } from '../../local/connect/index.js';
+import { describeSweepPolicies } from '../../local/demo-policies.js';
 import { curlExamples, toCurl } from '../../local/examples.js';
 import { type LocalSystem, startLocalSystem } from '../../local/system.js';
 
 const exec = promisify(execFile);
+
+/** A raw POST with headers fetch would not let a test set (Host). */
+function rawPost(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(`${base}${path}`, { method: 'POST', headers });
+    outgoing.once('response', (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.once('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    outgoing.once('error', reject);
+    outgoing.end('{}');
+  });
+}
 
 describe('the local system (npm start)', () => {
   let system: LocalSystem;
@@ -85,6 +108,72 @@ describe('the local system (npm start)', () => {
         },
       ],
     });
+  });
+
+  it.each([
+    ['the scheduled clear', '/sweeper/schedules/billing-closing', '{}'],
+    ['End a Contact over HTTP', '/contact/stop', '{"InstanceId":"x","ContactId":"y"}'],
+  ])(
+    'finding 12: refuses a text/plain POST to %s from another origin, and ends nothing',
+    async (_, path, body) => {
+      system.connect.clearRequestLog();
+
+      const response = await fetch(`${system.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', origin: 'http://evil.example' },
+        body,
+      });
+
+      expect(response.status).toBe(403);
+      expect(await response.json()).toMatchObject({
+        code: 'ForbiddenException',
+        message: expect.stringContaining('this one came from http://evil.example'),
+      });
+      expect(system.connect.requestLog()).toEqual([]);
+    },
+  );
+
+  it("finding 12: refuses a request whose Host is not the runner's own (DNS rebinding)", async () => {
+    const { port } = new URL(system.url);
+
+    const response = await rawPost(system.url, '/sweeper/run', { host: `rebind.example:${port}` });
+
+    expect(response.status).toBe(403);
+    expect(response.body).toContain('Host header (rebind.example');
+  });
+
+  it('finding 12: refuses a control POST to the local Connect from another origin, changing nothing', async () => {
+    const before = system.connect.clock.now();
+
+    const response = await fetch(`${system.connect.endpoint}/_local/clock/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: 'http://evil.example' },
+      body: '{"by":"1d"}',
+    });
+
+    expect(response.status).toBe(403);
+    expect(system.connect.clock.now() - before).toBeLessThan(86_400_000);
+  });
+
+  it('finding 14: refuses a {"mode":"end"} override under sweep policies, naming what to do instead', async () => {
+    system.connect.clearRequestLog();
+
+    const response = await fetch(`${system.url}/sweeper/run`, {
+      method: 'POST',
+      body: JSON.stringify({ mode: 'end' }),
+    });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      code: 'InvalidSweepRequest',
+      errors: [
+        {
+          field: 'mode',
+          message: expect.stringMatching(/fire a scheduled clear.*billing-closing.*sweep --end/),
+        },
+      ],
+    });
+    expect(system.connect.requestLog()).toEqual([]);
   });
 
   it('answers a body that is not JSON with a 400 {code, message}', async () => {
@@ -369,6 +458,42 @@ describe('npm start --help', () => {
 
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('--port must be a port number from 0 to 65535');
+  });
+});
+
+describe('the local system with SWEEP_POLICIES empty', () => {
+  it('finding 14: says no sweep policies run and advertises no scheduled clear', async () => {
+    const system = await startLocalSystem({
+      port: 0,
+      connectPort: 0,
+      environment: { ...process.env, SWEEP_POLICIES: '' },
+    });
+    try {
+      const examples = curlExamples(system.sweepPolicies.clears);
+
+      expect(system.sweepPolicies).toEqual({ source: 'none', clears: [] });
+      expect(describeSweepPolicies(system.sweepPolicies)).toMatch(
+        /^none \(SWEEP_POLICIES is empty\)/,
+      );
+      expect(examples.map((example) => example.path)).not.toContain(
+        '/sweeper/schedules/billing-closing',
+      );
+    } finally {
+      await system.close();
+    }
+  });
+
+  it("describes the demo's policies and their clear when SWEEP_POLICIES is unset", async () => {
+    const system = await startLocalSystem({ port: 0, connectPort: 0, environment: {} });
+    try {
+      expect(system.sweepPolicies).toEqual({ source: 'demo', clears: ['billing-closing'] });
+      expect(describeSweepPolicies(system.sweepPolicies)).toMatch(/^the demo’s/);
+      expect(curlExamples(system.sweepPolicies.clears).map((example) => example.path)).toContain(
+        '/sweeper/schedules/billing-closing',
+      );
+    } finally {
+      await system.close();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { ConnectArnRef } from '../connect/identifiers.js';
 import { settings } from '../settings.js';
 import { choice, duration, field, instance, name, queues } from './rule-fields.js';
 import { crossRuleProblems } from './rule-overlaps.js';
@@ -51,7 +52,32 @@ export interface PolicyContext {
   source: string;
 }
 
-export type PoliciesResult = { ok: true; rules: SweepRule[] } | { ok: false; problems: string[] };
+export type PoliciesResult =
+  | {
+      ok: true;
+      rules: SweepRule[];
+      /** Every instance or queue ARN the rules give, and where: checked against the account. */
+      arns: ConnectArnRef[];
+    }
+  | { ok: false; problems: string[] };
+
+/** The ARNs among the rules' `instance` and `queues`, named by rule and field. */
+function arnsOf(raw: unknown, source: string): ConnectArnRef[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((rule: { instance?: unknown; queues?: unknown }, i) => {
+    const where = (field: string) => `${source}: ${ruleLabel(raw, i)}, field ${field}`;
+    const given = [
+      ...[rule?.instance].map((value) => ({ where: where('instance'), value })),
+      ...(Array.isArray(rule?.queues) ? rule.queues : []).map((value: unknown) => ({
+        where: where('queues'),
+        value: typeof value === 'string' ? value.trim() : value,
+      })),
+    ];
+    return given.filter(
+      (ref): ref is ConnectArnRef => typeof ref.value === 'string' && ref.value.startsWith('arn:'),
+    );
+  });
+}
 
 const ruleFields = [
   'name',
@@ -172,7 +198,9 @@ export function parseSweepPolicies(input: unknown, context: PolicyContext): Poli
     }),
   );
   const problems = crossRuleProblems(rules, context).map((line) => `${context.source}: ${line}`);
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, rules };
+  return problems.length > 0
+    ? { ok: false, problems }
+    : { ok: true, rules, arns: arnsOf(raw, context.source) };
 }
 
 /** The rule the run follows when no policies are configured: the global settings, every queue. */

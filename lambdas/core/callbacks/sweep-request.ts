@@ -217,6 +217,28 @@ export function unknownPolicyNames(
   return errors;
 }
 
+/**
+ * `mode: "end"` under sweep policies would change nothing (each rule's mode binds), so a manual
+ * run that asks for it is refused with what does end now: a scheduled clear, or an operator's end.
+ */
+export function policyModeProblems(
+  configured: SweepSettings,
+  overrides: SweepOverrides,
+): FieldError[] {
+  if (!configured.policies || overrides.mode !== 'end') return [];
+  const clears = scheduledClears(configured.policies).map(({ schedule }) => schedule.name);
+  const fire =
+    clears.length > 0
+      ? `fire a scheduled clear ({"schedule":"<name>"}; the clears are ${clears.join(', ')})`
+      : 'add a scheduled clear to a rule and fire it';
+  return [
+    {
+      field: 'mode',
+      message: `is "end", which sweep policies do not take: each rule's own mode decides. To end callbacks now, ${fire}, or use the operator's end (end-contact sweep --end, or the console)`,
+    },
+  ];
+}
+
 /** Instances a manual run names must be configured ones: the function's IAM grants cover only those. */
 export function unconfiguredInstances(
   configured: SweepSettings,

@@ -1,6 +1,6 @@
 import { type Env, readConnectClientOptions, readEnv, readRequiredEnv } from '../config.js';
 import type { ConnectClientOptions } from '../connect/client.js';
-import { foreignArnMessage, toInstanceId } from '../connect/identifiers.js';
+import { type ConnectArnRef, foreignRefLine, toInstanceId } from '../connect/identifiers.js';
 import { ConfigurationError } from '../errors.js';
 import { settings } from '../settings.js';
 import { toQueueId } from './queue-id.js';
@@ -69,7 +69,7 @@ function readPolicies(
   env: Env,
   defaults: Parameters<typeof defaultRule>[0],
   instanceIds: string[],
-): SweepRule[] | undefined {
+): { rules: SweepRule[]; arns: ConnectArnRef[] } | undefined {
   const variable = settings.sweepPolicies.env;
   const text = env[variable];
   if (text === undefined || !text.trim()) return undefined;
@@ -79,12 +79,27 @@ function readPolicies(
     source: `environment variable ${variable}`,
   });
   if (!parsed.ok) throw new ConfigurationError(parsed.problems.join('; '));
-  return parsed.rules;
+  return { rules: parsed.rules, arns: parsed.arns };
+}
+
+/** The ARNs among the settings' instance and queue lists, named by their variable. */
+function listedArns(env: Env): ConnectArnRef[] {
+  const lists = [settings.instanceIds, settings.queueAllowList, settings.queueDenyList];
+  return lists.flatMap(({ env: variable }) =>
+    (env[variable] ?? '')
+      .split(',')
+      .map((value) => value.trim())
+      .filter((value) => value.startsWith('arn:'))
+      .map((value) => ({ where: `environment variable ${variable}`, value })),
+  );
 }
 
 export interface SweeperConfig {
-  /** CONNECT_INSTANCE_IDS as given: the ARNs among them are checked against the function's account. */
-  instanceRefs: string[];
+  /**
+   * Every instance or queue ARN the settings give (instance and queue lists, the rules' instance
+   * and queues), checked against the Region here and against the function's account by the door.
+   */
+  connectArns: ConnectArnRef[];
   settings: SweepSettings;
   tableName: string;
   /** Salt for hashing customer numbers; set only when the duplicates policy needs it. */
@@ -189,15 +204,6 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
     );
   }
   const instances = readRequiredEnv('instanceIds', env);
-  for (const value of instances) {
-    // The function's grants and client cover its own Region only (its account: see the door).
-    const foreign = foreignArnMessage(value, { region: env.AWS_REGION });
-    if (foreign) {
-      throw new ConfigurationError(
-        `environment variable CONNECT_INSTANCE_IDS: "${value}" ${foreign}`,
-      );
-    }
-  }
   const mode = readEnv('sweepMode', env);
   const maxQueuedAgeMs = readEnv('maxQueuedAge', env);
   const policies = readPolicies(
@@ -205,7 +211,11 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
     { mode, maxQueuedAgeMs, duplicatesPolicy },
     instanceIds(instances),
   );
-  const ruleKeepsOldest = keepsOldest(policies ?? []);
+  // The function's grants and client cover its own Region only (its account: see the door).
+  const connectArns = [...listedArns(env), ...(policies?.arns ?? [])];
+  const foreign = foreignRefLine(connectArns, { region: env.AWS_REGION });
+  if (foreign) throw new ConfigurationError(foreign);
+  const ruleKeepsOldest = keepsOldest(policies?.rules ?? []);
   if (duplicatesPolicy !== 'keep-oldest' && phoneHashSalt === undefined && ruleKeepsOldest) {
     throw new ConfigurationError(
       'environment variable PHONE_HASH_SALT must be set to at least 16 characters when a rule of SWEEP_POLICIES has duplicatesPolicy keep-oldest',
@@ -213,7 +223,7 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
   }
   const needsSalt = duplicatesPolicy === 'keep-oldest' || ruleKeepsOldest;
   return {
-    instanceRefs: instances,
+    connectArns,
     settings: {
       mode,
       instanceIds: instanceIds(instances),
@@ -225,7 +235,7 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
       discoverCallbacks: readEnv('discoverCallbacks', env),
       duplicatesPolicy,
       reconcile: readEnv('reconcile', env),
-      ...(policies ? { policies } : {}),
+      ...(policies ? { policies: policies.rules } : {}),
     },
     tableName: readRequiredEnv('callbackTableName', env),
     ...(needsSalt ? { phoneHashSalt } : {}),

@@ -1,10 +1,13 @@
 import type { ConnectClient } from '@aws-sdk/client-connect';
 import type { FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
 
-/** Set on an SDK error when an earlier attempt of the same call may have reached Connect. */
-export const earlierAttemptMayHaveReached = '$earlierAttemptMayHaveReached';
+/**
+ * Set on an SDK error when an earlier attempt of the same call may have reached Connect: when
+ * the first such attempt began (epoch ms on this machine's clock); undefined when none may have.
+ */
+export const ambiguousAttemptStartedAt = '$ambiguousAttemptStartedAt';
 
-const reachedKey = Symbol('anAttemptMayHaveReachedConnect');
+const reachedKey = Symbol('firstAmbiguousAttemptStartedAt');
 
 /** Network errors that mean the request was written before the connection failed. */
 const droppedAfterSend = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
@@ -32,25 +35,28 @@ export function attemptMayHaveReached(error: unknown): boolean {
 }
 
 /**
- * Records, across the SDK's retries of one call, whether an attempt may have reached Connect, and
- * marks a later attempt's error with it: a retried StopContact that answers "not found" then
- * proves the contact is gone only if an earlier attempt may have ended it.
+ * Records, across the SDK's retries of one call, when the first attempt that may have reached
+ * Connect began, and marks a later attempt's error with it: a retried StopContact that answers
+ * "not found" may then be its own doing, which only Connect's DisconnectTimestamp can tell.
  */
 export function trackAttempts(client: ConnectClient): void {
   const middleware: FinalizeRequestMiddleware<object, MetadataBearer> =
     (next, context) => async (args) => {
-      const state = context as Record<symbol, boolean | undefined>;
+      const state = context as Record<symbol, number | undefined>;
+      const startedAt = Date.now();
       try {
         return await next(args);
       } catch (error) {
         if (typeof error === 'object' && error !== null) {
-          Object.defineProperty(error, earlierAttemptMayHaveReached, {
-            value: state[reachedKey] === true,
+          Object.defineProperty(error, ambiguousAttemptStartedAt, {
+            value: state[reachedKey],
             configurable: true,
             enumerable: false,
           });
         }
-        if (attemptMayHaveReached(error)) state[reachedKey] = true;
+        if (attemptMayHaveReached(error) && state[reachedKey] === undefined) {
+          state[reachedKey] = startedAt;
+        }
         throw error;
       }
     };

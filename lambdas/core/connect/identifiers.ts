@@ -25,6 +25,17 @@ export function toInstanceId(value: string): InstanceRef {
       };
 }
 
+/** Amazon Connect queue ARN: arn:<partition>:connect:<region>:<account>:instance/<id>/queue/<queue id>. */
+const queueArnPattern =
+  /^arn:aws(?:-[a-z]+)*:connect:[a-z0-9-]+:\d{12}:instance\/[A-Za-z0-9-]{1,100}\/queue\/([A-Za-z0-9-]{1,100})$/;
+const queueIdPattern = /^[A-Za-z0-9-]{1,100}$/;
+
+/** A queue ID, or the ID in a queue ARN; undefined when it is neither. */
+export function toQueueId(value: string): string | undefined {
+  if (value.startsWith('arn:')) return queueArnPattern.exec(value)?.[1];
+  return queueIdPattern.test(value) ? value : undefined;
+}
+
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const userArnPattern =
   /^arn:aws(?:-[a-z]+)*:connect:[a-z0-9-]+:\d{12}:instance\/([A-Za-z0-9-]{1,100})\/agent\/([A-Za-z0-9-]{1,256})$/;
@@ -50,6 +61,8 @@ export function toUserRef(securityUser: string): UserRef {
 export interface Owner {
   accountId?: string;
   region?: string;
+  /** Whose account and Region, in a refusal. @default "this function's" */
+  whose?: string;
 }
 
 const connectArnPattern = /^arn:aws(?:-[a-z]+)*:connect:([a-z0-9-]+):(\d{12}):/;
@@ -74,10 +87,48 @@ export function foreignArnMessage(value: string, owner: Owner): string | undefin
   if (!match) return undefined;
   const [, region, accountId] = match;
   if (owner.accountId && accountId !== owner.accountId) {
-    return `is in account ${accountId}, not this function's account ${owner.accountId}: use an instance of its own account`;
+    return `is in account ${accountId}, not ${owner.whose ?? "this function's"} account ${owner.accountId}: use an instance of its own account`;
   }
   if (owner.region && region !== owner.region) {
-    return `is in Region ${region}, not this function's Region ${owner.region}: deploy a stack in ${region} for it`;
+    return `is in Region ${region}, not ${owner.whose ?? "this function's"} Region ${owner.region}: deploy a stack in ${region} for it`;
+  }
+  return undefined;
+}
+
+/**
+ * The one parser of an instance reference at every door: an instance ID, or an instance ARN of
+ * `owner`'s account and Region, as its ID. An ARN from elsewhere is refused, never cut down to its
+ * ID (which would act on an instance of the same ID here).
+ */
+export function toOwnInstanceId(value: string, owner: Owner): InstanceRef {
+  const ref = toInstanceId(value);
+  if (!ref.ok) return ref;
+  const foreign = foreignArnMessage(value, owner);
+  return foreign ? { ok: false, message: foreign } : ref;
+}
+
+export type QueueRef = { ok: true; queueId: string } | { ok: false; message: string };
+
+/** The one parser of a queue reference: a queue ID, or a queue ARN of `owner`'s account and Region. */
+export function toOwnQueueId(value: string, owner: Owner): QueueRef {
+  const queueId = toQueueId(value);
+  if (!queueId) return { ok: false, message: 'must be a queue ID or a queue ARN' };
+  const foreign = foreignArnMessage(value, owner);
+  return foreign ? { ok: false, message: foreign } : { ok: true, queueId };
+}
+
+/** An ARN given in a setting, and where, so it can be checked once the account is known. */
+export interface ConnectArnRef {
+  /** e.g. `environment variable SWEEP_POLICIES: rule 1 ("billing"), field queues` */
+  where: string;
+  value: string;
+}
+
+/** The first of `refs` that is not `owner`'s, as one line naming where it was given. */
+export function foreignRefLine(refs: readonly ConnectArnRef[], owner: Owner): string | undefined {
+  for (const ref of refs) {
+    const foreign = foreignArnMessage(ref.value, owner);
+    if (foreign) return `${ref.where}: "${ref.value}" ${foreign}`;
   }
   return undefined;
 }

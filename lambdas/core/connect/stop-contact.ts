@@ -1,4 +1,8 @@
-import { type ConnectClient, StopContactCommand } from '@aws-sdk/client-connect';
+import {
+  type ConnectClient,
+  DescribeContactCommand,
+  StopContactCommand,
+} from '@aws-sdk/client-connect';
 import * as z from 'zod/mini';
 import {
   contactIdSchema,
@@ -6,7 +10,7 @@ import {
   instanceIdSchema,
   parseWith,
 } from '../schemas.js';
-import { attemptMayHaveReached, earlierAttemptMayHaveReached } from './attempts.js';
+import { ambiguousAttemptStartedAt, attemptMayHaveReached } from './attempts.js';
 import type { CallOptions } from './client.js';
 import { outcomeFromError } from './errors.js';
 import type { Outcome } from './outcome.js';
@@ -51,15 +55,51 @@ export async function stopContact(
     );
     return { kind: 'stopped' };
   } catch (error) {
-    // An earlier attempt that may have reached Connect (a time-out, a 5xx, a dropped connection)
-    // may have ended the contact itself; after a throttle or a 4xx, 410 keeps its meaning.
-    if (isContactGoneAfterOwnAttempt(error)) return { kind: 'stopped' };
+    const startedAt = ambiguousStart(error);
+    if (startedAt !== undefined) {
+      return goneAfterAmbiguousAttempt(client, { instanceId, contactId }, startedAt, error, options);
+    }
+    // This attempt may have reached Connect (a time-out, a 5xx, a dropped connection): the
+    // sweeper settles such a stop with a look afterwards (docs/sweeper.md).
     const outcome = outcomeFromError(error, 'contact');
     return attemptMayHaveReached(error) ? { ...outcome, mayHaveApplied: true } : outcome;
   }
 }
 
-function isContactGoneAfterOwnAttempt(error: unknown): boolean {
-  const e = error as { name?: string; [earlierAttemptMayHaveReached]?: boolean };
-  return e?.name === 'ContactNotFoundException' && e[earlierAttemptMayHaveReached] === true;
+/** When the first attempt that may have reached Connect began, for a 410 on a later attempt. */
+function ambiguousStart(error: unknown): number | undefined {
+  const e = error as { name?: string; [ambiguousAttemptStartedAt]?: number };
+  return e?.name === 'ContactNotFoundException' ? e[ambiguousAttemptStartedAt] : undefined;
+}
+
+/**
+ * A 410 after an attempt that may have reached Connect (a 5xx, a time-out, a dropped connection)
+ * is that attempt's doing only if Connect shows the contact ended once it began: its
+ * DisconnectTimestamp (API_DescribeContact.html, Contact.DisconnectTimestamp) at or after the
+ * attempt's start. A contact that had ended before the call, or one Connect cannot describe,
+ * stays not active: a stop that did not happen is never reported as done.
+ */
+async function goneAfterAmbiguousAttempt(
+  client: ConnectClient,
+  ids: { instanceId: string; contactId: string },
+  startedAt: number,
+  error: unknown,
+  options: CallOptions,
+): Promise<Outcome> {
+  const gone = outcomeFromError(error, 'contact');
+  try {
+    const { Contact } = await client.send(
+      new DescribeContactCommand({ InstanceId: ids.instanceId, ContactId: ids.contactId }),
+      { abortSignal: options.abortSignal },
+    );
+    const endedAt = Contact?.DisconnectTimestamp?.getTime();
+    if (endedAt !== undefined && endedAt >= startedAt) return { kind: 'stopped' };
+    return gone;
+  } catch (describeError) {
+    const { code } = outcomeFromError(describeError, 'contact');
+    return {
+      ...gone,
+      message: `${gone.message} (an earlier attempt may have ended it, but that could not be confirmed: DescribeContact answered ${code})`,
+    } as Outcome;
+  }
 }

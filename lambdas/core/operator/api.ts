@@ -15,6 +15,8 @@ export interface OperatorTarget {
   /** For people: "local (npm start)" or "stack EndContact in eu-west-2 (profile ops)". */
   label: string;
   region: string;
+  /** The account the target's Connect instances are in, when known: ARNs of others are refused. */
+  accountId?: string;
   /** Connect instance IDs the deployment sweeps. */
   instanceIds: string[];
   tableName: string;
@@ -103,9 +105,14 @@ export interface OperatorApi {
   sweep(overrides: SweepOverrides, options: EndRunOptions): Promise<SweepReport>;
   /**
    * Ends the chosen callbacks through the sweeper's verified path, whatever their age: each is
-   * still checked at its last look, and one answered meanwhile is skipped, not ended.
+   * still checked at its last look, and one answered meanwhile is skipped, not ended. `narrowing`
+   * (queues, cap) keeps to what the operator was shown: one that left those queues is skipped.
    */
-  endSelected(contactIds: string[], options: EndRunOptions): Promise<SweepReport>;
+  endSelected(
+    contactIds: string[],
+    options: EndRunOptions,
+    narrowing?: SweepOverrides,
+  ): Promise<SweepReport>;
   /** CXone's End a Contact for any contact ID (not only callbacks), SecurityUser included. */
   endContact(input: EndContactInput): Promise<Outcome>;
   close(): Promise<void>;

@@ -2,6 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Env } from '../config.js';
+import { toOwnInstanceId } from '../connect/identifiers.js';
 import { describeAccessError, OperatorInputError, TargetError } from './errors.js';
 import { stackOutputs } from './stack-outputs.js';
 import { type OperatorConnection, readConfigs } from './target.js';
@@ -43,9 +44,18 @@ export async function connectAws(
       ? await readStack(clients, options.stack)
       : { environment: {} };
     const tableName = options.tableName ?? deployed.tableName ?? '';
-    const instanceIds = options.instanceIds?.length
-      ? options.instanceIds
-      : (deployed.instanceIds ?? []);
+    // One parser for every door: an ARN of another account or Region is refused, not cut down.
+    const owner = {
+      region,
+      whose: "the caller's",
+      ...(identity.Account ? { accountId: identity.Account } : {}),
+    };
+    const given = (options.instanceIds ?? []).map((value) => {
+      const ref = toOwnInstanceId(value, owner);
+      if (!ref.ok) throw new OperatorInputError(`--instance ${value} ${ref.message}`);
+      return ref.instanceId;
+    });
+    const instanceIds = given.length > 0 ? [...new Set(given)] : (deployed.instanceIds ?? []);
     // With a stack, --instance may only narrow it to instances its sweeper covers.
     const foreign = instanceIds.filter(
       (id) => deployed.instanceIds && !deployed.instanceIds.includes(id),
@@ -61,6 +71,7 @@ export async function connectAws(
         kind: 'aws',
         label: `${where} in ${region}${options.profile ? ` (profile ${options.profile})` : ''}`,
         region,
+        ...(identity.Account ? { accountId: identity.Account } : {}),
         instanceIds,
         tableName,
       },

@@ -14,16 +14,18 @@ import {
   sweepOptions,
 } from '../callbacks/sweeper-config.js';
 import { createConnectClient } from '../connect/client.js';
+import { toOwnInstanceId } from '../connect/identifiers.js';
 import type { Outcome } from '../connect/outcome.js';
 import { createEndContactDeps } from '../end-contact/config.js';
 import { endContactWithin } from '../end-contact/end-contact.js';
-import { contactIdSchema, instanceIdSchema, parseWith, securityUserSchema } from '../schemas.js';
+import { contactIdSchema, parseWith, securityUserSchema } from '../schemas.js';
 import type {
   AuditRecord,
   CallbackFilter,
   EndContactInput,
   EndRunOptions,
   OperatorApi,
+  OperatorTarget,
   QueueOverview,
   TrackedCallback,
 } from './api.js';
@@ -65,7 +67,7 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
       );
     }
     const chosen = overrides.queueAllowList?.length
-      ? await checkQueues(deps.connect, target.instanceIds, overrides.queueAllowList)
+      ? await checkQueues(deps.connect, target, overrides.queueAllowList)
       : undefined;
     const allowed = configured.queueAllowList;
     const narrowed =
@@ -131,7 +133,7 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
 
     async callbacks(filter: CallbackFilter = {}): Promise<TrackedCallback[]> {
       const queues = filter.queueIds?.length
-        ? await checkQueues(deps.connect, target.instanceIds, filter.queueIds)
+        ? await checkQueues(deps.connect, target, filter.queueIds)
         : undefined;
       const limit = filter.limit ?? 1000;
       const nowMs = now();
@@ -178,7 +180,11 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
       return sweepStuckCallbacks(deps, settings, runOptions(options, total));
     },
 
-    async endSelected(contactIds: string[], options: EndRunOptions): Promise<SweepReport> {
+    async endSelected(
+      contactIds: string[],
+      options: EndRunOptions,
+      narrowing: SweepOverrides = {},
+    ): Promise<SweepReport> {
       const ids = [...new Set(contactIds)];
       for (const id of ids) {
         const parsed = parseWith(contactIdSchema, id);
@@ -197,7 +203,9 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
         );
       }
       const selection = (entries as StoredItem[]).map(selected);
-      const settings = await settingsFor({ mode: 'end' });
+      // The age test is the selection's; the queues and the cap still narrow the run.
+      const { maxQueuedAgeMs: _age, ...narrowed } = narrowing;
+      const settings = await settingsFor({ ...narrowed, mode: 'end' });
       return sweepStuckCallbacks(deps, settings, {
         ...runOptions(options, selection.length),
         selection,
@@ -205,7 +213,7 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
     },
 
     async endContact(input: EndContactInput): Promise<Outcome> {
-      const request = endContactRequest(input, target.instanceIds);
+      const request = endContactRequest(input, target);
       const door = { deps: endDeps, deadlineMs: connection.endContact.deadlineMs };
       return endContactWithin(door, request, undefined);
     },
@@ -243,7 +251,8 @@ function selected(entry: StoredItem): QueuedCallback {
   };
 }
 
-function endContactRequest(input: EndContactInput, instanceIds: string[]) {
+function endContactRequest(input: EndContactInput, target: OperatorTarget) {
+  const { instanceIds } = target;
   const contactId = parseWith(contactIdSchema, input.contactId);
   if (!contactId.ok) {
     throw new OperatorInputError(`contactId ${contactId.errors[0]?.message}`);
@@ -251,9 +260,14 @@ function endContactRequest(input: EndContactInput, instanceIds: string[]) {
   const [only] = instanceIds;
   let instanceId = instanceIds.length === 1 ? only : undefined;
   if (input.instanceId !== undefined) {
-    const given = parseWith(instanceIdSchema, input.instanceId);
-    if (!given.ok) throw new OperatorInputError(`--instance ${given.errors[0]?.message}`);
-    instanceId = given.value;
+    // The one parser of every door: an ARN of another account or Region is refused by name.
+    const given = toOwnInstanceId(input.instanceId.trim(), {
+      region: target.region,
+      whose: "the target's",
+      ...(target.accountId ? { accountId: target.accountId } : {}),
+    });
+    if (!given.ok) throw new OperatorInputError(`--instance ${given.message}`);
+    instanceId = given.instanceId;
   }
   if (!instanceId) {
     throw new OperatorInputError(

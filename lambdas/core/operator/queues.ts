@@ -1,10 +1,10 @@
 import type { ConnectClient } from '@aws-sdk/client-connect';
-import { toQueueId } from '../callbacks/queue-id.js';
+import { toOwnQueueId } from '../callbacks/queue-id.js';
 import { judgeQueue, type QueueMetrics, readQueueMetrics } from '../callbacks/reconcile.js';
 import type { CallbackRegistry } from '../callbacks/registry.js';
 import type { SweeperConfig } from '../callbacks/sweeper-config.js';
 import { outcomeFromError } from '../connect/errors.js';
-import type { QueueOverview } from './api.js';
+import type { OperatorTarget, QueueOverview } from './api.js';
 import { OperatorInputError } from './errors.js';
 
 interface Tracked {
@@ -87,15 +87,20 @@ const unknownQueue = new Set(['InvalidParameterException', 'ResourceNotFoundExce
  */
 export async function checkQueues(
   connect: ConnectClient,
-  instanceIds: readonly string[],
+  target: Pick<OperatorTarget, 'instanceIds' | 'region' | 'accountId'>,
   refs: readonly string[],
 ): Promise<string[]> {
+  const { instanceIds } = target;
+  const owner = {
+    region: target.region,
+    whose: "the target's",
+    ...(target.accountId ? { accountId: target.accountId } : {}),
+  };
   const ids: string[] = [];
   for (const ref of refs) {
-    const queueId = toQueueId(ref);
-    if (!queueId) {
-      throw new OperatorInputError(`--queue "${ref}" is not a queue ID or queue ARN`);
-    }
+    const parsed = toOwnQueueId(ref, owner);
+    if (!parsed.ok) throw new OperatorInputError(`--queue "${ref}" ${parsed.message}`);
+    const { queueId } = parsed;
     let known = false;
     for (const instanceId of instanceIds) {
       try {

@@ -1,11 +1,12 @@
 import type { CallbackEndpoints } from '../callbacks/deps.js';
 import { readSweeperConfig, type SweeperConfig } from '../callbacks/sweeper-config.js';
 import type { Env } from '../config.js';
+import { type Owner, toOwnInstanceId } from '../connect/identifiers.js';
 import { type EndContactConfig, readEndContactConfig } from '../end-contact/config.js';
 import { ConfigurationError } from '../errors.js';
 import { type Setting, settings } from '../settings.js';
 import type { OperatorTarget } from './api.js';
-import { TargetError } from './errors.js';
+import { OperatorInputError, TargetError } from './errors.js';
 
 /** Everything an operator's calls need: where they go, as whom, and the settings they keep to. */
 export interface OperatorConnection {
@@ -23,6 +24,8 @@ export interface OperatorConnection {
 /** What the local runner's `GET /_operator/target` answers. */
 export interface LocalTargetDescription {
   region: string;
+  /** The local Connect's account: an ARN of another one is refused. */
+  accountId: string;
   connectEndpoint: string;
   dynamoDbEndpoint: string;
   instanceIds: string[];
@@ -67,8 +70,34 @@ export function readConfigs(
   }
 }
 
-/** The system `npm start` runs, found through its runner's discovery route. */
-export async function connectLocal(url: string): Promise<OperatorConnection> {
+/**
+ * The instances an operator named (`--instance`, IDs or ARNs of the target's own account and
+ * Region) out of those the target sweeps; all of them when none is named.
+ */
+export function chosenInstances(
+  given: readonly string[] | undefined,
+  swept: readonly string[],
+  where: { label: string } & Owner,
+): string[] {
+  if (!given?.length) return [...swept];
+  const chosen = given.map((value) => {
+    const ref = toOwnInstanceId(value, where);
+    if (!ref.ok) throw new OperatorInputError(`--instance ${value} ${ref.message}`);
+    if (!swept.includes(ref.instanceId)) {
+      throw new OperatorInputError(
+        `--instance ${value} is not an instance of ${where.label} (it has ${swept.join(', ')})`,
+      );
+    }
+    return ref.instanceId;
+  });
+  return [...new Set(chosen)];
+}
+
+/** The system `npm start` runs, found through its runner's discovery route; `instanceIds` narrows it. */
+export async function connectLocal(
+  url: string,
+  instanceIds?: string[],
+): Promise<OperatorConnection> {
   const where = `${url.replace(/\/+$/, '')}/_operator/target`;
   let response: Response;
   try {
@@ -85,13 +114,21 @@ export async function connectLocal(url: string): Promise<OperatorConnection> {
     );
   }
   const local = (await response.json()) as LocalTargetDescription;
-  const configs = readConfigs(local.environment, local);
+  const label = `local (npm start at ${url})`;
+  const chosen = chosenInstances(instanceIds, local.instanceIds, {
+    label,
+    region: local.region,
+    accountId: local.accountId,
+    whose: "the target's",
+  });
+  const configs = readConfigs(local.environment, { ...local, instanceIds: chosen });
   return {
     target: {
       kind: 'local',
-      label: `local (npm start at ${url})`,
+      label,
       region: local.region,
-      instanceIds: local.instanceIds,
+      accountId: local.accountId,
+      instanceIds: chosen,
       tableName: local.tableName,
     },
     ...configs,

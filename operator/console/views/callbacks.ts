@@ -1,4 +1,3 @@
-import type { SweepDecision } from '../../../lambdas/core/callbacks/report.js';
 import type { CallbackFilter, TrackedCallback } from '../../../lambdas/core/operator/api.js';
 import { formatAgeMs, type Html, html } from '../html.js';
 import { readOverrides } from '../overrides.js';
@@ -107,9 +106,16 @@ export const confirmEndView: View = async (request, context) => {
   let explain: string;
   if (all) {
     const { queue, olderThan, olderThanMs } = readAllOlder(request.query);
-    callbacks = await context.api.callbacks({ queueIds: [queue], olderThanMs });
-    hidden = html`<input type="hidden" name="scope" value="all"><input type="hidden" name="queue" value="${queue}"><input type="hidden" name="olderThan" value="${olderThan}">`;
-    explain = `End every callback queued at least ${olderThan} in queue ${queue}: ${callbacks.length} match now. The sweeper ends them in mode end, with its caps (at most its maxStops per run) and its rate limits.`;
+    const listed = await context.api.callbacks({ queueIds: [queue], olderThanMs });
+    callbacks = listed;
+    // The End acts on these, kept here: one that crosses the age after this page is not in it.
+    const key = context.confirmations.add({
+      title: `Ending ${listed.length} callback(s) older than ${olderThan} in queue ${queue}`,
+      contactIds: listed.map((callback) => callback.contactId),
+      narrowing: { queueAllowList: [queue] },
+    });
+    hidden = html`<input type="hidden" name="scope" value="all"><input type="hidden" name="confirmation" value="${key}">`;
+    explain = `End the ${listed.length} callback(s) queued at least ${olderThan} in queue ${queue} listed here, and no other: one that reaches that age after this page is not ended. The sweeper ends them in mode end, with its caps (at most its maxStops per run) and its rate limits.`;
   } else {
     allowOnly(request.query, ['id', 'scope']);
     const ids = contactIds(request.query, 'id');
@@ -130,25 +136,43 @@ ${callbackTable('Callbacks to end', callbacks, false)}
 /** `POST /callbacks/end`: starts the end as a job and shows its page. */
 export const endCallbacksView: View = (request: ConsoleRequest, context) => {
   const form = request.form;
+  // Busy first: the confirmation stays usable once the running end is done.
+  if (context.jobs.running) return busyPage(context);
   const all = optional(form, 'scope') === 'all';
-  const run = all ? allOlder(form) : selected(form);
+  const run = all ? confirmedList(form, context) : selected(form);
+  if (!run) return expiredPage(context);
+  const ids = [...run.ids];
   const job = context.jobs.start(
     run.title,
     (options) =>
-      run.ids
-        ? context.api.endSelected(run.ids, { ...options, requestedBy: context.requestedBy })
-        : context.api.sweep(run.overrides, { ...options, requestedBy: context.requestedBy }),
-    {
-      ...(run.ids ? { total: run.ids.length } : { shows: inChosenQueue }),
-    },
+      context.api.endSelected(ids, { ...options, requestedBy: context.requestedBy }, run.narrowing),
+    { total: ids.length },
   );
   if (!job) return busyPage(context);
   return { status: 303, location: `/jobs/${job.id}` };
 };
 
-/** Callbacks of the other queues are outside an "all older in queue Y" end: not listed. */
-const inChosenQueue = (decision: SweepDecision) =>
-  !(decision.decision === 'skipped' && decision.reason === 'queue-not-allowed');
+/** "All older in queue Y": exactly the callbacks its confirm page listed, kept server-side. */
+function confirmedList(form: URLSearchParams, context: Parameters<View>[1]) {
+  allowOnly(form, ['scope', 'confirmation']);
+  const key = required(form, 'confirmation', 'confirm on the page that lists the callbacks');
+  const confirmation = context.confirmations.take(key);
+  if (!confirmation) return undefined;
+  return {
+    title: confirmation.title,
+    ids: confirmation.contactIds,
+    narrowing: confirmation.narrowing,
+  };
+}
+
+export function expiredPage(context: Parameters<View>[1]) {
+  return pageReply(
+    context,
+    'Confirmation used or unknown',
+    html`<p role="alert" class="problem">This confirmation was already used, or this console never made it (it keeps the last 100). Nothing was ended. <a href="/callbacks">List the callbacks again</a> and confirm what that page shows.</p>`,
+    { status: 409 },
+  );
+}
 
 /** "All older than X in queue Y", checked by the sweeper's own schema (its bounds on the age too). */
 function readAllOlder(params: URLSearchParams) {
@@ -168,19 +192,10 @@ function readAllOlder(params: URLSearchParams) {
   }
 }
 
-function allOlder(form: URLSearchParams) {
-  const { queue, olderThan, overrides } = readAllOlder(form);
-  return {
-    title: `Ending callbacks older than ${olderThan} in queue ${queue}`,
-    ids: undefined,
-    overrides,
-  };
-}
-
 function selected(form: URLSearchParams) {
   allowOnly(form, ['id', 'scope']);
   const ids = contactIds(form, 'id');
-  return { title: `Ending ${ids.length} selected callback(s)`, ids, overrides: {} };
+  return { title: `Ending ${ids.length} selected callback(s)`, ids, narrowing: {} };
 }
 
 export function busyPage(context: Parameters<View>[1]) {

@@ -32,10 +32,16 @@ function progressText(job: Job): string {
   return `${job.status === 'stopped' ? 'Stopped' : 'Done'}: ${job.done}${of} examined. ${summary}${early}`;
 }
 
+/** A job's ID as Jobs makes them (randomUUID); anything else names no job. */
+const jobIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 function findJob(id: string | undefined, context: ConsoleContext): { job: Job } | { reply: Reply } {
-  const job = id === undefined ? undefined : context.jobs.get(id);
+  const valid = id !== undefined && jobIdPattern.test(id);
+  const job = valid ? context.jobs.get(id) : undefined;
   if (job) return { job };
-  const message = `No end job ${id ?? ''} is known to this console (it keeps the last 50).`;
+  const message = valid
+    ? `No end job ${id} is known to this console (it keeps the last 50).`
+    : 'That is not the ID of an end job: a job ID is a UUID, as the job pages show it.';
   return { reply: problemPage(404, 'No such job', message, context.api.target.label) };
 }
 
@@ -73,7 +79,9 @@ export const jobStatusView: View = (request, context) => {
 
 /** `POST /jobs/{id}/stop`: no new contact is started; the one in flight finishes. */
 export const stopJobView: View = (request, context) => {
-  const id = request.params.id ?? '';
-  context.jobs.stop(id);
-  return { status: 303, location: `/jobs/${id}` };
+  // Only a job this console knows: its ID, never the request's text, goes in the Location.
+  const found = findJob(request.params.id, context);
+  if ('reply' in found) return found.reply;
+  context.jobs.stop(found.job.id);
+  return { status: 303, location: `/jobs/${found.job.id}` };
 };

@@ -2,8 +2,9 @@ import type { SweepReport } from '../../../lambdas/core/callbacks/report.js';
 import { decisionDetail, describeDecision } from '../decisions.js';
 import { html } from '../html.js';
 import { readOverrides } from '../overrides.js';
+import { allowOnly, required } from '../params.js';
 import { pageReply, type View } from '../reply.js';
-import { busyPage } from './callbacks.js';
+import { busyPage, expiredPage } from './callbacks.js';
 
 const fields = [
   { name: 'maxQueuedAge', label: 'Max queued age', hint: 'a duration such as 2h; at least 5m' },
@@ -34,9 +35,17 @@ export const sweepView: View = async (request, context) => {
     (field) =>
       html`<div><label for="sweep-${field.name}">${field.label}</label><input id="sweep-${field.name}" name="${field.name}" value="${given[field.name] ?? ''}" aria-describedby="sweep-${field.name}-hint"><span id="sweep-${field.name}-hint" class="hint">${field.hint}</span></div>`,
   );
-  const hidden = Object.entries(given).map(
-    ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`,
-  );
+  // The run ends these, kept here, and no other: the ones the preview lists, within the cap.
+  const { maxQueuedAgeMs: _age, ...narrowing } = overrides;
+  const key = context.confirmations.add({
+    title: 'Sweep in mode end',
+    contactIds: report.decisions
+      .filter((decision) => decision.decision === 'would-end')
+      .slice(0, report.maxStops)
+      .map((decision) => decision.contactId),
+    narrowing,
+  });
+  const hidden = html`<input type="hidden" name="confirmation" value="${key}">`;
   const rows = report.decisions.map(
     (decision) =>
       html`<tr><th scope="row"><code>${decision.contactId}</code></th><td class="id">${decision.queueId ?? '—'}</td><td>${describeDecision(decision)}</td><td>${decisionDetail(decision)}</td></tr>`,
@@ -52,19 +61,29 @@ ${inputs}
 <tbody>${rows.length > 0 ? rows : html`<tr><td colspan="4">No candidates.</td></tr>`}</tbody>
 </table>
 <form method="post" action="/sweep/run">${hidden}
-<p><button type="submit" class="danger"${report.counts.wouldEnd === 0 ? html` disabled` : ''}>Confirm: run in mode end</button> <span class="hint">Each callback is looked at again right before its stop.</span></p>
+<p><button type="submit" class="danger"${report.counts.wouldEnd === 0 ? html` disabled` : ''}>Confirm: run in mode end</button> <span class="hint">It ends the callbacks listed here as would end (at most ${report.maxStops}), and no other; each is looked at again right before its stop.</span></p>
 </form>`;
   return pageReply(context, 'Sweep', body, { view: '/sweep' });
 };
 
-/** `POST /sweep/run`: the sweeper in mode end with the previewed overrides, as a job. */
+/** `POST /sweep/run`: ends, as a job, exactly what the confirmed preview listed as would end. */
 export const sweepRunView: View = (request, context) => {
-  const { overrides } = readOverrides(request.form);
-  const job = context.jobs.start('Sweep in mode end', (options) =>
-    context.api.sweep(
-      { ...overrides, mode: 'end' },
-      { ...options, requestedBy: context.requestedBy },
-    ),
+  // Busy first: the confirmation stays usable once the running end is done.
+  if (context.jobs.running) return busyPage(context);
+  allowOnly(request.form, ['confirmation']);
+  const key = required(request.form, 'confirmation', 'confirm on the sweep preview page');
+  const confirmation = context.confirmations.take(key);
+  if (!confirmation) return expiredPage(context);
+  const ids = [...confirmation.contactIds];
+  const job = context.jobs.start(
+    confirmation.title,
+    (options) =>
+      context.api.endSelected(
+        ids,
+        { ...options, requestedBy: context.requestedBy },
+        confirmation.narrowing,
+      ),
+    { total: ids.length },
   );
   if (!job) return busyPage(context);
   return { status: 303, location: `/jobs/${job.id}` };

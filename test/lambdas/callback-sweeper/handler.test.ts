@@ -304,4 +304,80 @@ describe('callback-sweeper handler', () => {
     expect(connect).not.toHaveReceivedAnyCommand();
     expect(dynamo).not.toHaveReceivedAnyCommand();
   });
+  it('finding 4: refuses instance and queue ARNs of another account or Region in a manual run, naming each field', async () => {
+    const result = await handler(
+      {
+        mode: 'end',
+        instanceIds: [`arn:aws:connect:us-east-1:210987654321:instance/${instanceId}`],
+        queueAllowList: [
+          `arn:aws:connect:eu-west-2:123456789012:instance/${instanceId}/queue/queue-a`,
+        ],
+      },
+      lambdaContext(60_000),
+    );
+
+    expect(result).toMatchObject({
+      error: 'InvalidSweepRequest',
+      errors: [
+        { field: 'instanceIds', message: expect.stringMatching(/is in account 210987654321/) },
+        { field: 'queueAllowList', message: expect.stringMatching(/is in Region eu-west-2/) },
+      ],
+    });
+    expect(connect).not.toHaveReceivedAnyCommand();
+    expect(dynamo).not.toHaveReceivedAnyCommand();
+  });
+
+  it.each([
+    [
+      'instance',
+      { instance: `arn:aws:connect:us-east-1:210987654321:instance/${instanceId}`, queues: '*' },
+    ],
+    [
+      'queues',
+      { queues: [`arn:aws:connect:us-east-1:210987654321:instance/${instanceId}/queue/queue-a`] },
+    ],
+  ])(
+    'finding 4: refuses a rule whose %s names another account, failing the invocation',
+    async (field, rule) => {
+      const { createSweeperHandler } = await import(
+        '../../../lambdas/callback-sweeper/callback-sweeper.js'
+      );
+      const { readSweeperConfig } = await import(
+        '../../../lambdas/core/callbacks/sweeper-config.js'
+      );
+      const config = readSweeperConfig({
+        CONNECT_INSTANCE_IDS: instanceId,
+        CALLBACK_TABLE_NAME: 'callbacks',
+        AWS_REGION: 'us-east-1',
+        SWEEP_POLICIES: JSON.stringify([{ name: 'foreign', ...rule }]),
+      });
+      const client = new ConnectClient({});
+      const foreignHandler = createSweeperHandler({
+        config,
+        deps: { connect: client, stopClient: client, registry: {} as never },
+        metrics: new Metrics({ namespace: 'test', serviceName: 'callback-sweeper' }),
+      });
+
+      await expect(foreignHandler(scheduledEvent, lambdaContext(60_000))).rejects.toThrow(
+        new RegExp(
+          `SWEEP_POLICIES: rule 1 \\("foreign"\\), field ${field}: ".*" is in account 210987654321`,
+        ),
+      );
+      expect(connect).not.toHaveReceivedAnyCommand();
+    },
+  );
+
+  it('finding 4: refuses a rule whose queue ARN is of another Region when the settings are read', async () => {
+    const { readSweeperConfig } = await import('../../../lambdas/core/callbacks/sweeper-config.js');
+    const queue = `arn:aws:connect:eu-west-2:123456789012:instance/${instanceId}/queue/queue-a`;
+
+    expect(() =>
+      readSweeperConfig({
+        CONNECT_INSTANCE_IDS: instanceId,
+        CALLBACK_TABLE_NAME: 'callbacks',
+        AWS_REGION: 'us-east-1',
+        SWEEP_POLICIES: JSON.stringify([{ name: 'elsewhere', queues: [queue] }]),
+      }),
+    ).toThrow(/SWEEP_POLICIES: rule 1 \("elsewhere"\), field queues: ".*" is in Region eu-west-2/);
+  });
 });

@@ -167,9 +167,11 @@ describe('the end-contact CLI against the local system', () => {
 
     const report = JSON.parse(stdout) as SweepReport;
     expect(code).toBe(0);
-    expect(report.counts).toMatchObject({ ended: 2, skipped: { 'max-stops': 3 } });
+    // The two it listed, in the run's order: the other three qualifying are not in the run.
+    expect(report.counts).toMatchObject({ candidates: 2, ended: 2 });
     expect(stops()).toHaveLength(2);
-    expect(stderr).toMatch(/^\[1\/5\] ended /m);
+    expect(stderr).toMatch(/\(5 qualify; the sweeper's cap is 2 a run\)/);
+    expect(stderr).toMatch(/^\[1\/2\] ended /m);
   });
 
   it.each([
@@ -194,11 +196,85 @@ describe('the end-contact CLI against the local system', () => {
       const code = await main(['sweep', ...local, '--end'], io);
 
       expect(code).toBe(exitCode);
-      expect(questions).toEqual(['End up to 5, each after a last look?']);
+      expect(questions).toEqual(['End these 5, each after a last look?']);
       expect(stops()).toHaveLength(ended);
       if (!yes) expect(errors.join('')).toContain('Nothing ended.');
     },
   );
+
+  it('finding 1: ends only the confirmed callbacks even when more cross the age limit while the question waits', async () => {
+    const shownStuck = [
+      contacts.callbackQueued3d,
+      contacts.callbackQueued26h,
+      contacts.callbackQueued30h,
+      DEMO_IDS.secondInstance.contacts.callbackQueued2d,
+      DEMO_IDS.secondInstance.contacts.callbackQueued28h,
+    ];
+    const errors: string[] = [];
+    let shown = '';
+    const io: CliIo = {
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => errors.push(text) },
+      stdin: Object.assign(Readable.from([]), { isTTY: true }),
+      onInterrupt: () => () => undefined,
+      confirm: async () => {
+        shown = errors.join('');
+        // While the question waits, four more callbacks are (by now) queued two days.
+        system.connect.clock.advance(-2 * 86_400_000);
+        for (const n of [1, 2, 3, 4]) {
+          system.connect.actions.queueCallback(instanceId, {
+            queueId: queues.general,
+            customerPhoneNumber: `+1206555090${n}`,
+          });
+        }
+        system.connect.clock.advance(2 * 86_400_000);
+        await system.settled();
+        return true;
+      },
+    };
+
+    const code = await main(['sweep', ...local, '--end'], io);
+
+    expect(code).toBe(0);
+    for (const id of shownStuck) expect(shown).toContain(id);
+    expect(
+      stops()
+        .map((entry) => entry.contactId)
+        .sort(),
+    ).toEqual([...shownStuck].sort());
+  });
+
+  it("finding 3: honours --instance with --local, ending only the named instance's callbacks", async () => {
+    const second = DEMO_IDS.secondInstance;
+
+    const { code, stdout } = await run(
+      'sweep',
+      ...local,
+      '--instance',
+      second.instanceId,
+      '--end',
+      '--yes',
+      '--json',
+    );
+
+    const report = JSON.parse(stdout) as SweepReport;
+    expect(code).toBe(0);
+    expect(report.counts.ended).toBe(2);
+    expect(
+      stops()
+        .map((entry) => entry.contactId)
+        .sort(),
+    ).toEqual([second.contacts.callbackQueued2d, second.contacts.callbackQueued28h].sort());
+  });
+
+  it('refuses an --instance the local system does not have, by name, and exits 2', async () => {
+    const unknown = 'de300000-0000-4000-8000-0000000000ff';
+
+    const { code, stderr } = await run('callbacks', ...local, '--instance', unknown);
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(new RegExp(`^end-contact: --instance ${unknown} is not an instance of`));
+  });
 
   it('follows the outcome of End a Contact in its exit code', async () => {
     const refused = await run(

@@ -109,6 +109,32 @@ describe('the operator console ending contacts (headless Chromium on npm start)'
     expect(world.historyOf(demoCallbacks.general26h)).not.toContain('disconnected');
   });
 
+  it('finding 2: ends all older in a queue only the callbacks its confirm page listed, not those that crossed the age since', async () => {
+    await world.open('/callbacks');
+    const endAll = world.page.getByRole('group', { name: /End all callbacks older/ });
+    await endAll.getByLabel('Queue').selectOption(queues.billing);
+    await endAll.getByLabel('Older than').fill('1h');
+    await endAll.getByRole('button', { name: 'End all older…' }).click();
+    await world.page.getByRole('button', { name: /Confirm/ }).waitFor();
+
+    // While the confirm page is open, three more billing callbacks are (by now) queued 2 hours.
+    world.connect.clock.advance(-2 * 3_600_000);
+    const late = [1, 2, 3].map(
+      (n) =>
+        world.connect.actions.queueCallback(instanceId, {
+          queueId: queues.billing,
+          customerPhoneNumber: `+1206555093${n}`,
+        }).id,
+    );
+    world.connect.clock.advance(2 * 3_600_000);
+    await world.system.settled();
+    await world.page.getByRole('button', { name: /Confirm/ }).click();
+
+    const results = await finishedJob();
+    expect(results).toEqual(new Map([[demoCallbacks.billing3d, 'ended']]));
+    for (const id of late) expect(world.historyOf(id)).not.toContain('disconnected');
+  });
+
   it('runs a previewed sweep in mode end, within its maxStops cap, with progress', async () => {
     await world.open('/sweep?maxQueuedAge=2h&maxStops=2');
 
@@ -119,6 +145,36 @@ describe('the operator console ending contacts (headless Chromium on npm start)'
     await expect(world.page.getByRole('status').textContent()).resolves.toMatch(/^Done: /);
     const stops = world.connect.requestLog().filter((entry) => entry.operation === 'StopContact');
     expect(stops).toHaveLength(2);
+  });
+
+  it('ends of a previewed sweep only the callbacks its preview listed, not those that crossed the age since', async () => {
+    await world.open('/sweep?maxQueuedAge=2h');
+    const listed = await world.page
+      .getByRole('table', { name: /What a run in mode end would do/ })
+      .locator('tbody tr')
+      .evaluateAll((trs) =>
+        trs
+          .filter((tr) => tr.textContent?.includes('would end'))
+          .map((tr) => tr.querySelector('code')?.textContent ?? ''),
+      );
+
+    // While the preview is open, two more callbacks are (by now) queued 3 hours.
+    world.connect.clock.advance(-3 * 3_600_000);
+    const late = [1, 2].map(
+      (n) =>
+        world.connect.actions.queueCallback(instanceId, {
+          queueId: queues.general,
+          customerPhoneNumber: `+1206555094${n}`,
+        }).id,
+    );
+    world.connect.clock.advance(3 * 3_600_000);
+    await world.system.settled();
+    await world.page.getByRole('button', { name: 'Confirm: run in mode end' }).click();
+
+    const results = await finishedJob();
+    expect(listed.length).toBeGreaterThan(0);
+    expect([...results.keys()].sort()).toEqual([...listed].sort());
+    for (const id of late) expect(world.historyOf(id)).not.toContain('disconnected');
   });
 
   it('stops a bulk end after the contact in flight, runs one at a time, and ends nothing after', async () => {

@@ -70,6 +70,18 @@ describe('checkRequest', () => {
     });
   });
 
+  it.each(['//evil.example/', '/\\evil.example/'])(
+    'finding 13: never sends the login redirect off the site (%s becomes /)',
+    (pathname) => {
+      const verdict = checkRequest(
+        request({ headers: { cookie: '' }, pathname, query: 'token=the-token' }),
+        guard,
+      );
+
+      expect(verdict).toMatchObject({ ok: true, redirectTo: '/' });
+    },
+  );
+
   it('refuses a Host that is not its own even with the token (DNS rebinding)', () => {
     const verdict = checkRequest(request({ headers: { host: 'rebind.example:4100' } }), guard);
 

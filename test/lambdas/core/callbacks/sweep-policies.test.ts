@@ -126,7 +126,7 @@ describe('parseSweepPolicies', () => {
       },
       { name: 'rest', queues: '*', mode: 'end' },
     ]);
-    expect(parse(policiesToJson(rules))).toEqual({ ok: true, rules });
+    expect(parse(policiesToJson(rules))).toEqual({ ok: true, rules, arns: [] });
   });
 
   it.each([

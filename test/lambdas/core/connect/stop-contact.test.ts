@@ -1,13 +1,15 @@
 import {
   ConnectClient,
   ContactNotFoundException,
+  DescribeContactCommand,
   InvalidRequestException,
+  ResourceNotFoundException,
   StopContactCommand,
   ThrottlingException,
 } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { earlierAttemptMayHaveReached } from '../../../../lambdas/core/connect/attempts.js';
+import { ambiguousAttemptStartedAt } from '../../../../lambdas/core/connect/attempts.js';
 import { stopContact } from '../../../../lambdas/core/connect/stop-contact.js';
 import { instanceArn, instanceId, targetContactId } from '../../../fixtures/index.js';
 
@@ -100,30 +102,65 @@ describe('stopContact', () => {
     });
   });
 
-  it('reports stopped when a retry finds the contact gone after an attempt that may have reached Connect', async () => {
+  /** A 410 on a retry, after an attempt that may have reached Connect and began at `startedAt`. */
+  function goneAfterAmbiguousAttempt(startedAt: number | undefined) {
     const gone = new ContactNotFoundException({
       message: 'Contact not found',
       $metadata: { attempts: 2 },
     });
-    Object.defineProperty(gone, earlierAttemptMayHaveReached, { value: true });
-    connect.on(StopContactCommand).rejects(gone);
+    Object.defineProperty(gone, ambiguousAttemptStartedAt, { value: startedAt });
+    return gone;
+  }
+
+  it('reports stopped when a retry finds the contact gone and Connect shows it ended after the ambiguous attempt began', async () => {
+    const startedAt = Date.parse('2026-12-04T10:00:00.000Z');
+    connect.on(StopContactCommand).rejects(goneAfterAmbiguousAttempt(startedAt));
+    connect.on(DescribeContactCommand).resolves({
+      Contact: { Id: targetContactId, DisconnectTimestamp: new Date(startedAt + 120) },
+    });
 
     const outcome = await stopContact(client, { instanceId, contactId: targetContactId });
 
     expect(outcome).toEqual({ kind: 'stopped' });
+    expect(connect).toHaveReceivedCommandWith(DescribeContactCommand, {
+      InstanceId: instanceId,
+      ContactId: targetContactId,
+    });
   });
 
-  it('keeps not-active when a retry finds the contact gone after attempts that never reached Connect', async () => {
-    const gone = new ContactNotFoundException({
-      message: 'Contact not found',
-      $metadata: { attempts: 2 },
+  it('finding 9: keeps not-active when the contact had ended before the ambiguous attempt began', async () => {
+    const startedAt = Date.parse('2026-12-04T10:00:00.000Z');
+    connect.on(StopContactCommand).rejects(goneAfterAmbiguousAttempt(startedAt));
+    connect.on(DescribeContactCommand).resolves({
+      Contact: { Id: targetContactId, DisconnectTimestamp: new Date(startedAt - 5_000) },
     });
-    Object.defineProperty(gone, earlierAttemptMayHaveReached, { value: false });
-    connect.on(StopContactCommand).rejects(gone);
+
+    const outcome = await stopContact(client, { instanceId, contactId: targetContactId });
+
+    expect(outcome).toMatchObject({ kind: 'contact-not-active', code: 'ContactNotFoundException' });
+  });
+
+  it('finding 9: keeps not-active when Connect cannot say when the contact ended', async () => {
+    connect.on(StopContactCommand).rejects(goneAfterAmbiguousAttempt(Date.now() - 1_000));
+    connect
+      .on(DescribeContactCommand)
+      .rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+
+    const outcome = await stopContact(client, { instanceId, contactId: targetContactId });
+
+    expect(outcome).toMatchObject({
+      kind: 'contact-not-active',
+      message: expect.stringMatching(/could not be confirmed/),
+    });
+  });
+
+  it('keeps not-active, asking nothing more, when a retry finds the contact gone after attempts that never reached Connect', async () => {
+    connect.on(StopContactCommand).rejects(goneAfterAmbiguousAttempt(undefined));
 
     const outcome = await stopContact(client, { instanceId, contactId: targetContactId });
 
     expect(outcome).toMatchObject({ kind: 'contact-not-active' });
+    expect(connect).not.toHaveReceivedCommand(DescribeContactCommand);
   });
 
   it('keeps the message of a contact Connect will not stop', async () => {

@@ -60,6 +60,26 @@ describe('connectAws', () => {
     });
   });
 
+  it.each([
+    [
+      'another account',
+      `arn:aws:connect:eu-west-2:210987654321:instance/${instanceId}`,
+      /account 210987654321/,
+    ],
+    [
+      'another Region',
+      `arn:aws:connect:us-east-1:123456789012:instance/${instanceId}`,
+      /Region us-east-1/,
+    ],
+  ])(
+    'finding 4: refuses an --instance ARN of %s by name, never cutting it down to its ID',
+    async (_, arn, message) => {
+      await expect(connect({ tableName: 'CallbackTable-1', instanceIds: [arn] })).rejects.toThrow(
+        message,
+      );
+    },
+  );
+
   it("reads the table and instances from the stack's outputs, and the settings from its sweeper, its sweep mode included", async () => {
     stackWithOutputs();
 
@@ -75,6 +95,7 @@ describe('connectAws', () => {
       kind: 'aws',
       label: 'stack AmazonConnectEndContact in eu-west-2',
       region: 'eu-west-2',
+      accountId: '123456789012',
       instanceIds: [instanceId],
       tableName: 'CallbackTable-1',
     });

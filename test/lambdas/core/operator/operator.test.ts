@@ -169,6 +169,32 @@ describe('the operator API on the local system', () => {
     expect(refused).toMatchObject({ kind: 'unauthorized' });
     expect(ended).toEqual({ kind: 'stopped' });
   });
+
+  it.each([
+    ['another account', '210987654321', () => system.connect.region, /is in account 210987654321/],
+    ['another Region', () => system.connect.accountId, 'eu-west-2', /is in Region eu-west-2/],
+  ])(
+    'finding 4: refuses instance and queue ARNs of %s at the operator doors, and calls nothing',
+    async (_, account, region, message) => {
+      const accountId = typeof account === 'function' ? account() : account;
+      const regionName = typeof region === 'function' ? region() : region;
+      const arn = `arn:aws:connect:${regionName}:${accountId}:instance/${instanceId}`;
+      system.connect.clearRequestLog();
+
+      await expect(
+        api.endContact({ contactId: contacts.chatQueued, instanceId: arn, securityUser: 'admin' }),
+      ).rejects.toThrow(message);
+      await expect(api.callbacks({ queueIds: [`${arn}/queue/${queues.billing}`] })).rejects.toThrow(
+        message,
+      );
+      await expect(
+        api.preview({ queueAllowList: [`${arn}/queue/${queues.billing}`] }),
+      ).rejects.toThrow(message);
+      await expect(connectLocal(system.url, [arn])).rejects.toThrow(message);
+
+      expect(system.connect.requestLog()).toEqual([]);
+    },
+  );
 });
 
 // With sweep policies, each rule's mode binds an operator's end too.
