@@ -55,8 +55,19 @@ export async function startConsoleWorld(browserArgs: string[] = []): Promise<Con
       browser,
       page,
       open: async (path) => (await page.goto(new URL(path, consoleUrl).href))?.status() ?? 0,
-      historyOf: (contactId) =>
-        system.connect.history(DEMO_IDS.instanceId, contactId).map((entry) => entry.event),
+      // Either demo instance's contact: the console lists and ends both.
+      historyOf: (contactId) => {
+        const instanceId = [DEMO_IDS.instanceId, DEMO_IDS.secondInstance.instanceId].find((id) => {
+          try {
+            system.connect.history(id, contactId);
+            return true;
+          } catch {
+            return false;
+          }
+        });
+        if (!instanceId) throw new Error(`no demo instance has contact ${contactId}`);
+        return system.connect.history(instanceId, contactId).map((entry) => entry.event);
+      },
       close: async () => {
         await opened.close();
         await system.close();

@@ -335,7 +335,7 @@ describe('the end-contact CLI against the local system', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('Stopping after the call in flight');
     expect(report).toMatchObject({ complete: false, stoppedEarly: 'stopped' });
-    expect(report.counts).toMatchObject({ ended: 2, skipped: { stopped: 3 } });
+    expect(report.counts).toMatchObject({ ended: 2, skipped: { stopped: 6 } });
     expect(stops()).toHaveLength(2);
   });
 });
