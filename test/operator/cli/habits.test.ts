@@ -9,17 +9,17 @@ const { queues, contacts, instanceId } = DEMO_IDS;
 
 /** main() with captured streams and no terminal. */
 async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
+  const out: string[] = [];
+  const err: string[] = [];
   const io: CliIo = {
-    stdout: { write: (text: string) => Boolean((stdout += text)) },
-    stderr: { write: (text: string) => Boolean((stderr += text)) },
+    stdout: { write: (text: string) => out.push(text) > 0 },
+    stderr: { write: (text: string) => err.push(text) > 0 },
     stdin: Readable.from([]),
     onInterrupt: () => () => undefined,
     confirm: async () => false,
   };
   const code = await main(argv, io);
-  return { code, stdout, stderr };
+  return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
 describe('the CLI, in the AWS CLI’s habits', () => {
