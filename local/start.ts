@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseDurationMs } from '../lambdas/core/duration.js';
+import { ConfigurationError } from '../lambdas/core/errors.js';
 import { PortInUseError, parsePort, stopOnSignals, UsageError } from './cli.js';
 import { demoClearName } from './demo-policies.js';
 import { describeSweep } from './sweep-summary.js';
@@ -92,11 +93,30 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
 }
 
+/** The settings' error behind `error`, if one is: the console wraps it as the target's. */
+function configurationError(error: unknown): ConfigurationError | undefined {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (e instanceof ConfigurationError) return e;
+  }
+  return undefined;
+}
+
+/**
+ * A mistake in the options or the settings is one line naming what is wrong and its fix, exit 1;
+ * only an error nobody foresaw keeps its stack trace.
+ */
 main().catch((error: unknown) => {
-  const known =
-    error instanceof UsageError ||
-    (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
-  if (error instanceof PortInUseError) console.error(`npm start: ${error.message}`);
-  else console.error(known ? `npm start: ${(error as Error).message}\n\n${HELP}` : error);
+  const parseError = (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
+  if (error instanceof UsageError || parseError) {
+    const message = (error as Error).message
+      .split('\n')[0]
+      ?.replace(/^Unknown option '([^']+)'.*/, 'unknown option $1');
+    const help = error instanceof PortInUseError ? '' : ' (npm start -- --help lists the options)';
+    console.error(`npm start: ${message}${help}`);
+  } else if (configurationError(error)) {
+    console.error(`npm start: ${configurationError(error)?.message}`);
+  } else {
+    console.error(error);
+  }
   process.exit(1);
 });
