@@ -147,7 +147,7 @@ export const runCommand: Record<Exclude<CommandLine['command'], undefined | 'con
 /** The report lists at most maxDecisionsInReport decisions; the counts cover the rest. */
 function omitted(report: { decisionsOmitted: number }): string {
   return report.decisionsOmitted > 0
-    ? `\n(${report.decisionsOmitted} more decisions not listed; the counts include them)`
+    ? `\n(${report.decisionsOmitted} more decisions not listed, past the report's MAX_DECISIONS_IN_REPORT; the counts include them)`
     : '';
 }
 

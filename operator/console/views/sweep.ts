@@ -47,7 +47,7 @@ ${inputs}
 </form>
 <p id="sweep-summary">Preview (report mode, nothing changed): ${summary(report)}</p>
 <table>
-<caption>What a run in mode end would do${report.decisionsOmitted > 0 ? ` (first ${report.decisions.length}; ${report.decisionsOmitted} more)` : ''}</caption>
+<caption>What a run in mode end would do${report.decisionsOmitted > 0 ? ` (the first ${report.decisions.length}, MAX_DECISIONS_IN_REPORT; ${report.decisionsOmitted} more in the counts)` : ''}</caption>
 <thead><tr><th scope="col">Contact ID</th><th scope="col">Queue</th><th scope="col">Decision</th><th scope="col">Detail</th></tr></thead>
 <tbody>${rows.length > 0 ? rows : html`<tr><td colspan="4">No candidates.</td></tr>`}</tbody>
 </table>
