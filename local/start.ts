@@ -64,6 +64,8 @@ async function main(): Promise<void> {
   // Listen for signals before the banner: whoever reads it may stop us at once.
   stopOnSignals(() => system.close());
   await system.sweep('first');
+  // The tracker's start-up log lines (at INFO) land above the banner, never inside or below it.
+  await system.settled();
 
   const lines = [
     'amazon-connect-end-contact is running locally.',
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
     `    POST /sweeper/schedules/{name}  fire a scheduled clear of the sweep policies now (the demo's: ${demoClearName})`,
     `  Local Amazon Connect:   ${system.connect.endpoint}   (control API under /_local/)`,
     `  Operator console:       ${system.consoleUrl}   (open it whole: the token is its key)`,
+    `  Operator CLI:           npm run cli -- queues --local ${system.url}   (npm run cli -- --help)`,
     `  Callback registry:      ${system.dynamoDbEndpoint}   (dynalite, table "callbacks")`,
     `  Callback sweeper:       report mode, every ${sweepEvery}; each run prints one [callback sweeper] line`,
     `                          sweep policies: ${process.env.SWEEP_POLICIES?.trim() ? 'SWEEP_POLICIES' : 'the demo’s, billing queue 4h, the others 24h'} (docs/sweep-policies.md)`,
@@ -90,7 +93,8 @@ async function main(): Promise<void> {
     'Options go after --, e.g. npm start -- --port 0 --connect-port 0 (npm start -- --help lists them).',
     'Press Ctrl+C to stop.',
   ];
-  console.log(lines.join('\n'));
+  // A blank line first: at POWERTOOLS_LOG_LEVEL=INFO the banner starts clear of the log lines.
+  console.log(`\n${lines.join('\n')}`);
 }
 
 /** The settings' error behind `error`, if one is: the console wraps it as the target's. */

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
@@ -43,4 +43,32 @@ describe('npm start with a configuration mistake', () => {
       'npm start: unknown option --bogus (npm start -- --help lists the options)',
     ]);
   });
+});
+
+describe('npm start at POWERTOOLS_LOG_LEVEL=INFO', () => {
+  it('prints its log lines above the banner, and the banner names the CLI', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'local/start.ts', '--port', '0', '--connect-port', '0'],
+      { env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'INFO' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+        if (stdout.includes('Press Ctrl+C to stop.')) resolve();
+      });
+    });
+    child.kill('SIGTERM');
+
+    const lines = stdout.split('\n');
+    const banner = lines.indexOf('amazon-connect-end-contact is running locally.');
+    expect(lines.slice(0, banner).some((line) => line.startsWith('{"level":"INFO"'))).toBe(true);
+    expect(lines.slice(banner).filter((line) => line.startsWith('{'))).toEqual([]);
+    expect(lines.slice(banner)).toContainEqual(
+      expect.stringMatching(
+        /Operator CLI: +npm run cli -- queues --local http:\/\/127\.0\.0\.1:\d+/,
+      ),
+    );
+  }, 60_000);
 });
