@@ -1,6 +1,6 @@
 import type { SweepReport } from '../../../lambdas/core/callbacks/report.js';
 import { decisionDetail, describeDecision } from '../decisions.js';
-import { html } from '../html.js';
+import { html, plural } from '../html.js';
 import { readOverrides } from '../overrides.js';
 import { pageReply, type View } from '../reply.js';
 import { busyPage } from './callbacks.js';
@@ -23,7 +23,7 @@ const fields = [
 function summary(report: SweepReport): string {
   const { counts } = report;
   const skipped = Object.values(counts.skipped).reduce((a, b) => a + (b ?? 0), 0);
-  return `${counts.candidates} candidate(s): ${counts.wouldEnd} would be ended, ${skipped} skipped, ${counts.alreadyGone} already gone, ${counts.failed + counts.throttled} failed. Max queued age ${Math.round(report.maxQueuedAgeSeconds / 60)}m, at most ${report.maxStops} stop(s) per run.`;
+  return `${plural(counts.candidates, 'candidate')}: ${counts.wouldEnd} would be ended, ${skipped} skipped, ${counts.alreadyGone} already gone, ${counts.failed + counts.throttled} failed. Max queued age ${Math.round(report.maxQueuedAgeSeconds / 60)}m, at most ${plural(report.maxStops, 'stop')} per run.`;
 }
 
 /** `GET /sweep`: the sweeper in report mode with the form's overrides, and a confirmed run in mode end. */
