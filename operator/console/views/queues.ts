@@ -27,7 +27,7 @@ export const queuesView: View = async (request, context) => {
   const rows = queues.map(
     (queue) => html`<tr${queue.unexplained ? html` class="flagged"` : ''}>
 <th scope="row"><a href="/callbacks?queue=${encodeURIComponent(queue.queueId)}" title="${queue.queueId}">${queue.queueName ?? queue.queueId}</a></th>
-<td>${named(queue.instanceAlias, queue.instanceId)}</td>
+<td class="name">${named(queue.instanceAlias, queue.instanceId)}</td>
 <td class="num">${queue.trackedCallbacks}</td>
 ${ageCell(queue.oldestTrackedAgeMs)}
 <td class="num" data-sort-value="${queue.contactsInQueue ?? -1}">${queue.contactsInQueue ?? '—'}</td>
