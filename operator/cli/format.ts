@@ -78,10 +78,23 @@ export function auditTable(records: AuditRecord[]): string {
   );
 }
 
-export function decisionsTable(decisions: SweepDecision[]): string {
+/** Queue names by instance and queue ID, as OperatorApi.names reads them. */
+export type QueueNames = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+export function decisionsTable(decisions: SweepDecision[], names: QueueNames = new Map()): string {
   return table(
     ['CONTACT', 'QUEUE', 'DECISION', 'REASON'],
-    decisions.map((d) => [d.contactId, d.queueId ?? '-', d.decision, d.reason]),
+    decisions.map((d) => [
+      d.contactId,
+      queueLabel({
+        ...(d.queueId ? { queueId: d.queueId } : {}),
+        ...(d.queueId && names.get(d.instanceId)?.has(d.queueId)
+          ? { queueName: names.get(d.instanceId)?.get(d.queueId) }
+          : {}),
+      }),
+      d.decision,
+      d.reason,
+    ]),
     'No callback was considered.',
   );
 }

@@ -64,6 +64,13 @@ describe('the CLI, in the AWS CLI’s habits', () => {
     expect(stdout).toMatch(new RegExp(`${contacts.callbackQueued3d}\\s+Billing\\s+3d`));
   });
 
+  it('names the queue of each callback a sweep would end', async () => {
+    const { code, stdout } = await cli('sweep', ...local);
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(new RegExp(`${contacts.callbackQueued3d}\\s+Billing\\s+would-end`));
+  });
+
   it('takes --output json as --json does', async () => {
     const asOutput = await cli('callbacks', ...local, '--output', 'json', '--limit', '2');
     const asJson = await cli('callbacks', ...local, '--json', '--limit', '2');
