@@ -140,9 +140,9 @@ export async function templateGrants(): Promise<RoleGrant[]> {
       import('node:os'),
       import('node:path'),
     ]);
-  const cdkJson = JSON.parse(
-    readFileSync(new URL('../cdk.json', import.meta.url), 'utf8'),
-  ) as { context: Record<string, unknown> };
+  const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
   const outdir = mkdtempSync(join(tmpdir(), 'end-contact-roles-'));
   try {
     const app = new App({
@@ -231,13 +231,9 @@ export function renderRoleTable(grants: readonly RoleGrant[]): string {
     const by = reason.caller === 'aws' ? ' *(called by AWS, not the code)*' : '';
     return `| ${grant.role} | \`${grant.action}\` | ${grant.resources.map((r) => `\`${r}\``).join(', ')} | ${reason.why}${by} |`;
   });
-  return [
-    begin,
-    '| Role | Action | Resources | Why |',
-    '|---|---|---|---|',
-    ...rows,
-    end,
-  ].join('\n');
+  return [begin, '| Role | Action | Resources | Why |', '|---|---|---|---|', ...rows, end].join(
+    '\n',
+  );
 }
 
 /** docs/deploy.md with its roles section replaced by this render. */

@@ -9,6 +9,7 @@ import {
   demoScenario,
   type LocalConnect,
   loadScenario,
+  OPERATION_NAMES,
   type Scenario,
   ScenarioValidationError,
   startLocalConnect,
@@ -18,9 +19,9 @@ const DEFAULT_PORT = 8017;
 
 const HELP = `Usage: npm run connect-local -- [options]
 
-Runs a local Amazon Connect that speaks Connect's rest-json API (StopContact, DescribeContact,
-SearchContacts, DescribeUser, SearchUsers, ListSecurityProfilePermissions, GetCurrentMetricData,
-TagContact, UpdateContactAttributes) plus a control API under /_local/.
+Runs a local Amazon Connect that speaks Connect's rest-json API for ${OPERATION_NAMES.length} operations
+(${OPERATION_NAMES.join(', ')})
+plus a control API under /_local/.
 
 Options:
   --port <p>         port to listen on (0 picks a free one)          default ${DEFAULT_PORT}

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseDurationMs } from '../lambdas/core/duration.js';
+import { ConfigurationError } from '../lambdas/core/errors.js';
 import { PortInUseError, parsePort, stopOnSignals, UsageError } from './cli.js';
 import { describeSweepPolicies } from './demo-policies.js';
 import { describeSweep } from './sweep-summary.js';
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
   // Listen for signals before the banner: whoever reads it may stop us at once.
   stopOnSignals(() => system.close());
   await system.sweep('first');
+  // The tracker's start-up log lines (at INFO) land above the banner, never inside or below it.
+  await system.settled();
 
   const lines = [
     'amazon-connect-end-contact is running locally.',
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
     `    POST /sweeper/schedules/{name}  fire a scheduled clear of the sweep policies now (${system.sweepPolicies.clears.length > 0 ? `theirs: ${system.sweepPolicies.clears.join(', ')}` : 'none runs'})`,
     `  Local Amazon Connect:   ${system.connect.endpoint}   (control API under /_local/)`,
     `  Operator console:       ${system.consoleUrl}   (open it whole: the token is its key)`,
+    `  Operator CLI:           npm run cli -- queues --local ${system.url}   (npm run cli -- --help)`,
     `  Callback registry:      ${system.dynamoDbEndpoint}   (dynalite, table "callbacks")`,
     `  Callback sweeper:       report mode, every ${sweepEvery}; each run prints one [callback sweeper] line`,
     `                          sweep policies: ${describeSweepPolicies(system.sweepPolicies)} (docs/sweep-policies.md)`,
@@ -89,14 +93,34 @@ async function main(): Promise<void> {
     'Options go after --, e.g. npm start -- --port 0 --connect-port 0 (npm start -- --help lists them).',
     'Press Ctrl+C to stop.',
   ];
-  console.log(lines.join('\n'));
+  // A blank line first: at POWERTOOLS_LOG_LEVEL=INFO the banner starts clear of the log lines.
+  console.log(`\n${lines.join('\n')}`);
 }
 
+/** The settings' error behind `error`, if one is: the console wraps it as the target's. */
+function configurationError(error: unknown): ConfigurationError | undefined {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (e instanceof ConfigurationError) return e;
+  }
+  return undefined;
+}
+
+/**
+ * A mistake in the options or the settings is one line naming what is wrong and its fix, exit 1;
+ * only an error nobody foresaw keeps its stack trace.
+ */
 main().catch((error: unknown) => {
-  const known =
-    error instanceof UsageError ||
-    (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
-  if (error instanceof PortInUseError) console.error(`npm start: ${error.message}`);
-  else console.error(known ? `npm start: ${(error as Error).message}\n\n${HELP}` : error);
+  const parseError = (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
+  if (error instanceof UsageError || parseError) {
+    const message = (error as Error).message
+      .split('\n')[0]
+      ?.replace(/^Unknown option '([^']+)'.*/, 'unknown option $1');
+    const help = error instanceof PortInUseError ? '' : ' (npm start -- --help lists the options)';
+    console.error(`npm start: ${message}${help}`);
+  } else if (configurationError(error)) {
+    console.error(`npm start: ${configurationError(error)?.message}`);
+  } else {
+    console.error(error);
+  }
   process.exit(1);
 });

@@ -56,6 +56,15 @@ export const operatorPolicyTemplate = {
       ],
     },
     {
+      Sid: 'QueueNamesAndInstanceAlias',
+      Effect: 'Allow',
+      Action: ['connect:ListQueues', 'connect:DescribeInstance'],
+      Resource: [
+        'arn:aws:connect:REGION:ACCOUNT:instance/INSTANCE_ID',
+        'arn:aws:connect:REGION:ACCOUNT:instance/INSTANCE_ID/queue/*',
+      ],
+    },
+    {
       Sid: 'SecurityUserCheckForEnd',
       Effect: 'Allow',
       Action: [

@@ -9,9 +9,13 @@ export function parseDurationMs(text: string): number | undefined {
   return Math.round(amount * durationUnitsMs[unit]);
 }
 
-/** `3d 2h`, `4h 10m` or `25m`: an age for people, to the minute. */
+/**
+ * `3d 4h`, `4h 10m`, `25m` or `40s`: an age for people, to the minute (to the second under one).
+ * The one formatter the CLI, the console and the local runner share.
+ */
 export function formatAge(ms: number): string {
-  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (ms < 60_000) return `${Math.max(0, Math.floor(ms / 1000))}s`;
+  const minutes = Math.floor(ms / 60_000);
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
   const rest = minutes % 60;

@@ -32,15 +32,25 @@ export function logOutcome(
     contactId: subject.contactId,
     securityUser: subject.securityUser ? 'given' : 'none',
   };
-  if (outcome.kind === 'stopped') logger.info('contact ended', fields);
+  if (outcome.kind === 'stopped') {
+    logger.info('contact ended', fields);
+    return;
+  }
   // `message` is a reserved key of the Powertools Logger, so Connect's message goes under its own.
-  else
-    logger.warn('contact not ended', {
-      ...fields,
-      code: outcome.code,
-      errorMessage: outcome.message,
-    });
+  const details = { ...fields, code: outcome.code, errorMessage: outcome.message };
+  // A refusal the caller's input explains is an answer, not an incident: INFO, counted by the
+  // outcome metric; throttling and failures are for whoever watches WARN.
+  if (expectedRefusals.has(outcome.kind)) logger.info('contact not ended', details);
+  else logger.warn('contact not ended', details);
 }
+
+const expectedRefusals = new Set<Outcome['kind']>([
+  'invalid-contact-id',
+  'contact-not-active',
+  'not-stoppable',
+  'unauthorized',
+  'invalid-security-user',
+]);
 
 /** A door's own metrics, in the project's namespace, under the door's service name. */
 export function createMetrics(serviceName: string): Metrics {

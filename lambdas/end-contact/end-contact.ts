@@ -105,7 +105,7 @@ export function createFlowHandler(door: EndContactDoor, options: DoorOptions = {
         schema: flowInputSchema,
         check: ownArnCheck(['InstanceId', 'SecurityUser']),
         onInvalid: (errors) => {
-          logger.warn('invalid flow parameters', { fields: errors.map((e) => e.field) });
+          logger.info('invalid flow parameters', { fields: errors.map((e) => e.field) });
           const outcome = validationOutcome(errors);
           publishOutcome(metrics, branchOf(outcome));
           return toFlowResult(outcome);

@@ -148,7 +148,7 @@ export function createHttpHandler(door: EndContactDoor, options: DoorOptions = {
         schema: stopContactBodySchema,
         check: ownArnCheck(['InstanceId', 'SecurityUser']),
         onInvalid: (errors) => {
-          logger.warn('invalid request body', { fields: errors.map((e) => e.field) });
+          logger.info('invalid request body', { fields: errors.map((e) => e.field) });
           publishOutcome(metrics, branchOf(validationOutcome(errors)));
           return validationResult(errors);
         },

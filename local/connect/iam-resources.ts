@@ -49,6 +49,10 @@ export const IAM_RESOURCES: Record<OperationName, ResourcesOf> = {
   // GetContactMetrics acts on the instance and on the contact.
   GetContactMetrics: (r) => [instanceInBody(r)[0] as string, ...contactInBody(r)],
   SearchContacts: instanceInBody,
+  DescribeInstance: (r) => [instanceArn(r, r.params.InstanceId)],
+  DescribeQueue: (r) => [childArn(r, r.params.InstanceId, 'queue', r.params.QueueId)],
+  // ListQueues is authorized on the instance's queues as a whole (resource type wildcard-queue).
+  ListQueues: (r) => [`${instanceArn(r, r.params.InstanceId)}/queue/*`],
   SearchUsers: instanceInBody,
   DescribeUser: (r) => [childArn(r, r.params.InstanceId, 'agent', r.params.UserId)],
   ListSecurityProfilePermissions: (r) => [

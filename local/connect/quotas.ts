@@ -18,6 +18,10 @@ export const DEFAULT_QUOTAS: Readonly<Record<OperationName, QuotaSetting>> = {
   SearchUsers: { ratePerSecond: 2, burst: 5 },
   TagContact: { ratePerSecond: 20, burst: 25 },
   UpdateContactAttributes: { ratePerSecond: 10, burst: 15 },
+  // Not in the table: the default for every other operation.
+  DescribeInstance: { ratePerSecond: 2, burst: 5 },
+  DescribeQueue: { ratePerSecond: 2, burst: 5 },
+  ListQueues: { ratePerSecond: 2, burst: 5 },
 };
 
 /** A token bucket on real (monotonic) time: throttling is about request rate, not the contact clock. */

@@ -25,6 +25,9 @@ export const IMPLEMENTED_ROUTES: ReadonlyArray<readonly [OperationName, string, 
   ['GetContactMetrics', 'POST', '/metrics/contact'],
   ['TagContact', 'POST', '/contact/tags'],
   ['UpdateContactAttributes', 'POST', '/contact/attributes'],
+  ['DescribeInstance', 'GET', '/instance/{InstanceId}'],
+  ['DescribeQueue', 'GET', '/queues/{InstanceId}/{QueueId}'],
+  ['ListQueues', 'GET', '/queues-summary/{InstanceId}'],
 ];
 
 const implemented = new Router<OperationName>();

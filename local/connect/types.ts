@@ -11,6 +11,9 @@ export const OPERATION_NAMES = [
   'GetContactMetrics',
   'TagContact',
   'UpdateContactAttributes',
+  'DescribeInstance',
+  'DescribeQueue',
+  'ListQueues',
 ] as const;
 
 /** A Connect API operation the emulator implements. */

@@ -16,6 +16,7 @@ const targetOptions = {
   region: { type: 'string' },
   table: { type: 'string' },
   instance: { type: 'string', multiple: true },
+  output: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } satisfies Record<string, Option>;
@@ -25,11 +26,36 @@ const queueAndAge = {
   'older-than': { type: 'string' },
 } satisfies Record<string, Option>;
 
-/** Each command's own options, and how many positionals it takes. */
+/** Each command's own options, how many positionals it takes, and its help. */
 export const commands = {
-  end: { options: { 'security-user': { type: 'string' } }, positionals: ['contactId'] },
-  queues: { options: {}, positionals: [] },
-  callbacks: { options: { ...queueAndAge, limit: { type: 'string' } }, positionals: [] },
+  end: {
+    options: { 'security-user': { type: 'string' } },
+    positionals: ['contactId'],
+    summary: 'End a Contact (any contact), as CXone does',
+    usage: 'end <contactId> [--instance ID] [--security-user USER]',
+    help: [
+      ['--instance ID', "the contact's instance (needed when the target has several)"],
+      ['--security-user USER', 'end only if USER may (StopContact.Enabled), as CXone checks'],
+    ],
+  },
+  queues: {
+    options: {},
+    positionals: [],
+    summary: "per queue: tracked callbacks and Connect's real-time figures",
+    usage: 'queues',
+    help: [],
+  },
+  callbacks: {
+    options: { ...queueAndAge, limit: { type: 'string' } },
+    positionals: [],
+    summary: 'tracked callbacks, oldest first',
+    usage: 'callbacks [--queue Q]... [--older-than 2h] [--limit N]',
+    help: [
+      ['--queue Q', 'only this queue (ID or ARN); repeat for several'],
+      ['--older-than AGE', 'only callbacks queued at least this long (90m, 2h, 3d)'],
+      ['--limit N', 'at most N callbacks (default 1000)'],
+    ],
+  },
   sweep: {
     options: {
       ...queueAndAge,
@@ -38,10 +64,40 @@ export const commands = {
       yes: { type: 'boolean', short: 'y' },
     },
     positionals: [],
+    summary: 'what the sweeper would end; with --end, ends them after a yes',
+    usage: 'sweep [--queue Q]... [--older-than 2h] [--max N] [--end [--yes]]',
+    help: [
+      ['--queue Q', "only this queue (ID or ARN), within the sweeper's allow list"],
+      ['--older-than AGE', "replaces the sweeper's maxQueuedAge (90m, 2h, 3d)"],
+      ['--max N', "at most N ends (never above the sweeper's cap)"],
+      ['--end', 'end them, after a count and a question (otherwise nothing changes)'],
+      ['-y, --yes', 'no question (required when stdin is not a terminal)'],
+    ],
   },
-  audit: { options: { limit: { type: 'string' } }, positionals: [] },
-  console: { options: { port: { type: 'string' } }, positionals: [] },
-} satisfies Record<string, { options: Record<string, Option>; positionals: string[] }>;
+  audit: {
+    options: { limit: { type: 'string' } },
+    positionals: [],
+    summary: 'what the sweeper ended or meant to, newest first',
+    usage: 'audit [--limit N]',
+    help: [['--limit N', 'at most N records (default 50)']],
+  },
+  console: {
+    options: { port: { type: 'string' } },
+    positionals: [],
+    summary: 'the web console on 127.0.0.1, until Ctrl+C',
+    usage: 'console [--port P]',
+    help: [['--port P', 'port to listen on (default: a free one)']],
+  },
+} satisfies Record<
+  string,
+  {
+    options: Record<string, Option>;
+    positionals: string[];
+    summary: string;
+    usage: string;
+    help: [string, string][];
+  }
+>;
 
 export type CommandName = keyof typeof commands;
 
@@ -51,16 +107,37 @@ export interface CommandLine {
   values: Record<string, string | boolean | string[] | undefined>;
 }
 
+/** Options that take a value: a value such as `-1` is still theirs, for the range check to name. */
+const valueOptions = new Set(
+  Object.values(commands).flatMap((c) =>
+    Object.entries({ ...targetOptions, ...c.options }).flatMap(([name, o]) =>
+      o.type === 'string' ? [`--${name}`] : [],
+    ),
+  ),
+);
+
 /**
  * `--local` may stand alone (npm start's default URL) or name a URL; node's parseArgs has no
- * optional values, so a bare `--local` gets the default written in.
+ * optional values, so a bare `--local` gets the default written in. A negative number after an
+ * option that takes a value is joined to it (`--limit=-1`), as parseArgs would read it as a flag.
  */
 function withLocalDefault(argv: readonly string[]): string[] {
-  return argv.flatMap((arg, i) => {
-    if (arg !== '--local') return [arg];
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
     const next = argv[i + 1];
-    return next !== undefined && /^https?:\/\//.test(next) ? [arg] : [`--local=${defaultLocalUrl}`];
-  });
+    if (arg === '--local') {
+      out.push(
+        next !== undefined && /^https?:\/\//.test(next) ? arg : `--local=${defaultLocalUrl}`,
+      );
+    } else if (valueOptions.has(arg) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
 
 /** One line for node's parseArgs errors: which option, and what is wrong with it. */
@@ -87,6 +164,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     return { command: undefined, positionals: [], values: { help: true } };
   }
+  if (first === '--version')
+    return { command: undefined, positionals: [], values: { version: true } };
   if (!(first in commands)) {
     throw new UsageError(
       `unknown command "${first}": use one of ${Object.keys(commands).join(', ')}`,
@@ -102,6 +181,15 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     throw usageLine(error, command);
   }
   const { values, positionals } = parsed;
+  if (values.output !== undefined) {
+    if (values.output !== 'json' && values.output !== 'table') {
+      throw new UsageError(`--output must be table or json, got "${values.output}"`);
+    }
+    if (values.output === 'table' && values.json) {
+      throw new UsageError('--output table and --json disagree: use one');
+    }
+    values.json = values.output === 'json';
+  }
   if (!values.help && positionals.length !== spec.positionals.length) {
     throw new UsageError(
       spec.positionals.length === 0

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { SweepReport } from '../../lambdas/core/callbacks/report.js';
+import type { SweepDecision, SweepReport } from '../../lambdas/core/callbacks/report.js';
 import type { SweepOverrides } from '../../lambdas/core/callbacks/sweep-request.js';
 import { sweepOverridesSchema } from '../../lambdas/core/callbacks/sweep-request.js';
 import { parseDurationMs } from '../../lambdas/core/duration.js';
@@ -11,6 +11,7 @@ import {
   callbacksTable,
   decisionsTable,
   outcomeLine,
+  type QueueNames,
   queuesTable,
   reportSucceeded,
   reportSummary,
@@ -132,7 +133,7 @@ export const runCommand: Record<Exclude<CommandLine['command'], undefined | 'con
       else
         print(
           io,
-          `${decisionsTable(wouldEnd)}${omitted(preview)}\n\nReport mode, nothing changed: ${reportSummary(preview)}`,
+          `${decisionsTable(wouldEnd, await queueNames(api, wouldEnd))}${omitted(preview)}\n\nReport mode, nothing changed: ${reportSummary(preview)}`,
         );
       return reportSucceeded(preview) ? 0 : 1;
     }
@@ -145,10 +146,17 @@ export const runCommand: Record<Exclude<CommandLine['command'], undefined | 'con
   },
 };
 
+/** The queue names of the decisions' instances, read once a run (OperatorApi.names). */
+async function queueNames(api: OperatorApi, decisions: SweepDecision[]): Promise<QueueNames> {
+  const instanceIds = [...new Set(decisions.map((d) => d.instanceId))];
+  const named = await Promise.all(instanceIds.map((id) => api.names(id)));
+  return new Map(instanceIds.map((id, i) => [id, named[i]?.queues ?? new Map()]));
+}
+
 /** The report lists at most maxDecisionsInReport decisions; the counts cover the rest. */
 function omitted(report: { decisionsOmitted: number }): string {
   return report.decisionsOmitted > 0
-    ? `\n(${report.decisionsOmitted} more decisions not listed; the counts include them)`
+    ? `\n(${report.decisionsOmitted} more decisions not listed, past the report's MAX_DECISIONS_IN_REPORT; the counts include them)`
     : '';
 }
 

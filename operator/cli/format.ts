@@ -21,17 +21,38 @@ export function table(headers: string[], rows: string[][], empty = '(none)'): st
 
 const age = (ms: number | undefined) => (ms === undefined ? '-' : formatAge(ms));
 
+/** Each instance's alias (or its ID) and each queue's name (or its ID), as the tables print them. */
+const instanceLabel = (q: { instanceId: string; instanceAlias?: string }) =>
+  q.instanceAlias ?? q.instanceId;
+const queueLabel = (q: { queueId?: string; queueName?: string }) => q.queueName ?? q.queueId ?? '-';
+
+function queueStatus(q: QueueOverview): string {
+  if (q.metricsError) return `metrics unavailable: ${q.metricsError}`;
+  return q.unexplained ? 'UNEXPLAINED' : 'ok';
+}
+
 export function queuesTable(queues: QueueOverview[]): string {
   const rows = queues.map((q) => [
+    instanceLabel(q),
+    queueLabel(q),
     q.queueId,
     String(q.trackedCallbacks),
     age(q.oldestTrackedAgeMs),
     q.contactsInQueue === undefined ? '-' : String(q.contactsInQueue),
     age(q.oldestContactAgeMs),
-    q.metricsError ? `metrics unavailable: ${q.metricsError}` : q.unexplained ? 'UNEXPLAINED' : '',
+    queueStatus(q),
   ]);
   const text = table(
-    ['QUEUE', 'TRACKED', 'OLDEST TRACKED', 'IN QUEUE', 'OLDEST IN QUEUE', ''],
+    [
+      'INSTANCE',
+      'QUEUE',
+      'QUEUE ID',
+      'TRACKED',
+      'OLDEST TRACKED',
+      'IN QUEUE',
+      'OLDEST IN QUEUE',
+      'STATUS',
+    ],
     rows,
     'No queue has a tracked callback, and none is configured for reconciliation.',
   );
@@ -44,7 +65,7 @@ export function queuesTable(queues: QueueOverview[]): string {
 export function callbacksTable(callbacks: TrackedCallback[]): string {
   return table(
     ['CONTACT', 'QUEUE', 'AGE', 'QUEUED AT'],
-    callbacks.map((c) => [c.contactId, c.queueId ?? '-', age(c.ageMs), c.queuedAt]),
+    callbacks.map((c) => [c.contactId, queueLabel(c), age(c.ageMs), c.queuedAt]),
     'No tracked callback matches.',
   );
 }
@@ -57,10 +78,23 @@ export function auditTable(records: AuditRecord[]): string {
   );
 }
 
-export function decisionsTable(decisions: SweepDecision[]): string {
+/** Queue names by instance and queue ID, as OperatorApi.names reads them. */
+export type QueueNames = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+export function decisionsTable(decisions: SweepDecision[], names: QueueNames = new Map()): string {
   return table(
     ['CONTACT', 'QUEUE', 'DECISION', 'REASON'],
-    decisions.map((d) => [d.contactId, d.queueId ?? '-', d.decision, d.reason]),
+    decisions.map((d) => [
+      d.contactId,
+      queueLabel({
+        ...(d.queueId ? { queueId: d.queueId } : {}),
+        ...(d.queueId && names.get(d.instanceId)?.has(d.queueId)
+          ? { queueName: names.get(d.instanceId)?.get(d.queueId) }
+          : {}),
+      }),
+      d.decision,
+      d.reason,
+    ]),
     'No callback was considered.',
   );
 }

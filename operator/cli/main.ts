@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { OperatorApi } from '../../lambdas/core/operator/api.js';
 import { connectAws } from '../../lambdas/core/operator/aws-target.js';
 import {
@@ -10,6 +11,8 @@ import { connectLocal, type OperatorConnection } from '../../lambdas/core/operat
 import { namingPort } from '../../local/cli.js';
 import {
   type CommandLine,
+  type CommandName,
+  commands,
   defaultLocalUrl,
   integerOption,
   parseCommandLine,
@@ -17,27 +20,65 @@ import {
 } from './args.js';
 import { type CliIo, runCommand } from './commands.js';
 
+/** Rows of `flag  description`, the descriptions aligned in one column. */
+function columns(rows: readonly (readonly [string, string])[], width = HELP_WIDTH): string {
+  const indent = '  ';
+  return rows.map(([flag, text]) => `${indent}${flag.padEnd(width)}${text}`).join('\n');
+}
+
+/** Where every help's descriptions start: past the longest flag of any command. */
+const HELP_WIDTH = 27;
+
+const TARGET_HELP = [
+  ['--local [URL]', `the system npm start runs (default ${defaultLocalUrl})`],
+  ['--stack NAME', 'a deployed stack, by its CloudFormation outputs'],
+  ['--table T --instance ID', "a registry table and instance, with the sweeper's defaults"],
+  ['--profile P', 'AWS credentials profile (standard credential chain)'],
+  ['--region R', 'AWS Region'],
+] as const;
+
+const OUTPUT_HELP = [
+  ['--output table|json', 'tables (default) or JSON; --json is short for --output json'],
+  ['-h, --help', 'this help'],
+] as const;
+
 export const HELP = `Usage: npm run cli -- <command> [options]    (or end-contact <command>, once linked)
 
 What operators of amazon-connect-end-contact ask for: which callbacks are queued, for how long,
 and ending the ones they choose through the sweeper's verified path (docs/cli.md).
 
 Commands:
-  end <contactId> [--instance ID] [--security-user USER]   End a Contact (any contact), as CXone does
-  queues                                 per queue: tracked callbacks and Connect's real-time figures
-  callbacks [--queue Q]... [--older-than 2h] [--limit N]   tracked callbacks, oldest first
-  sweep [--queue Q]... [--older-than 2h] [--max N]   what the sweeper would end (changes nothing)
-  sweep ... --end [--yes]                ends them, after a count and a yes (--yes: no question)
-  audit [--limit N]                      what the sweeper ended or meant to, newest first
-  console [--port P]                     the web console on 127.0.0.1
+${columns(Object.values(commands).map((c) => [c.usage.split(' ')[0] as string, c.summary]))}
 
 Where it points (one of):
-  --local [URL]        the system npm start runs                        default ${defaultLocalUrl}
-  --stack NAME         a deployed stack, by its CloudFormation outputs
-  --table T --instance ID   a registry table and instance, with the sweeper's default settings
-  --profile P, --region R   AWS credentials profile and Region (standard credential chain)
+${columns(TARGET_HELP)}
 
-Output: tables, or --json. Exit codes: 0 all succeeded, 1 something failed, 2 usage error.`;
+Output:
+${columns([...OUTPUT_HELP, ['--version', 'the version']])}
+
+Exit codes: 0 all succeeded, 1 something failed, 2 usage error.
+end-contact <command> --help shows a command's options.`;
+
+/** `end-contact <command> --help`: its usage, its own options, then the shared ones. */
+export function commandHelp(name: CommandName): string {
+  const command = commands[name];
+  const own = command.help as readonly (readonly [string, string])[];
+  return `Usage: npm run cli -- ${command.usage} <target> [--output table|json]
+
+${command.summary[0]?.toUpperCase()}${command.summary.slice(1)}.
+${own.length > 0 ? `\nOptions:\n${columns(own)}\n` : ''}
+Where it points (one of):
+${columns(TARGET_HELP)}
+
+Output:
+${columns(OUTPUT_HELP)}`;
+}
+
+/** `end-contact --version`: the package's version, and the Node.js running it. */
+export function versionLine(): string {
+  const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+  return `end-contact ${version} (Node.js ${process.version})`;
+}
 
 /** The target the options name: the local system, or an AWS account. */
 async function connect(values: CommandLine['values']): Promise<OperatorConnection> {
@@ -46,6 +87,11 @@ async function connect(values: CommandLine['values']): Promise<OperatorConnectio
     const clash = ['stack', 'table', 'profile', 'region'].find((o) => values[o] !== undefined);
     if (clash) throw new UsageError(`--local and --${clash} point to different places: use one`);
     return connectLocal(String(values.local), instanceIds);
+  }
+  if (values.stack === undefined && values.table === undefined) {
+    throw new UsageError(
+      'no target: pass --local for the system npm start runs, --stack NAME for a deployed stack, or --table T --instance ID',
+    );
   }
   if (values.stack !== undefined && values.table !== undefined) {
     throw new UsageError('--stack and --table both name the table: use one');
@@ -84,9 +130,11 @@ async function runConsole(
 }
 
 /** The error as one line, and its exit code: 2 for what the operator typed, 1 for the rest. */
-export function describeError(error: unknown): { line: string; exitCode: 1 | 2 } {
+export function describeError(error: unknown, command?: string): { line: string; exitCode: 1 | 2 } {
   if (error instanceof UsageError || error instanceof OperatorInputError) {
-    return { line: `${error.message} (end-contact --help)`, exitCode: 2 };
+    const help =
+      command && command in commands ? `end-contact ${command} --help` : 'end-contact --help';
+    return { line: `${error.message} (${help})`, exitCode: 2 };
   }
   if (error instanceof TargetError) return { line: error.message, exitCode: 1 };
   const access = describeAccessError(error);
@@ -99,8 +147,12 @@ export function describeError(error: unknown): { line: string; exitCode: 1 | 2 }
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const line = parseCommandLine(argv);
+    if (line.values.version) {
+      io.stdout.write(`${versionLine()}\n`);
+      return 0;
+    }
     if (!line.command || line.values.help) {
-      io.stdout.write(`${HELP}\n`);
+      io.stdout.write(`${line.command ? commandHelp(line.command) : HELP}\n`);
       return 0;
     }
     const connection = await connect(line.values);
@@ -119,7 +171,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       await api.close();
     }
   } catch (error) {
-    const { line, exitCode } = describeError(error);
+    const { line, exitCode } = describeError(error, argv[0]);
     io.stderr.write(`end-contact: ${line}\n`);
     return exitCode;
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { formatAge } from '../../lambdas/core/duration.js';
 
 /** HTML that escapes everything it interpolates unless it is already Html. */
@@ -36,10 +37,34 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
   return new Html(text);
 }
 
-/** `3d 2h`, `4h 10m`, `25m` or `40s`: ages for people, to the second under a minute. */
+/** An age for people (formatAge), or a dash when there is none. */
 export function formatAgeMs(ms: number | undefined): string {
-  if (ms === undefined) return '—';
-  return ms < 60_000 ? `${Math.max(0, Math.floor(ms / 1000))}s` : formatAge(ms);
+  return ms === undefined ? '—' : formatAge(ms);
+}
+
+/** `1 queue`, `3 queues`: a count with its noun, never `queue(s)`. */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+export type BadgeTone = 'ok' | 'warn' | 'bad' | 'neutral';
+
+/** A state as a badge: a word in a coloured pill; the word carries the meaning, not the colour. */
+export function badge(text: string, tone: BadgeTone): Html {
+  return html`<span class="badge badge-${tone}">${text}</span>`;
+}
+
+/** A name people read, its ID on hover (and for screen readers' description); the ID alone without one. */
+export function named(name: string | undefined, id: string): Html {
+  return name ? html`<span title="${id}">${name}</span>` : html`<span class="id">${id}</span>`;
+}
+
+/**
+ * A table in its own horizontal scroller, so a narrow window scrolls the table and not the page;
+ * named, and made focusable by the script when it does scroll, so a keyboard can scroll it.
+ */
+export function scrolling(label: string, table: Html): Html {
+  return html`<div class="table-scroll" role="region" aria-label="${label}">${table}</div>`;
 }
 
 /** The console's views, in the order of its navigation. */
@@ -52,6 +77,39 @@ export const VIEWS = [
 ] as const;
 
 export type ViewPath = (typeof VIEWS)[number]['path'];
+
+/**
+ * The refusal page's own style, inline: its stylesheet would be refused too (no token, no asset).
+ * The CSP allows exactly this text by its hash, and no other inline style.
+ */
+const REFUSAL_CSS =
+  'body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24}' +
+  'header{background:#24292f;color:#fff;padding:.6rem 1.25rem}header p{margin:0;font-weight:600}' +
+  'main{padding:1rem 1.25rem 2rem;max-width:48rem}h1{font-size:1.4rem;margin:.2rem 0 .8rem}' +
+  '.problem{border-left:4px solid #a40e26;background:#ffebe9;padding:.6rem .8rem}' +
+  'code{font:.88em ui-monospace,Menlo,Consolas,monospace;overflow-wrap:anywhere}';
+
+/** `'sha256-…'` for the CSP's style-src: the refusal page's inline style and nothing else. */
+export const refusalStyleSource = `'sha256-${createHash('sha256').update(REFUSAL_CSS).digest('base64')}'`;
+
+/** A page for a request refused before it was read: styled inline, with no link that would be refused. */
+export function refusalPage(title: string, body: Html): string {
+  return `<!doctype html>${html`<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · End a Contact console</title>
+<style>${new Html(REFUSAL_CSS)}</style>
+</head>
+<body>
+<header><p>End a Contact console</p></header>
+<main id="main">
+<h1>${title}</h1>
+${body}
+</main>
+</body>
+</html>`}\n`;
+}
 
 export interface PageInput {
   title: string;

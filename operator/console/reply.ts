@@ -1,6 +1,6 @@
 import type { OperatorApi } from '../../lambdas/core/operator/api.js';
 import type { Confirmations } from './confirmations.js';
-import { type Html, html, page, type ViewPath } from './html.js';
+import { type Html, html, page, refusalPage, type ViewPath } from './html.js';
 import type { Jobs } from './jobs.js';
 
 /** What a view answers: a page, JSON for the job page's script, a redirect after a POST, or an asset. */
@@ -45,6 +45,12 @@ export function pageReply(
 
 /** A page for a request the console refuses or cannot answer: what went wrong and what to do. */
 export function problemPage(status: number, title: string, message: string, target?: string) {
+  if (status === 403) {
+    return {
+      status,
+      html: refusalPage(title, html`<p role="alert" class="problem">${message}</p>`),
+    };
+  }
   return {
     status,
     html: page({

@@ -12,6 +12,7 @@ import { PayloadTooLargeError, readBody } from '../../local/http/body.js';
 import { splitUrl } from '../../local/http/router.js';
 import { closeServer, listen } from '../../local/http/serve.js';
 import { Confirmations } from './confirmations.js';
+import { refusalStyleSource } from './html.js';
 import { Jobs } from './jobs.js';
 import { BadParameterError } from './params.js';
 import { type ConsoleContext, problemPage, type Reply } from './reply.js';
@@ -47,8 +48,7 @@ const assets = new Map(
 
 /** Everything the console sends: its own assets only, nothing inline, never framed or cached. */
 const securityHeaders = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self' ${refusalStyleSource}; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   'x-content-type-options': 'nosniff',
   // Not no-referrer: with it Chromium sends `Origin: null` on the console's own form POSTs.
   'referrer-policy': 'same-origin',

@@ -24,6 +24,11 @@ async function main(): Promise<void> {
   try {
     await world.open('/');
     await shoot('queues');
+    // As a supervisor's phone or a narrow side panel shows it: the table scrolls in its own box.
+    await page.setViewportSize({ width: 420, height: 800 });
+    await world.open('/callbacks');
+    await shoot('callbacks-narrow');
+    await page.setViewportSize({ width: 1280, height: 860 });
     await world.open('/callbacks');
     await page.getByRole('checkbox', { name: `Select ${demoCallbacks.general26h}` }).check();
     await page.getByRole('checkbox', { name: `Select ${demoCallbacks.techSupport30h}` }).check();

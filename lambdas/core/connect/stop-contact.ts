@@ -57,7 +57,13 @@ export async function stopContact(
   } catch (error) {
     const startedAt = ambiguousStart(error);
     if (startedAt !== undefined) {
-      return goneAfterAmbiguousAttempt(client, { instanceId, contactId }, startedAt, error, options);
+      return goneAfterAmbiguousAttempt(
+        client,
+        { instanceId, contactId },
+        startedAt,
+        error,
+        options,
+      );
     }
     // This attempt may have reached Connect (a time-out, a 5xx, a dropped connection): the
     // sweeper settles such a stop with a look afterwards (docs/sweeper.md).

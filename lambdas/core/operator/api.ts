@@ -8,6 +8,9 @@
 import type { SweepDecision, SweepReport } from '../callbacks/report.js';
 import type { SweepOverrides } from '../callbacks/sweep-request.js';
 import type { Outcome } from '../connect/outcome.js';
+import type { InstanceNames } from './names.js';
+
+export type { InstanceNames } from './names.js';
 
 /** Where the operator's calls go: the system `npm start` runs, or a deployed stack. */
 export interface OperatorTarget {
@@ -27,6 +30,8 @@ export interface TrackedCallback {
   contactId: string;
   instanceId: string;
   queueId?: string;
+  /** The queue's name in Connect, when Connect told it (ListQueues). */
+  queueName?: string;
   /** When Connect enqueued it, ISO 8601. */
   queuedAt: string;
   ageMs: number;
@@ -44,7 +49,11 @@ export interface CallbackFilter {
 /** One queue, as the registry and Connect's real-time metrics each see it. */
 export interface QueueOverview {
   instanceId: string;
+  /** The instance's alias in Connect, when Connect told it (DescribeInstance). */
+  instanceAlias?: string;
   queueId: string;
+  /** The queue's name in Connect, when Connect told it (ListQueues). */
+  queueName?: string;
   trackedCallbacks: number;
   oldestTrackedAgeMs?: number;
   /** Connect's CONTACTS_IN_QUEUE (every channel and kind, not only callbacks). */
@@ -92,6 +101,8 @@ export interface EndContactInput {
 export interface OperatorApi {
   readonly target: OperatorTarget;
   queues(): Promise<QueueOverview[]>;
+  /** An instance's alias and queue names, read once a run (or a minute); empty if Connect won't say. */
+  names(instanceId: string): Promise<InstanceNames>;
   /** Oldest first. */
   callbacks(filter?: CallbackFilter): Promise<TrackedCallback[]>;
   /** Newest first. */

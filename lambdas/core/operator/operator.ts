@@ -31,6 +31,7 @@ import type {
 } from './api.js';
 import { toAuditRecord } from './audit.js';
 import { OperatorInputError } from './errors.js';
+import { createNameResolver } from './names.js';
 import { checkQueues, queueOverviews } from './queues.js';
 import type { OperatorConnection } from './target.js';
 
@@ -54,6 +55,7 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
     ...(endpoints.connectEndpoint ? { endpoint: endpoints.connectEndpoint } : {}),
   });
   const endDeps = createEndContactDeps(connection.endContact, endClient);
+  const names = createNameResolver(deps.connect, { now: Date.now });
   const allInstances = (each: (instanceId: string) => Promise<unknown[]>) =>
     Promise.all(target.instanceIds.map(each)).then((lists) => lists.flat());
 
@@ -126,10 +128,23 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
 
     async queues(): Promise<QueueOverview[]> {
       const nowMs = now();
-      return (await allInstances((id) =>
-        queueOverviews({ connect: deps.connect, registry, config }, id, nowMs),
-      )) as QueueOverview[];
+      return (await allInstances(async (id) => {
+        const [overviews, named] = await Promise.all([
+          queueOverviews({ connect: deps.connect, registry, config }, id, nowMs),
+          names.instance(id),
+        ]);
+        return overviews.map((q) => {
+          const queueName = named.queues.get(q.queueId);
+          return {
+            ...q,
+            ...(named.alias ? { instanceAlias: named.alias } : {}),
+            ...(queueName ? { queueName } : {}),
+          };
+        });
+      })) as QueueOverview[];
     },
+
+    names: (instanceId) => names.instance(instanceId),
 
     async callbacks(filter: CallbackFilter = {}): Promise<TrackedCallback[]> {
       const queues = filter.queueIds?.length
@@ -148,16 +163,25 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
         }
         return listed;
       })) as QueuedCallback[];
-      return found
-        .sort((a, b) => a.queuedAtMs - b.queuedAtMs)
-        .slice(0, limit)
-        .map((c) => ({
+      const listed = found.sort((a, b) => a.queuedAtMs - b.queuedAtMs).slice(0, limit);
+      const named = new Map(
+        await Promise.all(
+          [...new Set(listed.map((c) => c.instanceId))].map(
+            async (id) => [id, await names.instance(id)] as const,
+          ),
+        ),
+      );
+      return listed.map((c) => {
+        const queueName = c.queueId ? named.get(c.instanceId)?.queues.get(c.queueId) : undefined;
+        return {
           contactId: c.contactId,
           instanceId: c.instanceId,
           ...(c.queueId ? { queueId: c.queueId } : {}),
+          ...(queueName ? { queueName } : {}),
           queuedAt: new Date(c.queuedAtMs).toISOString(),
           ageMs: nowMs - c.queuedAtMs,
-        }));
+        };
+      });
     },
 
     async audit(limit = 50): Promise<AuditRecord[]> {
@@ -268,6 +292,12 @@ function endContactRequest(input: EndContactInput, target: OperatorTarget) {
     });
     if (!given.ok) throw new OperatorInputError(`--instance ${given.message}`);
     instanceId = given.instanceId;
+    // Connect would answer ResourceNotFoundException, which reads as an unknown contact.
+    if (!instanceIds.includes(instanceId)) {
+      throw new OperatorInputError(
+        `--instance ${input.instanceId} is not an instance of the target: use one of ${instanceIds.join(', ')}`,
+      );
+    }
   }
   if (!instanceId) {
     throw new OperatorInputError(

@@ -5,6 +5,7 @@ import { describeContact } from './describe-contact.js';
 import { getContactMetrics } from './get-contact-metrics.js';
 import { getCurrentMetricData } from './get-current-metric-data.js';
 import { listSecurityProfilePermissions } from './list-security-profile-permissions.js';
+import { describeInstance, describeQueue, listQueues } from './queues.js';
 import { searchContacts } from './search-contacts.js';
 import { stopContact } from './stop-contact.js';
 import { describeUser, searchUsers } from './users.js';
@@ -22,4 +23,7 @@ export const OPERATION_HANDLERS: Readonly<Record<OperationName, OperationHandler
   GetContactMetrics: getContactMetrics,
   TagContact: tagContact,
   UpdateContactAttributes: updateContactAttributes,
+  DescribeInstance: describeInstance,
+  DescribeQueue: describeQueue,
+  ListQueues: listQueues,
 };

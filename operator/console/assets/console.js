@@ -73,3 +73,56 @@ function addSelectAll(header) {
 
 const selectHeader = document.querySelector('table.callbacks th.select');
 if (selectHeader) addSelectAll(selectHeader);
+
+/**
+ * Sortable tables (progressive enhancement): each column header of a `table.sortable` becomes a
+ * button that sorts the rows by that column, ascending then descending, and says so in
+ * aria-sort. A cell's data-sort-value (an age in ms, a count) sorts before its text.
+ */
+function sortKey(row, index) {
+  const cell = row.children[index];
+  const value = cell?.dataset.sortValue;
+  if (value !== undefined && value !== '' && !Number.isNaN(Number(value))) return Number(value);
+  return (cell?.textContent ?? '').trim().toLowerCase();
+}
+
+function sortBy(table, header, index) {
+  const ascending = header.getAttribute('aria-sort') !== 'ascending';
+  for (const other of table.querySelectorAll('thead th[aria-sort]'))
+    other.removeAttribute('aria-sort');
+  header.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+  const body = table.tBodies[0];
+  const rows = [...body.rows];
+  if (rows.length < 2 || rows[0].children.length <= index) return;
+  rows.sort((a, b) => {
+    const x = sortKey(a, index);
+    const y = sortKey(b, index);
+    const order = x < y ? -1 : x > y ? 1 : 0;
+    return ascending ? order : -order;
+  });
+  body.replaceChildren(...rows);
+}
+
+for (const table of document.querySelectorAll('table.sortable')) {
+  const headers = [...table.querySelectorAll('thead th')];
+  headers.forEach((header, index) => {
+    if (header.classList.contains('select')) return;
+    const button = Object.assign(document.createElement('button'), {
+      type: 'button',
+      className: 'sort',
+    });
+    button.append(...header.childNodes);
+    button.addEventListener('click', () => sortBy(table, header, index));
+    header.replaceChildren(button);
+  });
+}
+
+/** A table box that scrolls sideways takes the keyboard's focus, so arrows can scroll it. */
+function focusableWhenScrolling() {
+  for (const box of document.querySelectorAll('.table-scroll')) {
+    if (box.scrollWidth > box.clientWidth) box.tabIndex = 0;
+    else box.removeAttribute('tabindex');
+  }
+}
+focusableWhenScrolling();
+window.addEventListener('resize', focusableWhenScrolling);

@@ -29,7 +29,7 @@ export const auditView: View = async (request, context) => {
 <div><button type="submit">Show</button></div>
 </form>
 <table>
-<caption>The ${records.length} most recent audit record(s), newest first</caption>
+<caption>The ${records.length === 1 ? 'most recent audit record' : `${records.length} most recent audit records`}, newest first</caption>
 <thead><tr><th scope="col">When (UTC)</th><th scope="col">What</th><th scope="col">Contact ID</th><th scope="col">Queue</th><th scope="col">Requested by</th><th scope="col">Why</th><th scope="col">Run</th></tr></thead>
 <tbody>${rows.length > 0 ? rows : html`<tr><td colspan="7">No audit records yet.</td></tr>`}</tbody>
 </table>`;

@@ -1,5 +1,5 @@
 import type { CallbackFilter, TrackedCallback } from '../../../lambdas/core/operator/api.js';
-import { formatAgeMs, type Html, html } from '../html.js';
+import { badge, formatAgeMs, type Html, html, named, plural, scrolling } from '../html.js';
 import { readOverrides } from '../overrides.js';
 import {
   allowOnly,
@@ -29,38 +29,43 @@ function readFilter(query: URLSearchParams) {
 
 function queueSelect(
   id: string,
-  queues: string[],
+  queues: { queueId: string; queueName?: string }[],
   selected: string | undefined,
   anyLabel?: string,
 ) {
   const options = queues.map(
     (queue) =>
-      html`<option value="${queue}"${queue === selected ? html` selected` : ''}>${queue}</option>`,
+      html`<option value="${queue.queueId}"${queue.queueId === selected ? html` selected` : ''}>${queue.queueName ?? queue.queueId}</option>`,
   );
   return html`<select id="${id}" name="queue"${anyLabel ? '' : html` required`}>${anyLabel ? html`<option value="">${anyLabel}</option>` : ''}${options}</select>`;
 }
 
 /** A chosen callback the registry no longer lists as queued: answered or ended since the list. */
-type Listed = TrackedCallback | { contactId: string; queueId?: undefined; ageMs?: undefined };
+type Listed =
+  | TrackedCallback
+  | { contactId: string; queueId?: undefined; queueName?: undefined; ageMs?: undefined };
 
 function callbackRows(callbacks: Listed[], selectable: boolean): Html[] {
   return callbacks.map(
     (callback) => html`<tr>
 ${selectable ? html`<td><input type="checkbox" name="id" value="${callback.contactId}" id="select-${callback.contactId}"><label for="select-${callback.contactId}" class="visually-hidden">Select ${callback.contactId}</label></td>` : ''}
 <th scope="row"><code>${callback.contactId}</code></th>
-<td class="id">${callback.queueId ?? '—'}</td>
-<td class="num">${formatAgeMs(callback.ageMs)}</td>
-<td>${callback.ageMs === undefined ? 'not queued now: its last look decides' : 'queued'}</td>
+<td>${callback.queueId ? named(callback.queueName, callback.queueId) : '—'}</td>
+<td class="num" data-sort-value="${callback.ageMs ?? -1}">${formatAgeMs(callback.ageMs)}</td>
+<td>${callback.ageMs === undefined ? html`${badge('not queued now', 'neutral')} <span class="hint">its last look decides</span>` : badge('queued', 'warn')}</td>
 </tr>`,
   );
 }
 
 function callbackTable(caption: string, callbacks: Listed[], selectable: boolean) {
-  return html`<table class="callbacks">
+  return scrolling(
+    'Callbacks',
+    html`<table class="callbacks sortable">
 <caption>${caption}</caption>
-<thead><tr>${selectable ? html`<th scope="col" class="select"><span class="visually-hidden">Select</span></th>` : ''}<th scope="col">Contact ID</th><th scope="col">Queue</th><th scope="col">Age</th><th scope="col">State</th></tr></thead>
+<thead><tr>${selectable ? html`<th scope="col" class="select"><span class="visually-hidden">Select</span></th>` : ''}<th scope="col">Contact ID</th><th scope="col">Queue</th><th scope="col" class="num">Age</th><th scope="col">State</th></tr></thead>
 <tbody>${callbacks.length > 0 ? callbackRows(callbacks, selectable) : html`<tr><td colspan="${selectable ? 5 : 4}">No tracked callbacks match.</td></tr>`}</tbody>
-</table>`;
+</table>`,
+  );
 }
 
 /** `GET /callbacks`: the registry's queued callbacks, filtered by queue and age, to select and end. */
@@ -71,26 +76,26 @@ export const callbacksView: View = async (request, context) => {
     context.api.callbacks(filter),
     context.api.queues(),
   ]);
-  const queueIds = queues.map((entry) => entry.queueId);
+  const queueName = queues.find((entry) => entry.queueId === queue)?.queueName;
   const described = [
-    queue ? `in queue ${queue}` : 'in every queue',
+    queue ? `in queue ${queueName ?? queue}` : 'in every queue',
     olderThan ? `queued at least ${olderThan}` : undefined,
   ]
     .filter(Boolean)
     .join(', ');
   const body = html`<form method="get" action="/callbacks" class="filters" role="search" aria-label="Filter callbacks">
-<div><label for="filter-queue">Queue</label>${queueSelect('filter-queue', queueIds, queue, 'All queues')}</div>
+<div><label for="filter-queue">Queue</label>${queueSelect('filter-queue', queues, queue, 'All queues')}</div>
 <div><label for="filter-older">Older than</label><input id="filter-older" name="olderThan" value="${olderThan ?? ''}" placeholder="e.g. 2h" aria-describedby="older-hint"><span id="older-hint" class="hint">a duration: 30m, 2h, 1d</span></div>
 <div><button type="submit">Filter</button></div>
 </form>
 <form method="get" action="/callbacks/confirm">
-${callbackTable(`${callbacks.length} tracked callback(s) ${described}, oldest first`, callbacks, true)}
+${callbackTable(`${plural(callbacks.length, 'tracked callback')} ${described}, oldest first`, callbacks, true)}
 <p><button type="submit" ${callbacks.length === 0 ? html`disabled` : ''}>End selected…</button> <span class="hint">You confirm on the next page.</span></p>
 </form>
 <form method="get" action="/callbacks/confirm" class="end-all">
 <fieldset class="row"><legend>End all callbacks older than a given age in one queue</legend>
 <input type="hidden" name="scope" value="all">
-<div><label for="all-queue">Queue</label>${queueSelect('all-queue', queueIds, queue)}</div>
+<div><label for="all-queue">Queue</label>${queueSelect('all-queue', queues, queue)}</div>
 <div><label for="all-older">Older than</label><input id="all-older" name="olderThan" required value="${olderThan ?? ''}" placeholder="e.g. 2h"></div>
 <div><button type="submit">End all older…</button></div>
 </fieldset>
@@ -123,12 +128,12 @@ export const confirmEndView: View = async (request, context) => {
     const byId = new Map(tracked.map((callback) => [callback.contactId, callback]));
     callbacks = ids.map((contactId) => byId.get(contactId) ?? { contactId });
     hidden = html`${ids.map((id) => html`<input type="hidden" name="id" value="${id}">`)}`;
-    explain = `End these ${ids.length} callback(s), whatever their age.`;
+    explain = `End ${ids.length === 1 ? 'this callback' : `these ${ids.length} callbacks`}, whatever their age.`;
   }
   const body = html`<p>${explain} Each is looked at again in Connect right before its stop: one an agent has been offered, accepted or answered meanwhile is skipped, not ended.</p>
 ${callbackTable('Callbacks to end', callbacks, false)}
 <form method="post" action="/callbacks/end">${hidden}
-<p><button type="submit" class="danger">Confirm: end ${all ? 'them' : `${callbacks.length} callback(s)`}</button> <a href="/callbacks">Cancel</a></p>
+<p><button type="submit" class="danger">Confirm: end ${all ? 'them' : plural(callbacks.length, 'callback')}</button> <a href="/callbacks">Cancel</a></p>
 </form>`;
   return pageReply(context, 'Confirm the end', body, { view: '/callbacks' });
 };
@@ -195,7 +200,7 @@ function readAllOlder(params: URLSearchParams) {
 function selected(form: URLSearchParams) {
   allowOnly(form, ['id', 'scope']);
   const ids = contactIds(form, 'id');
-  return { title: `Ending ${ids.length} selected callback(s)`, ids, narrowing: {} };
+  return { title: `Ending ${plural(ids.length, 'selected callback')}`, ids, narrowing: {} };
 }
 
 export function busyPage(context: Parameters<View>[1]) {

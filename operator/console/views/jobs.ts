@@ -67,8 +67,25 @@ ${job.status === 'running' ? html`<form method="post" action="/jobs/${job.id}/st
 </table>
 <p><a href="/callbacks">Back to the callbacks</a> · <a href="/audit">Audit trail</a></p>
 </div>`;
-  return pageReply(context, job.title, body);
+  return pageReply(context, heading(job), body, {
+    view: job.title.startsWith('Sweep') ? '/sweep' : '/callbacks',
+  });
 };
+
+/**
+ * While it runs, what the job is doing ("Ending 2 selected callbacks"); once it has finished, what
+ * it did: "Ended 2 of 2 selected callbacks", "Stopped: ended 1 of 3 …".
+ */
+function heading(job: Job): string {
+  if (job.status === 'running') return job.title;
+  const ended = job.decisions.filter((d) => d.decision === 'ended').length;
+  const of = job.total ?? job.done;
+  const what = job.title
+    .replace(/^Ending (\d+ )?/, '')
+    .replace(/^Sweep in mode end$/, 'callbacks the sweep chose');
+  if (job.status === 'failed') return `Failed after ending ${ended} of ${of} ${what}`;
+  return `${job.status === 'stopped' ? 'Stopped: ended' : 'Ended'} ${ended} of ${of} ${what}`;
+}
 
 /** `GET /jobs/{id}/status`: the job as JSON, for the page's script. */
 export const jobStatusView: View = (request, context) => {

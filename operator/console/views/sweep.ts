@@ -1,6 +1,6 @@
 import type { SweepReport } from '../../../lambdas/core/callbacks/report.js';
 import { decisionDetail, describeDecision } from '../decisions.js';
-import { html } from '../html.js';
+import { html, named, plural } from '../html.js';
 import { readOverrides } from '../overrides.js';
 import { allowOnly, required } from '../params.js';
 import { pageReply, type View } from '../reply.js';
@@ -24,7 +24,7 @@ const fields = [
 function summary(report: SweepReport): string {
   const { counts } = report;
   const skipped = Object.values(counts.skipped).reduce((a, b) => a + (b ?? 0), 0);
-  return `${counts.candidates} candidate(s): ${counts.wouldEnd} would be ended, ${skipped} skipped, ${counts.alreadyGone} already gone, ${counts.failed + counts.throttled} failed. Max queued age ${Math.round(report.maxQueuedAgeSeconds / 60)}m, at most ${report.maxStops} stop(s) per run.`;
+  return `${plural(counts.candidates, 'candidate')}: ${counts.wouldEnd} would be ended, ${skipped} skipped, ${counts.alreadyGone} already gone, ${counts.failed + counts.throttled} failed. Max queued age ${Math.round(report.maxQueuedAgeSeconds / 60)}m, at most ${plural(report.maxStops, 'stop')} per run.`;
 }
 
 /** `GET /sweep`: the sweeper in report mode with the form's overrides, and a confirmed run in mode end. */
@@ -46,20 +46,24 @@ export const sweepView: View = async (request, context) => {
     narrowing,
   });
   const hidden = html`<input type="hidden" name="confirmation" value="${key}">`;
+  const instanceIds = [...new Set(report.decisions.map((d) => d.instanceId))];
+  const names = new Map(
+    await Promise.all(instanceIds.map(async (id) => [id, await context.api.names(id)] as const)),
+  );
   const rows = report.decisions.map(
     (decision) =>
-      html`<tr><th scope="row"><code>${decision.contactId}</code></th><td class="id">${decision.queueId ?? '—'}</td><td>${describeDecision(decision)}</td><td>${decisionDetail(decision)}</td></tr>`,
+      html`<tr><th scope="row"><code>${decision.contactId}</code></th><td>${decision.queueId ? named(names.get(decision.instanceId)?.queues.get(decision.queueId), decision.queueId) : '—'}</td><td>${describeDecision(decision)}</td><td>${decisionDetail(decision)}</td></tr>`,
   );
   const body = html`<form method="get" action="/sweep" class="filters" aria-label="Sweep overrides">
 ${inputs}
 <div><button type="submit">Preview</button></div>
 </form>
 <p id="sweep-summary">Preview (report mode, nothing changed): ${summary(report)}</p>
-<table>
-<caption>What a run in mode end would do${report.decisionsOmitted > 0 ? ` (first ${report.decisions.length}; ${report.decisionsOmitted} more)` : ''}</caption>
+<div class="table-scroll" role="region" aria-label="Sweep decisions"><table>
+<caption>What a run in mode end would do${report.decisionsOmitted > 0 ? ` (the first ${report.decisions.length}, MAX_DECISIONS_IN_REPORT; ${report.decisionsOmitted} more in the counts)` : ''}</caption>
 <thead><tr><th scope="col">Contact ID</th><th scope="col">Queue</th><th scope="col">Decision</th><th scope="col">Detail</th></tr></thead>
 <tbody>${rows.length > 0 ? rows : html`<tr><td colspan="4">No candidates.</td></tr>`}</tbody>
-</table>
+</table></div>
 <form method="post" action="/sweep/run">${hidden}
 <p><button type="submit" class="danger"${report.counts.wouldEnd === 0 ? html` disabled` : ''}>Confirm: run in mode end</button> <span class="hint">It ends the callbacks listed here as would end (at most ${report.maxStops}), and no other; each is looked at again right before its stop.</span></p>
 </form>`;

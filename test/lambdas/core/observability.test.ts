@@ -37,6 +37,24 @@ describe('logOutcome', () => {
     });
   });
 
+  it('logs a refusal the caller explains, such as an unknown contact, at INFO rather than WARN', () => {
+    const logger = createLogger('end-contact');
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+
+    logOutcome(
+      logger,
+      { kind: 'invalid-contact-id', code: 'ResourceNotFoundException', message: 'not found' },
+      subject,
+    );
+
+    expect(warn).not.toHaveBeenCalled();
+    expect(info).toHaveBeenCalledWith(
+      'contact not ended',
+      expect.objectContaining({ outcome: 'invalid-contact-id' }),
+    );
+  });
+
   it('never logs who the SecurityUser is', () => {
     const logger = createLogger('end-contact');
     const info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
