@@ -25,6 +25,7 @@ export const IMPLEMENTED_ROUTES: ReadonlyArray<readonly [OperationName, string, 
   ['GetContactMetrics', 'POST', '/metrics/contact'],
   ['TagContact', 'POST', '/contact/tags'],
   ['UpdateContactAttributes', 'POST', '/contact/attributes'],
+  ['ListLambdaFunctions', 'GET', '/instance/{InstanceId}/lambda-functions'],
 ];
 
 const implemented = new Router<OperationName>();

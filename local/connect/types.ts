@@ -11,6 +11,7 @@ export const OPERATION_NAMES = [
   'GetContactMetrics',
   'TagContact',
   'UpdateContactAttributes',
+  'ListLambdaFunctions',
 ] as const;
 
 /** A Connect API operation the emulator implements. */
