@@ -41,6 +41,14 @@ export const commands = {
   },
   audit: { options: { limit: { type: 'string' } }, positionals: [] },
   console: { options: { port: { type: 'string' } }, positionals: [] },
+  verify: {
+    options: {
+      'end-to-end': { type: 'boolean' },
+      queue: { type: 'string' },
+      flow: { type: 'string' },
+    },
+    positionals: [],
+  },
 } satisfies Record<string, { options: Record<string, Option>; positionals: string[] }>;
 
 export type CommandName = keyof typeof commands;

@@ -16,6 +16,7 @@ import {
   UsageError,
 } from './args.js';
 import { type CliIo, runCommand } from './commands.js';
+import { runVerify } from './verify.js';
 
 export const HELP = `Usage: npm run cli -- <command> [options]    (or end-contact <command>, once linked)
 
@@ -30,6 +31,7 @@ Commands:
   sweep ... --end [--yes]                ends them, after a count and a yes (--yes: no question)
   audit [--limit N]                      what the sweeper ended or meant to, newest first
   console [--port P]                     the web console on 127.0.0.1
+  verify [--end-to-end --queue ID [--flow ID]]   checks a deploy, one line per check (docs/deploy.md)
 
 Where it points (one of):
   --local [URL]        the system npm start runs                        default ${defaultLocalUrl}
@@ -103,6 +105,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout.write(`${HELP}\n`);
       return 0;
     }
+    if (line.command === 'verify') return await runVerify(line, io);
     const connection = await connect(line.values);
     const api = createOperatorApi(connection);
     try {
