@@ -25,6 +25,30 @@ export interface RunnerDoors {
   instanceArn: string;
   /** What the operator CLI's `--local` reads from `GET /_operator/target` (read-only). */
   operatorTarget: () => LocalTargetDescription;
+  /** The local stack as `end-contact verify --local` checks it (docs/deploy.md, "Verify a deploy"). */
+  verify: LocalVerifyDoors;
+}
+
+/** The local stack's answers to what verify asks CloudFormation, Lambda and IAM in AWS. */
+export interface LocalVerifyDoors {
+  /** `GET /_local/stack`: DescribeStacks' status and outputs, and each function's role ARN. */
+  stack(): Promise<LocalStackDescription>;
+  /** `POST /_local/iam/simulate`: SimulatePrincipalPolicy; undefined when no role has the ARN. */
+  simulate(
+    roleArn: string,
+    actions: readonly string[],
+    resources: readonly string[],
+  ): Promise<readonly { action: string; resource: string; decision: string }[] | undefined>;
+}
+
+export interface LocalStackDescription {
+  name: string;
+  status: string;
+  region: string;
+  accountId: string;
+  outputs: Record<string, string>;
+  /** Function ARN → its execution role's ARN (Lambda GetFunctionConfiguration `Role`). */
+  roles: Record<string, string>;
 }
 
 /** `npm start`'s HTTP routes: each turns a request into its Lambda's event, and the result back. */
@@ -73,6 +97,51 @@ export function createRunnerRouter(doors: RunnerDoors): Router<LocalHandler> {
     sweepReply(await doors.fireSchedule(request.params.name ?? '')),
   );
   router.add('GET', '/_operator/target', () => ({ status: 200, body: doors.operatorTarget() }));
+  router.add('GET', '/_local/stack', async () => ({
+    status: 200,
+    body: await doors.verify.stack(),
+  }));
+  // SimulatePrincipalPolicy's request and response members
+  // (https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html).
+  router.add('POST', '/_local/iam/simulate', async (request) => {
+    const body = parseJson(request.text) as {
+      PolicySourceArn?: unknown;
+      ActionNames?: unknown;
+      ResourceArns?: unknown;
+    } | null;
+    const strings = (value: unknown): value is string[] =>
+      Array.isArray(value) && value.every((v) => typeof v === 'string');
+    if (
+      typeof body?.PolicySourceArn !== 'string' ||
+      !strings(body.ActionNames) ||
+      !strings(body.ResourceArns)
+    ) {
+      return errorReply(
+        400,
+        'InvalidInput',
+        'send {"PolicySourceArn": role ARN, "ActionNames": [...], "ResourceArns": [...]}',
+      );
+    }
+    const results = await doors.verify.simulate(
+      body.PolicySourceArn,
+      body.ActionNames,
+      body.ResourceArns,
+    );
+    if (!results) {
+      return errorReply(404, 'NoSuchEntity', `The role ${body.PolicySourceArn} cannot be found.`);
+    }
+    return {
+      status: 200,
+      body: {
+        EvaluationResults: results.map((r) => ({
+          EvalActionName: r.action,
+          EvalResourceName: r.resource,
+          EvalDecision: r.decision,
+        })),
+        IsTruncated: false,
+      },
+    };
+  });
   router.add('GET', '/', () => ({
     status: 200,
     body: { ...doors.index, routes: router.list() },

@@ -8,6 +8,8 @@ import { localOperatorCredentials, operatorEnvironment } from '../lambdas/core/o
 import { createFlowHandler } from '../lambdas/end-contact/end-contact.js';
 import { createHttpHandler } from '../lambdas/stop-contact-api/stop-contact-api.js';
 import { operatorPolicy } from '../operator/operator-policy.js';
+import { deployedFunctions } from '../operator/verify/needed-calls.js';
+import { verifyPolicy } from '../operator/verify/verify-policy.js';
 import { namingPort } from './cli.js';
 import { DEMO_IDS, demoScenario, type LocalConnect, startLocalConnect } from './connect/index.js';
 import { startLocalConsole } from './console.js';
@@ -24,6 +26,7 @@ import { createSampleFlowRunner, type FlowTexts, sourceFlowTexts } from './flow-
 import { checkLoopback } from './http/guard.js';
 import { closeServer, createJsonListener, listen } from './http/serve.js';
 import { LocalIam, localStackRoles, type StackIdentities } from './iam/local-iam.js';
+import type { FunctionRole } from './iam/role-policies.js';
 import type { LocalLambdaHandler } from './lambda-runtime.js';
 import { startLocalCallbacks } from './registry.js';
 import type { SweepTrigger } from './sweep-summary.js';
@@ -61,6 +64,12 @@ export interface LocalSystemOptions {
    * @default true
    */
   iam?: boolean;
+  /**
+   * Changes the synthesized roles before they are enforced, as a construct whose grant was
+   * removed would: for tests of what a missing grant breaks (and what verify says about it).
+   * @default - the roles as synthesized
+   */
+  adjustRoles?: (roles: readonly FunctionRole[]) => readonly FunctionRole[];
 }
 
 export interface LocalSystem {
@@ -93,6 +102,9 @@ export interface LocalSystem {
 const localRegion = 'us-east-1';
 const localAccountId = '123456789012';
 
+/** The name the local stack answers to, as the CDK app names the deployed one. */
+const localStackName = 'AmazonConnectEndContact';
+
 /** The demo's instances, all swept; a bare flow request comes from the first. */
 export const demoInstanceIds: readonly string[] = [
   DEMO_IDS.instanceId,
@@ -120,18 +132,17 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const sweeperConfig = reportOnlyRules(readSweeperConfig(sweeperEnvironment));
   // Each function's role as the CDK app grants it with these settings, enforced on every call.
   const iam = new LocalIam({ accountId: localAccountId, enforce: options.iam ?? true });
-  const stack = iam.addStack(
-    iam.enforcing
-      ? await localStackRoles({
-          instanceIds: demoInstanceIds,
-          names: {
-            region: localRegion,
-            accountId: localAccountId,
-            tableName: sweeperConfig.tableName,
-          },
-        })
-      : [],
-  );
+  const synthesized = iam.enforcing
+    ? await localStackRoles({
+        instanceIds: demoInstanceIds,
+        names: {
+          region: localRegion,
+          accountId: localAccountId,
+          tableName: sweeperConfig.tableName,
+        },
+      })
+    : [];
+  const stack = iam.addStack(options.adjustRoles?.(synthesized) ?? synthesized);
   const connect = await namingPort('--connect-port', options.connectPort, () =>
     startLocalConnect({
       port: options.connectPort,
@@ -152,17 +163,40 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // each signing as its own function's role (never a developer's real credentials).
     // The operator (console, and the CLI with --local) signs as a person held to the operator's
     // documented policy (docs/cli.md).
-    iam.addPrincipal(
-      localOperatorCredentials.accessKeyId,
-      'operator',
-      operatorPolicy({
-        region: connect.region,
-        accountId: connect.accountId,
-        tableName: sweeperConfig.tableName,
-        instanceIds: demoInstanceIds,
-        sweeperFunctionName: 'callback-sweeper',
-      }),
-    );
+    const operator = operatorPolicy({
+      region: connect.region,
+      accountId: connect.accountId,
+      tableName: sweeperConfig.tableName,
+      instanceIds: demoInstanceIds,
+      sweeperFunctionName: 'callback-sweeper',
+    });
+    // And what `end-contact verify` needs besides (docs/deploy.md, "Verify a deploy").
+    const verifying = verifyPolicy({
+      region: connect.region,
+      accountId: connect.accountId,
+      stackName: localStackName,
+      instanceIds: demoInstanceIds,
+    });
+    iam.addPrincipal(localOperatorCredentials.accessKeyId, 'operator', {
+      ...operator,
+      Statement: [...operator.Statement, ...verifying.Statement],
+    });
+    // The End a Contact function is associated with each instance, as the CDK app's
+    // integration association does in AWS; again after a reset of the local Connect.
+    const functionArn = (service: string) =>
+      `arn:aws:lambda:${connect.region}:${connect.accountId}:function:${service}`;
+    const associate = () => {
+      for (const id of demoInstanceIds) {
+        try {
+          connect.seed.lambdaFunction(id, functionArn('end-contact'));
+        } catch {
+          // A reset seeded a scenario without this instance: nothing to associate.
+        }
+      }
+    };
+    associate();
+    closing.push(async () => unsubscribeAssociate());
+    const unsubscribeAssociate = connect.onReset(associate);
     const clientConfig = { region: connect.region, credentials: localOperatorCredentials };
     const doorOf = (service: 'end-contact' | 'stop-contact-api') => {
       const client = createConnectClient(config.connect, {
@@ -215,6 +249,31 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         instanceIds: demoInstanceIds,
       },
       instanceArn,
+      verify: {
+        stack: async () => {
+          const roles = await stack.roles();
+          const outputs: Record<string, string> = {
+            CallbackTableName: sweeperConfig.tableName,
+            SweptInstanceIds: demoInstanceIds.join(','),
+          };
+          const functionRoles: Record<string, string> = {};
+          for (const fn of deployedFunctions) {
+            const role = roles.find((r) => r.service === fn.service);
+            if (!role) continue;
+            outputs[fn.output] = functionArn(fn.service);
+            functionRoles[functionArn(fn.service)] = iam.roleArn(role);
+          }
+          return {
+            name: localStackName,
+            status: 'CREATE_COMPLETE',
+            region: connect.region,
+            accountId: connect.accountId,
+            outputs,
+            roles: functionRoles,
+          };
+        },
+        simulate: (roleArn, actions, resources) => iam.simulate(roleArn, actions, resources),
+      },
       operatorTarget: () => ({
         region: connect.region,
         accountId: connect.accountId,

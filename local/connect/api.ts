@@ -73,6 +73,8 @@ export interface LocalConnectSeed {
   ): User;
   /** Places a contact in any state, silently (no events). */
   contact(instanceId: string, input: ContactSeed): Contact;
+  /** Associates a Lambda function with the instance, as AssociateLambdaFunction does. */
+  lambdaFunction(instanceId: string, functionArn: string): void;
 }
 
 export interface LocalConnectActions {

@@ -60,6 +60,8 @@ export async function startLocalConnect(options: LocalConnectOptions = {}): Prom
         structuredClone(state.addSecurityProfile(instanceId, input)),
       user: (instanceId, input) => structuredClone(state.addUser(instanceId, input, clock.now())),
       contact: (instanceId, input) => contacts.seed(instanceId, input),
+      lambdaFunction: (instanceId, functionArn) =>
+        state.associateLambdaFunction(instanceId, functionArn),
     },
     actions: {
       queueCallback: (instanceId, input) => contacts.queueCallback(instanceId, input),

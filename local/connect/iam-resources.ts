@@ -58,6 +58,8 @@ export const IAM_RESOURCES: Record<OperationName, ResourcesOf> = {
   ListSecurityProfilePermissions: (r) => [
     childArn(r, r.params.InstanceId, 'security-profile', r.params.SecurityProfileId),
   ],
+  // ListLambdaFunctions acts on the instance.
+  ListLambdaFunctions: (r) => [instanceArn(r, r.params.InstanceId)],
   // GetCurrentMetricData acts on the queues (and routing profiles) its filters name.
   GetCurrentMetricData: (r) => {
     const filters = (r.body.Filters ?? {}) as { Queues?: unknown[]; RoutingProfiles?: unknown[] };

@@ -5,7 +5,7 @@ import type { OperationName, QuotaSetting } from './types.js';
  * Connect's default API quotas (per account and Region), as shared/reference/connect-facts.md tabulates
  * them from adminguide/amazon-connect-service-limits. GetContactMetrics is not in that table (nor in
  * the Service Quotas listings found), so it gets the documented default for "all other operations",
- * 2 per second with a burst of 5.
+ * 2 per second with a burst of 5, as does ListLambdaFunctions.
  */
 export const DEFAULT_QUOTAS: Readonly<Record<OperationName, QuotaSetting>> = {
   StopContact: { ratePerSecond: 10, burst: 15 },
@@ -22,6 +22,7 @@ export const DEFAULT_QUOTAS: Readonly<Record<OperationName, QuotaSetting>> = {
   DescribeInstance: { ratePerSecond: 2, burst: 5 },
   DescribeQueue: { ratePerSecond: 2, burst: 5 },
   ListQueues: { ratePerSecond: 2, burst: 5 },
+  ListLambdaFunctions: { ratePerSecond: 2, burst: 5 },
 };
 
 /** A token bucket on real (monotonic) time: throttling is about request rate, not the contact clock. */

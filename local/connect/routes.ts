@@ -28,6 +28,7 @@ export const IMPLEMENTED_ROUTES: ReadonlyArray<readonly [OperationName, string, 
   ['DescribeInstance', 'GET', '/instance/{InstanceId}'],
   ['DescribeQueue', 'GET', '/queues/{InstanceId}/{QueueId}'],
   ['ListQueues', 'GET', '/queues-summary/{InstanceId}'],
+  ['ListLambdaFunctions', 'GET', '/instance/{InstanceId}/lambda-functions'],
 ];
 
 const implemented = new Router<OperationName>();

@@ -9,6 +9,8 @@ export interface InstanceRecord {
   securityProfiles: Map<string, SecurityProfile>;
   users: Map<string, User>;
   contacts: Map<string, Contact>;
+  /** Lambda function ARNs flows may invoke (AssociateLambdaFunction, or a CDK integration). */
+  lambdaFunctions: string[];
 }
 
 const INSTANCE_ARN = /^arn:aws[a-z-]*:connect:[^:]*:[^:]*:instance\/([^/]+)$/;
@@ -60,6 +62,7 @@ export class ConnectState {
       securityProfiles: new Map(),
       users: new Map(),
       contacts: new Map(),
+      lambdaFunctions: [],
     });
     return instance;
   }
@@ -134,6 +137,12 @@ export class ConnectState {
     };
     record.users.set(id, user);
     return user;
+  }
+
+  /** Lets the instance's flows invoke this function, as AssociateLambdaFunction does. */
+  associateLambdaFunction(instanceIdOrArn: string, functionArn: string): void {
+    const record = this.requireInstance(instanceIdOrArn);
+    if (!record.lambdaFunctions.includes(functionArn)) record.lambdaFunctions.push(functionArn);
   }
 
   clear(): void {

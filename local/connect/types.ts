@@ -14,6 +14,7 @@ export const OPERATION_NAMES = [
   'DescribeInstance',
   'DescribeQueue',
   'ListQueues',
+  'ListLambdaFunctions',
 ] as const;
 
 /** A Connect API operation the emulator implements. */

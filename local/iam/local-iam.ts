@@ -33,6 +33,13 @@ export interface IamDenial {
   readonly message: string;
 }
 
+/** One simulated call, as SimulatePrincipalPolicy's EvaluationResult reports it. */
+export interface SimulatedDecision {
+  readonly action: string;
+  readonly resource: string;
+  readonly decision: 'allowed' | 'implicitDeny' | 'explicitDeny';
+}
+
 /** A granted action (one statement's action on one of its resources) of one function's role. */
 export interface IamGrant {
   readonly service: string;
@@ -70,6 +77,7 @@ export class LocalIam {
   readonly accountId: string;
   readonly #identities = new Map<string, Identity>();
   readonly #decisions: IamDecision[] = [];
+  readonly #stackRoles: Promise<readonly FunctionRole[]>[] = [];
   #stacks = 0;
 
   constructor(options: LocalIamOptions) {
@@ -86,6 +94,7 @@ export class LocalIam {
     const stack = Promise.resolve(roles);
     // A stack that fails to synthesize fails the calls that need it, not the process.
     stack.catch(() => undefined);
+    this.#stackRoles.push(stack);
     const suffix = this.#stacks === 0 ? '' : String(this.#stacks);
     this.#stacks += 1;
     return {
@@ -147,6 +156,43 @@ export class LocalIam {
     return undefined;
   }
 
+  /** A function role's ARN, as SimulatePrincipalPolicy's PolicySourceArn names it. */
+  roleArn(role: FunctionRole): string {
+    return `arn:aws:iam::${this.accountId}:role/${role.roleLogicalId}`;
+  }
+
+  /**
+   * What IAM's SimulatePrincipalPolicy answers for a function role of the stacks added: each
+   * action on each resource, `allowed`, `implicitDeny` or `explicitDeny`
+   * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html).
+   * Undefined when no role has that ARN (AWS answers NoSuchEntity).
+   */
+  async simulate(
+    roleArn: string,
+    actions: readonly string[],
+    resources: readonly string[],
+  ): Promise<SimulatedDecision[] | undefined> {
+    for (const stack of this.#stackRoles) {
+      const role = (await stack).find((r) => this.roleArn(r) === roleArn);
+      if (!role) continue;
+      const results: SimulatedDecision[] = [];
+      for (const action of actions) {
+        for (const resource of resources) {
+          const outcome = await this.#simulate(role, action, resource);
+          const decision =
+            outcome === 'Allowed'
+              ? 'allowed'
+              : outcome === 'ExplicitlyDenied'
+                ? 'explicitDeny'
+                : 'implicitDeny';
+          results.push({ action, resource, decision });
+        }
+      }
+      return results;
+    }
+    return undefined;
+  }
+
   /** Every call evaluated so far. */
   decisions(): readonly IamDecision[] {
     return this.#decisions;
@@ -154,6 +200,10 @@ export class LocalIam {
 
   /** Whether this role's policies allow the call; iam-simulate answers in milliseconds. */
   async #evaluate(role: FunctionRole, action: string, resource: string): Promise<boolean> {
+    return (await this.#simulate(role, action, resource)) === 'Allowed';
+  }
+
+  async #simulate(role: FunctionRole, action: string, resource: string): Promise<string> {
     const result = await runSimulation(
       {
         request: {
@@ -177,7 +227,7 @@ export class LocalIam {
         `local IAM could not evaluate ${action} on ${resource} for ${role.service}: ${JSON.stringify(result.errors)}`,
       );
     }
-    return result.overallResult === 'Allowed';
+    return result.overallResult;
   }
 }
 

@@ -88,6 +88,21 @@ export const commands = {
     usage: 'console [--port P]',
     help: [['--port P', 'port to listen on (default: a free one)']],
   },
+  verify: {
+    options: {
+      'end-to-end': { type: 'boolean' },
+      queue: { type: 'string' },
+      flow: { type: 'string' },
+    },
+    positionals: [],
+    summary: 'checks a deploy, one line per check (docs/deploy.md)',
+    usage: 'verify [--end-to-end --queue ID [--flow ID]]',
+    help: [
+      ['--end-to-end', 'also start a task, end it through the Lambda and see it ended'],
+      ['--queue ID', 'the queue the end-to-end task is routed to (with --end-to-end)'],
+      ['--flow ID', 'the contact flow that starts the task (default: the sample flow)'],
+    ],
+  },
 } satisfies Record<
   string,
   {

@@ -73,7 +73,10 @@ function sweepOverrides(values: CommandLine['values']): SweepOverrides {
   throw new UsageError(`${flag} ${first?.message}`);
 }
 
-export const runCommand: Record<Exclude<CommandLine['command'], undefined | 'console'>, Command> = {
+export const runCommand: Record<
+  Exclude<CommandLine['command'], undefined | 'console' | 'verify'>,
+  Command
+> = {
   async end({ line, api, io }) {
     const [contactId = ''] = line.positionals;
     const instances = (line.values.instance as string[] | undefined) ?? [];

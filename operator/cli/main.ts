@@ -19,6 +19,7 @@ import {
   UsageError,
 } from './args.js';
 import { type CliIo, runCommand } from './commands.js';
+import { runVerify } from './verify.js';
 
 /** Rows of `flag  description`, the descriptions aligned in one column. */
 function columns(rows: readonly (readonly [string, string])[], width = HELP_WIDTH): string {
@@ -155,6 +156,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout.write(`${line.command ? commandHelp(line.command) : HELP}\n`);
       return 0;
     }
+    if (line.command === 'verify') return await runVerify(line, io);
     const connection = await connect(line.values);
     const api = createOperatorApi(connection);
     try {

@@ -4,6 +4,7 @@ import type { OperationHandler } from './context.js';
 import { describeContact } from './describe-contact.js';
 import { getContactMetrics } from './get-contact-metrics.js';
 import { getCurrentMetricData } from './get-current-metric-data.js';
+import { listLambdaFunctions } from './list-lambda-functions.js';
 import { listSecurityProfilePermissions } from './list-security-profile-permissions.js';
 import { describeInstance, describeQueue, listQueues } from './queues.js';
 import { searchContacts } from './search-contacts.js';
@@ -26,4 +27,5 @@ export const OPERATION_HANDLERS: Readonly<Record<OperationName, OperationHandler
   DescribeInstance: describeInstance,
   DescribeQueue: describeQueue,
   ListQueues: listQueues,
+  ListLambdaFunctions: listLambdaFunctions,
 };
