@@ -32,9 +32,13 @@ export interface DeployedFunction {
   readonly calls: readonly NeededCall[];
 }
 
-/** StopContact with the SecurityUser check (lambdas/core/end-contact): both End a Contact doors. */
+/**
+ * StopContact with the SecurityUser check (lambdas/core/end-contact): both End a Contact doors.
+ * DescribeContact settles a 410 after an attempt that may have applied (core/connect/stop-contact).
+ */
 const endAContact: readonly NeededCall[] = [
   { action: 'connect:StopContact', on: 'contact' },
+  { action: 'connect:DescribeContact', on: 'contact' },
   { action: 'connect:DescribeUser', on: 'agent' },
   { action: 'connect:SearchUsers', on: 'instance' },
   { action: 'connect:ListSecurityProfilePermissions', on: 'security-profile' },
