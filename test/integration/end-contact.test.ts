@@ -9,11 +9,12 @@ import {
 import { createFlowHandler } from '../../lambdas/end-contact/end-contact.js';
 import { createHttpHandler } from '../../lambdas/stop-contact-api/stop-contact-api.js';
 import { type LocalConnect, startLocalConnect } from '../../local/connect/index.js';
+import { LocalIam, localStackRoles } from '../../local/iam/local-iam.js';
 import { flowEvent, httpEvent, lambdaContext } from '../fixtures/index.js';
 
 // The real handlers and the real SDK, over HTTP, against the local Amazon Connect.
 let connect: LocalConnect;
-let client: ConnectClient;
+const clients: ConnectClient[] = [];
 let flow: (event: ConnectContactFlowEvent) => Promise<Record<string, string>>;
 let api: (body: unknown) => Promise<{ statusCode: number; json: Record<string, unknown> }>;
 
@@ -22,7 +23,14 @@ let queueId: string;
 const users = { supervisor: '', agent: '' };
 
 beforeAll(async () => {
-  connect = await startLocalConnect({ quotas: false });
+  // Each door runs as its own role, as the CDK app grants it, enforced on every call.
+  const iam = new LocalIam({ accountId: '123456789012' });
+  connect = await startLocalConnect({
+    quotas: false,
+    accountId: iam.accountId,
+    authorize: ({ accessKeyId, action, resources }) =>
+      iam.authorize(accessKeyId, action, resources),
+  });
 
   instance = connect.seed.instance();
   queueId = connect.seed.queue(instance.id, { name: 'General' }).id;
@@ -45,11 +53,24 @@ beforeAll(async () => {
 
   // The doors' own factories over the deps their handler.ts builds, pointed at the local Connect;
   // fewer attempts, so the fault tests do not sit in backoff.
+  const stack = iam.addStack(
+    await localStackRoles({
+      instanceIds: [instance.id],
+      names: { region: connect.region, accountId: iam.accountId, tableName: 'callbacks' },
+    }),
+  );
   const config = readEndContactConfig({ CONNECT_MAX_ATTEMPTS: '2' });
-  client = createConnectClient(config.connect, { endpoint: connect.endpoint });
-  const door = { deps: createEndContactDeps(config, client), deadlineMs: config.deadlineMs };
-  const flowHandler = createFlowHandler(door);
-  const apiHandler = createHttpHandler(door);
+  const doorOf = (service: 'end-contact' | 'stop-contact-api') => {
+    const client = createConnectClient(config.connect, {
+      endpoint: connect.endpoint,
+      region: connect.region,
+      credentials: stack.credentialsFor(service),
+    });
+    clients.push(client);
+    return { deps: createEndContactDeps(config, client), deadlineMs: config.deadlineMs };
+  };
+  const flowHandler = createFlowHandler(doorOf('end-contact'));
+  const apiHandler = createHttpHandler(doorOf('stop-contact-api'));
   flow = (event) => flowHandler(event, lambdaContext()) as Promise<Record<string, string>>;
   api = async (body) => {
     const result = await apiHandler(httpEvent(JSON.stringify(body)), lambdaContext());
@@ -60,7 +81,7 @@ beforeAll(async () => {
 afterEach(() => connect.faults.clear());
 
 afterAll(async () => {
-  client.destroy();
+  for (const client of clients) client.destroy();
   await connect.close();
 });
 
