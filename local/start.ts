@@ -21,6 +21,7 @@ Options (after --, e.g. npm start -- --port 0):
   --connect-port <p>  port of the local Amazon Connect (0 picks a free one)    default 8017
   --console-port <p>  port of the operator console (0 picks a free one)      default 0
   --no-quotas         switch the local Connect's API quotas off
+  --no-iam            switch local IAM off: no call is checked against its role (experiments only)
   --sweep-every <d>   how often the callback sweeper runs (report mode)      default 15m
   --help              show this help`;
 
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
       'connect-port': { type: 'string' },
       'console-port': { type: 'string' },
       'no-quotas': { type: 'boolean' },
+      'no-iam': { type: 'boolean' },
       'sweep-every': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
     connectPort: parsePort('--connect-port', values['connect-port'], 8017),
     consolePort: parsePort('--console-port', values['console-port'], 0),
     quotas: !values['no-quotas'],
+    iam: !values['no-iam'],
     sweepEveryMs,
     onSweep: (trigger, result) => console.log(describeSweep(trigger, result)),
   });
@@ -80,6 +83,9 @@ async function main(): Promise<void> {
     `  Operator console:       ${system.consoleUrl}   (open it whole: the token is its key)`,
     `  Operator CLI:           npm run cli -- queues --local ${system.url}   (npm run cli -- --help)`,
     `  Callback registry:      ${system.dynamoDbEndpoint}   (dynalite, table "callbacks")`,
+    system.iam.enforcing
+      ? '  IAM:                    enforced: each function runs as its role from the synthesized template, the operator as docs/cli.md’s policy (--no-iam turns it off)'
+      : '  IAM:                    OFF (--no-iam): no call is checked against a role, so this run proves nothing about a deploy',
     `  Callback sweeper:       report mode, every ${sweepEvery}; each run prints one [callback sweeper] line`,
     `                          sweep policies: ${describeSweepPolicies(system.sweepPolicies)} (docs/sweep-policies.md)`,
     `  Connect instances:      ${system.instanceIds.join(', ')} (the demo's two, both tracked and swept)`,
