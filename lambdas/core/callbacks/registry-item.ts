@@ -72,6 +72,10 @@ export interface StoredItem {
   stoppedAt?: number;
   /** Who asked for the last intent or end: an operator's identity; absent for the schedule. */
   requestedBy?: string;
+  /** The sweeper's back-off (look-backoff.ts): consecutive looks that found an agent on it. */
+  lookSkips?: number;
+  /** Epoch ms before which no run looks at it; any event removes both. */
+  nextLookAt?: number;
   /** Set on whatever the sweeper acted on, for the audit index: the instance and the time. */
   auditInstanceId?: string;
   auditAt?: number;

@@ -6,6 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CallbackEvent } from './events.js';
+import type { LookBackoff } from './look-backoff.js';
 import {
   type EndedBy,
   epochSeconds,
@@ -49,6 +50,20 @@ function requestedByUpdate(audit: StopAudit, alsoRemove?: string): string {
 /** Attributes that belong to one state only; a write for another state removes them. */
 const stateAttributes = ['queuedInstanceId', 'queuedAt', 'endedBy', 'endReason'] as const;
 
+/** The sweeper's back-off (look-backoff.ts): any event resets it, so the next run looks again. */
+const backoffAttributes = ['lookSkips', 'nextLookAt'] as const;
+
+/** The entry is still the queued one the run read: no event, re-queue or end since. */
+const sameQueuedEntry = '#state = :queued AND lastEventAt = :seenAt AND lastEventRank = :seenRank';
+
+function seenValues(callback: QueuedCallback) {
+  return {
+    ':queued': 'QUEUED',
+    ':seenAt': callback.lastEventAtMs,
+    ':seenRank': callback.lastEventRank,
+  };
+}
+
 const notEndedAndOlder =
   'attribute_not_exists(contactId) OR (#state <> :ended AND (lastEventAt < :at OR (lastEventAt = :at AND lastEventRank < :rank)))';
 
@@ -89,7 +104,7 @@ export class CallbackRegistry {
       values[`:v_${key}`] = value;
       sets.push(`#${key} = :v_${key}`);
     }
-    const removed = stateAttributes.filter((key) => !(key in item));
+    const removed = [...stateAttributes.filter((key) => !(key in item)), ...backoffAttributes];
     if (usesTime) Object.assign(values, { ':at': event.eventAtMs, ':rank': item.lastEventRank });
     return this.#conditionally(
       new UpdateCommand({
@@ -227,8 +242,7 @@ export class CallbackRegistry {
       new UpdateCommand({
         TableName: this.#tableName,
         Key: { contactId: callback.contactId },
-        UpdateExpression:
-          'SET queuedAt = :queuedAt, lastEventAt = :queuedAt, lastEventRank = :queuedRank, expiresAt = :expiresAt',
+        UpdateExpression: `SET queuedAt = :queuedAt, lastEventAt = :queuedAt, lastEventRank = :queuedRank, expiresAt = :expiresAt REMOVE ${backoffAttributes.join(', ')}`,
         ConditionExpression:
           '#state = :queued AND lastEventAt = :seenAt AND lastEventRank = :seenRank',
         ExpressionAttributeNames: { '#state': 'state' },
@@ -240,6 +254,68 @@ export class CallbackRegistry {
           ':seenAt': callback.lastEventAtMs,
           ':seenRank': callback.lastEventRank,
         },
+      }),
+    );
+  }
+
+  /**
+   * The sweeper's back-off on one entry (look-backoff.ts), read before a look. Not in the queued
+   * index: a GSI's projection cannot change on a deployed table, and a filter on the index would
+   * hide backed-off callbacks from reconciliation. An eventually consistent read: a stale answer
+   * costs one look too many or too few, never an end.
+   */
+  async lookBackoff(contactId: string): Promise<LookBackoff | undefined> {
+    const { Item: item } = await this.#client.send(
+      new GetCommand({
+        TableName: this.#tableName,
+        Key: { contactId },
+        ProjectionExpression: backoffAttributes.join(', '),
+      }),
+    );
+    if (typeof item?.lookSkips !== 'number' || typeof item.nextLookAt !== 'number')
+      return undefined;
+    return { skips: item.lookSkips, nextLookAtMs: item.nextLookAt };
+  }
+
+  /**
+   * Records one more look that found an agent on a queued callback, and when to look next, as long
+   * as the entry is still the one the run read and holds the back-off the run read (`seen`). It
+   * only postpones looks: nothing is ended because of it.
+   */
+  async recordLookSkip(
+    callback: QueuedCallback,
+    seen: LookBackoff | undefined,
+    next: LookBackoff,
+  ): Promise<WriteResult> {
+    return this.#conditionally(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: { contactId: callback.contactId },
+        UpdateExpression: 'SET lookSkips = :skips, nextLookAt = :nextLookAt',
+        ConditionExpression: `${sameQueuedEntry} AND ${
+          seen ? 'lookSkips = :seenSkips' : 'attribute_not_exists(lookSkips)'
+        }`,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ...seenValues(callback),
+          ':skips': next.skips,
+          ':nextLookAt': next.nextLookAtMs,
+          ...(seen ? { ':seenSkips': seen.skips } : {}),
+        },
+      }),
+    );
+  }
+
+  /** Removes the back-off from a queued callback a look found waiting: the next skip starts over. */
+  async clearLookBackoff(callback: QueuedCallback): Promise<WriteResult> {
+    return this.#conditionally(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: { contactId: callback.contactId },
+        UpdateExpression: `REMOVE ${backoffAttributes.join(', ')}`,
+        ConditionExpression: `${sameQueuedEntry} AND attribute_exists(lookSkips)`,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: seenValues(callback),
       }),
     );
   }

@@ -303,6 +303,38 @@ describe('CallbackRegistry on dynalite', () => {
       expect(await allQueued(registry)).toEqual([]);
     });
 
+    it('records a back-off only on the entry the run read, with the skips it read, and never in the index', async () => {
+      const registry = await freshRegistry();
+      const entry = await queuedEntry(registry, 'c-1');
+      const first = { skips: 1, nextLookAtMs: t0 + 1_000 };
+
+      expect(await registry.recordLookSkip(entry, undefined, first)).toBe('written');
+      expect(await registry.recordLookSkip(entry, undefined, first)).toBe('superseded');
+      expect(await registry.lookBackoff('c-1')).toEqual(first);
+      expect(
+        await registry.recordLookSkip(entry, first, { skips: 2, nextLookAtMs: t0 + 2_000 }),
+      ).toBe('written');
+      expect(await registry.lookBackoff('c-1')).toEqual({ skips: 2, nextLookAtMs: t0 + 2_000 });
+      expect(await allQueued(registry)).toEqual([entry]);
+
+      await registry.record(queued('c-1', t0 + 5_000));
+      expect(await registry.recordLookSkip(entry, undefined, first)).toBe('superseded');
+      expect(await registry.lookBackoff('c-1')).toBeUndefined();
+    });
+
+    it('resets the back-off when the callback is re-queued or a look clears it', async () => {
+      const registry = await freshRegistry();
+      const entry = await queuedEntry(registry, 'c-1');
+      await registry.recordLookSkip(entry, undefined, { skips: 1, nextLookAtMs: t0 });
+      expect(await registry.clearLookBackoff(entry)).toBe('written');
+      expect(await registry.lookBackoff('c-1')).toBeUndefined();
+      expect(await registry.clearLookBackoff(entry)).toBe('superseded');
+
+      await registry.recordLookSkip(entry, undefined, { skips: 1, nextLookAtMs: t0 });
+      expect(await registry.requeue(entry, t0 + 1_000)).toBe('written');
+      expect(await registry.lookBackoff('c-1')).toBeUndefined();
+    });
+
     it("records an operator's identity with the intent and the end, and drops it for the schedule's next intent", async () => {
       const registry = await freshRegistry();
       const entry = await queuedEntry(registry, 'c-1');

@@ -40,6 +40,9 @@ function registryOf(entries: QueuedCallback[]): SweepRegistry & { intents: strin
     record: async () => 'written',
     requeue: async () => 'written',
     tracksQueued: async () => true,
+    lookBackoff: async () => undefined,
+    recordLookSkip: async () => 'written',
+    clearLookBackoff: async () => 'written',
   };
 }
 
