@@ -301,4 +301,45 @@ describe('what the sweeper guarantees', () => {
       ).toBe(true);
     }
   });
+
+  it("finding 5: ends the second rule's old callback when the first rule always fills the stop cap", async () => {
+    const { instance, queue: claims, deniedQueue: billing, agent } = seedInstance(world, 'rules');
+    // Six claims callbacks past their rule's day, all older than the billing one past its 2 hours.
+    await seedCallbacks(world, {
+      instanceId: instance.id,
+      queueId: claims.id,
+      deniedQueueId: billing.id,
+      agentId: agent.id,
+      states: Array.from({ length: 6 }, () => 'stuck' as const),
+      prefix: 'rules-claims',
+    });
+    const enqueuedAt = world.connect.clock.now() - 3 * hour;
+    const overdue = world.connect.seed.contact(instance.id, {
+      channel: 'VOICE',
+      initiationMethod: 'CALLBACK',
+      queueId: billing.id,
+      enqueuedAt,
+      customerPhoneNumber: '+15550291',
+    });
+    await seedRegistry(world.dynamo, [
+      queuedEvent(overdue.id, instance.id, billing.id, enqueuedAt),
+    ]);
+    const services = world.services(instance.id, {
+      ...endMode,
+      MAX_STOPS_PER_RUN: '3',
+      SWEEP_POLICIES: JSON.stringify([
+        { name: 'claims', queues: [claims.id], maxQueuedAge: '24h' },
+        { name: 'billing', queues: [billing.id], maxQueuedAge: '2h' },
+      ]),
+    });
+
+    const report = await services.sweep();
+
+    expect(report.counts.ended).toBe(3);
+    expect(report.rules?.map((rule) => [rule.name, rule.counts.ended])).toEqual([
+      ['claims', 2],
+      ['billing', 1],
+    ]);
+    expect(stoppedByApi(world, instance.id)).toContain(overdue.id);
+  });
 });

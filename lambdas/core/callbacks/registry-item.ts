@@ -26,6 +26,20 @@ export interface QueuedCallback {
   stopAttemptAtMs?: number;
 }
 
+/**
+ * Some of the queues, by the queue the registry holds: those listed (`only`), or all but those
+ * listed (`except`), entries with no queue included. One rule's share of an instance's index.
+ */
+export type QueueSet = { only: readonly string[] } | { except: readonly string[] };
+
+/** Every queue, entries with no queue too. */
+export const everyQueue: QueueSet = { except: [] };
+
+export function inQueueSet(set: QueueSet, queueId: string | undefined): boolean {
+  if ('only' in set) return queueId !== undefined && set.only.includes(queueId);
+  return queueId === undefined || !set.except.includes(queueId);
+}
+
 /** `superseded`: the registry already held a newer (or terminal) state, so nothing changed. */
 export type WriteResult = 'written' | 'superseded';
 

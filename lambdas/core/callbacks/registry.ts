@@ -11,6 +11,7 @@ import {
   type EndedBy,
   epochSeconds,
   type QueuedCallback,
+  type QueueSet,
   rankByKind,
   registryItem,
   type StopAudit,
@@ -22,7 +23,10 @@ import { callbackTable, maxQueuedLifetimeMs, tombstoneLifetimeMs } from './table
 
 export {
   type EndedBy,
+  everyQueue,
+  inQueueSet,
   type QueuedCallback,
+  type QueueSet,
   type RegistryState,
   registryItem,
   type StopAudit,
@@ -322,14 +326,17 @@ export class CallbackRegistry {
 
   /**
    * Pages of callbacks queued before `cutoffMs` in one instance, oldest first. Pages are read one
-   * at a time as the caller asks, so a sweep holds one page, not the whole registry.
+   * at a time as the caller asks, so a sweep holds one page, not the whole registry. With `queues`,
+   * only the entries whose queue is in that set (a filter on the index's projected `queueId`: the
+   * index is read as far, and only what matches is returned).
    */
   async *queuedBefore(
     instanceId: string,
     cutoffMs: number,
-    options: { pageSize: number },
+    options: { pageSize: number; queues?: QueueSet },
   ): AsyncGenerator<QueuedCallback[]> {
     const { queuedIndex } = callbackTable;
+    const filter = options.queues ? queueFilter(options.queues) : undefined;
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.#client.send(
@@ -337,11 +344,17 @@ export class CallbackRegistry {
           TableName: this.#tableName,
           IndexName: queuedIndex.name,
           KeyConditionExpression: '#instance = :instance AND #queuedAt < :cutoff',
+          ...(filter ? { FilterExpression: filter.expression } : {}),
           ExpressionAttributeNames: {
             '#instance': queuedIndex.partitionKey.name,
             '#queuedAt': queuedIndex.sortKey.name,
+            ...(filter ? { '#queueId': 'queueId' } : {}),
           },
-          ExpressionAttributeValues: { ':instance': instanceId, ':cutoff': cutoffMs },
+          ExpressionAttributeValues: {
+            ':instance': instanceId,
+            ':cutoff': cutoffMs,
+            ...filter?.values,
+          },
           ScanIndexForward: true,
           Limit: options.pageSize,
           ExclusiveStartKey: startKey,
@@ -397,4 +410,34 @@ export class CallbackRegistry {
       throw error;
     }
   }
+}
+
+/** IN takes at most 100 values (DynamoDB's expression reference): longer lists are ORed in chunks. */
+const maxInValues = 100;
+
+/** A filter for the entries in a set of queues; none when the set is every queue. */
+function queueFilter(
+  set: QueueSet,
+): { expression: string; values: Record<string, string> } | undefined {
+  const queues = 'only' in set ? set.only : set.except;
+  if ('except' in set && queues.length === 0) return undefined;
+  const values: Record<string, string> = {};
+  const chunks: string[] = [];
+  for (let i = 0; i < queues.length; i += maxInValues) {
+    const names = queues.slice(i, i + maxInValues).map((queueId, j) => {
+      const name = `:q${i + j}`;
+      values[name] = queueId;
+      return name;
+    });
+    chunks.push(`#queueId IN (${names.join(', ')})`);
+  }
+  const listed =
+    chunks.length > 0
+      ? chunks.join(' OR ')
+      : 'attribute_exists(#queueId) AND attribute_not_exists(#queueId)';
+  return {
+    expression:
+      'only' in set ? `(${listed})` : `(attribute_not_exists(#queueId) OR NOT (${listed}))`,
+    values,
+  };
 }

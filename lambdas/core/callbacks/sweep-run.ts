@@ -175,7 +175,7 @@ export class SweepRun {
     });
   }
 
-  /** One instance's rules and its candidates, oldest first; none when no rule applies there. */
+  /** One instance's rules and its candidates, its rules' in turn; none when no rule applies there. */
   #instanceRun(
     instanceId: string,
   ): { run: InstanceRun; pages: AsyncGenerator<QueuedCallback[]> } | undefined {
@@ -190,11 +190,17 @@ export class SweepRun {
       keepers: duplicates ? new DuplicateKeepers(hash) : undefined,
       oldestByQueue: new Map(),
     };
-    const pages = candidatePages(this.#deps.registry, instanceId, {
-      selection,
-      readBeforeMs: rules.readBeforeMs,
-      pageSize: this.#options.pageSize,
-    });
+    // The instance's rules take turns as the instances do: one stream per rule's share.
+    const shares = rules.shares.map((queues) =>
+      candidatePages(this.#deps.registry, instanceId, {
+        selection,
+        readBeforeMs: rules.readBeforeMs,
+        pageSize: this.#options.pageSize,
+        queues,
+      }),
+    );
+    const pages =
+      shares.length === 1 ? (shares[0] as AsyncGenerator<QueuedCallback[]>) : takingTurns(shares);
     return { run, pages };
   }
 
@@ -307,7 +313,7 @@ export class SweepRun {
       };
     }
     if (backoff && verdict === 'recent') {
-      // Found waiting: the next skip starts over. Written before any intent, never after a look.
+      // Found waiting: the next skip starts over. Before the intent and the last look, never between them.
       return async () => {
         await this.#guardWrite(() => this.#deps.registry.clearLookBackoff(callback));
         await act?.();

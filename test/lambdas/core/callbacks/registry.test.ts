@@ -5,6 +5,7 @@ import type { CallbackEvent } from '../../../../lambdas/core/callbacks/events.js
 import type {
   CallbackRegistry,
   QueuedCallback,
+  QueueSet,
 } from '../../../../lambdas/core/callbacks/registry.js';
 import {
   maxQueuedLifetimeMs,
@@ -191,6 +192,34 @@ describe('CallbackRegistry on dynalite', () => {
     expect(pages.every((page) => page.length <= 7)).toBe(true);
     const sent = dynamo.commandsSent().slice(before);
     expect(new Set(sent)).toEqual(new Set(['QueryCommand']));
+  });
+
+  it("reads one rule's share of the queues: those listed, or all but those, entries with no queue too", async () => {
+    const registry = await freshRegistry();
+    const many = Array.from({ length: 150 }, (_, i) => `queue-${i}`);
+    await registry.record(queued('listed', t0, 'queue-120'));
+    await registry.record(queued('unlisted', t0 + 1, 'queue-elsewhere'));
+    await registry.record({
+      kind: 'queued',
+      contactId: 'no-queue',
+      instanceId,
+      enqueuedAtMs: t0 + 2,
+      eventAtMs: t0 + 2,
+    });
+    const read = async (queues: QueueSet) => {
+      const ids: string[] = [];
+      for await (const page of registry.queuedBefore(instanceId, t0 + 10, {
+        pageSize: 1,
+        queues,
+      })) {
+        ids.push(...page.map((c) => c.contactId));
+      }
+      return ids;
+    };
+
+    expect(await read({ only: many })).toEqual(['listed']);
+    expect(await read({ except: many })).toEqual(['unlisted', 'no-queue']);
+    expect(await read({ except: [] })).toEqual(['listed', 'unlisted', 'no-queue']);
   });
 
   it('moves a queued entry to a newer enqueue time only if nobody wrote it since', async () => {

@@ -18,11 +18,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { CallbackEvent } from '../../../../lambdas/core/callbacks/events.js';
 import type { LookBackoff } from '../../../../lambdas/core/callbacks/look-backoff.js';
 import { createPhoneHasher } from '../../../../lambdas/core/callbacks/phone-hash.js';
-import type {
-  EndedBy,
-  QueuedCallback,
-  StopAudit,
-  WriteResult,
+import {
+  type EndedBy,
+  everyQueue,
+  inQueueSet,
+  type QueuedCallback,
+  type QueueSet,
+  type StopAudit,
+  type WriteResult,
 } from '../../../../lambdas/core/callbacks/registry.js';
 import {
   type SweepOptions,
@@ -117,9 +120,16 @@ class FakeRegistry implements SweepRegistry {
     return 'written';
   }
 
-  async *queuedBefore(id: string, cutoffMs: number, options: { pageSize: number }) {
+  async *queuedBefore(
+    id: string,
+    cutoffMs: number,
+    options: { pageSize: number; queues?: QueueSet },
+  ) {
+    const queues = options.queues ?? everyQueue;
     const matching = this.entries
-      .filter((e) => e.instanceId === id && e.queuedAtMs < cutoffMs)
+      .filter(
+        (e) => e.instanceId === id && e.queuedAtMs < cutoffMs && inQueueSet(queues, e.queueId),
+      )
       .sort((a, b) => a.queuedAtMs - b.queuedAtMs);
     for (let i = 0; i < matching.length; i += options.pageSize) {
       this.pagesRead++;
