@@ -303,6 +303,7 @@ describe('what the sweeper guarantees', () => {
   });
 
   it("finding 5: ends the second rule's old callback when the first rule always fills the stop cap", async () => {
+    // The instance's second queue serves as billing: no deny list is configured here.
     const { instance, queue: claims, deniedQueue: billing, agent } = seedInstance(world, 'rules');
     // Six claims callbacks past their rule's day, all older than the billing one past its 2 hours.
     await seedCallbacks(world, {
