@@ -1,5 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { createSweepDeps } from '../../lambdas/core/callbacks/deps.js';
+import { sweepStuckCallbacks } from '../../lambdas/core/callbacks/sweep.js';
+import { readSweeperConfig, sweepOptions } from '../../lambdas/core/callbacks/sweeper-config.js';
 import type { RequestLogEntry } from '../../local/connect/index.js';
 import {
   type CallbackWorld,
@@ -40,6 +43,41 @@ function busiestSecond(log: readonly RequestLogEntry[], operation: string): numb
     most = Math.max(most, j - i + 1);
   }
   return most;
+}
+
+const minute = 60_000;
+
+/**
+ * The scheduled sweeper with a time budget counted in looks, not in wall-clock time: a run's
+ * budget is spent once the local Connect answered `looks` DescribeContact calls of that run. One
+ * candidate at a time, so the budget is checked before each.
+ */
+async function lookBudgetSweeper(world: CallbackWorld, environment: Record<string, string>) {
+  const env = {
+    CALLBACK_TABLE_NAME: world.dynamo.tableName,
+    SWEEP_CONCURRENCY: '1',
+    ...environment,
+  };
+  const config = readSweeperConfig(env);
+  const endpoints = world.endpointsFor('callback-sweeper', env);
+  await endpoints.ready();
+  const deps = createSweepDeps(config, endpoints, () => world.connect.clock.now());
+  const described = () =>
+    world.connect.requestLog().filter((entry) => entry.operation === 'DescribeContact').length;
+  return {
+    sweep(looks: number) {
+      world.connect.clearRequestLog();
+      return sweepStuckCallbacks(
+        deps,
+        config.settings,
+        sweepOptions(config, { timeLeftMs: () => (described() < looks ? 60_000 : 0) }),
+      );
+    },
+    close() {
+      deps.connect.destroy();
+      deps.stopClient.destroy();
+    },
+  };
 }
 
 describe('what the sweeper guarantees', () => {
@@ -189,5 +227,120 @@ describe('what the sweeper guarantees', () => {
     expect(report.counts.ended).toBe(3);
     expect(stoppedByApi(world, second.instance.id)).toHaveLength(1);
     expect(stoppedByApi(world, first.instance.id)).toHaveLength(2);
+  });
+
+  it('finding 5: reaches the second instance within the time budget when forty re-queued callbacks are skipped every run', async () => {
+    const first = seedInstance(world, 'requeued-a');
+    const second = seedInstance(world, 'requeued-b');
+    const now = world.connect.clock.now();
+    // Forty callbacks an agent was offered, then re-queued, days ago: still waiting, agent fields kept.
+    const requeued = Array.from({ length: 40 }, (_, i) => {
+      const enqueuedAt = now - (72 - i) * hour;
+      world.connect.seed.contact(first.instance.id, {
+        id: `requeued-${i}`,
+        channel: 'VOICE',
+        initiationMethod: 'CALLBACK',
+        queueId: first.queue.id,
+        agentId: first.agent.id,
+        ringStartAt: enqueuedAt - hour,
+        enqueuedAt,
+        customerPhoneNumber: `+1555020${String(i).padStart(4, '0')}`,
+      });
+      return queuedEvent(`requeued-${i}`, first.instance.id, first.queue.id, enqueuedAt);
+    });
+    const stuck = world.connect.seed.contact(second.instance.id, {
+      channel: 'VOICE',
+      initiationMethod: 'CALLBACK',
+      queueId: second.queue.id,
+      enqueuedAt: now - 48 * hour,
+      customerPhoneNumber: '+15550290',
+    });
+    await seedRegistry(world.dynamo, [
+      ...requeued,
+      queuedEvent(stuck.id, second.instance.id, second.queue.id, now - 48 * hour),
+    ]);
+    const environment = {
+      ...endMode,
+      CONNECT_INSTANCE_IDS: `${first.instance.id},${second.instance.id}`,
+    };
+    // Every 15 minutes, as the schedule runs, with a time budget of one look: the smallest, where
+    // taking turns alone always spends it on the first instance's oldest callback.
+    const sweeper = await lookBudgetSweeper(world, environment);
+    const describedAt = new Map<string, number[]>();
+    const endedInRun: number[] = [];
+    for (let run = 1; run <= 8; run++) {
+      const report = await sweeper.sweep(1);
+      for (const entry of world.connect.requestLog()) {
+        if (entry.operation !== 'DescribeContact' || !entry.contactId?.startsWith('requeued-')) {
+          continue;
+        }
+        const times = describedAt.get(entry.contactId) ?? [];
+        describedAt.set(entry.contactId, [...times, world.connect.clock.now()]);
+      }
+      if (report.decisions.some((d) => d.contactId === stuck.id && d.decision === 'ended')) {
+        endedInRun.push(run);
+      }
+      world.connect.clock.advance(15 * minute);
+    }
+    sweeper.close();
+
+    expect(endedInRun).toEqual([2]);
+    expect(stoppedByApi(world, second.instance.id)).toEqual([stuck.id]);
+    expect(stoppedByApi(world, first.instance.id)).toEqual([]);
+    expect(describedAt.size).toBeGreaterThan(1);
+    // Described at most once per back-off interval: 30 minutes after the first skip, doubling.
+    for (const [contactId, times] of describedAt) {
+      const gaps = times.slice(1).map((at, i) => at - (times[i] as number));
+      expect(
+        gaps.every((gap) => gap >= 30 * minute),
+        `${contactId}: ${gaps}`,
+      ).toBe(true);
+      expect(
+        gaps.every((gap, i) => i === 0 || gap >= (gaps[i - 1] as number)),
+        `${contactId}: ${gaps}`,
+      ).toBe(true);
+    }
+  });
+
+  it("finding 5: ends the second rule's old callback when the first rule always fills the stop cap", async () => {
+    // The instance's second queue serves as billing: no deny list is configured here.
+    const { instance, queue: claims, deniedQueue: billing, agent } = seedInstance(world, 'rules');
+    // Six claims callbacks past their rule's day, all older than the billing one past its 2 hours.
+    await seedCallbacks(world, {
+      instanceId: instance.id,
+      queueId: claims.id,
+      deniedQueueId: billing.id,
+      agentId: agent.id,
+      states: Array.from({ length: 6 }, () => 'stuck' as const),
+      prefix: 'rules-claims',
+    });
+    const enqueuedAt = world.connect.clock.now() - 3 * hour;
+    const overdue = world.connect.seed.contact(instance.id, {
+      channel: 'VOICE',
+      initiationMethod: 'CALLBACK',
+      queueId: billing.id,
+      enqueuedAt,
+      customerPhoneNumber: '+15550291',
+    });
+    await seedRegistry(world.dynamo, [
+      queuedEvent(overdue.id, instance.id, billing.id, enqueuedAt),
+    ]);
+    const services = world.services(instance.id, {
+      ...endMode,
+      MAX_STOPS_PER_RUN: '3',
+      SWEEP_POLICIES: JSON.stringify([
+        { name: 'claims', queues: [claims.id], maxQueuedAge: '24h' },
+        { name: 'billing', queues: [billing.id], maxQueuedAge: '2h' },
+      ]),
+    });
+
+    const report = await services.sweep();
+
+    expect(report.counts.ended).toBe(3);
+    expect(report.rules?.map((rule) => [rule.name, rule.counts.ended])).toEqual([
+      ['claims', 2],
+      ['billing', 1],
+    ]);
+    expect(stoppedByApi(world, instance.id)).toContain(overdue.id);
   });
 });

@@ -24,6 +24,9 @@ export type SweepRegistry = Pick<
   | 'clearStopIntent'
   | 'recordSweeperEnd'
   | 'tracksQueued'
+  | 'lookBackoff'
+  | 'recordLookSkip'
+  | 'clearLookBackoff'
 >;
 
 /** What ending one callback needs from its run. */

@@ -20,6 +20,8 @@ export type SkipReason =
   /** GetContactMetrics gave no POSITION_IN_QUEUE: Connect does not count it as waiting in its queue. */
   | 'not-in-queue'
   | 'queued-recently'
+  /** An earlier look found an agent on it and its back-off has not run out (look-backoff.ts). */
+  | 'backed-off'
   | 'queue-denied'
   | 'queue-not-allowed'
   /** The registry changed between the read and the intent (an event arrived): the next run decides. */

@@ -26,6 +26,20 @@ export interface QueuedCallback {
   stopAttemptAtMs?: number;
 }
 
+/**
+ * Some of the queues, by the queue the registry holds: those listed (`only`), or all but those
+ * listed (`except`), entries with no queue included. One rule's share of an instance's index.
+ */
+export type QueueSet = { only: readonly string[] } | { except: readonly string[] };
+
+/** Every queue, entries with no queue too. */
+export const everyQueue: QueueSet = { except: [] };
+
+export function inQueueSet(set: QueueSet, queueId: string | undefined): boolean {
+  if ('only' in set) return queueId !== undefined && set.only.includes(queueId);
+  return queueId === undefined || !set.except.includes(queueId);
+}
+
 /** `superseded`: the registry already held a newer (or terminal) state, so nothing changed. */
 export type WriteResult = 'written' | 'superseded';
 
@@ -72,6 +86,10 @@ export interface StoredItem {
   stoppedAt?: number;
   /** Who asked for the last intent or end: an operator's identity; absent for the schedule. */
   requestedBy?: string;
+  /** The sweeper's back-off (look-backoff.ts): consecutive looks that found an agent on it. */
+  lookSkips?: number;
+  /** Epoch ms before which no run looks at it; any event removes both. */
+  nextLookAt?: number;
   /** Set on whatever the sweeper acted on, for the audit index: the instance and the time. */
   auditInstanceId?: string;
   auditAt?: number;

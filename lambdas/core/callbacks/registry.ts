@@ -6,10 +6,12 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CallbackEvent } from './events.js';
+import type { LookBackoff } from './look-backoff.js';
 import {
   type EndedBy,
   epochSeconds,
   type QueuedCallback,
+  type QueueSet,
   rankByKind,
   registryItem,
   type StopAudit,
@@ -21,7 +23,10 @@ import { callbackTable, maxQueuedLifetimeMs, tombstoneLifetimeMs } from './table
 
 export {
   type EndedBy,
+  everyQueue,
+  inQueueSet,
   type QueuedCallback,
+  type QueueSet,
   type RegistryState,
   registryItem,
   type StopAudit,
@@ -48,6 +53,20 @@ function requestedByUpdate(audit: StopAudit, alsoRemove?: string): string {
 
 /** Attributes that belong to one state only; a write for another state removes them. */
 const stateAttributes = ['queuedInstanceId', 'queuedAt', 'endedBy', 'endReason'] as const;
+
+/** The sweeper's back-off (look-backoff.ts): any event resets it, so the next run looks again. */
+const backoffAttributes = ['lookSkips', 'nextLookAt'] as const;
+
+/** The entry is still the queued one the run read: no event, re-queue or end since. */
+const sameQueuedEntry = '#state = :queued AND lastEventAt = :seenAt AND lastEventRank = :seenRank';
+
+function seenValues(callback: QueuedCallback) {
+  return {
+    ':queued': 'QUEUED',
+    ':seenAt': callback.lastEventAtMs,
+    ':seenRank': callback.lastEventRank,
+  };
+}
 
 const notEndedAndOlder =
   'attribute_not_exists(contactId) OR (#state <> :ended AND (lastEventAt < :at OR (lastEventAt = :at AND lastEventRank < :rank)))';
@@ -89,7 +108,7 @@ export class CallbackRegistry {
       values[`:v_${key}`] = value;
       sets.push(`#${key} = :v_${key}`);
     }
-    const removed = stateAttributes.filter((key) => !(key in item));
+    const removed = [...stateAttributes.filter((key) => !(key in item)), ...backoffAttributes];
     if (usesTime) Object.assign(values, { ':at': event.eventAtMs, ':rank': item.lastEventRank });
     return this.#conditionally(
       new UpdateCommand({
@@ -227,8 +246,7 @@ export class CallbackRegistry {
       new UpdateCommand({
         TableName: this.#tableName,
         Key: { contactId: callback.contactId },
-        UpdateExpression:
-          'SET queuedAt = :queuedAt, lastEventAt = :queuedAt, lastEventRank = :queuedRank, expiresAt = :expiresAt',
+        UpdateExpression: `SET queuedAt = :queuedAt, lastEventAt = :queuedAt, lastEventRank = :queuedRank, expiresAt = :expiresAt REMOVE ${backoffAttributes.join(', ')}`,
         ConditionExpression:
           '#state = :queued AND lastEventAt = :seenAt AND lastEventRank = :seenRank',
         ExpressionAttributeNames: { '#state': 'state' },
@@ -245,15 +263,80 @@ export class CallbackRegistry {
   }
 
   /**
+   * The sweeper's back-off on one entry (look-backoff.ts), read before a look. Not in the queued
+   * index: a GSI's projection cannot change on a deployed table, and a filter on the index would
+   * hide backed-off callbacks from reconciliation. An eventually consistent read: a stale answer
+   * costs one look too many or too few, never an end.
+   */
+  async lookBackoff(contactId: string): Promise<LookBackoff | undefined> {
+    const { Item: item } = await this.#client.send(
+      new GetCommand({
+        TableName: this.#tableName,
+        Key: { contactId },
+        ProjectionExpression: backoffAttributes.join(', '),
+      }),
+    );
+    if (typeof item?.lookSkips !== 'number' || typeof item.nextLookAt !== 'number')
+      return undefined;
+    return { skips: item.lookSkips, nextLookAtMs: item.nextLookAt };
+  }
+
+  /**
+   * Records one more look that found an agent on a queued callback, and when to look next, as long
+   * as the entry is still the one the run read and holds the back-off the run read (`seen`). It
+   * only postpones looks: nothing is ended because of it.
+   */
+  async recordLookSkip(
+    callback: QueuedCallback,
+    seen: LookBackoff | undefined,
+    next: LookBackoff,
+  ): Promise<WriteResult> {
+    return this.#conditionally(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: { contactId: callback.contactId },
+        UpdateExpression: 'SET lookSkips = :skips, nextLookAt = :nextLookAt',
+        ConditionExpression: `${sameQueuedEntry} AND ${
+          seen ? 'lookSkips = :seenSkips' : 'attribute_not_exists(lookSkips)'
+        }`,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ...seenValues(callback),
+          ':skips': next.skips,
+          ':nextLookAt': next.nextLookAtMs,
+          ...(seen ? { ':seenSkips': seen.skips } : {}),
+        },
+      }),
+    );
+  }
+
+  /** Removes the back-off from a queued callback a look found waiting: the next skip starts over. */
+  async clearLookBackoff(callback: QueuedCallback): Promise<WriteResult> {
+    return this.#conditionally(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: { contactId: callback.contactId },
+        UpdateExpression: `REMOVE ${backoffAttributes.join(', ')}`,
+        ConditionExpression: `${sameQueuedEntry} AND attribute_exists(lookSkips)`,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: seenValues(callback),
+      }),
+    );
+  }
+
+  /**
    * Pages of callbacks queued before `cutoffMs` in one instance, oldest first. Pages are read one
-   * at a time as the caller asks, so a sweep holds one page, not the whole registry.
+   * at a time as the caller asks, so a sweep holds one page, not the whole registry. With `queues`,
+   * only the entries whose queue is in that set (a filter on the index's projected `queueId`: the
+   * index is read as far, and only what matches is returned).
    */
   async *queuedBefore(
     instanceId: string,
     cutoffMs: number,
-    options: { pageSize: number },
+    options: { pageSize: number; queues?: QueueSet },
   ): AsyncGenerator<QueuedCallback[]> {
     const { queuedIndex } = callbackTable;
+    const filter = options.queues ? queueFilter(options.queues) : undefined;
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.#client.send(
@@ -261,11 +344,17 @@ export class CallbackRegistry {
           TableName: this.#tableName,
           IndexName: queuedIndex.name,
           KeyConditionExpression: '#instance = :instance AND #queuedAt < :cutoff',
+          ...(filter ? { FilterExpression: filter.expression } : {}),
           ExpressionAttributeNames: {
             '#instance': queuedIndex.partitionKey.name,
             '#queuedAt': queuedIndex.sortKey.name,
+            ...(filter ? { '#queueId': 'queueId' } : {}),
           },
-          ExpressionAttributeValues: { ':instance': instanceId, ':cutoff': cutoffMs },
+          ExpressionAttributeValues: {
+            ':instance': instanceId,
+            ':cutoff': cutoffMs,
+            ...filter?.values,
+          },
           ScanIndexForward: true,
           Limit: options.pageSize,
           ExclusiveStartKey: startKey,
@@ -321,4 +410,34 @@ export class CallbackRegistry {
       throw error;
     }
   }
+}
+
+/** IN takes at most 100 values (DynamoDB's expression reference): longer lists are ORed in chunks. */
+const maxInValues = 100;
+
+/** A filter for the entries in a set of queues; none when the set is every queue. */
+function queueFilter(
+  set: QueueSet,
+): { expression: string; values: Record<string, string> } | undefined {
+  const queues = 'only' in set ? set.only : set.except;
+  if ('except' in set && queues.length === 0) return undefined;
+  const values: Record<string, string> = {};
+  const chunks: string[] = [];
+  for (let i = 0; i < queues.length; i += maxInValues) {
+    const names = queues.slice(i, i + maxInValues).map((queueId, j) => {
+      const name = `:q${i + j}`;
+      values[name] = queueId;
+      return name;
+    });
+    chunks.push(`#queueId IN (${names.join(', ')})`);
+  }
+  const listed =
+    chunks.length > 0
+      ? chunks.join(' OR ')
+      : 'attribute_exists(#queueId) AND attribute_not_exists(#queueId)';
+  return {
+    expression:
+      'only' in set ? `(${listed})` : `(attribute_not_exists(#queueId) OR NOT (${listed}))`,
+    values,
+  };
 }

@@ -1,5 +1,5 @@
 import type { SweepRegistry } from './end-callback.js';
-import type { QueuedCallback } from './registry.js';
+import { inQueueSet, type QueuedCallback, type QueueSet } from './registry.js';
 
 /** Per-queue oldest enqueue time of the callbacks a run saw queued. */
 export type OldestByQueue = Map<string, number>;
@@ -16,8 +16,9 @@ export function noteQueued(
 }
 
 /**
- * The candidates of one instance, page by page: an operator's selection, or the registry's
- * index of callbacks queued before `readBeforeMs`, oldest first.
+ * The candidates of one instance in some of its queues (one rule's share), page by page: an
+ * operator's selection, or the registry's index of callbacks queued before `readBeforeMs`, oldest
+ * first.
  */
 export function candidatePages(
   registry: SweepRegistry,
@@ -26,26 +27,34 @@ export function candidatePages(
     selection: readonly QueuedCallback[] | undefined;
     readBeforeMs: number;
     pageSize: number;
+    queues: QueueSet;
   },
 ): AsyncGenerator<QueuedCallback[]> {
   return read.selection
-    ? selectedIn(read.selection, instanceId)
-    : registry.queuedBefore(instanceId, read.readBeforeMs, { pageSize: read.pageSize });
+    ? selectedIn(read.selection, instanceId, read.queues)
+    : registry.queuedBefore(instanceId, read.readBeforeMs, {
+        pageSize: read.pageSize,
+        ...('only' in read.queues || read.queues.except.length > 0 ? { queues: read.queues } : {}),
+      });
 }
 
-/** An operator's selection in one instance, as one page, oldest first like the index. */
+/** An operator's selection in one instance and some queues, as one page, oldest first like the index. */
 async function* selectedIn(
   selection: readonly QueuedCallback[],
   instanceId: string,
+  queues: QueueSet,
 ): AsyncGenerator<QueuedCallback[]> {
-  const mine = selection.filter((callback) => callback.instanceId === instanceId);
+  const mine = selection.filter(
+    (callback) => callback.instanceId === instanceId && inQueueSet(queues, callback.queueId),
+  );
   if (mine.length > 0) yield mine.sort((a, b) => a.queuedAtMs - b.queuedAtMs);
 }
 
 /**
- * Fair sharing: the candidates of several streams (one per instance, each oldest first) taken in
- * turn, one from each while it has any, so no instance waits for another's whole index and the
- * run's stop cap, time and rates are shared among them. Each stream keeps its own order, so a
+ * Fair sharing: the candidates of several streams (one per instance, or one per rule of an
+ * instance; each oldest first) taken in turn, one from each while it has any, so no instance or
+ * rule waits for another's whole index and the run's stop cap, time and rates are shared among
+ * them. Each stream keeps its own order, so a
  * rule that keeps the oldest of a queue still sees its candidates oldest first. One page of each
  * stream is read at a time.
  */

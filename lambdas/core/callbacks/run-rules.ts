@@ -1,3 +1,4 @@
+import { everyQueue, type QueueSet } from './registry-item.js';
 import { keepsOldest, matchRule, type SweepRule } from './sweep-policies.js';
 import { rulesOf, type SweepSettings } from './sweeper-config.js';
 
@@ -77,4 +78,40 @@ export class InstanceRules {
     const cutoffMs = this.#cutoffs.get(rule);
     return cutoffMs === undefined ? { kind: 'other', rule } : { kind: 'acting', rule, cutoffMs };
   }
+
+  /**
+   * How the instance's index is shared among its rules, so they take turns (run-candidates.ts):
+   * each acting rule's queues, by the registry's queue and first match as `match` decides, then
+   * whatever no acting rule claims (read for the report and reconciliation, at no Connect call).
+   * One set of every queue when at most one rule acts: there is nothing to share.
+   */
+  get shares(): QueueSet[] {
+    const claimed = new Set<string>();
+    const acting: QueueSet[] = [];
+    for (const rule of this.#rules) {
+      let share: QueueSet | undefined;
+      if (rule.queues === '*') {
+        share = { except: [...claimed] };
+      } else {
+        const own = rule.queues.filter((queueId) => !claimed.has(queueId));
+        for (const queueId of own) claimed.add(queueId);
+        if (own.length > 0) share = { only: own };
+      }
+      if (share && this.#cutoffs.has(rule)) acting.push(share);
+      // Every later rule is shadowed: its callbacks are this rule's.
+      if (rule.queues === '*') break;
+    }
+    if (acting.length <= 1) return [everyQueue];
+    const rest = outside(acting);
+    return rest ? [...acting, rest] : acting;
+  }
+}
+
+/** The queues none of these disjoint shares holds; undefined when they hold every queue. */
+function outside(shares: readonly QueueSet[]): QueueSet | undefined {
+  const listed = shares.flatMap((share) => ('only' in share ? share.only : []));
+  const wildcard = shares.find((share) => 'except' in share);
+  if (!wildcard || !('except' in wildcard)) return { except: listed };
+  const left = wildcard.except.filter((queueId) => !listed.includes(queueId));
+  return left.length > 0 ? { only: left } : undefined;
 }

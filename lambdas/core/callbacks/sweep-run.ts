@@ -11,6 +11,7 @@ import {
 } from './end-callback.js';
 import { discoverIn, reconcileIn } from './instance-checks.js';
 import { PositionCheck, type SweepConnect } from './last-look.js';
+import { backedOff, type LookBackoff, nextLookBackoff } from './look-backoff.js';
 import { assessCallback, DuplicateKeepers, type EndReason, queueScope } from './policy.js';
 import type { ReconciliationResult } from './reconcile.js';
 import type { QueuedCallback } from './registry.js';
@@ -50,10 +51,18 @@ type Verified =
         | 'stopped'
         | 'no-rule'
         | 'other-rule'
-        | 'queued-recently';
+        | 'queued-recently'
+        | 'backed-off';
       rule?: SweepRule;
     }
-  | Described;
+  | (Described & { backoff?: LookBackoff });
+
+/** What a look showed whatever the run's queues and ages: waiting (`recent`), with an agent, or gone. */
+const whateverQueueAndAge = {
+  queueAllowList: [],
+  queueDenyList: [],
+  cutoffMs: Number.NEGATIVE_INFINITY,
+};
 
 interface InstanceRun {
   /** The rules that apply in this instance, in order; the first match decides. */
@@ -166,7 +175,7 @@ export class SweepRun {
     });
   }
 
-  /** One instance's rules and its candidates, oldest first; none when no rule applies there. */
+  /** One instance's rules and its candidates, its rules' in turn; none when no rule applies there. */
   #instanceRun(
     instanceId: string,
   ): { run: InstanceRun; pages: AsyncGenerator<QueuedCallback[]> } | undefined {
@@ -181,11 +190,17 @@ export class SweepRun {
       keepers: duplicates ? new DuplicateKeepers(hash) : undefined,
       oldestByQueue: new Map(),
     };
-    const pages = candidatePages(this.#deps.registry, instanceId, {
-      selection,
-      readBeforeMs: rules.readBeforeMs,
-      pageSize: this.#options.pageSize,
-    });
+    // The instance's rules take turns as the instances do: one stream per rule's share.
+    const shares = rules.shares.map((queues) =>
+      candidatePages(this.#deps.registry, instanceId, {
+        selection,
+        readBeforeMs: rules.readBeforeMs,
+        pageSize: this.#options.pageSize,
+        queues,
+      }),
+    );
+    const pages =
+      shares.length === 1 ? (shares[0] as AsyncGenerator<QueuedCallback[]>) : takingTurns(shares);
     return { run, pages };
   }
 
@@ -205,7 +220,24 @@ export class SweepRun {
     }
     const early = this.#budget.earlyStop();
     if (early) return { early, rule };
-    return describeCallback(this.#deps.connect, callback, this.#options.abortSignal);
+    // An operator's selection is looked at whatever its back-off: a person asked.
+    const backoff = this.#options.selection ? undefined : await this.#backoffOf(callback);
+    if (backedOff(backoff, this.#ctx.now())) return { early: 'backed-off', rule };
+    const described = await describeCallback(
+      this.#deps.connect,
+      callback,
+      this.#options.abortSignal,
+    );
+    return backoff ? { ...described, backoff } : described;
+  }
+
+  /** The entry's back-off; none when it cannot be read, so a failed read costs a look, never a skip. */
+  async #backoffOf(callback: QueuedCallback): Promise<LookBackoff | undefined> {
+    try {
+      return await this.#deps.registry.lookBackoff(callback.contactId);
+    } catch {
+      return undefined;
+    }
   }
 
   /** The subject with its rule, when the run follows sweep policies. */
@@ -248,7 +280,7 @@ export class SweepRun {
     // An earlier run's intent still here is settled first (docs/sweeper.md, lost writes).
     const earlier = settleEarlierIntent(this.#ctx, callback, subject, contact);
     if (earlier?.kind === 'settled') return earlier.act;
-    const act = this.#decideVerified(callback, contact, subject, run);
+    const act = this.#decideVerified(callback, contact, subject, run, verified.backoff);
     if (!earlier) return act;
     return async () => {
       await earlier.act();
@@ -258,6 +290,49 @@ export class SweepRun {
 
   /** Decides a candidate DescribeContact answered for. */
   #decideVerified(
+    callback: QueuedCallback,
+    contact: Contact,
+    subject: Subject,
+    run: InstanceRun,
+    backoff: LookBackoff | undefined,
+  ): (() => Promise<void>) | undefined {
+    const act = this.#decideLooked(callback, contact, subject, run);
+    const { verdict } = assessCallback(contact, whateverQueueAndAge);
+    if (!this.#ctx.writes) return act;
+    if (verdict === 'with-agent') {
+      // Left for a person: look again only after its back-off (look-backoff.ts).
+      return async () => {
+        await act?.();
+        await this.#guardWrite(() =>
+          this.#deps.registry.recordLookSkip(
+            callback,
+            backoff,
+            nextLookBackoff(backoff, this.#ctx.now()),
+          ),
+        );
+      };
+    }
+    if (backoff && verdict === 'recent') {
+      // Found waiting: the next skip starts over. Before the intent and the last look, never between them.
+      return async () => {
+        await this.#guardWrite(() => this.#deps.registry.clearLookBackoff(callback));
+        await act?.();
+      };
+    }
+    return act;
+  }
+
+  /** A failed registry write is counted, never thrown. */
+  async #guardWrite(write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch {
+      this.#report.counts.registryErrors++;
+    }
+  }
+
+  /** Decides what the look showed. */
+  #decideLooked(
     callback: QueuedCallback,
     contact: Contact,
     subject: Subject,

@@ -5,6 +5,7 @@ import type { CallbackEvent } from '../../../../lambdas/core/callbacks/events.js
 import type {
   CallbackRegistry,
   QueuedCallback,
+  QueueSet,
 } from '../../../../lambdas/core/callbacks/registry.js';
 import {
   maxQueuedLifetimeMs,
@@ -193,6 +194,34 @@ describe('CallbackRegistry on dynalite', () => {
     expect(new Set(sent)).toEqual(new Set(['QueryCommand']));
   });
 
+  it("reads one rule's share of the queues: those listed, or all but those, entries with no queue too", async () => {
+    const registry = await freshRegistry();
+    const many = Array.from({ length: 150 }, (_, i) => `queue-${i}`);
+    await registry.record(queued('listed', t0, 'queue-120'));
+    await registry.record(queued('unlisted', t0 + 1, 'queue-elsewhere'));
+    await registry.record({
+      kind: 'queued',
+      contactId: 'no-queue',
+      instanceId,
+      enqueuedAtMs: t0 + 2,
+      eventAtMs: t0 + 2,
+    });
+    const read = async (queues: QueueSet) => {
+      const ids: string[] = [];
+      for await (const page of registry.queuedBefore(instanceId, t0 + 10, {
+        pageSize: 1,
+        queues,
+      })) {
+        ids.push(...page.map((c) => c.contactId));
+      }
+      return ids;
+    };
+
+    expect(await read({ only: many })).toEqual(['listed']);
+    expect(await read({ except: many })).toEqual(['unlisted', 'no-queue']);
+    expect(await read({ except: [] })).toEqual(['listed', 'unlisted', 'no-queue']);
+  });
+
   it('moves a queued entry to a newer enqueue time only if nobody wrote it since', async () => {
     const registry = await freshRegistry();
     await registry.record(queued('c-1', t0));
@@ -301,6 +330,38 @@ describe('CallbackRegistry on dynalite', () => {
         stoppedAt: t0 + 9_000,
       });
       expect(await allQueued(registry)).toEqual([]);
+    });
+
+    it('records a back-off only on the entry the run read, with the skips it read, and never in the index', async () => {
+      const registry = await freshRegistry();
+      const entry = await queuedEntry(registry, 'c-1');
+      const first = { skips: 1, nextLookAtMs: t0 + 1_000 };
+
+      expect(await registry.recordLookSkip(entry, undefined, first)).toBe('written');
+      expect(await registry.recordLookSkip(entry, undefined, first)).toBe('superseded');
+      expect(await registry.lookBackoff('c-1')).toEqual(first);
+      expect(
+        await registry.recordLookSkip(entry, first, { skips: 2, nextLookAtMs: t0 + 2_000 }),
+      ).toBe('written');
+      expect(await registry.lookBackoff('c-1')).toEqual({ skips: 2, nextLookAtMs: t0 + 2_000 });
+      expect(await allQueued(registry)).toEqual([entry]);
+
+      await registry.record(queued('c-1', t0 + 5_000));
+      expect(await registry.recordLookSkip(entry, undefined, first)).toBe('superseded');
+      expect(await registry.lookBackoff('c-1')).toBeUndefined();
+    });
+
+    it('resets the back-off when the callback is re-queued or a look clears it', async () => {
+      const registry = await freshRegistry();
+      const entry = await queuedEntry(registry, 'c-1');
+      await registry.recordLookSkip(entry, undefined, { skips: 1, nextLookAtMs: t0 });
+      expect(await registry.clearLookBackoff(entry)).toBe('written');
+      expect(await registry.lookBackoff('c-1')).toBeUndefined();
+      expect(await registry.clearLookBackoff(entry)).toBe('superseded');
+
+      await registry.recordLookSkip(entry, undefined, { skips: 1, nextLookAtMs: t0 });
+      expect(await registry.requeue(entry, t0 + 1_000)).toBe('written');
+      expect(await registry.lookBackoff('c-1')).toBeUndefined();
     });
 
     it("records an operator's identity with the intent and the end, and drops it for the schedule's next intent", async () => {

@@ -8,7 +8,11 @@ import {
 } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { QueuedCallback } from '../../../../lambdas/core/callbacks/registry.js';
+import {
+  everyQueue,
+  inQueueSet,
+  type QueuedCallback,
+} from '../../../../lambdas/core/callbacks/registry.js';
 import {
   type SweepRegistry,
   sweepStuckCallbacks,
@@ -25,9 +29,12 @@ function registryOf(entries: QueuedCallback[]): SweepRegistry & { intents: strin
   const intents: string[] = [];
   return {
     intents,
-    async *queuedBefore(id, cutoffMs) {
+    async *queuedBefore(id, cutoffMs, options) {
+      const queues = options.queues ?? everyQueue;
       yield entries
-        .filter((e) => e.instanceId === id && e.queuedAtMs < cutoffMs)
+        .filter(
+          (e) => e.instanceId === id && e.queuedAtMs < cutoffMs && inQueueSet(queues, e.queueId),
+        )
         .sort((a, b) => a.queuedAtMs - b.queuedAtMs);
     },
     recordStopIntent: async (callback) => {
@@ -40,6 +47,9 @@ function registryOf(entries: QueuedCallback[]): SweepRegistry & { intents: strin
     record: async () => 'written',
     requeue: async () => 'written',
     tracksQueued: async () => true,
+    lookBackoff: async () => undefined,
+    recordLookSkip: async () => 'written',
+    clearLookBackoff: async () => 'written',
   };
 }
 

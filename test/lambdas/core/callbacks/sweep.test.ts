@@ -16,12 +16,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CallbackEvent } from '../../../../lambdas/core/callbacks/events.js';
+import type { LookBackoff } from '../../../../lambdas/core/callbacks/look-backoff.js';
 import { createPhoneHasher } from '../../../../lambdas/core/callbacks/phone-hash.js';
-import type {
-  EndedBy,
-  QueuedCallback,
-  StopAudit,
-  WriteResult,
+import {
+  type EndedBy,
+  everyQueue,
+  inQueueSet,
+  type QueuedCallback,
+  type QueueSet,
+  type StopAudit,
+  type WriteResult,
 } from '../../../../lambdas/core/callbacks/registry.js';
 import {
   type SweepOptions,
@@ -45,6 +49,9 @@ class FakeRegistry implements SweepRegistry {
   readonly sweeperEnds: (StopAudit & { contactId: string })[] = [];
   readonly attempts: { contactId: string; runId: string; atMs: number }[] = [];
   readonly clearedIntents: { contactId: string; runId: string }[] = [];
+  readonly backoffs = new Map<string, LookBackoff>();
+  readonly lookSkips: { contactId: string; seen?: LookBackoff; next: LookBackoff }[] = [];
+  readonly clearedBackoffs: string[] = [];
   pagesRead = 0;
 
   add(contactId: string, queuedAtMs: number, queueId = 'queue-a'): void {
@@ -90,14 +97,39 @@ class FakeRegistry implements SweepRegistry {
     return true;
   }
 
+  async lookBackoff(contactId: string): Promise<LookBackoff | undefined> {
+    return this.backoffs.get(contactId);
+  }
+
+  async recordLookSkip(
+    callback: QueuedCallback,
+    seen: LookBackoff | undefined,
+    next: LookBackoff,
+  ): Promise<WriteResult> {
+    this.lookSkips.push({ contactId: callback.contactId, ...(seen ? { seen } : {}), next });
+    return 'written';
+  }
+
+  async clearLookBackoff(callback: QueuedCallback): Promise<WriteResult> {
+    this.clearedBackoffs.push(callback.contactId);
+    return 'written';
+  }
+
   async requeue(callback: QueuedCallback, enqueuedAtMs: number): Promise<WriteResult> {
     this.requeues.push({ contactId: callback.contactId, enqueuedAtMs });
     return 'written';
   }
 
-  async *queuedBefore(id: string, cutoffMs: number, options: { pageSize: number }) {
+  async *queuedBefore(
+    id: string,
+    cutoffMs: number,
+    options: { pageSize: number; queues?: QueueSet },
+  ) {
+    const queues = options.queues ?? everyQueue;
     const matching = this.entries
-      .filter((e) => e.instanceId === id && e.queuedAtMs < cutoffMs)
+      .filter(
+        (e) => e.instanceId === id && e.queuedAtMs < cutoffMs && inQueueSet(queues, e.queueId),
+      )
       .sort((a, b) => a.queuedAtMs - b.queuedAtMs);
     for (let i = 0; i < matching.length; i += options.pageSize) {
       this.pagesRead++;
@@ -581,6 +613,91 @@ describe('sweepStuckCallbacks', () => {
       expect(report).toMatchObject({ complete: false, stoppedEarly: 'time-budget' });
       expect(registry.sweeperEnds).toHaveLength(3);
       expect(registry.pagesRead).toBeLessThan(3);
+    });
+  });
+
+  describe('with a back-off', () => {
+    const offered = (id: string) => callback(id, { AgentInfo: { Id: 'agent-1' } });
+
+    it('records a growing back-off, on the entry it read, for a callback an agent is on, and never stops it', async () => {
+      const registry = new FakeRegistry();
+      registry.add('first-skip', now - 30 * hour);
+      registry.add('third-skip', now - 29 * hour);
+      registry.backoffs.set('third-skip', { skips: 2, nextLookAtMs: now - 1 });
+      answerDescribe({ 'first-skip': offered('first-skip'), 'third-skip': offered('third-skip') });
+
+      const report = await sweep(registry, { mode: 'end' });
+
+      expect(report.counts.skipped).toEqual({ 'offered-to-agent': 2 });
+      expect(connect).not.toHaveReceivedCommand(StopContactCommand);
+      expect(registry.intents).toEqual([]);
+      expect(registry.lookSkips).toEqual([
+        { contactId: 'first-skip', next: { skips: 1, nextLookAtMs: now + 30 * 60_000 } },
+        {
+          contactId: 'third-skip',
+          seen: { skips: 2, nextLookAtMs: now - 1 },
+          next: { skips: 3, nextLookAtMs: now + 2 * hour },
+        },
+      ]);
+    });
+
+    it('does not look at a callback before its back-off runs out, and spends no budget on it', async () => {
+      const registry = new FakeRegistry();
+      registry.add('backed-off', now - 40 * hour);
+      registry.add('stuck', now - 30 * hour);
+      registry.backoffs.set('backed-off', { skips: 1, nextLookAtMs: now + 1 });
+      answerDescribe({ stuck: callback('stuck') });
+
+      const report = await sweep(registry, { mode: 'end', maxStops: 1 });
+
+      expect(report.decisions).toMatchObject([
+        { contactId: 'backed-off', decision: 'skipped', reason: 'backed-off' },
+        { contactId: 'stuck', decision: 'ended' },
+      ]);
+      expect(
+        connect.commandCalls(DescribeContactCommand).map((c) => c.args[0].input.ContactId),
+      ).not.toContain('backed-off');
+    });
+
+    it('clears the back-off when a look finds the callback waiting, before any intent', async () => {
+      const registry = new FakeRegistry();
+      registry.add('waiting-again', now - 30 * hour);
+      registry.backoffs.set('waiting-again', { skips: 4, nextLookAtMs: now });
+      answerDescribe({ 'waiting-again': callback('waiting-again') });
+
+      const report = await sweep(registry, { mode: 'end' });
+
+      expect(report.counts.ended).toBe(1);
+      expect(registry.clearedBackoffs).toEqual(['waiting-again']);
+      expect(registry.lookSkips).toEqual([]);
+    });
+
+    it('writes no back-off in report mode, yet honours one an end run wrote', async () => {
+      const registry = new FakeRegistry();
+      registry.add('offered', now - 30 * hour);
+      registry.add('backed-off', now - 29 * hour);
+      registry.backoffs.set('backed-off', { skips: 1, nextLookAtMs: now + 1 });
+      answerDescribe({ offered: offered('offered') });
+
+      const report = await sweep(registry, { mode: 'report' });
+
+      expect(report.counts.skipped).toEqual({ 'offered-to-agent': 1, 'backed-off': 1 });
+      expect(registry.lookSkips).toEqual([]);
+    });
+
+    it("looks at an operator's selection whatever its back-off", async () => {
+      const registry = new FakeRegistry();
+      registry.add('chosen', now - 2 * hour);
+      registry.backoffs.set('chosen', { skips: 1, nextLookAtMs: now + hour });
+      answerDescribe({ chosen: callback('chosen', { enqueuedAtMs: now - 2 * hour }) });
+
+      const report = await sweep(
+        registry,
+        { mode: 'end' },
+        { selection: registry.entries, operatorRun: 'end' },
+      );
+
+      expect(report.decisions).toMatchObject([{ contactId: 'chosen', decision: 'ended' }]);
     });
   });
 
