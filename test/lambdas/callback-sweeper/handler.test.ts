@@ -7,7 +7,12 @@ import {
   StopContactCommand,
   TagContactCommand,
 } from '@aws-sdk/client-connect';
-import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { instanceId, lambdaContext } from '../../fixtures/index.js';
@@ -51,6 +56,26 @@ const scheduledEvent = {
 };
 const enqueuedAt = new Date(Date.now() - 30 * 3_600_000);
 
+/**
+ * The queued index as DynamoDB answers a rule's share of it: the items in the queues the share's
+ * filter lists (`#queueId IN (:q0, …)`), or in none of them (`NOT (…)`), or all without a filter.
+ */
+function queuedIndex<Item extends { queueId: string }>(items: Item[]) {
+  return (input: {
+    FilterExpression?: string;
+    ExpressionAttributeValues?: Record<string, unknown>;
+  }) => {
+    if (!input.FilterExpression) return { Items: items };
+    const listed = new Set(
+      Object.entries(input.ExpressionAttributeValues ?? {})
+        .filter(([name]) => /^:q\d+$/.test(name))
+        .map(([, value]) => value),
+    );
+    const outside = input.FilterExpression.startsWith('(attribute_not_exists');
+    return { Items: items.filter((item) => listed.has(item.queueId) !== outside) };
+  };
+}
+
 describe('callback-sweeper handler', () => {
   let stdout: string[];
 
@@ -62,8 +87,8 @@ describe('callback-sweeper handler', () => {
       stdout.push(String(chunk));
       return true;
     });
-    dynamo.on(QueryCommand).resolves({
-      Items: [
+    dynamo.on(QueryCommand).callsFake(
+      queuedIndex([
         {
           contactId: 'stuck-1',
           queuedInstanceId: instanceId,
@@ -72,8 +97,8 @@ describe('callback-sweeper handler', () => {
           lastEventAt: enqueuedAt.getTime(),
           lastEventRank: 1,
         },
-      ],
-    });
+      ]),
+    );
     dynamo.on(UpdateCommand).resolves({});
     connect.on(DescribeContactCommand).resolves({
       Contact: {
@@ -127,7 +152,7 @@ describe('callback-sweeper handler', () => {
       lastEventAt: enqueuedAt.getTime() + i,
       lastEventRank: 1,
     }));
-    dynamo.on(QueryCommand).resolves({ Items: items });
+    dynamo.on(QueryCommand).callsFake(queuedIndex(items));
     connect.on(DescribeContactCommand).callsFake((input: { ContactId: string }) => ({
       Contact: {
         Id: input.ContactId,
@@ -136,10 +161,15 @@ describe('callback-sweeper handler', () => {
         QueueInfo: { Id: 'queue-a', EnqueueTimestamp: enqueuedAt },
       },
     }));
-    // A minute left until the first candidate is verified, then only the 10 s margin.
+    // A minute left until the first candidate is looked at (its back-off read, then its check),
+    // then only the 10 s margin.
     const context = lambdaContext(60_000);
     context.getRemainingTimeInMillis = () =>
-      connect.commandCalls(DescribeContactCommand).length === 0 ? 60_000 : 10_000;
+      dynamo.commandCalls(GetCommand).length +
+        connect.commandCalls(DescribeContactCommand).length ===
+      0
+        ? 60_000
+        : 10_000;
 
     const result = await handler({ mode: 'end', maxQueuedAge: '2h' }, context);
 
