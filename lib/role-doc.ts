@@ -18,41 +18,35 @@ interface Reason {
   readonly caller: Caller;
 }
 
+/** Lambda writes each function's logs with its role: its code never calls CloudWatch Logs. */
+const logs: Record<string, Reason> = {
+  'logs:CreateLogStream': { caller: 'aws', why: 'Lambda writes the function’s logs.' },
+  'logs:PutLogEvents': { caller: 'aws', why: 'Lambda writes the function’s logs.' },
+};
+
+/** Both End a Contact doors make the same calls; `what` names where the contact ID comes from. */
+const endAContact = (what: string): Record<string, Reason> => ({
+  'connect:StopContact': { caller: 'code', why: `Ends the contact ${what} names.` },
+  'connect:SearchUsers': {
+    caller: 'code',
+    why: 'Finds the SecurityUser by user name (SearchUsers, Username EXACT).',
+  },
+  'connect:DescribeUser': { caller: 'code', why: "Reads the SecurityUser's security profiles." },
+  'connect:ListSecurityProfilePermissions': {
+    caller: 'code',
+    why: 'Checks that a profile has StopContact.Enabled ("End contact").',
+  },
+  'connect:DescribeContact': {
+    caller: 'code',
+    why: 'Settles a 410 after an attempt that may have applied: ended by that attempt or before it.',
+  },
+  ...logs,
+});
+
 /** Each role's grants and why, by role label and action. A grant missing here fails the render. */
 export const grantReasons: Record<string, Record<string, Reason>> = {
-  'end-contact': {
-    'connect:StopContact': { caller: 'code', why: 'Ends the contact the flow names.' },
-    'connect:SearchUsers': {
-      caller: 'code',
-      why: 'Finds the SecurityUser by user name (SearchUsers, Username EXACT).',
-    },
-    'connect:DescribeUser': { caller: 'code', why: "Reads the SecurityUser's security profiles." },
-    'connect:ListSecurityProfilePermissions': {
-      caller: 'code',
-      why: 'Checks that a profile has StopContact.Enabled ("End contact").',
-    },
-    'connect:DescribeContact': {
-      caller: 'code',
-      why: 'Settles a 410 after an attempt that may have applied: ended by that attempt or before it.',
-    },
-    'logs:CreateLogStream': { caller: 'aws', why: 'Lambda writes the function’s logs.' },
-    'logs:PutLogEvents': { caller: 'aws', why: 'Lambda writes the function’s logs.' },
-  },
-  'stop-contact-api': {
-    'connect:StopContact': { caller: 'code', why: 'Ends the contact the request names.' },
-    'connect:SearchUsers': { caller: 'code', why: 'Finds the SecurityUser by user name.' },
-    'connect:DescribeUser': { caller: 'code', why: "Reads the SecurityUser's security profiles." },
-    'connect:ListSecurityProfilePermissions': {
-      caller: 'code',
-      why: 'Checks that a profile has StopContact.Enabled.',
-    },
-    'connect:DescribeContact': {
-      caller: 'code',
-      why: 'Settles a 410 after an attempt that may have applied: ended by that attempt or before it.',
-    },
-    'logs:CreateLogStream': { caller: 'aws', why: 'Lambda writes the function’s logs.' },
-    'logs:PutLogEvents': { caller: 'aws', why: 'Lambda writes the function’s logs.' },
-  },
+  'end-contact': endAContact('the flow'),
+  'stop-contact-api': endAContact('the request'),
   'callback-tracker': {
     'dynamodb:UpdateItem': {
       caller: 'code',
@@ -64,8 +58,7 @@ export const grantReasons: Record<string, Record<string, Reason>> = {
     },
     'sqs:GetQueueAttributes': { caller: 'aws', why: 'Granted by CDK with the dead-letter queue.' },
     'sqs:GetQueueUrl': { caller: 'aws', why: 'Granted by CDK with the dead-letter queue.' },
-    'logs:CreateLogStream': { caller: 'aws', why: 'Lambda writes the function’s logs.' },
-    'logs:PutLogEvents': { caller: 'aws', why: 'Lambda writes the function’s logs.' },
+    ...logs,
   },
   'callback-sweeper': {
     'dynamodb:Query': {
@@ -98,8 +91,7 @@ export const grantReasons: Record<string, Record<string, Reason>> = {
       caller: 'code',
       why: 'Reconciliation: the oldest contact of each queue (reconcile).',
     },
-    'logs:CreateLogStream': { caller: 'aws', why: 'Lambda writes the function’s logs.' },
-    'logs:PutLogEvents': { caller: 'aws', why: 'Lambda writes the function’s logs.' },
+    ...logs,
   },
   'scheduled clears': {
     'lambda:InvokeFunction': {

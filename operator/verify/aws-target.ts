@@ -5,7 +5,7 @@ import {
   DescribeContactCommand,
   DescribeContactFlowCommand,
   DescribeContactFlowModuleCommand,
-  ListLambdaFunctionsCommand,
+  paginateListLambdaFunctions,
   StartTaskContactCommand,
   StopContactCommand,
 } from '@aws-sdk/client-connect';
@@ -181,21 +181,7 @@ export function awsVerifyTarget(
       } while (marker);
       return results;
     },
-    async lambdaFunctions(instanceId) {
-      const arns: string[] = [];
-      let token: string | undefined;
-      do {
-        const page = await connect.send(
-          new ListLambdaFunctionsCommand({
-            InstanceId: instanceId,
-            ...(token ? { NextToken: token } : {}),
-          }),
-        );
-        arns.push(...(page.LambdaFunctions ?? []));
-        token = page.NextToken;
-      } while (token);
-      return arns;
-    },
+    lambdaFunctions: (instanceId) => lambdaFunctionArns(connect, instanceId),
     // DescribeContactFlowModule: ContactFlowModule.Status PUBLISHED|SAVED, State ACTIVE|ARCHIVED
     // (https://docs.aws.amazon.com/connect/latest/APIReference/API_ContactFlowModule.html).
     async describeFlowModule(instanceId, moduleId) {
@@ -270,4 +256,19 @@ export function reportOf(answer: unknown): { runId: string; candidates: number }
     );
   }
   return { runId: report.runId, candidates: report.counts?.candidates ?? 0 };
+}
+
+/** The Lambda functions associated with an instance (ListLambdaFunctions, every page). */
+export async function lambdaFunctionArns(
+  connect: ConnectClient,
+  instanceId: string,
+): Promise<string[]> {
+  const arns: string[] = [];
+  for await (const page of paginateListLambdaFunctions(
+    { client: connect },
+    { InstanceId: instanceId },
+  )) {
+    arns.push(...(page.LambdaFunctions ?? []));
+  }
+  return arns;
 }

@@ -1,11 +1,11 @@
-import { ConnectClient, ListLambdaFunctionsCommand } from '@aws-sdk/client-connect';
+import { ConnectClient } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TargetError } from '../../lambdas/core/operator/errors.js';
 import {
   type LocalTargetDescription,
   localOperatorCredentials,
 } from '../../lambdas/core/operator/target.js';
-import { newestQueuedWrite, reportOf } from './aws-target.js';
+import { lambdaFunctionArns, newestQueuedWrite, reportOf } from './aws-target.js';
 import type { DeployedStack, SimulatedCall, VerifyTarget } from './verify.js';
 
 /** What the runner's `GET /_local/stack` answers (local/doors.ts). */
@@ -80,21 +80,7 @@ export async function localVerifyTarget(url: string): Promise<VerifyTarget> {
         decision: r.EvalDecision as SimulatedCall['decision'],
       }));
     },
-    async lambdaFunctions(instanceId) {
-      const arns: string[] = [];
-      let token: string | undefined;
-      do {
-        const page = await connect.send(
-          new ListLambdaFunctionsCommand({
-            InstanceId: instanceId,
-            ...(token ? { NextToken: token } : {}),
-          }),
-        );
-        arns.push(...(page.LambdaFunctions ?? []));
-        token = page.NextToken;
-      } while (token);
-      return arns;
-    },
+    lambdaFunctions: (instanceId) => lambdaFunctionArns(connect, instanceId),
     describeFlowModule: () => notModelled('flow module'),
     describeFlow: () => notModelled('contact flow'),
     newestQueuedWrite: (tableName, instanceId) =>
