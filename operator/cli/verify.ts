@@ -24,6 +24,11 @@ export async function runVerify(line: CommandLine, io: CliIo): Promise<number> {
     throw new UsageError('--queue and --flow go with --end-to-end');
   }
   let target: VerifyTarget;
+  if (values.local !== undefined && values.flow !== undefined) {
+    throw new UsageError(
+      '--flow does not go with --local: the local Connect runs no contact flows, so the task is queued in --queue directly',
+    );
+  }
   if (values.local !== undefined) {
     const other = ['stack', 'profile', 'region'].find((o) => values[o] !== undefined);
     if (other) throw new UsageError(`--local and --${other} point to different places: use one`);

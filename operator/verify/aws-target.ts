@@ -55,10 +55,12 @@ export function awsVerifyTarget(
 ): VerifyTarget {
   const { cloudFormation, iam, lambda, connect, dynamoDb } = clients;
   const endToEnd: EndToEndTarget = {
+    startsInFlow: true,
     // StartTaskContact: the flow named runs the task and routes it to the queue it sets; the queue
     // rides along as an attribute the flow may read
     // (https://docs.aws.amazon.com/connect/latest/APIReference/API_StartTaskContact.html).
     async startTask({ instanceId, queueId, flowId }) {
+      if (!flowId) throw new Error('StartTaskContact needs a contact flow: pass --flow ID');
       const { ContactId } = await connect.send(
         new StartTaskContactCommand({
           InstanceId: instanceId,

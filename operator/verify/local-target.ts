@@ -1,4 +1,4 @@
-import { ConnectClient } from '@aws-sdk/client-connect';
+import { ConnectClient, DescribeContactCommand, StopContactCommand } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TargetError } from '../../lambdas/core/operator/errors.js';
 import {
@@ -93,6 +93,65 @@ export async function localVerifyTarget(url: string): Promise<VerifyTarget> {
           body: JSON.stringify({ mode: 'report' }),
         }),
       );
+    },
+    // The local Connect runs no contact flows: the task is queued straight in the queue named,
+    // through its control API, where a flow's Transfer to queue would put it on AWS.
+    endToEnd: {
+      startsInFlow: false,
+      async startTask({ instanceId, queueId }) {
+        const response = await fetch(
+          `${target.connectEndpoint}/_local/instances/${encodeURIComponent(instanceId)}/actions/start-contact`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ channel: 'TASK', initiationMethod: 'API', queueId }),
+          },
+        );
+        const contact = (await response.json()) as { id?: string; message?: string };
+        if (!response.ok || !contact.id) {
+          throw new TargetError(
+            `the local Connect started no task: ${contact.message ?? response.status}`,
+          );
+        }
+        return contact.id;
+      },
+      // The flow Lambda's door on the runner, with the event a flow's Lambda block sends.
+      async invokeEndContact(_functionArn, { instanceId, contactId }) {
+        const self = crypto.randomUUID();
+        const answer = (await call('/flow/end-contact', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            Name: 'ContactFlowEvent',
+            Details: {
+              ContactData: {
+                Attributes: {},
+                Channel: 'TASK',
+                ContactId: self,
+                InitialContactId: self,
+                InitiationMethod: 'API',
+                InstanceARN: `arn:aws:connect:${target.region}:${(await describe()).accountId}:instance/${instanceId}`,
+                PreviousContactId: self,
+              },
+              Parameters: { ContactId: contactId },
+            },
+          }),
+        })) as { Branch?: string };
+        return String(answer.Branch);
+      },
+      async describeContact(instanceId, contactId) {
+        const { Contact } = await connect.send(
+          new DescribeContactCommand({ InstanceId: instanceId, ContactId: contactId }),
+        );
+        return Contact?.DisconnectTimestamp
+          ? { disconnectedAt: Contact.DisconnectTimestamp.toISOString() }
+          : {};
+      },
+      async stopContact(instanceId, contactId) {
+        await connect.send(
+          new StopContactCommand({ InstanceId: instanceId, ContactId: contactId }),
+        );
+      },
     },
     now: () => Date.now() + target.clockOffsetMs,
     async close() {

@@ -78,7 +78,12 @@ export interface VerifyTarget {
 
 /** The calls `--end-to-end` makes: a task contact started, ended by the deployed function, seen. */
 export interface EndToEndTarget {
-  startTask(input: { instanceId: string; queueId: string; flowId: string }): Promise<string>;
+  /**
+   * Whether a task starts in a contact flow (AWS: StartTaskContact's ContactFlowId) or straight
+   * in the queue (the local Connect, which runs no contact flows).
+   */
+  readonly startsInFlow: boolean;
+  startTask(input: { instanceId: string; queueId: string; flowId?: string }): Promise<string>;
   /** Invokes the End a Contact function with a contact-flow event; answers its `Branch`. */
   invokeEndContact(
     functionArn: string,
@@ -319,7 +324,7 @@ async function endToEndCheck(
       detail: 'the target cannot start a task, or the stack has no End a Contact function',
     };
   }
-  if (!flowId) {
+  if (!flowId && e2e.startsInFlow) {
     return {
       check,
       status: 'FAIL',
@@ -329,7 +334,11 @@ async function endToEndCheck(
   }
   let contactId: string | undefined;
   try {
-    contactId = await e2e.startTask({ instanceId, queueId: options.queueId, flowId });
+    contactId = await e2e.startTask({
+      instanceId,
+      queueId: options.queueId,
+      ...(flowId ? { flowId } : {}),
+    });
     const branch = await e2e.invokeEndContact(functionArn, { instanceId, contactId });
     const seen = await e2e.describeContact(instanceId, contactId);
     if (branch === 'OnSuccess' && seen.disconnectedAt) {

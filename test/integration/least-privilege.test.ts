@@ -22,7 +22,7 @@ const decisions: IamDecision[] = [];
 /**
  * Ends fresh voice callbacks through `door` while half of StopContact's answers are lost after it applied
  * (the seeded fault table replays the same draws), until the door has settled a retry's 410 with
- * DescribeContact, or twelve tries.
+ * DescribeContact, or forty tries (each settles with a chance of about 3 in 8).
  */
 async function endWithLostAnswers(
   system: LocalSystem,
@@ -35,7 +35,7 @@ async function endWithLostAnswers(
       .some((d) => d.service === service && d.action === 'connect:DescribeContact');
   system.connect.faults.set('StopContact', { dropAfterApplyRate: 0.5 });
   try {
-    for (let i = 0; i < 12 && !settled(); i++) {
+    for (let i = 0; i < 40 && !settled(); i++) {
       // A voice contact: only voice answers ContactNotFoundException (410) once ended.
       const callback = system.connect.seed.contact(DEMO_IDS.instanceId, {
         channel: 'VOICE',

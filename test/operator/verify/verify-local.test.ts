@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_IDS } from '../../../local/connect/index.js';
 import type { FunctionRole } from '../../../local/iam/role-policies.js';
 import { type LocalSystem, startLocalSystem } from '../../../local/system.js';
 import type { CliIo } from '../../../operator/cli/commands.js';
@@ -105,5 +106,49 @@ describe('end-contact verify --local', () => {
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(/--queue and --flow go with --end-to-end/);
+  });
+
+  it('with --end-to-end, queues a task, ends it through the End a Contact door and sees it ended', async () => {
+    const queueId = DEMO_IDS.queues.general;
+    const before = system.connect.requestLog().length;
+
+    const { code, stdout } = await cli(
+      'verify',
+      '--local',
+      system.url,
+      '--end-to-end',
+      '--queue',
+      queueId,
+    );
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      new RegExp(
+        `^ok +end to end +task \\S+ started in queue ${queueId}, ended \\(OnSuccess\\), seen ended at `,
+        'm',
+      ),
+    );
+    // The task was ended by the function's StopContact, not left behind.
+    const stops = system.connect
+      .requestLog()
+      .slice(before)
+      .filter((entry) => entry.operation === 'StopContact');
+    expect(stops.map((entry) => entry.status)).toEqual([200]);
+  });
+
+  it('refuses --flow with --local by name: the local Connect runs no contact flows', async () => {
+    const { code, stderr } = await cli(
+      'verify',
+      '--local',
+      system.url,
+      '--end-to-end',
+      '--queue',
+      DEMO_IDS.queues.general,
+      '--flow',
+      'f-1',
+    );
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--flow does not go with --local/);
   });
 });

@@ -72,6 +72,7 @@ describe('verifyDeployment', () => {
 
   it('ends a task end to end in the sample flow and leaves nothing behind', async () => {
     const endToEnd: EndToEndTarget = {
+      startsInFlow: true,
       startTask: vi.fn(async () => 'task-1'),
       invokeEndContact: vi.fn(async () => 'OnSuccess'),
       describeContact: async () => ({ disconnectedAt: '2025-01-01T00:00:00.000Z' }),
@@ -97,6 +98,7 @@ describe('verifyDeployment', () => {
 
   it('stops the task it started when the function does not end it', async () => {
     const endToEnd: EndToEndTarget = {
+      startsInFlow: true,
       startTask: async () => 'task-1',
       invokeEndContact: async () => 'OnError',
       describeContact: async () => ({}),
