@@ -180,7 +180,9 @@ async function settleStop(
     ctx.report.alreadyGone(subject, 'disconnected');
     return observedEnd(ctx, subject, atMs, 'disconnected');
   }
-  if (ctx.writes) {
+  // Still there: this stop did not end it, so no attempt is recorded that a later end by someone
+  // else could be credited to. No answer: the attempt is recorded for the next run to settle.
+  if (ctx.writes && !('contact' in described)) {
     await guardWrite(ctx, () =>
       ctx.registry.recordStopAttempt(callback, { runId: ctx.runId, atMs: look.sentAtMs }),
     );
@@ -188,6 +190,22 @@ async function settleStop(
   // Still there, or no answer: nothing is claimed, and the next run looks again.
   return ctx.report.fail(subject, look.outcome, 'StopContact (unsettled)');
 }
+
+/**
+ * How long after a stop attempt began its effect can show as a disconnect: the longest a Connect
+ * call may take (the client's request time-out is seconds) with a wide margin.
+ */
+const attemptSettleWindowMs = 60_000;
+
+/**
+ * Disconnect reasons that say who ended a contact, none of them an API stop (a voice contact ended
+ * through the API records OTHER: adminguide/ctr-data-model, DisconnectReason).
+ */
+const endedBySomeoneElse = new Set([
+  'CUSTOMER_DISCONNECT',
+  'AGENT_DISCONNECT',
+  'THIRD_PARTY_DISCONNECT',
+]);
 
 /**
  * Settles an earlier run's intent still on a callback (that run's end write failed, or it never
@@ -210,9 +228,18 @@ export function settleEarlierIntent(
     const act = () => guardWrite(ctx, () => ctx.registry.clearStopIntent(callback, intent.runId));
     return { kind: 'cleared', act };
   }
-  const stopSent =
-    callback.stopAttemptAtMs !== undefined || contact.Tags?.EndedBy === 'callback-sweeper';
-  if (disconnectedAtMs < intent.atMs || !stopSent) return undefined;
+  // Evidence the stop was sent and ended it: the EndedBy tag only an end of ours gets, or a recorded
+  // attempt the disconnect followed within one attempt's time, with no agent on the contact and no
+  // disconnect reason that names someone else. Anything less is recorded as observed.
+  const tagged = contact.Tags?.EndedBy === 'callback-sweeper';
+  const attemptAtMs = callback.stopAttemptAtMs;
+  const followedAttempt =
+    attemptAtMs !== undefined &&
+    disconnectedAtMs >= attemptAtMs &&
+    disconnectedAtMs <= attemptAtMs + attemptSettleWindowMs &&
+    !contact.AgentInfo?.Id &&
+    !endedBySomeoneElse.has(contact.DisconnectReason ?? '');
+  if (disconnectedAtMs < intent.atMs || !(tagged || followedAttempt)) return undefined;
   ctx.report.alreadyGone(subject, 'ended-by-sweeper');
   const act = () =>
     guardWrite(ctx, () =>

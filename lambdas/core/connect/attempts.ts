@@ -7,6 +7,9 @@ import type { FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
  */
 export const ambiguousAttemptStartedAt = '$ambiguousAttemptStartedAt';
 
+/** Set on an SDK error: when the attempt that failed with it began (epoch ms, this machine's clock). */
+export const failedAttemptStartedAt = '$failedAttemptStartedAt';
+
 const reachedKey = Symbol('firstAmbiguousAttemptStartedAt');
 
 /** Network errors that mean the request was written before the connection failed. */
@@ -50,6 +53,11 @@ export function trackAttempts(client: ConnectClient): void {
         if (typeof error === 'object' && error !== null) {
           Object.defineProperty(error, ambiguousAttemptStartedAt, {
             value: state[reachedKey],
+            configurable: true,
+            enumerable: false,
+          });
+          Object.defineProperty(error, failedAttemptStartedAt, {
+            value: startedAt,
             configurable: true,
             enumerable: false,
           });

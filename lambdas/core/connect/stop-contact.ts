@@ -10,7 +10,11 @@ import {
   instanceIdSchema,
   parseWith,
 } from '../schemas.js';
-import { ambiguousAttemptStartedAt, attemptMayHaveReached } from './attempts.js';
+import {
+  ambiguousAttemptStartedAt,
+  attemptMayHaveReached,
+  failedAttemptStartedAt,
+} from './attempts.js';
 import type { CallOptions } from './client.js';
 import { outcomeFromError } from './errors.js';
 import type { Outcome } from './outcome.js';
@@ -72,23 +76,40 @@ export async function stopContact(
   }
 }
 
-/** When the first attempt that may have reached Connect began, for a 410 on a later attempt. */
-function ambiguousStart(error: unknown): number | undefined {
-  const e = error as { name?: string; [ambiguousAttemptStartedAt]?: number };
-  return e?.name === 'ContactNotFoundException' ? e[ambiguousAttemptStartedAt] : undefined;
+/**
+ * For a 410 on a later attempt: when the first attempt that may have reached Connect began, and
+ * when the 410's own attempt began (the end, if ours, happened between the two).
+ */
+function ambiguousStart(error: unknown): { from: number; to?: number } | undefined {
+  const e = error as {
+    name?: string;
+    [ambiguousAttemptStartedAt]?: number;
+    [failedAttemptStartedAt]?: number;
+  };
+  const from = e?.name === 'ContactNotFoundException' ? e[ambiguousAttemptStartedAt] : undefined;
+  if (from === undefined) return undefined;
+  const to = e[failedAttemptStartedAt];
+  return to === undefined ? { from } : { from, to };
 }
 
 /**
+ * Disconnect reasons that say who ended a contact, none of them an API stop (a contact ended
+ * through the API records OTHER: adminguide/ctr-data-model, DisconnectReason).
+ */
+const notByApi = new Set(['CUSTOMER_DISCONNECT', 'AGENT_DISCONNECT', 'THIRD_PARTY_DISCONNECT']);
+
+/**
  * A 410 after an attempt that may have reached Connect (a 5xx, a time-out, a dropped connection)
- * is that attempt's doing only if Connect shows the contact ended once it began: its
- * DisconnectTimestamp (API_DescribeContact.html, Contact.DisconnectTimestamp) at or after the
- * attempt's start. A contact that had ended before the call, or one Connect cannot describe,
- * stays not active: a stop that did not happen is never reported as done.
+ * is that attempt's doing only if Connect shows the contact ended between that attempt's start
+ * and the 410's own attempt (API_DescribeContact.html, Contact.DisconnectTimestamp), for no reason
+ * that names someone else (Contact.DisconnectReason). A contact that had ended before the call,
+ * one ended by its customer or agent meanwhile, or one Connect cannot describe, stays not active:
+ * a stop that did not happen is never reported as done.
  */
 async function goneAfterAmbiguousAttempt(
   client: ConnectClient,
   ids: { instanceId: string; contactId: string },
-  startedAt: number,
+  window: { from: number; to?: number },
   error: unknown,
   options: CallOptions,
 ): Promise<Outcome> {
@@ -99,7 +120,11 @@ async function goneAfterAmbiguousAttempt(
       { abortSignal: options.abortSignal },
     );
     const endedAt = Contact?.DisconnectTimestamp?.getTime();
-    if (endedAt !== undefined && endedAt >= startedAt) return { kind: 'stopped' };
+    const inWindow =
+      endedAt !== undefined &&
+      endedAt >= window.from &&
+      (window.to === undefined || endedAt <= window.to);
+    if (inWindow && !notByApi.has(Contact?.DisconnectReason ?? '')) return { kind: 'stopped' };
     return gone;
   } catch (describeError) {
     const { code } = outcomeFromError(describeError, 'contact');

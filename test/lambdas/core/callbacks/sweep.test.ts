@@ -839,8 +839,14 @@ describe('sweepStuckCallbacks', () => {
     it('keeps a callback whose StopContact is aborted by the run deadline', async () => {
       const registry = new FakeRegistry();
       registry.add('c-1', now - 30 * hour);
-      answerDescribe({ 'c-1': callback('c-1') });
       const deadline = new AbortController();
+      // The SDK sends nothing once the run's signal is aborted: the look after the stop gets no answer.
+      connect.on(DescribeContactCommand).callsFake(() => {
+        if (deadline.signal.aborted) {
+          throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+        }
+        return { Contact: callback('c-1') };
+      });
       connect.on(StopContactCommand).callsFake(() => {
         deadline.abort(new DOMException('the invocation must answer', 'TimeoutError'));
         throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
@@ -855,6 +861,43 @@ describe('sweepStuckCallbacks', () => {
       expect(registry.writes).toEqual([]);
       expect(registry.sweeperEnds).toEqual([]);
       expect(registry.attempts).toEqual([{ contactId: 'c-1', runId: 'run-1', atMs: now }]);
+    });
+
+    it('records no attempt when the look after a 5xx stop shows the callback still queued', async () => {
+      const registry = new FakeRegistry();
+      registry.add('c-1', now - 30 * hour);
+      answerDescribe({ 'c-1': callback('c-1') });
+      connect
+        .on(StopContactCommand)
+        .rejects(
+          Object.assign(new Error('Service unavailable'), { $metadata: { httpStatusCode: 503 } }),
+        );
+
+      const report = await sweep(registry);
+
+      expect(report.counts).toMatchObject({ ended: 0, failed: 1 });
+      // Nothing a later end by someone else could be credited to.
+      expect(registry.attempts).toEqual([]);
+      expect(registry.sweeperEnds).toEqual([]);
+    });
+
+    it("never credits an earlier run's attempt with an end that came long after it", async () => {
+      const registry = new FakeRegistry();
+      registry.add('c-1', now - 30 * hour);
+      const [entry] = registry.entries;
+      if (!entry) throw new Error('no entry');
+      entry.stopIntent = { runId: 'run-0', reason: 'queued-too-long', atMs: now - 20 * 60_000 };
+      entry.stopAttemptAtMs = now - 20 * 60_000;
+      // A supervisor ended it ten minutes after that attempt, and its DISCONNECTED event was lost.
+      answerDescribe({
+        'c-1': { ...callback('c-1'), DisconnectTimestamp: new Date(now - 10 * 60_000) },
+      });
+
+      const report = await sweep(registry);
+
+      expect(registry.sweeperEnds).toEqual([]);
+      expect(report.decisions).toMatchObject([{ contactId: 'c-1', decision: 'already-gone' }]);
+      expect(report.decisions[0]?.reason).not.toBe('ended-by-sweeper');
     });
 
     it('counts a registry write that fails, and the next run settles the same entry', async () => {

@@ -9,7 +9,10 @@ import {
 } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ambiguousAttemptStartedAt } from '../../../../lambdas/core/connect/attempts.js';
+import {
+  ambiguousAttemptStartedAt,
+  failedAttemptStartedAt,
+} from '../../../../lambdas/core/connect/attempts.js';
 import { stopContact } from '../../../../lambdas/core/connect/stop-contact.js';
 import { instanceArn, instanceId, targetContactId } from '../../../fixtures/index.js';
 
@@ -103,12 +106,13 @@ describe('stopContact', () => {
   });
 
   /** A 410 on a retry, after an attempt that may have reached Connect and began at `startedAt`. */
-  function goneAfterAmbiguousAttempt(startedAt: number | undefined) {
+  function goneAfterAmbiguousAttempt(startedAt: number | undefined, retryStartedAt?: number) {
     const gone = new ContactNotFoundException({
       message: 'Contact not found',
       $metadata: { attempts: 2 },
     });
     Object.defineProperty(gone, ambiguousAttemptStartedAt, { value: startedAt });
+    Object.defineProperty(gone, failedAttemptStartedAt, { value: retryStartedAt });
     return gone;
   }
 
@@ -138,6 +142,34 @@ describe('stopContact', () => {
     const outcome = await stopContact(client, { instanceId, contactId: targetContactId });
 
     expect(outcome).toMatchObject({ kind: 'contact-not-active', code: 'ContactNotFoundException' });
+  });
+
+  it('keeps not-active when the contact ended after the retry that found it gone had begun', async () => {
+    const startedAt = Date.parse('2026-12-04T10:00:00.000Z');
+    connect.on(StopContactCommand).rejects(goneAfterAmbiguousAttempt(startedAt, startedAt + 300));
+    connect.on(DescribeContactCommand).resolves({
+      Contact: { Id: targetContactId, DisconnectTimestamp: new Date(startedAt + 900) },
+    });
+
+    const outcome = await stopContact(client, { instanceId, contactId: targetContactId });
+
+    expect(outcome).toMatchObject({ kind: 'contact-not-active' });
+  });
+
+  it('keeps not-active when the customer hung up between the attempts, as its disconnect reason says', async () => {
+    const startedAt = Date.parse('2026-12-04T10:00:00.000Z');
+    connect.on(StopContactCommand).rejects(goneAfterAmbiguousAttempt(startedAt, startedAt + 300));
+    connect.on(DescribeContactCommand).resolves({
+      Contact: {
+        Id: targetContactId,
+        DisconnectTimestamp: new Date(startedAt + 120),
+        DisconnectReason: 'CUSTOMER_DISCONNECT',
+      },
+    });
+
+    const outcome = await stopContact(client, { instanceId, contactId: targetContactId });
+
+    expect(outcome).toMatchObject({ kind: 'contact-not-active' });
   });
 
   it('finding 9: keeps not-active when Connect cannot say when the contact ended', async () => {
