@@ -31,7 +31,15 @@ export function nextLookBackoff(seen: LookBackoff | undefined, nowMs: number): L
   return { skips, nextLookAtMs: nowMs + lookBackoffMs(skips) };
 }
 
-/** Whether a run at `nowMs` leaves the callback unlooked at. */
+/**
+ * Whether a run at `nowMs` leaves the callback unlooked at. A back-off further off than the
+ * longest wait was written by a clock ahead of this one (an operator's machine): it counts as run
+ * out, so a skewed clock can never hide a callback for longer than `maxLookBackoffMs`.
+ */
 export function backedOff(backoff: LookBackoff | undefined, nowMs: number): boolean {
-  return backoff !== undefined && backoff.nextLookAtMs > nowMs;
+  return (
+    backoff !== undefined &&
+    backoff.nextLookAtMs > nowMs &&
+    backoff.nextLookAtMs <= nowMs + maxLookBackoffMs
+  );
 }
