@@ -73,41 +73,13 @@ export function awsVerifyTarget(
       if (!ContactId) throw new Error('StartTaskContact answered no ContactId');
       return ContactId;
     },
-    // The event a contact flow's AWS Lambda function block sends; Parameters.ContactId is the
-    // contact to end (docs/flow-module.md).
     async invokeEndContact(functionArn, { instanceId, contactId }) {
-      const self = randomUUID();
-      const { region } = await stackNames();
-      const event = {
-        Name: 'ContactFlowEvent',
-        Details: {
-          ContactData: {
-            Attributes: {},
-            Channel: 'TASK',
-            ContactId: self,
-            InitialContactId: self,
-            InitiationMethod: 'API',
-            InstanceARN: `arn:aws:connect:${region}:${(await stackNames()).accountId}:instance/${instanceId}`,
-            PreviousContactId: self,
-          },
-          Parameters: { ContactId: contactId },
-        },
-      };
-      return invoke(functionArn, event).then((answer) =>
-        String((answer as { Branch?: unknown })?.Branch),
-      );
+      const { region, accountId } = await stackNames();
+      const instanceArn = `arn:aws:connect:${region}:${accountId}:instance/${instanceId}`;
+      const answer = await invoke(functionArn, endContactFlowEvent(instanceArn, contactId));
+      return String((answer as { Branch?: unknown })?.Branch);
     },
-    async describeContact(instanceId, contactId) {
-      const { Contact } = await connect.send(
-        new DescribeContactCommand({ InstanceId: instanceId, ContactId: contactId }),
-      );
-      return Contact?.DisconnectTimestamp
-        ? { disconnectedAt: Contact.DisconnectTimestamp.toISOString() }
-        : {};
-    },
-    async stopContact(instanceId, contactId) {
-      await connect.send(new StopContactCommand({ InstanceId: instanceId, ContactId: contactId }));
-    },
+    ...contactLookAndStop(connect),
   };
 
   let described: Promise<DeployedStack> | undefined;
@@ -273,4 +245,46 @@ export async function lambdaFunctionArns(
     arns.push(...(page.LambdaFunctions ?? []));
   }
   return arns;
+}
+
+/**
+ * The event a contact flow's AWS Lambda function block sends for a task contact, asking the End a
+ * Contact function to end `contactId` (Parameters.ContactId: docs/flow-module.md).
+ */
+export function endContactFlowEvent(instanceArn: string, contactId: string) {
+  const self = randomUUID();
+  return {
+    Name: 'ContactFlowEvent',
+    Details: {
+      ContactData: {
+        Attributes: {},
+        Channel: 'TASK',
+        ContactId: self,
+        InitialContactId: self,
+        InitiationMethod: 'API',
+        InstanceARN: instanceArn,
+        PreviousContactId: self,
+      },
+      Parameters: { ContactId: contactId },
+    },
+  };
+}
+
+/** The end-to-end check's look at the task and its clean-up, through any Connect endpoint. */
+export function contactLookAndStop(
+  connect: ConnectClient,
+): Pick<EndToEndTarget, 'describeContact' | 'stopContact'> {
+  return {
+    async describeContact(instanceId, contactId) {
+      const { Contact } = await connect.send(
+        new DescribeContactCommand({ InstanceId: instanceId, ContactId: contactId }),
+      );
+      return Contact?.DisconnectTimestamp
+        ? { disconnectedAt: Contact.DisconnectTimestamp.toISOString() }
+        : {};
+    },
+    async stopContact(instanceId, contactId) {
+      await connect.send(new StopContactCommand({ InstanceId: instanceId, ContactId: contactId }));
+    },
+  };
 }

@@ -1,11 +1,17 @@
-import { ConnectClient, DescribeContactCommand, StopContactCommand } from '@aws-sdk/client-connect';
+import { ConnectClient } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TargetError } from '../../lambdas/core/operator/errors.js';
 import {
   type LocalTargetDescription,
   localOperatorCredentials,
 } from '../../lambdas/core/operator/target.js';
-import { lambdaFunctionArns, newestQueuedWrite, reportOf } from './aws-target.js';
+import {
+  contactLookAndStop,
+  endContactFlowEvent,
+  lambdaFunctionArns,
+  newestQueuedWrite,
+  reportOf,
+} from './aws-target.js';
 import type { DeployedStack, SimulatedCall, VerifyTarget } from './verify.js';
 
 /** What the runner's `GET /_local/stack` answers (local/doors.ts). */
@@ -117,41 +123,15 @@ export async function localVerifyTarget(url: string): Promise<VerifyTarget> {
       },
       // The flow Lambda's door on the runner, with the event a flow's Lambda block sends.
       async invokeEndContact(_functionArn, { instanceId, contactId }) {
-        const self = crypto.randomUUID();
+        const instanceArn = `arn:aws:connect:${target.region}:${(await describe()).accountId}:instance/${instanceId}`;
         const answer = (await call('/flow/end-contact', {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            Name: 'ContactFlowEvent',
-            Details: {
-              ContactData: {
-                Attributes: {},
-                Channel: 'TASK',
-                ContactId: self,
-                InitialContactId: self,
-                InitiationMethod: 'API',
-                InstanceARN: `arn:aws:connect:${target.region}:${(await describe()).accountId}:instance/${instanceId}`,
-                PreviousContactId: self,
-              },
-              Parameters: { ContactId: contactId },
-            },
-          }),
+          body: JSON.stringify(endContactFlowEvent(instanceArn, contactId)),
         })) as { Branch?: string };
         return String(answer.Branch);
       },
-      async describeContact(instanceId, contactId) {
-        const { Contact } = await connect.send(
-          new DescribeContactCommand({ InstanceId: instanceId, ContactId: contactId }),
-        );
-        return Contact?.DisconnectTimestamp
-          ? { disconnectedAt: Contact.DisconnectTimestamp.toISOString() }
-          : {};
-      },
-      async stopContact(instanceId, contactId) {
-        await connect.send(
-          new StopContactCommand({ InstanceId: instanceId, ContactId: contactId }),
-        );
-      },
+      ...contactLookAndStop(connect),
     },
     now: () => Date.now() + target.clockOffsetMs,
     async close() {
