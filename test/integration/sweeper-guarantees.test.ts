@@ -13,6 +13,7 @@ import {
   seedCallbacks,
   seedInstance,
   seedRegistry,
+  seedTrackedCallback,
   stoppedByApi,
 } from '../support/callback-world.js';
 import { useCallbackWorld } from '../support/use-callback-world.js';
@@ -134,16 +135,7 @@ describe('what the sweeper guarantees', () => {
   });
 
   it('finding 8: repairs an end whose registry write failed from its intent on the next run', async () => {
-    const { instance, queue } = seedInstance(world, 'lost-write');
-    const enqueuedAt = world.connect.clock.now() - 30 * hour;
-    const contact = world.connect.seed.contact(instance.id, {
-      channel: 'VOICE',
-      initiationMethod: 'CALLBACK',
-      queueId: queue.id,
-      enqueuedAt,
-      customerPhoneNumber: '+15550180',
-    });
-    await seedRegistry(world.dynamo, [queuedEvent(contact.id, instance.id, queue.id, enqueuedAt)]);
+    const { instance, contact } = await seedTrackedCallback(world, 'lost-write', '+15550180');
     const services = world.services(instance.id, endMode);
     const { registry } = services;
     registry.recordSweeperEnd = async () => {

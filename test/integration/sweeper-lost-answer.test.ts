@@ -3,10 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CallbackWorld,
   contactsOf,
-  hour,
-  queuedEvent,
-  seedInstance,
-  seedRegistry,
+  seedTrackedCallback,
   startCallbackWorld,
   stoppedByApi,
 } from '../support/callback-world.js';
@@ -23,16 +20,7 @@ describe('the sweeper when a stop lands but its answer is lost', () => {
   });
 
   it('finding 7: settles a stop whose answer was lost by a look afterwards, and reports, records and tags the end it made', async () => {
-    const { instance, queue } = seedInstance(world, 'lost-answer');
-    const enqueuedAt = world.connect.clock.now() - 30 * hour;
-    const contact = world.connect.seed.contact(instance.id, {
-      channel: 'VOICE',
-      initiationMethod: 'CALLBACK',
-      queueId: queue.id,
-      enqueuedAt,
-      customerPhoneNumber: '+15550100',
-    });
-    await seedRegistry(world.dynamo, [queuedEvent(contact.id, instance.id, queue.id, enqueuedAt)]);
+    const { instance, contact } = await seedTrackedCallback(world, 'lost-answer', '+15550100');
     const services = world.services(instance.id, {
       SWEEP_MODE: 'end',
       RECONCILE: 'false',
@@ -68,16 +56,11 @@ describe('the sweeper when a stop lands but its answer is lost', () => {
   });
 
   it('finding 7: keeps a callback a 5xx stop left in its queue, and claims no end for it', async () => {
-    const { instance, queue } = seedInstance(world, 'lost-answer-other');
-    const enqueuedAt = world.connect.clock.now() - 30 * hour;
-    const contact = world.connect.seed.contact(instance.id, {
-      channel: 'VOICE',
-      initiationMethod: 'CALLBACK',
-      queueId: queue.id,
-      enqueuedAt,
-      customerPhoneNumber: '+15550101',
-    });
-    await seedRegistry(world.dynamo, [queuedEvent(contact.id, instance.id, queue.id, enqueuedAt)]);
+    const { instance, contact } = await seedTrackedCallback(
+      world,
+      'lost-answer-other',
+      '+15550101',
+    );
     const services = world.services(instance.id, {
       SWEEP_MODE: 'end',
       RECONCILE: 'false',

@@ -317,3 +317,25 @@ export function queuedEvent(
 ): CallbackEvent {
   return { kind: 'queued', contactId, instanceId, queueId, enqueuedAtMs: atMs, eventAtMs: atMs };
 }
+
+/**
+ * A fresh instance with one voice callback queued 30 hours ago, in Connect and in the registry as
+ * the tracker would have recorded it: the simplest stuck callback.
+ */
+export async function seedTrackedCallback(
+  world: CallbackWorld,
+  name: string,
+  customerPhoneNumber: string,
+) {
+  const { instance, queue } = seedInstance(world, name);
+  const enqueuedAt = world.connect.clock.now() - 30 * hour;
+  const contact = world.connect.seed.contact(instance.id, {
+    channel: 'VOICE',
+    initiationMethod: 'CALLBACK',
+    queueId: queue.id,
+    enqueuedAt,
+    customerPhoneNumber,
+  });
+  await seedRegistry(world.dynamo, [queuedEvent(contact.id, instance.id, queue.id, enqueuedAt)]);
+  return { instance, queue, contact };
+}
