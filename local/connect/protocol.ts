@@ -56,6 +56,11 @@ const SIGV4_PARTS = (['Credential', 'Signature', 'SignedHeaders'] as const).map(
 );
 const CREDENTIAL_SERVICE = /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]*)\/aws4_request/;
 
+/** The access key ID a SigV4 request is signed with (its `Credential=` scope), if any. */
+export function accessKeyIdOf(request: IncomingMessage): string | undefined {
+  return /Credential=([^/,\s]+)\//.exec(request.headers.authorization ?? '')?.[1];
+}
+
 /**
  * Checks that a request carries a SigV4 `Authorization` header (or presigned query) for the
  * `connect` service. The signature itself is not verified.

@@ -7,6 +7,7 @@ import type { FaultDecision, FaultTable } from './faults.js';
 import { IAM_RESOURCES } from './iam-resources.js';
 import { OPERATION_HANDLERS, type OperationContext } from './operations/index.js';
 import {
+  accessKeyIdOf,
   checkSignature,
   parseJsonObject,
   sendAuthenticationError,
@@ -114,7 +115,7 @@ async function answerConnectRequest(
     // the time an evaluation takes never moves a call's place in the token bucket.
     if (deps.authorize) {
       const denial = await deps.authorize({
-        accessKeyId: /Credential=([^/,\s]+)\//.exec(request.headers.authorization ?? '')?.[1],
+        accessKeyId: accessKeyIdOf(request),
         action: `connect:${operation}`,
         resources: IAM_RESOURCES[operation]({
           params: route.params,

@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { accessKeyIdOf } from '../connect/protocol.js';
 import type { LocalIam } from './local-iam.js';
 
 /**
@@ -83,11 +84,6 @@ export async function startDynamoDbGuard(input: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** The access key ID of a SigV4 `Authorization` header. */
-export function accessKeyIdOf(req: IncomingMessage): string | undefined {
-  return /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? '')?.[1];
 }
 
 /** The table (or index) ARNs a DynamoDB call acts on, as IAM authorizes it. */

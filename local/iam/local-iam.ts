@@ -48,7 +48,7 @@ export interface IamGrant {
 }
 
 /** The identity of the local runner itself (creating and emptying the table): not a deployed role. */
-export const ADMIN_ACCESS_KEY_ID = 'LOCALADMINISTRATOR';
+const ADMIN_ACCESS_KEY_ID = 'LOCALADMINISTRATOR';
 
 const accessKeyOf = (service: string) =>
   `LOCAL${service.toUpperCase().replaceAll(/[^A-Z0-9]/g, '')}`;

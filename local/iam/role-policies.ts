@@ -76,7 +76,19 @@ export async function functionRoles(
 }
 
 function cacheKey(context: Record<string, string>): string {
-  const hash = createHash('sha256').update(JSON.stringify(context));
+  return createHash('sha256')
+    .update(JSON.stringify(context))
+    .update(sourcesHash())
+    .digest('hex')
+    .slice(0, 32);
+}
+
+let sources: string | undefined;
+
+/** A hash of every file the app's template depends on, read once a process: they do not change mid-run. */
+function sourcesHash(): string {
+  if (sources) return sources;
+  const hash = createHash('sha256');
   const files = [
     ...sourceFiles(join(projectRoot, 'lib')),
     ...sourceFiles(join(projectRoot, 'lambdas', 'core')),
@@ -86,7 +98,8 @@ function cacheKey(context: Record<string, string>): string {
   for (const file of files.sort()) {
     hash.update(relative(projectRoot, file)).update(readFileSync(file));
   }
-  return hash.digest('hex').slice(0, 32);
+  sources = hash.digest('hex');
+  return sources;
 }
 
 function sourceFiles(dir: string): string[] {
