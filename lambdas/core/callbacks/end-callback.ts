@@ -1,5 +1,6 @@
 import { type Contact, TagContactCommand } from '@aws-sdk/client-connect';
 import type { FailureOutcome } from '../connect/outcome.js';
+import { endedBySomeoneElse } from '../connect/stop-contact.js';
 import { describeCallback, isNotFound } from './describe.js';
 import type { CallbackEvent } from './events.js';
 import { isQueuedCallbackMethod } from './events.js';
@@ -198,16 +199,6 @@ async function settleStop(
 const attemptSettleWindowMs = 60_000;
 
 /**
- * Disconnect reasons that say who ended a contact, none of them an API stop (a voice contact ended
- * through the API records OTHER: adminguide/ctr-data-model, DisconnectReason).
- */
-const endedBySomeoneElse = new Set([
-  'CUSTOMER_DISCONNECT',
-  'AGENT_DISCONNECT',
-  'THIRD_PARTY_DISCONNECT',
-]);
-
-/**
  * Settles an earlier run's intent still on a callback (that run's end write failed, or it never
  * finished), from this run's DescribeContact. Disconnected after the intent, with evidence the stop
  * was sent (the attempt it recorded, or the EndedBy tag only an end of ours gets): the end is
@@ -238,7 +229,7 @@ export function settleEarlierIntent(
     disconnectedAtMs >= attemptAtMs &&
     disconnectedAtMs <= attemptAtMs + attemptSettleWindowMs &&
     !contact.AgentInfo?.Id &&
-    !endedBySomeoneElse.has(contact.DisconnectReason ?? '');
+    !endedBySomeoneElse(contact.DisconnectReason);
   if (disconnectedAtMs < intent.atMs || !(tagged || followedAttempt)) return undefined;
   ctx.report.alreadyGone(subject, 'ended-by-sweeper');
   const act = () =>

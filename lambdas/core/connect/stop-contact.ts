@@ -93,9 +93,13 @@ function ambiguousStart(error: unknown): { from: number; to?: number } | undefin
 }
 
 /**
- * Disconnect reasons that say who ended a contact, none of them an API stop (a contact ended
- * through the API records OTHER: adminguide/ctr-data-model, DisconnectReason).
+ * Whether a contact's disconnect reason names who ended it, none of them an API stop (a voice
+ * contact ended through the API records OTHER: adminguide/ctr-data-model, DisconnectReason).
  */
+export function endedBySomeoneElse(disconnectReason: string | undefined): boolean {
+  return notByApi.has(disconnectReason ?? '');
+}
+
 const notByApi = new Set(['CUSTOMER_DISCONNECT', 'AGENT_DISCONNECT', 'THIRD_PARTY_DISCONNECT']);
 
 /**
@@ -124,7 +128,7 @@ async function goneAfterAmbiguousAttempt(
       endedAt !== undefined &&
       endedAt >= window.from &&
       (window.to === undefined || endedAt <= window.to);
-    if (inWindow && !notByApi.has(Contact?.DisconnectReason ?? '')) return { kind: 'stopped' };
+    if (inWindow && !endedBySomeoneElse(Contact?.DisconnectReason)) return { kind: 'stopped' };
     return gone;
   } catch (describeError) {
     const { code } = outcomeFromError(describeError, 'contact');
