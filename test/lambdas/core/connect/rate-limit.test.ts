@@ -96,9 +96,9 @@ describe('ConnectRateLimiter', () => {
     const stops = acquireAll(limiter, 'StopContact', 3);
     await vi.advanceTimersByTimeAsync(10_000);
 
-    // 0.5 rps with Connect's burst of 1: one call per 2 s plus the guard (5%), 2100 ms.
-    expect(searches).toEqual([0, 2_100, 4_200]);
-    expect(stops).toEqual([0, 1_050, 2_100]);
+    // 0.5 rps with Connect's burst of 1: one call per 2 s plus the guard (25%), 2500 ms.
+    expect(searches).toEqual([0, 2_500, 5_000]);
+    expect(stops).toEqual([0, 1_250, 2_500]);
   });
 
   it('stops waiting when the run is aborted', async () => {
