@@ -8,9 +8,9 @@
  * that does nothing at all between two calls: one answer, then the next request.
  */
 import { DescribeContactCommand } from '@aws-sdk/client-connect';
-import type { CallbackEvent } from '../lambdas/core/callbacks/events.js';
-import { readSweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
 import { createConnectClient } from '../lambdas/core/connect/client.js';
+import type { CallbackEvent } from '../lambdas/core/registry/events.js';
+import { readSweeperConfig } from '../lambdas/core/sweeper/config.js';
 import { startLocalConnect } from '../local/connect/index.js';
 import { queuedEvent, seedRegistry } from '../test/support/callback-world.js';
 import { startDynalite } from '../test/support/dynalite.js';

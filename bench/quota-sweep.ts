@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { SweepReport } from '../lambdas/core/callbacks/report.js';
+import type { SweepReport } from '../lambdas/core/sweeper/report.js';
 import type { LocalConnect, LocalConnectOptions } from '../local/connect/index.js';
 
 /**

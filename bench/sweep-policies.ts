@@ -12,8 +12,8 @@
  * callbacks an agent took without the registry hearing (to keep). The figure is met only if
  * exactly the first kind were ended.
  */
-import type { CallbackEvent } from '../lambdas/core/callbacks/events.js';
-import { readSweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
+import type { CallbackEvent } from '../lambdas/core/registry/events.js';
+import { readSweeperConfig } from '../lambdas/core/sweeper/config.js';
 import { startLocalConnect } from '../local/connect/index.js';
 import { queuedEvent, seedRegistry, stoppedByApi } from '../test/support/callback-world.js';
 import { startDynalite } from '../test/support/dynalite.js';

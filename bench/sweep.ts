@@ -15,8 +15,8 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { CallbackEvent } from '../lambdas/core/callbacks/events.js';
-import { readSweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
+import type { CallbackEvent } from '../lambdas/core/registry/events.js';
+import { readSweeperConfig } from '../lambdas/core/sweeper/config.js';
 import type { LocalConnect } from '../local/connect/index.js';
 import type { LocalDynamo } from '../test/support/dynalite.js';
 import {

@@ -1,8 +1,8 @@
 import { createSweeperHandler } from '../lambdas/callback-sweeper/callback-sweeper.js';
-import { type CallbackEndpoints, createSweepDeps } from '../lambdas/core/callbacks/deps.js';
-import type { SweepReport } from '../lambdas/core/callbacks/report.js';
-import type { SweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
 import { createMetrics } from '../lambdas/core/observability.js';
+import type { SweeperConfig } from '../lambdas/core/sweeper/config.js';
+import { type CallbackEndpoints, createSweepDeps } from '../lambdas/core/sweeper/deps.js';
+import type { SweepReport } from '../lambdas/core/sweeper/report.js';
 import { lambdaContext } from '../local/lambda-runtime.js';
 
 /**

@@ -1,6 +1,6 @@
 import { CfnOutput, Duration, type Stack } from 'aws-cdk-lib';
 import { Schedule } from 'aws-cdk-lib/aws-events';
-import { stackOutputs } from '../lambdas/core/operator/stack-outputs.js';
+import { stackOutputs } from '../lambdas/core/stack-outputs.js';
 import type { EndContactConfig } from './config.js';
 import type { Alarms } from './constructs/alarms.js';
 import { CallbackSweeper } from './constructs/callback-sweeper.js';

@@ -20,7 +20,7 @@ export type { SweeperSettings } from './sweeper-settings.js';
 
 /**
  * The app's settings, read from CDK context (`cdk.json` "context", or `-c key=value`). Each key,
- * its default and its bounds come from lambdas/core/settings.ts; docs/configuration.md lists them.
+ * its default and its bounds come from lambdas/core/settings/table.ts; docs/configuration.md lists them.
  * Values given with `-c` arrive as strings, values from cdk.json as JSON: both are read alike.
  * A bad value fails synth with an `Error` that names the key and says how to fix it.
  */

@@ -1,11 +1,11 @@
 /**
- * Renders docs/configuration.md from the settings table (lambdas/core/settings.ts), so the page
+ * Renders docs/configuration.md from the settings table (lambdas/core/settings/table.ts), so the page
  * cannot drift from the code: `npm run docs:config` writes it, test/scripts checks it is current.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expectedOf } from '../lambdas/core/setting-values.js';
-import { type Setting, settings } from '../lambdas/core/settings.js';
+import { type Setting, settings } from '../lambdas/core/settings/table.js';
+import { expectedOf } from '../lambdas/core/settings/values.js';
 import { renderDocExamples } from './doc-examples.js';
 
 export const configurationDocPath = fileURLToPath(
@@ -71,7 +71,7 @@ function row(setting: Setting): string {
 export function renderConfigurationDoc(): string {
   const all = Object.values(settings as Record<string, Setting>);
   const lines = [
-    '<!-- Generated from lambdas/core/settings.ts by `npm run docs:config`: edit the table, not this page. -->',
+    '<!-- Generated from lambdas/core/settings/table.ts by `npm run docs:config`: edit the table, not this page. -->',
     '',
     '# Configuration',
     '',

@@ -1,5 +1,5 @@
-import { isBlank, readSettingValue, type SettingValue } from '../lambdas/core/setting-values.js';
-import { type Setting, type SettingName, settings } from '../lambdas/core/settings.js';
+import { type Setting, type SettingName, settings } from '../lambdas/core/settings/table.js';
+import { isBlank, readSettingValue, type SettingValue } from '../lambdas/core/settings/values.js';
 
 /**
  * Reading settings from CDK context. Values given with `-c` arrive as strings, values from

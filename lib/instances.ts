@@ -1,5 +1,5 @@
 import { toInstanceId } from '../lambdas/core/connect/identifiers.js';
-import { settings } from '../lambdas/core/settings.js';
+import { settings } from '../lambdas/core/settings/table.js';
 import type { EndContactConfig } from './config.js';
 import type { ContextSettings } from './context-settings.js';
 

@@ -3,8 +3,8 @@
  * With no scenario it seeds the demo contact center. Stops cleanly on Ctrl+C (SIGINT) or SIGTERM.
  */
 import { parseArgs } from 'node:util';
+import { namingPort, parsePort, stopOnSignals, UsageError } from '../common/command-line.js';
 import { formatAge } from '../lambdas/core/duration.js';
-import { namingPort, parsePort, stopOnSignals, UsageError } from './cli.js';
 import {
   demoScenario,
   type LocalConnect,

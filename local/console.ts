@@ -1,10 +1,10 @@
-import type { CallbackEndpoints } from '../lambdas/core/callbacks/deps.js';
-import type { SweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
-import type { Env } from '../lambdas/core/config.js';
-import { createOperatorApi } from '../lambdas/core/operator/operator.js';
-import { operatorEnvironment, readConfigs } from '../lambdas/core/operator/target.js';
+import { namingPort } from '../common/command-line.js';
+import type { Env } from '../lambdas/core/settings/environment.js';
+import type { SweeperConfig } from '../lambdas/core/sweeper/config.js';
+import type { CallbackEndpoints } from '../lambdas/core/sweeper/deps.js';
 import { type RunningConsole, startConsole } from '../operator/console/server.js';
-import { namingPort } from './cli.js';
+import { createOperatorApi } from '../operator/core/operator.js';
+import { operatorEnvironment, readConfigs } from '../operator/core/target.js';
 import type { LocalConnect } from './connect/index.js';
 
 export interface LocalConsoleInput {

@@ -1,5 +1,5 @@
-import { clearInput, scheduledClears } from '../lambdas/core/callbacks/sweep-policies.js';
-import type { SweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
+import type { SweeperConfig } from '../lambdas/core/sweeper/config.js';
+import { clearInput, scheduledClears } from '../lambdas/core/sweeper/sweep-policies.js';
 import { DEMO_IDS } from './connect/index.js';
 
 /** The demo's scheduled clear, which `POST /sweeper/schedules/{name}` fires on demand. */

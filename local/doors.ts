@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ConnectContactFlowEvent } from 'aws-lambda';
+import { errorReply, type JsonReply, parseJson } from '../common/http/json.js';
+import { Router } from '../common/http/router.js';
+import type { LocalHandler } from '../common/http/serve.js';
 import type { SweeperResult } from '../lambdas/callback-sweeper/callback-sweeper.js';
-import type { LocalTargetDescription } from '../lambdas/core/operator/target.js';
-import { errorReply, type JsonReply, parseJson } from './http/json.js';
-import { Router } from './http/router.js';
-import type { LocalHandler } from './http/serve.js';
+import type { LocalTargetDescription } from '../operator/core/target.js';
 import { toHttpApiEvent } from './http-adapter.js';
 import { type LocalLambdaHandler, lambdaContext } from './lambda-runtime.js';
 

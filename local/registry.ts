@@ -10,14 +10,14 @@ import {
   type SweeperResult,
 } from '../lambdas/callback-sweeper/callback-sweeper.js';
 import { createTrackerHandler } from '../lambdas/callback-tracker/callback-tracker.js';
+import { createMetrics } from '../lambdas/core/observability.js';
+import { callbackTable, callbackTableCreateInput } from '../lambdas/core/registry/table.js';
+import type { SweeperConfig } from '../lambdas/core/sweeper/config.js';
 import {
   type CallbackEndpoints,
   createRegistry,
   createSweepDeps,
-} from '../lambdas/core/callbacks/deps.js';
-import type { SweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
-import { callbackTable, callbackTableCreateInput } from '../lambdas/core/callbacks/table.js';
-import { createMetrics } from '../lambdas/core/observability.js';
+} from '../lambdas/core/sweeper/deps.js';
 import { buildContactEvent } from './connect/events.js';
 import type { Contact, LocalConnect } from './connect/index.js';
 import { startDynalite } from './dynalite.js';

@@ -4,9 +4,9 @@
  * signal to npm reaches this process.
  */
 import { parseArgs } from 'node:util';
+import { PortInUseError, parsePort, stopOnSignals, UsageError } from '../common/command-line.js';
 import { parseDurationMs } from '../lambdas/core/duration.js';
 import { ConfigurationError } from '../lambdas/core/errors.js';
-import { PortInUseError, parsePort, stopOnSignals, UsageError } from './cli.js';
 import { describeSweepPolicies } from './demo-policies.js';
 import { describeSweep } from './sweep-summary.js';
 import { curlExamples, startLocalSystem, toCurl } from './system.js';

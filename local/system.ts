@@ -1,16 +1,18 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { namingPort } from '../common/command-line.js';
+import { checkLoopback } from '../common/http/guard.js';
+import { closeServer, createJsonListener, listen } from '../common/http/serve.js';
 import type { SweeperResult } from '../lambdas/callback-sweeper/callback-sweeper.js';
-import { readSweeperConfig } from '../lambdas/core/callbacks/sweeper-config.js';
 import { createConnectClient } from '../lambdas/core/connect/client.js';
 import { createEndContactDeps, readEndContactConfig } from '../lambdas/core/end-contact/config.js';
-import { localOperatorCredentials, operatorEnvironment } from '../lambdas/core/operator/target.js';
+import { readSweeperConfig } from '../lambdas/core/sweeper/config.js';
 import { createFlowHandler } from '../lambdas/end-contact/end-contact.js';
 import { createHttpHandler } from '../lambdas/stop-contact-api/stop-contact-api.js';
+import { localOperatorCredentials, operatorEnvironment } from '../operator/core/target.js';
 import { operatorPolicy } from '../operator/operator-policy.js';
 import { deployedFunctions } from '../operator/verify/needed-calls.js';
 import { verifyPolicy } from '../operator/verify/verify-policy.js';
-import { namingPort } from './cli.js';
 import { DEMO_IDS, demoScenario, type LocalConnect, startLocalConnect } from './connect/index.js';
 import { startLocalConsole } from './console.js';
 import {
@@ -23,8 +25,6 @@ import {
 } from './demo-policies.js';
 import { createRunnerRouter } from './doors.js';
 import { createSampleFlowRunner, type FlowTexts, sourceFlowTexts } from './flow-door.js';
-import { checkLoopback } from './http/guard.js';
-import { closeServer, createJsonListener, listen } from './http/serve.js';
 import { LocalIam, localStackRoles, type StackIdentities } from './iam/local-iam.js';
 import type { FunctionRole } from './iam/role-policies.js';
 import type { LocalLambdaHandler } from './lambda-runtime.js';

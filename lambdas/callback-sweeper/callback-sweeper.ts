@@ -2,8 +2,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { SweepReport } from '../core/callbacks/report.js';
-import { type SweepDeps, sweepStuckCallbacks } from '../core/callbacks/sweep.js';
+import { foreignRefLine, ownerOf } from '../core/connect/identifiers.js';
+import { ConfigurationError } from '../core/errors.js';
+import { inputOf, validateInput } from '../core/middleware/validate-input.js';
+import { createLogger, type DoorOptions } from '../core/observability.js';
+import { type FieldError, ownArnCheck } from '../core/schemas.js';
+import { type SweeperConfig, sweepOptions } from '../core/sweeper/config.js';
 import {
   applyOverrides,
   isScheduledEvent,
@@ -12,13 +16,9 @@ import {
   sweepOverridesSchema,
   unconfiguredInstances,
   unknownPolicyNames,
-} from '../core/callbacks/sweep-request.js';
-import { type SweeperConfig, sweepOptions } from '../core/callbacks/sweeper-config.js';
-import { foreignRefLine, ownerOf } from '../core/connect/identifiers.js';
-import { ConfigurationError } from '../core/errors.js';
-import { inputOf, validateInput } from '../core/middleware/validate-input.js';
-import { createLogger, type DoorOptions } from '../core/observability.js';
-import { type FieldError, ownArnCheck } from '../core/schemas.js';
+} from '../core/sweeper/overrides.js';
+import type { SweepReport } from '../core/sweeper/report.js';
+import { type SweepDeps, sweepStuckCallbacks } from '../core/sweeper/sweep.js';
 
 /** A manual run with a bad override gets this back instead of a sweep. */
 export interface InvalidSweepRequest {
@@ -29,7 +29,7 @@ export interface InvalidSweepRequest {
 
 export type SweeperResult = SweepReport | InvalidSweepRequest;
 
-/** What the sweeper door runs on: handler.ts wires the deployed ones (lambdas/core/callbacks/deps.ts). */
+/** What the sweeper door runs on: handler.ts wires the deployed ones (lambdas/core/sweeper/deps.ts). */
 export interface SweeperDoor {
   config: SweeperConfig;
   deps: SweepDeps;

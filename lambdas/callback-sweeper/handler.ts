@@ -1,6 +1,6 @@
-import { createSweepDeps } from '../core/callbacks/deps.js';
-import { readSweeperConfig } from '../core/callbacks/sweeper-config.js';
 import { createMetrics } from '../core/observability.js';
+import { readSweeperConfig } from '../core/sweeper/config.js';
+import { createSweepDeps } from '../core/sweeper/deps.js';
 import { createSweeperHandler } from './callback-sweeper.js';
 
 // Production wiring only: the settings of this function's environment, the real clients.

@@ -1,10 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { CallbackRegistry } from '../core/callbacks/registry.js';
-import { type TrackResult, trackCallbackEvent } from '../core/callbacks/tracker.js';
 import { correlationId } from '../core/middleware/correlation-id.js';
 import { createLogger, type DoorOptions } from '../core/observability.js';
+import type { CallbackRegistry } from '../core/registry/registry.js';
+import { type TrackResult, trackCallbackEvent } from '../core/registry/tracker.js';
 
 /**
  * The tracker door over any registry: handler.ts wires the deployed one, the local runner and the

@@ -1,5 +1,5 @@
-import { createRegistry } from '../core/callbacks/deps.js';
-import { readRequiredEnv } from '../core/config.js';
+import { readRequiredEnv } from '../core/settings/environment.js';
+import { createRegistry } from '../core/sweeper/deps.js';
 import { createTrackerHandler } from './callback-tracker.js';
 
 // Production wiring only: the registry table of this function's environment.

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Outcome } from './connect/outcome.js';
-import { metricsNamespace } from './settings.js';
+import { metricsNamespace } from './settings/table.js';
 
 /** What a door logs and counts with: its own logger and metrics unless the caller passes them. */
 export interface DoorOptions {

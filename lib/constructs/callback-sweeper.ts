@@ -6,9 +6,9 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { policiesToJson, type SweepRule } from '../../lambdas/core/callbacks/sweep-policies.js';
-import { callbackTable } from '../../lambdas/core/callbacks/table.js';
-import { metricsNamespace } from '../../lambdas/core/settings.js';
+import { callbackTable } from '../../lambdas/core/registry/table.js';
+import { metricsNamespace } from '../../lambdas/core/settings/table.js';
+import { policiesToJson, type SweepRule } from '../../lambdas/core/sweeper/sweep-policies.js';
 import { grantConnect } from './connect-permissions.js';
 import { HandlerFunction } from './handler-function.js';
 import { ScheduledClears } from './scheduled-clears.js';
@@ -18,7 +18,7 @@ import { validateProps } from './sweeper-validation.js';
 
 /**
  * Client-side calls per second the sweeper allows itself, per Connect API; each from the
- * settings table (lambdas/core/settings.ts), which holds its default and bounds.
+ * settings table (lambdas/core/settings/table.ts), which holds its default and bounds.
  */
 export interface SweeperRates {
   /** @default 5 */

@@ -8,7 +8,7 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { callbackTable } from '../../lambdas/core/callbacks/table.js';
+import { callbackTable } from '../../lambdas/core/registry/table.js';
 
 export interface CallbackTableProps {
   /**
@@ -27,7 +27,7 @@ export interface CallbackTableProps {
  * The callback registry: on-demand, point-in-time recovery, encrypted, items expire by TTL, and
  * the sparse `queued-by-instance` index the sweeper queries and the sparse `audit-by-instance`
  * index operators read the audit trail from. Keys, index and TTL attribute come
- * from `lambdas/core/callbacks/table.ts`, the definition the code and the tests use.
+ * from `lambdas/core/registry/table.ts`, the definition the code and the tests use.
  */
 export class CallbackTable extends Construct {
   public readonly table: Table;

@@ -9,7 +9,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { queuedCallbackInitiationMethods } from '../../lambdas/core/callbacks/events.js';
+import { queuedCallbackInitiationMethods } from '../../lambdas/core/registry/events.js';
 import { CallbackTable } from './callback-table.js';
 import { isInstanceArn } from './connect-permissions.js';
 import { HandlerFunction } from './handler-function.js';

@@ -12,7 +12,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { branches, outcomeMetric } from '../../lambdas/core/end-contact/branches.js';
-import { metricsNamespace } from '../../lambdas/core/settings.js';
+import { metricsNamespace } from '../../lambdas/core/settings/table.js';
 import { sweeperMetricInEitherMode } from './sweeper-metrics.js';
 
 /** An End a Contact function the dashboard graphs, under a title operators recognise. */

@@ -13,7 +13,7 @@ import {
   clearInput,
   type SweepRule,
   scheduledClears,
-} from '../../lambdas/core/callbacks/sweep-policies.js';
+} from '../../lambdas/core/sweeper/sweep-policies.js';
 
 export interface ScheduledClearsProps {
   /** The sweeper function each schedule invokes. */

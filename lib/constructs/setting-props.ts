@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
-import { isListSetting, readSettingValue } from '../../lambdas/core/setting-values.js';
-import { type Setting, type SettingName, settings } from '../../lambdas/core/settings.js';
+import { type Setting, type SettingName, settings } from '../../lambdas/core/settings/table.js';
+import { isListSetting, readSettingValue } from '../../lambdas/core/settings/values.js';
 
 /** The prop's name inside its construct, e.g. `ratesPerSecond.stopContact`, from the table. */
 function propName(name: SettingName): string {
@@ -13,7 +13,7 @@ const isToken = (value: unknown) =>
 
 /**
  * Refuses at synth a prop the function would refuse at every cold start, by the same table
- * (lambdas/core/settings.ts). Tokens are left to the deploy. `shown` is how the value reads in
+ * (lambdas/core/settings/table.ts). Tokens are left to the deploy. `shown` is how the value reads in
  * the error when it is not the raw value (a Duration).
  */
 export function checkSettingProp(name: SettingName, value: unknown, shown?: string): void {

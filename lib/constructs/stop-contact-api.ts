@@ -14,7 +14,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { doorServiceNames } from '../../lambdas/core/end-contact/branches.js';
-import { settings } from '../../lambdas/core/settings.js';
+import { settings } from '../../lambdas/core/settings/table.js';
 import type { ConnectResources } from './connect-permissions.js';
 import { endContactHandler } from './end-contact-function.js';
 import { checkSettingProp } from './setting-props.js';

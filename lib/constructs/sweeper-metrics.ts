@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { metricsNamespace } from '../../lambdas/core/settings.js';
+import { metricsNamespace } from '../../lambdas/core/settings/table.js';
 
 /**
  * One of the sweeper's Powertools metrics (`lambdas/callback-sweeper/callback-sweeper.ts`),

@@ -1,7 +1,7 @@
 import type { Duration } from 'aws-cdk-lib';
 import { Token } from 'aws-cdk-lib';
-import { parseSweepPolicies, policiesToJson } from '../../lambdas/core/callbacks/sweep-policies.js';
 import { toInstanceId } from '../../lambdas/core/connect/identifiers.js';
+import { parseSweepPolicies, policiesToJson } from '../../lambdas/core/sweeper/sweep-policies.js';
 import type { CallbackSweeperProps } from './callback-sweeper.js';
 import { isInstanceArn } from './connect-permissions.js';
 import { checkSettingProp } from './setting-props.js';
@@ -11,7 +11,7 @@ const maxPoliciesBytes = 2_800;
 
 /**
  * Refuses at synth what the function would refuse at every cold start, by the same settings
- * table (lambdas/core/settings.ts).
+ * table (lambdas/core/settings/table.ts).
  */
 export function validateProps(props: CallbackSweeperProps, maxQueuedAge: Duration): void {
   if (props.instanceArns.length === 0) {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { checkLoopback } from '../../common/http/guard.js';
+import { errorReply, type JsonReply, parseJson } from '../../common/http/json.js';
+import { Router } from '../../common/http/router.js';
+import { createJsonListener, type LocalHandler } from '../../common/http/serve.js';
 import { parseDurationMs } from '../../lambdas/core/duration.js';
-import { checkLoopback } from '../http/guard.js';
-import { errorReply, type JsonReply, parseJson } from '../http/json.js';
-import { Router } from '../http/router.js';
-import { createJsonListener, type LocalHandler } from '../http/serve.js';
 import type { LocalConnect } from './api.js';
 import { registerContactRoutes } from './control-contacts.js';
 import { type ControlHandler, type Params, parse } from './control-input.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson } from '../http/json.js';
+import { sendJson } from '../../common/http/json.js';
 import { AuthenticationError, type ConnectApiError, invalidRequest } from './errors.js';
 
 /** A rest-json request body: an empty body is `{}`, anything but a JSON object is refused. */

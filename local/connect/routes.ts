@@ -1,5 +1,5 @@
+import { Router } from '../../common/http/router.js';
 import { KNOWN_OPERATIONS } from '../generated/known-operations.js';
-import { Router } from '../http/router.js';
 import type { OperationName } from './types.js';
 
 export interface RouteMatch<Name extends string = OperationName> {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PayloadTooLargeError, readBody } from '../http/body.js';
-import { splitUrl } from '../http/router.js';
+import { PayloadTooLargeError, readBody } from '../../common/http/body.js';
+import { splitUrl } from '../../common/http/router.js';
 import { ConnectApiError, internalService, invalidRequest, throttling } from './errors.js';
 import type { FaultDecision, FaultTable } from './faults.js';
 import { IAM_RESOURCES } from './iam-resources.js';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from '../../local/cli.js';
+import { UsageError } from '../../common/command-line.js';
 
 export { UsageError };
 

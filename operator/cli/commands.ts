@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
-import type { SweepDecision, SweepReport } from '../../lambdas/core/callbacks/report.js';
-import type { SweepOverrides } from '../../lambdas/core/callbacks/sweep-request.js';
-import { sweepOverridesSchema } from '../../lambdas/core/callbacks/sweep-request.js';
 import { parseDurationMs } from '../../lambdas/core/duration.js';
-import type { OperatorApi } from '../../lambdas/core/operator/api.js';
 import { parseWith } from '../../lambdas/core/schemas.js';
+import type { SweepOverrides } from '../../lambdas/core/sweeper/overrides.js';
+import { sweepOverridesSchema } from '../../lambdas/core/sweeper/overrides.js';
+import type { SweepDecision, SweepReport } from '../../lambdas/core/sweeper/report.js';
+import type { OperatorApi } from '../core/api.js';
 import { type CommandLine, integerOption, UsageError } from './args.js';
 import {
   auditTable,

@@ -1,11 +1,7 @@
-import type { SweepDecision, SweepReport } from '../../lambdas/core/callbacks/report.js';
 import type { Outcome } from '../../lambdas/core/connect/outcome.js';
 import { formatAge } from '../../lambdas/core/duration.js';
-import type {
-  AuditRecord,
-  QueueOverview,
-  TrackedCallback,
-} from '../../lambdas/core/operator/api.js';
+import type { SweepDecision, SweepReport } from '../../lambdas/core/sweeper/report.js';
+import type { AuditRecord, QueueOverview, TrackedCallback } from '../core/api.js';
 
 /** Columns padded to their widest cell; an empty table says so. */
 export function table(headers: string[], rows: string[][], empty = '(none)'): string {

@@ -1,14 +1,10 @@
 import { createRequire } from 'node:module';
-import type { OperatorApi } from '../../lambdas/core/operator/api.js';
-import { connectAws } from '../../lambdas/core/operator/aws-target.js';
-import {
-  describeAccessError,
-  OperatorInputError,
-  TargetError,
-} from '../../lambdas/core/operator/errors.js';
-import { createOperatorApi } from '../../lambdas/core/operator/operator.js';
-import { connectLocal, type OperatorConnection } from '../../lambdas/core/operator/target.js';
-import { namingPort } from '../../local/cli.js';
+import { namingPort } from '../../common/command-line.js';
+import type { OperatorApi } from '../core/api.js';
+import { connectAws } from '../core/aws-target.js';
+import { describeAccessError, OperatorInputError, TargetError } from '../core/errors.js';
+import { createOperatorApi } from '../core/operator.js';
+import { connectLocal, type OperatorConnection } from '../core/target.js';
 import {
   type CommandLine,
   type CommandName,

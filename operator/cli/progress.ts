@@ -1,4 +1,4 @@
-import type { SweepDecision } from '../../lambdas/core/callbacks/report.js';
+import type { SweepDecision } from '../../lambdas/core/sweeper/report.js';
 import { decisionLine } from './format.js';
 
 /** Where the CLI writes: a stream, and whether it is a terminal. */

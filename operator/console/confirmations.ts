@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SweepOverrides } from '../../lambdas/core/callbacks/sweep-request.js';
+import type { SweepOverrides } from '../../lambdas/core/sweeper/overrides.js';
 
 /** What a confirm page showed: the contacts it listed, and the narrowing it was listed under. */
 export interface Confirmation {

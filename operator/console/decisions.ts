@@ -1,4 +1,4 @@
-import type { SweepDecision } from '../../lambdas/core/callbacks/report.js';
+import type { SweepDecision } from '../../lambdas/core/sweeper/report.js';
 
 /**
  * A decision as one line for people: `ended`, `skipped: connected to agent`, `failed: …`. A

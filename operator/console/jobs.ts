@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { SweepDecision, SweepReport } from '../../lambdas/core/callbacks/report.js';
-import type { EndRunOptions } from '../../lambdas/core/operator/api.js';
+import type { SweepDecision, SweepReport } from '../../lambdas/core/sweeper/report.js';
+import type { EndRunOptions } from '../core/api.js';
 
 export type JobStatus = 'running' | 'done' | 'stopped' | 'failed';
 

@@ -1,8 +1,5 @@
-import {
-  type SweepOverrides,
-  sweepOverridesSchema,
-} from '../../lambdas/core/callbacks/sweep-request.js';
 import { parseWith } from '../../lambdas/core/schemas.js';
+import { type SweepOverrides, sweepOverridesSchema } from '../../lambdas/core/sweeper/overrides.js';
 import { allowOnly, BadParameterError, optional } from './params.js';
 
 /** The sweep overrides a form may set, by the sweeper's own field names. */

@@ -1,4 +1,4 @@
-import type { OperatorApi } from '../../lambdas/core/operator/api.js';
+import type { OperatorApi } from '../core/api.js';
 import type { Confirmations } from './confirmations.js';
 import { type Html, html, page, refusalPage, type ViewPath } from './html.js';
 import type { Jobs } from './jobs.js';

@@ -1,4 +1,4 @@
-import { Router } from '../../local/http/router.js';
+import { Router } from '../../common/http/router.js';
 import type { View } from './reply.js';
 import { auditView } from './views/audit.js';
 import { callbacksView, confirmEndView, endCallbacksView } from './views/callbacks.js';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { checkLoopback, ownOrigins, samePath } from '../../local/http/guard.js';
+import { checkLoopback, ownOrigins, samePath } from '../../common/http/guard.js';
 
 /**
  * The console's guard, Jupyter-style: a random token printed in its URL, kept afterwards in an

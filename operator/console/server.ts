@@ -2,15 +2,11 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { userInfo } from 'node:os';
-import type { OperatorApi } from '../../lambdas/core/operator/api.js';
-import {
-  describeAccessError,
-  OperatorInputError,
-  TargetError,
-} from '../../lambdas/core/operator/errors.js';
-import { PayloadTooLargeError, readBody } from '../../local/http/body.js';
-import { splitUrl } from '../../local/http/router.js';
-import { closeServer, listen } from '../../local/http/serve.js';
+import { PayloadTooLargeError, readBody } from '../../common/http/body.js';
+import { splitUrl } from '../../common/http/router.js';
+import { closeServer, listen } from '../../common/http/serve.js';
+import type { OperatorApi } from '../core/api.js';
+import { describeAccessError, OperatorInputError, TargetError } from '../core/errors.js';
 import { Confirmations } from './confirmations.js';
 import { refusalStyleSource } from './html.js';
 import { Jobs } from './jobs.js';

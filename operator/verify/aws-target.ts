@@ -16,7 +16,7 @@ import {
   InvokeCommand,
   LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { callbackTable } from '../../lambdas/core/callbacks/table.js';
+import { callbackTable } from '../../lambdas/core/registry/table.js';
 import type { DeployedStack, EndToEndTarget, SimulatedCall, VerifyTarget } from './verify.js';
 
 export interface AwsVerifyOptions {

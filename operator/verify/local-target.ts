@@ -1,10 +1,7 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TargetError } from '../../lambdas/core/operator/errors.js';
-import {
-  type LocalTargetDescription,
-  localOperatorCredentials,
-} from '../../lambdas/core/operator/target.js';
+import { TargetError } from '../core/errors.js';
+import { type LocalTargetDescription, localOperatorCredentials } from '../core/target.js';
 import {
   contactLookAndStop,
   endContactFlowEvent,

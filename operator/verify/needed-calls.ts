@@ -7,7 +7,7 @@
  * Amazon DynamoDB (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html).
  */
 
-import { callbackTable } from '../../lambdas/core/callbacks/table.js';
+import { callbackTable } from '../../lambdas/core/registry/table.js';
 
 /** What a call acts on; the per-instance kinds are asked about for every instance of the stack. */
 export type ResourceKind =
@@ -50,7 +50,7 @@ export const deployedFunctions: readonly DeployedFunction[] = [
   {
     service: 'callback-tracker',
     output: 'CallbackTrackerFunctionArn',
-    // One conditional write per contact event (lambdas/core/callbacks/registry.ts).
+    // One conditional write per contact event (lambdas/core/registry/registry.ts).
     calls: [{ action: 'dynamodb:UpdateItem', on: 'table' }],
   },
   {

@@ -3,7 +3,7 @@
  * checks run against a VerifyTarget port (a deployed stack, or the system `npm start` runs), so
  * the same list is tested end to end on the local system.
  */
-import { stackOutputs } from '../../lambdas/core/operator/stack-outputs.js';
+import { stackOutputs } from '../../lambdas/core/stack-outputs.js';
 import {
   type DeployedFunction,
   deployedFunctions,

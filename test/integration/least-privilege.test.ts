@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOperatorApi } from '../../lambdas/core/operator/operator.js';
-import { connectLocal } from '../../lambdas/core/operator/target.js';
 import { grantReasons, templateGrants } from '../../lib/role-doc.js';
 import { DEMO_IDS } from '../../local/connect/index.js';
 import { curlExamples } from '../../local/examples.js';
 import type { IamDecision } from '../../local/iam/local-iam.js';
 import { type LocalSystem, startLocalSystem } from '../../local/system.js';
+import { createOperatorApi } from '../../operator/core/operator.js';
+import { connectLocal } from '../../operator/core/target.js';
 import {
   type CallbackWorld,
   seedCallbacks,

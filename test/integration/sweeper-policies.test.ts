@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createSweepDeps } from '../../lambdas/core/callbacks/deps.js';
-import type { SweepDecision } from '../../lambdas/core/callbacks/report.js';
-import { sweepStuckCallbacks } from '../../lambdas/core/callbacks/sweep.js';
-import { readSweeperConfig, sweepOptions } from '../../lambdas/core/callbacks/sweeper-config.js';
+import { readSweeperConfig, sweepOptions } from '../../lambdas/core/sweeper/config.js';
+import { createSweepDeps } from '../../lambdas/core/sweeper/deps.js';
+import type { SweepDecision } from '../../lambdas/core/sweeper/report.js';
+import { sweepStuckCallbacks } from '../../lambdas/core/sweeper/sweep.js';
 import {
   allSeededStates,
   type CallbackWorld,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrackResult } from '../../lambdas/core/callbacks/tracker.js';
+import type { TrackResult } from '../../lambdas/core/registry/tracker.js';
 import type { CallbackServices } from '../support/callback-world.js';
 import {
   type CallbackWorld,

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRegistry } from '../../lambdas/core/callbacks/deps.js';
-import type { StopTurns } from '../../lambdas/core/callbacks/stop-pacer.js';
-import { sweepStuckCallbacks } from '../../lambdas/core/callbacks/sweep.js';
-import { createSweepConnect } from '../../lambdas/core/callbacks/sweep-clients.js';
-import { readSweeperConfig, sweepOptions } from '../../lambdas/core/callbacks/sweeper-config.js';
+import { readSweeperConfig, sweepOptions } from '../../lambdas/core/sweeper/config.js';
+import { createRegistry } from '../../lambdas/core/sweeper/deps.js';
+import type { StopTurns } from '../../lambdas/core/sweeper/stop-pacer.js';
+import { sweepStuckCallbacks } from '../../lambdas/core/sweeper/sweep.js';
+import { createSweepConnect } from '../../lambdas/core/sweeper/sweep-clients.js';
 import {
   allSeededStates,
   type CallbackWorld,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type Setting, settings } from '../../lambdas/core/settings.js';
+import { type Setting, settings } from '../../lambdas/core/settings/table.js';
 import {
   configurationDocPath,
   renderConfigurationDoc,

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Annotations, Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { callbackTable } from '../../lambdas/core/callbacks/table.js';
-import { stackOutputs } from '../../lambdas/core/operator/stack-outputs.js';
+import { callbackTable } from '../../lambdas/core/registry/table.js';
+import { stackOutputs } from '../../lambdas/core/stack-outputs.js';
 import {
   acknowledgedRuleIds,
   connectActionsByService,

@@ -4,21 +4,21 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
 import { createSweeperHandler } from '../../lambdas/callback-sweeper/callback-sweeper.js';
 import { createTrackerHandler } from '../../lambdas/callback-tracker/callback-tracker.js';
-import {
-  type CallbackEndpoints,
-  createRegistry,
-  createSweepDeps,
-} from '../../lambdas/core/callbacks/deps.js';
-import type { CallbackEvent } from '../../lambdas/core/callbacks/events.js';
+import type { CallbackEvent } from '../../lambdas/core/registry/events.js';
 import {
   type CallbackRegistry,
   type QueuedCallback,
   registryItem,
-} from '../../lambdas/core/callbacks/registry.js';
-import type { SweepReport } from '../../lambdas/core/callbacks/report.js';
-import { readSweeperConfig } from '../../lambdas/core/callbacks/sweeper-config.js';
-import type { TrackResult } from '../../lambdas/core/callbacks/tracker.js';
-import { metricsNamespace } from '../../lambdas/core/settings.js';
+} from '../../lambdas/core/registry/registry.js';
+import type { TrackResult } from '../../lambdas/core/registry/tracker.js';
+import { metricsNamespace } from '../../lambdas/core/settings/table.js';
+import { readSweeperConfig } from '../../lambdas/core/sweeper/config.js';
+import {
+  type CallbackEndpoints,
+  createRegistry,
+  createSweepDeps,
+} from '../../lambdas/core/sweeper/deps.js';
+import type { SweepReport } from '../../lambdas/core/sweeper/report.js';
 import { type Contact, type LocalConnect, startLocalConnect } from '../../local/connect/index.js';
 import { startDynamoDbGuard } from '../../local/iam/dynamodb-guard.js';
 import { LocalIam, localStackRoles, type StackIdentities } from '../../local/iam/local-iam.js';

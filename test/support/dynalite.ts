@@ -1,7 +1,7 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CallbackRegistry } from '../../lambdas/core/callbacks/registry.js';
-import { callbackTableCreateInput } from '../../lambdas/core/callbacks/table.js';
+import { CallbackRegistry } from '../../lambdas/core/registry/registry.js';
+import { callbackTableCreateInput } from '../../lambdas/core/registry/table.js';
 import { startDynalite as startDynaliteServer } from '../../local/dynalite.js';
 
 export interface LocalDynamo {

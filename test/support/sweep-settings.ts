@@ -1,5 +1,5 @@
-import { parseSweepPolicies, type SweepRule } from '../../lambdas/core/callbacks/sweep-policies.js';
-import type { SweepSettings } from '../../lambdas/core/callbacks/sweeper-config.js';
+import type { SweepSettings } from '../../lambdas/core/sweeper/config.js';
+import { parseSweepPolicies, type SweepRule } from '../../lambdas/core/sweeper/sweep-policies.js';
 
 export const hour = 3_600_000;
 

@@ -1,6 +1,6 @@
 import type { ConnectClient } from '@aws-sdk/client-connect';
-import { type Env, readConnectClientOptions, readEnv } from '../config.js';
 import { type ConnectClientOptions, createConnectClient } from '../connect/client.js';
+import { type Env, readConnectClientOptions, readEnv } from '../settings/environment.js';
 import type { EndContactDeps } from './end-contact.js';
 import { SecurityUserAuthorizer, type SecurityUserCheckOptions } from './security-user.js';
 

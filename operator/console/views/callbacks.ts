@@ -1,4 +1,4 @@
-import type { CallbackFilter, TrackedCallback } from '../../../lambdas/core/operator/api.js';
+import type { CallbackFilter, TrackedCallback } from '../../core/api.js';
 import { badge, formatAgeMs, type Html, html, named, plural, scrolling } from '../html.js';
 import { readOverrides } from '../overrides.js';
 import {

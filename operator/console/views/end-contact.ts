@@ -1,5 +1,5 @@
 import type { Outcome } from '../../../lambdas/core/connect/outcome.js';
-import type { EndContactInput } from '../../../lambdas/core/operator/api.js';
+import type { EndContactInput } from '../../core/api.js';
 import { type Html, html } from '../html.js';
 import { allowOnly, BadParameterError, optional } from '../params.js';
 import { type ConsoleContext, pageReply, type Reply, type View } from '../reply.js';

@@ -1,4 +1,4 @@
-import type { QueueOverview } from '../../../lambdas/core/operator/api.js';
+import type { QueueOverview } from '../../core/api.js';
 import { badge, formatAgeMs, html, named, plural, scrolling } from '../html.js';
 import { allowOnly } from '../params.js';
 import { pageReply, type View } from '../reply.js';

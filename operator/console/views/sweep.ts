@@ -1,4 +1,4 @@
-import type { SweepReport } from '../../../lambdas/core/callbacks/report.js';
+import type { SweepReport } from '../../../lambdas/core/sweeper/report.js';
 import { decisionDetail, describeDecision } from '../decisions.js';
 import { html, named, plural } from '../html.js';
 import { readOverrides } from '../overrides.js';

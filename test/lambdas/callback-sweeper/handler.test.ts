@@ -246,7 +246,7 @@ describe('callback-sweeper handler', () => {
     const { createSweeperHandler } = await import(
       '../../../lambdas/callback-sweeper/callback-sweeper.js'
     );
-    const { readSweeperConfig } = await import('../../../lambdas/core/callbacks/sweeper-config.js');
+    const { readSweeperConfig } = await import('../../../lambdas/core/sweeper/config.js');
     const config = readSweeperConfig({
       CONNECT_INSTANCE_IDS: instanceId,
       CALLBACK_TABLE_NAME: 'callbacks',
@@ -259,7 +259,7 @@ describe('callback-sweeper handler', () => {
     });
     const client = new ConnectClient({});
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-    const { CallbackRegistry } = await import('../../../lambdas/core/callbacks/registry.js');
+    const { CallbackRegistry } = await import('../../../lambdas/core/registry/registry.js');
     const withRules = createSweeperHandler({
       config,
       deps: {
@@ -314,7 +314,7 @@ describe('callback-sweeper handler', () => {
     const { createSweeperHandler } = await import(
       '../../../lambdas/callback-sweeper/callback-sweeper.js'
     );
-    const { readSweeperConfig } = await import('../../../lambdas/core/callbacks/sweeper-config.js');
+    const { readSweeperConfig } = await import('../../../lambdas/core/sweeper/config.js');
     const foreign = `arn:aws:connect:us-east-1:210987654321:instance/${instanceId}`;
     const config = readSweeperConfig({
       CONNECT_INSTANCE_IDS: foreign,
@@ -372,9 +372,7 @@ describe('callback-sweeper handler', () => {
       const { createSweeperHandler } = await import(
         '../../../lambdas/callback-sweeper/callback-sweeper.js'
       );
-      const { readSweeperConfig } = await import(
-        '../../../lambdas/core/callbacks/sweeper-config.js'
-      );
+      const { readSweeperConfig } = await import('../../../lambdas/core/sweeper/config.js');
       const config = readSweeperConfig({
         CONNECT_INSTANCE_IDS: instanceId,
         CALLBACK_TABLE_NAME: 'callbacks',
@@ -398,7 +396,7 @@ describe('callback-sweeper handler', () => {
   );
 
   it('finding 4: refuses a rule whose queue ARN is of another Region when the settings are read', async () => {
-    const { readSweeperConfig } = await import('../../../lambdas/core/callbacks/sweeper-config.js');
+    const { readSweeperConfig } = await import('../../../lambdas/core/sweeper/config.js');
     const queue = `arn:aws:connect:eu-west-2:123456789012:instance/${instanceId}/queue/queue-a`;
 
     expect(() =>

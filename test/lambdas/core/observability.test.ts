@@ -2,12 +2,12 @@ import { ConnectClient, StopContactCommand } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTrackerHandler } from '../../../lambdas/callback-tracker/callback-tracker.js';
-import type { CallbackRegistry } from '../../../lambdas/core/callbacks/registry.js';
 import {
   createEndContactDeps,
   readEndContactConfig,
 } from '../../../lambdas/core/end-contact/config.js';
 import { createLogger, logOutcome } from '../../../lambdas/core/observability.js';
+import type { CallbackRegistry } from '../../../lambdas/core/registry/registry.js';
 import { createFlowHandler } from '../../../lambdas/end-contact/end-contact.js';
 import { contactEvent } from '../../fixtures/contact-events/index.js';
 import { flowEvent, lambdaContext, targetContactId } from '../../fixtures/index.js';

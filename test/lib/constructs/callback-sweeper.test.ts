@@ -7,8 +7,8 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readSweeperConfig } from '../../../lambdas/core/callbacks/sweeper-config.js';
-import { type Setting, settings } from '../../../lambdas/core/settings.js';
+import { type Setting, settings } from '../../../lambdas/core/settings/table.js';
+import { readSweeperConfig } from '../../../lambdas/core/sweeper/config.js';
 import {
   CallbackSweeper,
   type CallbackSweeperProps,

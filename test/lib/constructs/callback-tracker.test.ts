@@ -5,7 +5,7 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { callbackTableCreateInput } from '../../../lambdas/core/callbacks/table.js';
+import { callbackTableCreateInput } from '../../../lambdas/core/registry/table.js';
 import { CallbackTracker } from '../../../lib/constructs/callback-tracker.js';
 import { cdkJsonContext, templateOf, testApp } from '../helpers.js';
 

@@ -5,7 +5,7 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callbackTableCreateInput } from '../../../lambdas/core/callbacks/table.js';
+import { callbackTableCreateInput } from '../../../lambdas/core/registry/table.js';
 import { startDynalite } from '../../../local/dynalite.js';
 import { startDynamoDbGuard } from '../../../local/iam/dynamodb-guard.js';
 import { LocalIam } from '../../../local/iam/local-iam.js';

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SweepReport } from '../../../lambdas/core/callbacks/report.js';
+import type { SweepReport } from '../../../lambdas/core/sweeper/report.js';
 import { DEMO_IDS, demoScenario } from '../../../local/connect/index.js';
 import { type LocalSystem, startLocalSystem } from '../../../local/system.js';
 import type { CliIo } from '../../../operator/cli/commands.js';

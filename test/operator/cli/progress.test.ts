@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SweepDecision } from '../../../lambdas/core/callbacks/report.js';
+import type { SweepDecision } from '../../../lambdas/core/sweeper/report.js';
 import { createProgress } from '../../../operator/cli/progress.js';
 
 const decision: SweepDecision = {

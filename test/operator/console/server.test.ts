@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OperatorApi } from '../../../lambdas/core/operator/api.js';
 import { type RunningConsole, startConsole } from '../../../operator/console/server.js';
+import type { OperatorApi } from '../../../operator/core/api.js';
 
 /** A raw request: the path is sent as written, encoded bytes and all. */
 function send(

@@ -1,0 +1,267 @@
+import type { ConnectClientOptions } from '../connect/client.js';
+import {
+  type ConnectArnRef,
+  foreignRefLine,
+  toInstanceId,
+  toQueueId,
+} from '../connect/identifiers.js';
+import { ConfigurationError } from '../errors.js';
+import type { QueuedCallback } from '../registry/registry-item.js';
+import {
+  type Env,
+  readConnectClientOptions,
+  readEnv,
+  readRequiredEnv,
+} from '../settings/environment.js';
+import { settings } from '../settings/table.js';
+import type { SweepDecision } from './report.js';
+import { defaultRule, keepsOldest, parseSweepPolicies, type SweepRule } from './sweep-policies.js';
+
+export { toQueueId };
+
+export const sweepModes = settings.sweepMode.choices;
+/** `report` makes no mutating call to Connect and writes nothing; `end` ends what qualifies. */
+export type SweepMode = (typeof sweepModes)[number];
+
+export const duplicatesPolicies = settings.duplicatesPolicy.choices;
+export type DuplicatesPolicy = (typeof duplicatesPolicies)[number];
+
+/** What one run does; the schedule uses the configured values, a manual run may override some. */
+export interface SweepSettings {
+  mode: SweepMode;
+  instanceIds: string[];
+  maxQueuedAgeMs: number;
+  maxStops: number;
+  /** When non-empty, only callbacks in these queues are ended. */
+  queueAllowList: string[];
+  /** Callbacks in these queues are never ended. */
+  queueDenyList: string[];
+  /** Tag a callback (EndedBy, EndReason) after it was stopped, best effort. */
+  tagEndedContacts: boolean;
+  /** Search SearchContacts for queued callbacks the registry lacks (lost events). */
+  discoverCallbacks: boolean;
+  duplicatesPolicy: DuplicatesPolicy;
+  /** Compare GetCurrentMetricData's oldest contact per queue with the registry after the sweep. */
+  reconcile: boolean;
+  /**
+   * Sweep rules, the first match wins (docs/sweep-policies.md); a callback no rule matches is left
+   * alone. Absent: one rule for every queue from `mode`, `maxQueuedAgeMs` and `duplicatesPolicy`.
+   */
+  policies?: SweepRule[];
+  /** The scheduled clear this run is (its rule is `onlyRule`, with the clear's age and mode). */
+  schedule?: string;
+  /**
+   * A run of one rule or clear: only this rule acts. Every rule still matches in order, so a
+   * callback another rule matches first is left alone (`other-rule`).
+   */
+  onlyRule?: string;
+}
+
+/** The rules a run follows: its policies, or the one-rule default of its global settings. */
+export function rulesOf(settings: SweepSettings): SweepRule[] {
+  return settings.policies ?? [defaultRule(settings)];
+}
+
+/** The rules that may act in a run: `onlyRule` alone when it names one, else every rule. */
+export function actingRulesOf(settings: SweepSettings): SweepRule[] {
+  const { onlyRule } = settings;
+  return rulesOf(settings).filter((rule) => onlyRule === undefined || rule.name === onlyRule);
+}
+
+/** A run ends something only if one of its acting rules may: otherwise it is a report run, writing nothing. */
+export function runModeOf(settings: SweepSettings): SweepMode {
+  return actingRulesOf(settings).some((rule) => rule.mode === 'end') ? 'end' : 'report';
+}
+
+/** Reads SWEEP_POLICIES by the same parser synth uses; blank means the one-rule default. */
+function readPolicies(
+  env: Env,
+  defaults: Parameters<typeof defaultRule>[0],
+  instanceIds: string[],
+): { rules: SweepRule[]; arns: ConnectArnRef[] } | undefined {
+  const variable = settings.sweepPolicies.env;
+  const text = env[variable];
+  if (text === undefined || !text.trim()) return undefined;
+  const parsed = parseSweepPolicies(text, {
+    defaults,
+    instanceIds,
+    source: `environment variable ${variable}`,
+  });
+  if (!parsed.ok) throw new ConfigurationError(parsed.problems.join('; '));
+  return { rules: parsed.rules, arns: parsed.arns };
+}
+
+/** The ARNs among the settings' instance and queue lists, named by their variable. */
+function listedArns(env: Env): ConnectArnRef[] {
+  const lists = [settings.instanceIds, settings.queueAllowList, settings.queueDenyList];
+  return lists.flatMap(({ env: variable }) =>
+    (env[variable] ?? '')
+      .split(',')
+      .map((value) => value.trim())
+      .filter((value) => value.startsWith('arn:'))
+      .map((value) => ({ where: `environment variable ${variable}`, value })),
+  );
+}
+
+export interface SweeperConfig {
+  /**
+   * Every instance or queue ARN the settings give (instance and queue lists, the rules' instance
+   * and queues), checked against the Region here and against the function's account by the door.
+   */
+  connectArns: ConnectArnRef[];
+  settings: SweepSettings;
+  tableName: string;
+  /** Salt for hashing customer numbers; set only when the duplicates policy needs it. */
+  phoneHashSalt?: string;
+  ratesPerSecond: {
+    DescribeContact: number;
+    StopContact: number;
+    TagContact: number;
+    GetCurrentMetricData: number;
+    GetContactMetrics: number;
+    SearchContacts: number;
+  };
+  /** Candidates verified and acted on at the same time (each still waits for its API's rate). */
+  concurrency: number;
+  /** Registry items read per query page. */
+  pageSize: number;
+  /** Kept back from the Lambda's remaining time: no new candidate is started inside it. */
+  timeBudgetMarginMs: number;
+  /** Queues always reconciled, besides the allow list and the queues seen in the registry. */
+  reconcileQueueIds: string[];
+  /** A queue's oldest contact is explained by a tracked callback at most this much younger. */
+  reconcileToleranceMs: number;
+  /** Decisions listed in a run report; the counts always cover every candidate. */
+  maxDecisionsInReport: number;
+  connect: ConnectClientOptions;
+}
+
+/** How one sweep runs, beyond what it does (its settings). */
+export interface SweepOptions {
+  concurrency: number;
+  pageSize: number;
+  /** Real time left before no new candidate may start; the rest waits for the next run. */
+  timeLeftMs: () => number;
+  /** Aborts calls still in flight when the invocation must answer. */
+  abortSignal?: AbortSignal;
+  maxDecisionsInReport: number;
+  reconcileQueueIds?: string[];
+  reconcileToleranceMs?: number;
+  /** SearchContacts pages per instance for the discovery backstop. @default 1 */
+  discoveryPages?: number;
+  /**
+   * An operator's choice (operator/core), as the registry holds it. It replaces the index
+   * read and the age test; the rule, keepers, last look, cap, rates and audit apply unchanged.
+   */
+  selection?: readonly QueuedCallback[];
+  /** Called with each decision as it is made, e.g. for a progress bar. */
+  onDecision?: (decision: SweepDecision) => void;
+  /** Once aborted, no new candidate starts; calls in flight finish (abortSignal aborts those). */
+  stopSignal?: AbortSignal;
+  /** Who asked for the run, recorded with its stop intents and ends; unset for the schedule. */
+  requestedBy?: string;
+  /**
+   * An operator's run (operator/core): a callback whose rule is in report mode is skipped
+   * `report-rule` rather than listed as one it would end, since no operator's end ends it; so a
+   * `preview`, which writes nothing, counts exactly what the `end` run it previews would end.
+   */
+  operatorRun?: 'preview' | 'end';
+}
+
+/** What one run needs beyond its settings: the door supplies its clock and its deadline. */
+export interface SweepRunLimits {
+  /** Real time left before no new candidate may start. */
+  timeLeftMs: () => number;
+  /** Aborts calls still in flight when the door must answer. */
+  abortSignal?: AbortSignal;
+}
+
+/** The options of one sweep, the same for every door (the Lambda handler, the local runner). */
+export function sweepOptions(config: SweeperConfig, limits: SweepRunLimits): SweepOptions {
+  return {
+    concurrency: config.concurrency,
+    pageSize: config.pageSize,
+    timeLeftMs: limits.timeLeftMs,
+    ...(limits.abortSignal ? { abortSignal: limits.abortSignal } : {}),
+    maxDecisionsInReport: config.maxDecisionsInReport,
+    reconcileQueueIds: config.reconcileQueueIds,
+    reconcileToleranceMs: config.reconcileToleranceMs,
+  };
+}
+
+const unique = (values: string[], toId: (value: string) => string) => [
+  ...new Set(values.map(toId)),
+];
+
+/** The queue IDs of a list the settings table validated (IDs or ARNs), each once. */
+export const queueIds = (values: string[]) => unique(values, (value) => toQueueId(value) ?? value);
+
+/** The instance IDs of a list the settings table validated (IDs or ARNs), each once. */
+export const instanceIds = (values: string[]) =>
+  unique(values, (value) => {
+    const ref = toInstanceId(value);
+    return ref.ok ? ref.instanceId : value;
+  });
+
+/** Reads the sweeper's settings once, at cold start; a bad value fails it. */
+export function readSweeperConfig(env: Env = process.env): SweeperConfig {
+  const duplicatesPolicy = readEnv('duplicatesPolicy', env);
+  const phoneHashSalt = readEnv('phoneHashSalt', env);
+  if (duplicatesPolicy === 'keep-oldest' && phoneHashSalt === undefined) {
+    throw new ConfigurationError(
+      'environment variable PHONE_HASH_SALT must be set to at least 16 characters when DUPLICATES_POLICY is keep-oldest',
+    );
+  }
+  const instances = readRequiredEnv('instanceIds', env);
+  const mode = readEnv('sweepMode', env);
+  const maxQueuedAgeMs = readEnv('maxQueuedAge', env);
+  const policies = readPolicies(
+    env,
+    { mode, maxQueuedAgeMs, duplicatesPolicy },
+    instanceIds(instances),
+  );
+  // The function's grants and client cover its own Region only (its account: see the door).
+  const connectArns = [...listedArns(env), ...(policies?.arns ?? [])];
+  const foreign = foreignRefLine(connectArns, { region: env.AWS_REGION });
+  if (foreign) throw new ConfigurationError(foreign);
+  const ruleKeepsOldest = keepsOldest(policies?.rules ?? []);
+  if (duplicatesPolicy !== 'keep-oldest' && phoneHashSalt === undefined && ruleKeepsOldest) {
+    throw new ConfigurationError(
+      'environment variable PHONE_HASH_SALT must be set to at least 16 characters when a rule of SWEEP_POLICIES has duplicatesPolicy keep-oldest',
+    );
+  }
+  const needsSalt = duplicatesPolicy === 'keep-oldest' || ruleKeepsOldest;
+  return {
+    connectArns,
+    settings: {
+      mode,
+      instanceIds: instanceIds(instances),
+      maxQueuedAgeMs,
+      maxStops: readEnv('maxStopsPerRun', env),
+      queueAllowList: queueIds(readEnv('queueAllowList', env)),
+      queueDenyList: queueIds(readEnv('queueDenyList', env)),
+      tagEndedContacts: readEnv('tagEndedContacts', env),
+      discoverCallbacks: readEnv('discoverCallbacks', env),
+      duplicatesPolicy,
+      reconcile: readEnv('reconcile', env),
+      ...(policies ? { policies: policies.rules } : {}),
+    },
+    tableName: readRequiredEnv('callbackTableName', env),
+    ...(needsSalt ? { phoneHashSalt } : {}),
+    ratesPerSecond: {
+      DescribeContact: readEnv('describeRatePerSecond', env),
+      StopContact: readEnv('stopRatePerSecond', env),
+      TagContact: readEnv('tagRatePerSecond', env),
+      GetCurrentMetricData: readEnv('metricDataRatePerSecond', env),
+      GetContactMetrics: readEnv('contactMetricsRatePerSecond', env),
+      SearchContacts: readEnv('searchContactsRatePerSecond', env),
+    },
+    concurrency: readEnv('sweepConcurrency', env),
+    pageSize: readEnv('registryPageSize', env),
+    timeBudgetMarginMs: readEnv('timeBudgetMargin', env),
+    reconcileQueueIds: queueIds(readEnv('reconcileQueueIds', env)),
+    reconcileToleranceMs: readEnv('reconcileTolerance', env),
+    maxDecisionsInReport: readEnv('maxDecisionsInReport', env),
+    connect: readConnectClientOptions(env),
+  };
+}

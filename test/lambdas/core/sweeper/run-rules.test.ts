@@ -1,0 +1,183 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { inQueueSet } from '../../../../lambdas/core/registry/registry.js';
+import type { SweepSettings } from '../../../../lambdas/core/sweeper/config.js';
+import { InstanceRules, minAgeMs } from '../../../../lambdas/core/sweeper/run-rules.js';
+import type { SweepRule } from '../../../../lambdas/core/sweeper/sweep-policies.js';
+import { hour, testRules, testSweepSettings } from '../../../support/sweep-settings.js';
+
+const now = Date.parse('2026-11-22T12:00:00.000Z');
+
+function settingsWith(rules: unknown[], onlyRule?: string): SweepSettings {
+  return testSweepSettings(['instance-1'], {
+    maxStops: 10,
+    policies: testRules(rules, ['instance-1']),
+    ...(onlyRule ? { onlyRule } : {}),
+  });
+}
+
+const policies = [
+  { name: 'vip', queues: ['q-vip'], maxQueuedAge: '1h', mode: 'report' },
+  { name: 'all', queues: ['q-vip', 'q-general'], maxQueuedAge: '4h', duplicatesPolicy: 'off' },
+];
+
+describe('InstanceRules', () => {
+  it('gives each callback its first match, with the cutoff of its rule', () => {
+    const rules = new InstanceRules(settingsWith(policies), 'instance-1', now, false);
+
+    expect(rules.match('instance-1', 'q-vip')).toMatchObject({
+      kind: 'acting',
+      rule: { name: 'vip' },
+      cutoffMs: now - hour,
+    });
+    expect(rules.match('instance-1', 'q-general')).toMatchObject({
+      kind: 'acting',
+      rule: { name: 'all' },
+    });
+    expect(rules.match('instance-1', 'q-other')).toEqual({ kind: 'none' });
+    expect(rules.readBeforeMs).toBe(now - hour);
+  });
+
+  it('keeps first match in a run of one rule: an earlier rule still decides its queues, and sets no cutoff', () => {
+    const settings = settingsWith(policies, 'all');
+    const rules = new InstanceRules(settings, 'instance-1', now, false);
+
+    expect(rules.match('instance-1', 'q-vip')).toMatchObject({
+      kind: 'other',
+      rule: { name: 'vip' },
+    });
+    expect(rules.match('instance-1', 'q-general')).toMatchObject({
+      kind: 'acting',
+      cutoffMs: now - 4 * hour,
+    });
+    // The index is read as far as the acting rule's age, not the earlier rule's younger one.
+    expect(rules.readBeforeMs).toBe(now - 4 * hour);
+    expect(minAgeMs(settings)).toBe(4 * hour);
+  });
+
+  it("lets any age qualify for an operator's selection, under the acting rules only", () => {
+    const rules = new InstanceRules(settingsWith(policies, 'all'), 'instance-1', now, true);
+
+    expect(rules.match('instance-1', 'q-general')).toMatchObject({
+      kind: 'acting',
+      cutoffMs: Number.MAX_SAFE_INTEGER,
+    });
+    expect(rules.match('instance-1', 'q-vip').kind).toBe('other');
+  });
+
+  it('is idle in an instance where no acting rule applies', () => {
+    const settings = settingsWith([{ name: 'one', instance: 'instance-1', queues: '*' }]);
+
+    expect(new InstanceRules(settings, 'instance-2', now, false).idle).toBe(true);
+  });
+
+  it('shares the index among the acting rules by first match, then what none of them claims', () => {
+    const rules = new InstanceRules(
+      settingsWith([
+        { name: 'vip', queues: ['q-vip'], maxQueuedAge: '1h' },
+        { name: 'general', queues: ['q-vip', 'q-general'], maxQueuedAge: '4h' },
+        { name: 'rest', queues: '*', maxQueuedAge: '1d' },
+      ]),
+      'instance-1',
+      now,
+      false,
+    );
+
+    expect(rules.shares).toEqual([
+      { only: ['q-vip'] },
+      { only: ['q-general'] },
+      { except: ['q-vip', 'q-general'] },
+    ]);
+  });
+
+  it('leaves a rule that does not act in the share of what no acting rule claims', () => {
+    const rules = new InstanceRules(
+      settingsWith(
+        [
+          { name: 'vip', queues: ['q-vip'], maxQueuedAge: '1h' },
+          { name: 'general', queues: ['q-general'], maxQueuedAge: '4h' },
+          { name: 'rest', queues: '*', maxQueuedAge: '1d' },
+        ],
+        'general',
+      ),
+      'instance-1',
+      now,
+      false,
+    );
+
+    expect(rules.shares).toEqual([{ except: [] }]);
+  });
+
+  it('reads the queues no rule names as a share of their own, after the rules', () => {
+    const rules = new InstanceRules(
+      settingsWith([
+        { name: 'vip', queues: ['q-vip'], maxQueuedAge: '1h' },
+        { name: 'claims', queues: ['q-claims'], maxQueuedAge: '1d', mode: 'report' },
+        { name: 'general', queues: ['q-general'], maxQueuedAge: '4h' },
+      ]),
+      'instance-1',
+      now,
+      false,
+    );
+
+    expect(rules.shares).toEqual([
+      { only: ['q-vip'] },
+      { only: ['q-claims'] },
+      { only: ['q-general'] },
+      { except: ['q-vip', 'q-claims', 'q-general'] },
+    ]);
+  });
+
+  it('puts every queue in exactly one share, the share of the acting rule that matches it first', () => {
+    const queueIds = ['q-1', 'q-2', 'q-3', 'q-4'];
+    const rule = fc.record({
+      queues: fc.oneof(fc.constant('*' as const), fc.subarray(queueIds, { minLength: 1 })),
+      instance: fc.constantFrom(undefined, 'instance-1', 'instance-2'),
+    });
+    const runs = fc.record({
+      rules: fc.array(rule, { minLength: 1, maxLength: 5 }),
+      onlyRule: fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(runs, ({ rules: generated, onlyRule }) => {
+        // Built directly, not parsed: shadowed and overlapping rules too.
+        const policies = generated.map(
+          (r, i): SweepRule => ({
+            name: `rule-${i}`,
+            ...(r.instance ? { instanceId: r.instance } : {}),
+            queues: r.queues,
+            maxQueuedAgeMs: (i + 1) * hour,
+            mode: 'end',
+            duplicatesPolicy: 'off',
+            schedules: [],
+          }),
+        );
+        const only = onlyRule === undefined ? undefined : policies[onlyRule]?.name;
+        const settings = testSweepSettings(['instance-1', 'instance-2'], {
+          policies,
+          ...(only ? { onlyRule: only } : {}),
+        });
+        const rules = new InstanceRules(settings, 'instance-1', now, false);
+        if (rules.idle) return;
+        const { shares } = rules;
+        const everyQueueId = [...queueIds, 'q-unnamed', undefined];
+        const actingRuleOf = (queueId: string | undefined) => {
+          const match = rules.match('instance-1', queueId);
+          return match.kind === 'acting' ? match.rule : undefined;
+        };
+        for (const queueId of everyQueueId) {
+          const holding = shares.filter((share) => inQueueSet(share, queueId));
+          expect(holding).toHaveLength(1);
+          const rule = actingRuleOf(queueId);
+          if (shares.length === 1 || !rule) continue;
+          // Its share holds exactly the queues its acting rule matches first.
+          const share = holding[0] as (typeof shares)[number];
+          for (const other of everyQueueId) {
+            expect(inQueueSet(share, other)).toBe(actingRuleOf(other) === rule);
+          }
+        }
+      }),
+      { seed: 20261204, numRuns: 300 },
+    );
+  });
+});
