@@ -1,3 +1,5 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
 /** A command-line option is wrong; the message says which and how. */
 export class UsageError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -62,4 +64,41 @@ export function stopOnSignals(close: () => Promise<void>): void {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/**
+ * node's parseArgs, strict, with its errors as one UsageError line naming the option: "unknown
+ * option --x for <command>", "--x needs a value", "<command> takes no argument y". Without a
+ * command (a program of one command), "unknown option --x", "takes no argument y".
+ */
+export function parseOptions<T extends Omit<ParseArgsConfig, 'strict'>>(
+  config: T,
+  command?: string,
+) {
+  try {
+    return parseArgs({ ...config, strict: true });
+  } catch (error) {
+    throw usageLine(error, command);
+  }
+}
+
+function usageLine(error: unknown, command: string | undefined): UsageError {
+  const { code, message } = error as { code?: string; message: string };
+  const option = /'(-[^' ]+)/.exec(message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    return new UsageError(
+      `unknown option ${option ?? message}${command === undefined ? '' : ` for ${command}`}`,
+    );
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return new UsageError(
+      `${option ?? 'an option'} ${/argument missing/.test(message) ? 'needs a value' : message.split('.')[0]}`,
+    );
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    return new UsageError(
+      `${command ?? ''} takes no argument ${/'([^']*)'/.exec(message)?.[1] ?? ''}`.trim(),
+    );
+  }
+  return new UsageError(message.split('\n')[0] ?? message);
 }

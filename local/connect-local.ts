@@ -2,8 +2,13 @@
  * `npm run connect-local -- [--port <p>] [--scenario <file>]`: runs the local Amazon Connect alone.
  * With no scenario it seeds the demo contact center. Stops cleanly on Ctrl+C (SIGINT) or SIGTERM.
  */
-import { parseArgs } from 'node:util';
-import { namingPort, parsePort, stopOnSignals, UsageError } from '../common/command-line.js';
+import {
+  namingPort,
+  parseOptions,
+  parsePort,
+  stopOnSignals,
+  UsageError,
+} from '../common/command-line.js';
 import { formatAge } from '../lambdas/core/duration.js';
 import {
   demoScenario,
@@ -34,7 +39,7 @@ Options:
 Point an SDK or the AWS CLI at it with AWS_ENDPOINT_URL_CONNECT=<endpoint> and any credentials.`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseOptions({
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
@@ -43,7 +48,6 @@ async function main(): Promise<void> {
       'no-quotas': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
-    strict: true,
   });
   if (values.help) {
     console.log(HELP);
@@ -144,10 +148,10 @@ function integerOption(name: string, value: string | undefined, fallback: number
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ScenarioValidationError || error instanceof UsageError) {
+  if (error instanceof ScenarioValidationError) {
     console.error(error.message);
-  } else if ((error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    console.error(`${(error as Error).message}\n\n${HELP}`);
+  } else if (error instanceof UsageError) {
+    console.error(`${error.message} (npm run connect-local -- --help lists the options)`);
   } else {
     console.error(error);
   }

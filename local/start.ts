@@ -3,8 +3,13 @@
  * local Amazon Connect. Runs until Ctrl+C (SIGINT) or SIGTERM; the npm script `exec`s node, so a
  * signal to npm reaches this process.
  */
-import { parseArgs } from 'node:util';
-import { PortInUseError, parsePort, stopOnSignals, UsageError } from '../common/command-line.js';
+import {
+  PortInUseError,
+  parseOptions,
+  parsePort,
+  stopOnSignals,
+  UsageError,
+} from '../common/command-line.js';
 import { parseDurationMs } from '../lambdas/core/duration.js';
 import { ConfigurationError } from '../lambdas/core/errors.js';
 import { describeSweepPolicies } from './demo-policies.js';
@@ -26,7 +31,7 @@ Options (after --, e.g. npm start -- --port 0):
   --help              show this help`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseOptions({
     options: {
       port: { type: 'string' },
       'connect-port': { type: 'string' },
@@ -36,7 +41,6 @@ async function main(): Promise<void> {
       'sweep-every': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
-    strict: true,
   });
   if (values.help) {
     console.log(HELP);
@@ -116,13 +120,9 @@ function configurationError(error: unknown): ConfigurationError | undefined {
  * only an error nobody foresaw keeps its stack trace.
  */
 main().catch((error: unknown) => {
-  const parseError = (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
-  if (error instanceof UsageError || parseError) {
-    const message = (error as Error).message
-      .split('\n')[0]
-      ?.replace(/^Unknown option '([^']+)'.*/, 'unknown option $1');
+  if (error instanceof UsageError) {
     const help = error instanceof PortInUseError ? '' : ' (npm start -- --help lists the options)';
-    console.error(`npm start: ${message}${help}`);
+    console.error(`npm start: ${error.message}${help}`);
   } else if (configurationError(error)) {
     console.error(`npm start: ${configurationError(error)?.message}`);
   } else {

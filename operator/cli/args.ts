@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { UsageError } from '../../common/command-line.js';
+import { parseOptions, UsageError } from '../../common/command-line.js';
 
 export { UsageError };
 
@@ -155,24 +154,6 @@ function withLocalDefault(argv: readonly string[]): string[] {
   return out;
 }
 
-/** One line for node's parseArgs errors: which option, and what is wrong with it. */
-function usageLine(error: unknown, command: string): UsageError {
-  const { code, message } = error as { code?: string; message: string };
-  const option = /'(-[^' ]+)/.exec(message)?.[1];
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    return new UsageError(`unknown option ${option ?? message} for ${command}`);
-  }
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    return new UsageError(
-      `${option ?? 'an option'} ${/argument missing/.test(message) ? 'needs a value' : message.split('.')[0]}`,
-    );
-  }
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-    return new UsageError(`${command} takes no argument ${/'([^']*)'/.exec(message)?.[1] ?? ''}`);
-  }
-  return new UsageError(message.split('\n')[0] ?? message);
-}
-
 /** The command line, checked: an unknown command or option, or a missing value, is a UsageError. */
 export function parseCommandLine(argv: readonly string[]): CommandLine {
   const [first, ...rest] = withLocalDefault(argv);
@@ -188,14 +169,11 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   }
   const command = first as CommandName;
   const spec = commands[command];
-  let parsed: { values: CommandLine['values']; positionals: string[] };
-  try {
-    const options: Record<string, Option> = { ...targetOptions, ...spec.options };
-    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true }) as never;
-  } catch (error) {
-    throw usageLine(error, command);
-  }
-  const { values, positionals } = parsed;
+  const options: Record<string, Option> = { ...targetOptions, ...spec.options };
+  const { values, positionals } = parseOptions(
+    { args: rest, options, allowPositionals: true },
+    command,
+  ) as { values: CommandLine['values']; positionals: string[] };
   if (values.output !== undefined) {
     if (values.output !== 'json' && values.output !== 'table') {
       throw new UsageError(`--output must be table or json, got "${values.output}"`);
