@@ -19,7 +19,7 @@ export interface ConnectRoutes {
 
 let routes: Promise<ConnectRoutes> | undefined;
 
-/** The routes, built from the SDK's service model once per process, on the first API request. */
+/** The routes, built from the SDK's service model once per process, on first use. */
 export function connectRoutes(): Promise<ConnectRoutes> {
   routes ??= modelOperations().then(buildRoutes);
   return routes;
