@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { moduleSettings } from '../lib/flows/end-contact-module-settings.js';
-import { parseFlowDocument, parseFlowModule } from './connect/flow-document.js';
-import { type FlowRun, runFlow } from './connect/flow-runner.js';
+import { parseFlowDocument, parseFlowModule } from './flow/document.js';
+import { type FlowRun, runFlow } from './flow/runner.js';
 import { type LocalLambdaHandler, lambdaContext } from './lambda-runtime.js';
 
 /** The sample flow and the module, as their Fn::Sub texts: what `cdk synth` puts in the template. */

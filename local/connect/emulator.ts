@@ -10,6 +10,7 @@ import { FaultTable } from './faults.js';
 import { QuotaTable } from './quotas.js';
 import { SeededRandom } from './random.js';
 import { RequestLog } from './request-log.js';
+import { connectRoutes } from './routes.js';
 import { parseScenario, type Scenario } from './scenario.js';
 import { applyScenario } from './scenario-apply.js';
 import { Sequence } from './sequence.js';
@@ -159,6 +160,9 @@ export async function startLocalConnect(options: LocalConnectOptions = {}): Prom
       resolve();
     });
   });
+  // Read Connect's model while the caller prints its banner, not in the first request's time; a
+  // failure surfaces on that request.
+  connectRoutes().catch(() => undefined);
   const address = server.address() as AddressInfo;
   const host = endpointHost(address);
   return Object.assign(localConnect, {

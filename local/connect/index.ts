@@ -30,7 +30,6 @@ export type { EventDeliveryStats } from './events.js';
 export { MAX_USER_TAGS_PER_CONTACT } from './operations/contact-data.js';
 export { NON_STOPPABLE_VOICE_METHODS } from './operations/stop-contact.js';
 export { DEFAULT_QUOTAS } from './quotas.js';
-export { IMPLEMENTED_ROUTES } from './routes.js';
 export {
   loadScenario,
   parseScenario,

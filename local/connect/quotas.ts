@@ -60,13 +60,16 @@ export class QuotaTable {
   private enabled: boolean;
   private readonly buckets = new Map<OperationName, TokenBucket | false>();
 
-  constructor(options: QuotaOptions = true) {
+  constructor(
+    options: QuotaOptions = true,
+    private readonly nowMs: () => number = () => performance.now(),
+  ) {
     this.enabled = options !== false;
     for (const [operation, setting] of Object.entries(DEFAULT_QUOTAS) as [
       OperationName,
       QuotaSetting,
     ][]) {
-      this.buckets.set(operation, new TokenBucket(setting));
+      this.buckets.set(operation, new TokenBucket(setting, nowMs));
     }
     if (typeof options === 'object') {
       for (const [operation, setting] of Object.entries(options) as [
@@ -89,7 +92,7 @@ export class QuotaTable {
   set(operation: OperationName, setting: QuotaSetting | false): void {
     if (!(operation in DEFAULT_QUOTAS))
       throw new RangeError(`no quota for unknown operation ${operation}`);
-    this.buckets.set(operation, setting === false ? false : new TokenBucket(setting));
+    this.buckets.set(operation, setting === false ? false : new TokenBucket(setting, this.nowMs));
   }
 
   enable(enabled: boolean): void {

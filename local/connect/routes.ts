@@ -1,6 +1,6 @@
 import { Router } from '../../common/http/router.js';
-import { KNOWN_OPERATIONS } from '../generated/known-operations.js';
-import type { OperationName } from './types.js';
+import { type ModelOperation, modelOperations } from './model.js';
+import { OPERATION_NAMES, type OperationName } from './types.js';
 
 export interface RouteMatch<Name extends string = OperationName> {
   name: Name;
@@ -9,47 +9,40 @@ export interface RouteMatch<Name extends string = OperationName> {
   params: Record<string, string>;
 }
 
-/** The HTTP bindings of the implemented operations, exactly as in Connect's service model. */
-export const IMPLEMENTED_ROUTES: ReadonlyArray<readonly [OperationName, string, string]> = [
-  ['StopContact', 'POST', '/contact/stop'],
-  ['DescribeContact', 'GET', '/contacts/{InstanceId}/{ContactId}'],
-  ['SearchContacts', 'POST', '/search-contacts'],
-  ['DescribeUser', 'GET', '/users/{InstanceId}/{UserId}'],
-  ['SearchUsers', 'POST', '/search-users'],
-  [
-    'ListSecurityProfilePermissions',
-    'GET',
-    '/security-profiles-permissions/{InstanceId}/{SecurityProfileId}',
-  ],
-  ['GetCurrentMetricData', 'POST', '/metrics/current/{InstanceId}'],
-  ['GetContactMetrics', 'POST', '/metrics/contact'],
-  ['TagContact', 'POST', '/contact/tags'],
-  ['UpdateContactAttributes', 'POST', '/contact/attributes'],
-  ['DescribeInstance', 'GET', '/instance/{InstanceId}'],
-  ['DescribeQueue', 'GET', '/queues/{InstanceId}/{QueueId}'],
-  ['ListQueues', 'GET', '/queues-summary/{InstanceId}'],
-  ['ListLambdaFunctions', 'GET', '/instance/{InstanceId}/lambda-functions'],
-];
-
-const implemented = new Router<OperationName>();
-for (const [name, method, template] of IMPLEMENTED_ROUTES) implemented.add(method, template, name);
-const known = new Router<string>();
-for (const [name, method, template] of KNOWN_OPERATIONS) known.add(method, template, name);
-
-/** The implemented operation a request addresses, if any. */
-export function matchImplementedOperation(
-  method: string,
-  pathname: string,
-): RouteMatch | undefined {
-  return named(implemented.match(method, pathname));
+/** The requests the API answers: the implemented operations at their modelled bindings, and every other. */
+export interface ConnectRoutes {
+  /** The implemented operation a request addresses, if any. */
+  matchImplemented(method: string, pathname: string): RouteMatch | undefined;
+  /** Any Connect operation (implemented or not) a request addresses, to name it in an error. */
+  recognise(method: string, pathname: string): RouteMatch<string> | undefined;
 }
 
-/** Any Connect operation (implemented or not) a request addresses, to name it in an error. */
-export function recogniseConnectOperation(
-  method: string,
-  pathname: string,
-): RouteMatch<string> | undefined {
-  return named(known.match(method, pathname));
+let routes: Promise<ConnectRoutes> | undefined;
+
+/** The routes, built from the SDK's service model once per process, on first use. */
+export function connectRoutes(): Promise<ConnectRoutes> {
+  routes ??= modelOperations().then(buildRoutes);
+  return routes;
+}
+
+function buildRoutes(model: readonly ModelOperation[]): ConnectRoutes {
+  const byName = new Map(model.map((operation) => [operation.name, operation]));
+  const implemented = new Router<OperationName>();
+  for (const name of OPERATION_NAMES) {
+    const operation = byName.get(name);
+    if (!operation) {
+      throw new Error(
+        `the installed @aws-sdk/client-connect has no operation ${name} in its model`,
+      );
+    }
+    implemented.add(operation.method, operation.path, name);
+  }
+  const known = new Router<string>();
+  for (const { name, method, path } of model) known.add(method, path, name);
+  return {
+    matchImplemented: (method, pathname) => named(implemented.match(method, pathname)),
+    recognise: (method, pathname) => named(known.match(method, pathname)),
+  };
 }
 
 function named<Name extends string>(

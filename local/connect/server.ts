@@ -16,13 +16,9 @@ import {
 } from './protocol.js';
 import type { QuotaTable } from './quotas.js';
 import type { RequestLog } from './request-log.js';
-import {
-  IMPLEMENTED_ROUTES,
-  matchImplementedOperation,
-  recogniseConnectOperation,
-} from './routes.js';
+import { type ConnectRoutes, connectRoutes } from './routes.js';
 import { preciseNow, type Sequence } from './sequence.js';
-import type { RequestLogEntry } from './types.js';
+import { OPERATION_NAMES, type RequestLogEntry } from './types.js';
 
 export const CONTROL_PREFIX = '/_local';
 
@@ -90,9 +86,10 @@ async function answerConnectRequest(
     });
     return;
   }
-  const route = matchImplementedOperation(method, pathname);
+  const routes = await connectRoutes();
+  const route = routes.matchImplemented(method, pathname);
   if (!route) {
-    const error = unknownOperation(method, pathname);
+    const error = unknownOperation(routes, method, pathname);
     sendConnectError(response, error);
     log(deps, {
       ...logged,
@@ -198,9 +195,13 @@ function contactIdOf(params: Record<string, string>, text: string): string | und
   }
 }
 
-function unknownOperation(method: string, pathname: string): ConnectApiError {
-  const known = recogniseConnectOperation(method, pathname);
-  const implemented = IMPLEMENTED_ROUTES.map(([name]) => name).join(', ');
+function unknownOperation(
+  routes: ConnectRoutes,
+  method: string,
+  pathname: string,
+): ConnectApiError {
+  const known = routes.recognise(method, pathname);
+  const implemented = OPERATION_NAMES.join(', ');
   const what = known
     ? `operation ${known.name} (${method} ${known.template})`
     : `${method} ${pathname}, which is no Amazon Connect operation`;

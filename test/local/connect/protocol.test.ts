@@ -1,12 +1,11 @@
+import * as sdk from '@aws-sdk/client-connect';
 import { CreateQueueCommand } from '@aws-sdk/client-connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  IMPLEMENTED_ROUTES,
   type LocalConnect,
+  OPERATION_NAMES,
   startLocalConnect,
 } from '../../../local/connect/index.js';
-import { listModelOperations } from '../../../local/connect/tools/model-operations.js';
-import { KNOWN_OPERATIONS } from '../../../local/generated/known-operations.js';
 import { connectClient, connectError } from './support.js';
 
 const signedLooking = {
@@ -130,19 +129,55 @@ describe('rest-json protocol', () => {
     expect(await response.json()).toEqual({ Message: 'The request body is not valid JSON.' });
   });
 
-  it('binds every implemented operation to the method and path of the installed SDK model', async () => {
-    const model = new Map(
-      (await listModelOperations()).map((op) => [op.name, `${op.method} ${op.path}`]),
-    );
+  it('answers each implemented operation the SDK sends to the path its model binds it to', async () => {
+    const client = connectClient(connect);
+    // Each command class by name; an operation's input type does not matter to its route.
+    const commands = sdk as unknown as Record<
+      string,
+      new (
+        input: object,
+      ) => sdk.StopContactCommand
+    >;
+    // Every path label an implemented operation has; the body's members do not pick the route.
+    const input = {
+      InstanceId: 'proto',
+      ContactId: 'c',
+      UserId: 'u',
+      QueueId: 'q',
+      SecurityProfileId: 'p',
+    };
 
-    for (const [name, method, path] of IMPLEMENTED_ROUTES) {
-      expect(`${method} ${path}`, name).toBe(model.get(name));
+    for (const name of OPERATION_NAMES) {
+      connect.clearRequestLog();
+      const Command = commands[`${name}Command`];
+      if (!Command) throw new Error(`the SDK has no ${name}Command`);
+      const error = await client.send(new Command(input)).then(
+        () => undefined,
+        (e: { name: string }) => e,
+      );
+
+      expect(error?.name, name).not.toBe('UnknownOperationException');
+      expect(
+        connect.requestLog().map((entry) => entry.operation),
+        name,
+      ).toEqual([name]);
     }
   });
 
-  it('keeps its table of known Connect operations in step with the installed SDK model', async () => {
-    const model = (await listModelOperations()).map((op) => [op.name, op.method, op.path]);
+  it('lists the implemented operations when it names one it does not implement', async () => {
+    const response = await fetch(`${connect.endpoint}/queues/proto`, {
+      method: 'PUT',
+      headers: signedLooking,
+      body: '{}',
+    });
 
-    expect(KNOWN_OPERATIONS.map((op) => [...op])).toEqual(model);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({
+      Message:
+        'local Amazon Connect does not implement operation CreateQueue (PUT /queues/{InstanceId}). ' +
+        'Implemented: StopContact, DescribeContact, SearchContacts, DescribeUser, SearchUsers, ' +
+        'ListSecurityProfilePermissions, GetCurrentMetricData, GetContactMetrics, TagContact, ' +
+        'UpdateContactAttributes, DescribeInstance, DescribeQueue, ListQueues, ListLambdaFunctions.',
+    });
   });
 });

@@ -1,11 +1,12 @@
 import { DescribeContactCommand, StopContactCommand } from '@aws-sdk/client-connect';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  DEFAULT_QUOTAS,
   type LocalConnect,
+  type OperationName,
+  type QuotaSetting,
   startLocalConnect,
 } from '../../../local/connect/index.js';
-import { TokenBucket } from '../../../local/connect/quotas.js';
+import { QuotaTable, TokenBucket } from '../../../local/connect/quotas.js';
 import { connectClient, connectError } from './support.js';
 
 describe('quotas', () => {
@@ -46,8 +47,10 @@ describe('quotas', () => {
     });
   });
 
-  it("defaults to Connect's published quotas", () => {
-    expect(DEFAULT_QUOTAS).toMatchObject({
+  it("throttles each operation at Connect's published burst, then refills it at the published rate", () => {
+    let nowMs = 0;
+    const quotas = new QuotaTable(true, () => nowMs);
+    const published: Partial<Record<OperationName, QuotaSetting>> = {
       StopContact: { ratePerSecond: 10, burst: 15 },
       DescribeContact: { ratePerSecond: 10, burst: 15 },
       SearchContacts: { ratePerSecond: 0.5, burst: 1 },
@@ -58,7 +61,20 @@ describe('quotas', () => {
       SearchUsers: { ratePerSecond: 2, burst: 5 },
       TagContact: { ratePerSecond: 20, burst: 25 },
       UpdateContactAttributes: { ratePerSecond: 10, burst: 15 },
-    });
+    };
+    const admitted = (operation: OperationName, calls: number) =>
+      Array.from({ length: calls }, () => quotas.tryAcquire(operation)).filter(Boolean).length;
+
+    for (const [operation, { ratePerSecond, burst }] of Object.entries(published) as [
+      OperationName,
+      QuotaSetting,
+    ][]) {
+      const atOnce = admitted(operation, burst + 1);
+      nowMs += 1000 / ratePerSecond;
+      const oneTokenLater = admitted(operation, 2);
+
+      expect([operation, atOnce, oneTokenLater]).toEqual([operation, burst, 1]);
+    }
   });
 
   it('throttles nothing once quotas are switched off globally', async () => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeContactCommand, GetContactMetricsCommand } from '@aws-sdk/client-connect';
@@ -147,22 +147,25 @@ describe('scenarios', () => {
     }
   });
 
-  it('keeps the documented demo IDs in the demo file', async () => {
-    const text = await readFile('local/scenarios/demo.json', 'utf8');
+  it('seeds every documented demo ID as the entity it names, in its own instance', async () => {
+    const connect = await startLocalConnect({ scenario: demoScenario(), quotas: false });
+    const { instances } = connect.state() as {
+      instances: ({ id: string } & Record<
+        'queues' | 'users' | 'securityProfiles' | 'contacts',
+        { id: string }[]
+      >)[];
+    };
+    await connect.close();
 
-    for (const id of [
-      DEMO_IDS.instanceId,
-      ...Object.values(DEMO_IDS.queues),
-      ...Object.values(DEMO_IDS.users),
-      ...Object.values(DEMO_IDS.securityProfiles),
-      ...Object.values(DEMO_IDS.contacts),
-      DEMO_IDS.secondInstance.instanceId,
-      ...Object.values(DEMO_IDS.secondInstance.queues),
-      ...Object.values(DEMO_IDS.secondInstance.users),
-      ...Object.values(DEMO_IDS.secondInstance.securityProfiles),
-      ...Object.values(DEMO_IDS.secondInstance.contacts),
-    ]) {
-      expect(text).toContain(id);
+    for (const documented of [DEMO_IDS, DEMO_IDS.secondInstance]) {
+      const instance = instances.find((seeded) => seeded.id === documented.instanceId);
+      const idsOf = (kind: 'queues' | 'users' | 'securityProfiles' | 'contacts') =>
+        instance?.[kind].map((entity) => entity.id);
+
+      expect(instance, documented.instanceId).toBeDefined();
+      for (const kind of ['queues', 'users', 'securityProfiles', 'contacts'] as const) {
+        expect(idsOf(kind), kind).toEqual(expect.arrayContaining(Object.values(documented[kind])));
+      }
     }
   });
 });

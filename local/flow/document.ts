@@ -48,7 +48,7 @@ export interface FlowDocument {
   Settings?: ModuleContentSettings;
 }
 
-/** The action types the runner interprets (local/connect/flow-runner.ts). */
+/** The action types the runner interprets (local/flow/runner.ts). */
 export const runnableActionTypes = [
   'InvokeLambdaFunction',
   'Compare',

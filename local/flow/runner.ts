@@ -4,7 +4,7 @@
  * `invokeLambda`, which `npm start` and the tests point at the project's real handlers.
  */
 import type { ConnectContactFlowEvent } from 'aws-lambda';
-import type { FlowAction, FlowDocument } from './flow-document.js';
+import type { FlowAction, FlowDocument } from './document.js';
 
 /** A flow that parses but cannot run: a missing module, an unknown operator, a loop. */
 export class FlowRunError extends Error {
