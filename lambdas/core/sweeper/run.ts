@@ -40,16 +40,17 @@ import { finishReport, ReportBuilder } from './report.js';
 import { keepsOldest } from './rules.js';
 
 /**
- * One run of the sweeper, in the order docs/sweeper.md tells it:
- * 1. discovery: SearchContacts for queued callbacks the registry lacks (discoverIn);
- * 2. the candidates: each instance's index, oldest first, its rules' shares taking turns, and the
- *    instances taking turns (candidatePages, takingTurns), read page by page (inTurn);
- * 3. for each, what the registry alone decides, then DescribeContact (SweepRun.#verify), and the
- *    verdict, in registry order (SweepRun.#decide, by decide.ts);
- * 4. in mode `end`, within the run's stop cap (RunBudget), the end of the callback: intent, last
- *    look, stop, settle, tag (end.ts);
- * 5. reconciliation of each queue's oldest contact with the registry (reconcileIn);
- * 6. the report (report.ts).
+ * One run of the sweeper, in the order docs/sweeper.md ("A sweeper run") tells it:
+ * 1. discovery: SearchContacts for queued callbacks the registry lacks (SweepRun.#discover);
+ * 2. the candidates, oldest first from the registry's index: the instances take turns, and within
+ *    one the shares of its rules (#instanceRun, candidatePages, takingTurns), page by page (inTurn);
+ *    what the registry alone decides (its queue, its rule, its age), the stop cap and the time
+ *    budget (RunBudget), and the back-off come before any look (#verify);
+ * 3. DescribeContact (#verify), then the verdict in registry order (#decide, by decide.ts);
+ * 4. in mode `end`, within the stop cap: intent, StopContact's turn, last look, stop (#act, end.ts);
+ * 5. the tag (end.ts);
+ * 6. after a run that read the whole registry, reconciliation (reconcileIn);
+ * and last, the report (report.ts).
  *
  * What the rate limiter guarantees. Every Connect call waits for its API's slot in a client-side
  * sliding window (ConnectRateLimiter), so no second starts more calls than the configured rate;
@@ -181,7 +182,7 @@ class SweepRun {
       runs.set(instanceId, run.run);
       streams.push(run.pages);
     }
-    // 3 and 4. Each candidate looked at, decided in registry order, and ended.
+    // 2 to 5. Each candidate read, looked at, decided in registry order, and ended.
     if (!(this.#budget.timeUp || this.#budget.stopped())) {
       await inTurn(
         takingTurns(streams),
@@ -194,7 +195,7 @@ class SweepRun {
         },
       );
     }
-    // 5. Reconciliation.
+    // 6. Reconciliation.
     for (const [instanceId, run] of runs) {
       if (!this.#settings.reconcile || selection) continue;
       // The oldest tracked callback per queue is only known once the whole index was read.
@@ -213,7 +214,7 @@ class SweepRun {
             }),
       );
     }
-    // 6. The report.
+    // The report.
     return finishReport({
       runId: this.#ctx.runId,
       mode: this.#mode,

@@ -1,16 +1,19 @@
 import type { Contact } from '@aws-sdk/client-connect';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { inQueueSet } from '../../../../lambdas/core/registry/registry.js';
+import { describe, expect, it, vi } from 'vitest';
+import { inQueueSet, type QueuedCallback } from '../../../../lambdas/core/registry/registry.js';
 import type { SweepSettings } from '../../../../lambdas/core/sweeper/config.js';
 import {
   assessCallback,
+  beforeLook,
   DuplicateKeepers,
+  decide,
   InstanceRules,
   minAgeMs,
   positionInQueue,
+  type RunTerms,
 } from '../../../../lambdas/core/sweeper/decide.js';
-import type { SweepRule } from '../../../../lambdas/core/sweeper/model.js';
+import type { QueueLists, SweepRule } from '../../../../lambdas/core/sweeper/model.js';
 import { createPhoneHasher } from '../../../../lambdas/core/sweeper/phone-hash.js';
 import { hour, testRules, testSweepSettings } from '../../../support/sweep-settings.js';
 
@@ -316,5 +319,171 @@ describe('DuplicateKeepers', () => {
     expect(keepers.keeperOf(first, { queueId: 'queue-a', enqueuedAtMs: 1 })).toBeUndefined();
     expect(keepers.keeperOf(second, { queueId: 'queue-a', enqueuedAtMs: 2 })).toBe('first');
     expect(keepers.keeperOf(second, { queueId: 'queue-b', enqueuedAtMs: 2 })).toBeUndefined();
+  });
+});
+
+/** A registry entry of instance-1, queued `ageMs` ago in `queueId`. */
+function entry(queueId: string, ageMs: number): QueuedCallback {
+  return {
+    contactId: 'c-1',
+    instanceId: 'instance-1',
+    queueId,
+    queuedAtMs: now - ageMs,
+    lastEventAtMs: now - ageMs,
+    lastEventRank: 1,
+  };
+}
+
+/** DescribeContact's answer for a callback waiting in `queueId` since `ageMs` ago. */
+function waitingIn(queueId: string, ageMs: number): Contact {
+  return {
+    Id: 'c-1',
+    Channel: 'VOICE',
+    InitiationMethod: 'CALLBACK',
+    QueueInfo: { Id: queueId, EnqueueTimestamp: new Date(now - ageMs) },
+  };
+}
+
+const endRun: RunTerms = {
+  mode: 'end',
+  queueAllowList: [],
+  queueDenyList: [],
+  policies: true,
+  selection: false,
+  schedule: false,
+  operatorRun: false,
+};
+
+/** The decision on `contact`, read from the registry as `callback`, under `rulesInput`. */
+function decideOn(
+  callback: QueuedCallback,
+  contact: Contact,
+  rulesInput: unknown[] = policies,
+  terms: Partial<RunTerms> = {},
+) {
+  const rules = new InstanceRules(settingsWith(rulesInput), 'instance-1', now, false);
+  const readMatch = rules.match('instance-1', callback.queueId);
+  return decide({ callback, contact, readMatch, rules, terms: { ...endRun, ...terms } });
+}
+
+describe('beforeLook', () => {
+  const rules = new InstanceRules(settingsWith(policies, 'all'), 'instance-1', now, false);
+  const read = (
+    callback: QueuedCallback,
+    lists: QueueLists = { queueAllowList: [], queueDenyList: [] },
+  ) => beforeLook(callback, rules.match('instance-1', callback.queueId), lists);
+
+  it('leaves a callback in a denied queue alone before its rule is read, with no rule named', () => {
+    expect(
+      read(entry('q-general', 5 * hour), { queueAllowList: [], queueDenyList: ['q-general'] }),
+    ).toEqual({
+      reason: 'queue-denied',
+    });
+  });
+
+  it('leaves alone a callback no rule matches, and one an earlier rule of a one-rule run matches', () => {
+    expect(read(entry('q-other', 5 * hour))).toEqual({ reason: 'no-rule' });
+    expect(read(entry('q-vip', 5 * hour))).toMatchObject({
+      reason: 'other-rule',
+      rule: { name: 'vip' },
+    });
+  });
+
+  it("leaves alone a callback younger than its rule's age by the registry's time, and looks at an older one", () => {
+    expect(read(entry('q-general', 3 * hour))).toMatchObject({
+      reason: 'queued-recently',
+      rule: { name: 'all' },
+    });
+    expect(read(entry('q-general', 5 * hour))).toBeUndefined();
+  });
+});
+
+describe('decide', () => {
+  it("ends a callback waiting past its rule's age, and keeps the last look to the queue its rule matched", () => {
+    const decision = decideOn(entry('q-general', 5 * hour), waitingIn('q-general', 5 * hour));
+
+    expect(decision.verdict).toEqual({
+      kind: 'end',
+      target: {
+        queueAllowList: ['q-general'],
+        queueDenyList: [],
+        reason: 'queued-too-long',
+        cutoffMs: now - 4 * hour,
+      },
+    });
+    expect(decision).toMatchObject({ rule: { name: 'all' }, queueId: 'q-general' });
+    expect(decision.seenQueued).toEqual({ queueId: 'q-general', atMs: now - 5 * hour });
+  });
+
+  it("matches the rule once when Connect shows the registry's queue", () => {
+    const rules = new InstanceRules(settingsWith(policies), 'instance-1', now, false);
+    const callback = entry('q-general', 5 * hour);
+    const readMatch = rules.match('instance-1', callback.queueId);
+    const match = vi.spyOn(rules, 'match');
+
+    decide({
+      callback,
+      contact: waitingIn('q-general', 5 * hour),
+      readMatch,
+      rules,
+      terms: endRun,
+    });
+
+    expect(match).not.toHaveBeenCalled();
+  });
+
+  it('decides by the rule of the queue Connect shows when the callback moved', () => {
+    const decision = decideOn(entry('q-general', 5 * hour), waitingIn('q-vip', 5 * hour));
+
+    expect(decision.verdict).toEqual({ kind: 'would-end', reason: 'queued-too-long' });
+    expect(decision).toMatchObject({ rule: { name: 'vip' }, queueId: 'q-vip' });
+  });
+
+  it("lists a callback as one it would end in a report run, and skips one a report-mode rule decides in an operator's run", () => {
+    const callback = entry('q-general', 5 * hour);
+    const contact = waitingIn('q-general', 5 * hour);
+
+    expect(decideOn(callback, contact, policies, { mode: 'report' }).verdict).toEqual({
+      kind: 'would-end',
+      reason: 'queued-too-long',
+    });
+    expect(
+      decideOn(entry('q-vip', 2 * hour), waitingIn('q-vip', 2 * hour), policies, {
+        operatorRun: true,
+      }).verdict,
+    ).toEqual({ kind: 'skip', reason: 'report-rule' });
+  });
+
+  it("names an operator's selection and a scheduled clear as the reason", () => {
+    const callback = entry('q-general', 5 * hour);
+    const contact = waitingIn('q-general', 5 * hour);
+
+    expect(decideOn(callback, contact, policies, { selection: true }).verdict).toMatchObject({
+      target: { reason: 'selected' },
+    });
+    expect(decideOn(callback, contact, policies, { schedule: true }).verdict).toMatchObject({
+      target: { reason: 'scheduled-clear' },
+    });
+  });
+
+  it('leaves a young callback alone, and moves its entry up when Connect re-queued it later', () => {
+    const decision = decideOn(entry('q-general', 3 * hour), waitingIn('q-general', 2 * hour));
+
+    expect(decision.verdict).toEqual({ kind: 'skip', reason: 'queued-recently' });
+    expect(decision.requeueAtMs).toBe(now - 2 * hour);
+    expect(
+      decideOn(entry('q-general', 3 * hour), waitingIn('q-general', 2 * hour), policies, {
+        mode: 'report',
+      }).requeueAtMs,
+    ).toBeUndefined();
+  });
+
+  it('hands a callback with an agent on it to the end of the run to record, whatever its rule', () => {
+    const contact = { ...waitingIn('q-general', 5 * hour), AgentInfo: { Id: 'agent-1' } };
+
+    expect(decideOn(entry('q-general', 5 * hour), contact).verdict).toEqual({
+      kind: 'left',
+      assessment: { verdict: 'with-agent', reason: 'offered-to-agent' },
+    });
   });
 });
