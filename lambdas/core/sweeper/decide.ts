@@ -172,7 +172,7 @@ export function beforeLook(
 }
 
 /** The deny list wins; a non-empty allow list admits only its queues. */
-export function queueScope(
+function queueScope(
   queueId: string | undefined,
   lists: QueueLists,
 ): 'queue-denied' | 'queue-not-allowed' | undefined {

@@ -422,7 +422,7 @@ function labelOf(rules: readonly SweepRule[], rule: SweepRule): string {
 }
 
 /** What no single rule can see: names, instances, and rules an earlier one hides. */
-export function crossRuleProblems(rules: readonly SweepRule[], context: PolicyContext): string[] {
+function crossRuleProblems(rules: readonly SweepRule[], context: PolicyContext): string[] {
   const problems: string[] = [];
   const names = new Set<string>();
   const scheduleNames = new Set<string>();

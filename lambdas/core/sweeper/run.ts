@@ -447,14 +447,10 @@ class SweepRun {
 // ---- The candidates, taking turns ----
 
 /** Per-queue oldest enqueue time of the callbacks a run saw queued. */
-export type OldestByQueue = Map<string, number>;
+type OldestByQueue = Map<string, number>;
 
 /** Notes a callback seen queued, so reconciliation knows each queue's oldest entry. */
-export function noteQueued(
-  oldestByQueue: OldestByQueue,
-  queueId: string | undefined,
-  atMs: number,
-): void {
+function noteQueued(oldestByQueue: OldestByQueue, queueId: string | undefined, atMs: number): void {
   if (!queueId) return;
   const known = oldestByQueue.get(queueId);
   if (known === undefined || atMs < known) oldestByQueue.set(queueId, atMs);
@@ -465,7 +461,7 @@ export function noteQueued(
  * operator's selection, or the registry's index of callbacks queued before `readBeforeMs`, oldest
  * first.
  */
-export function candidatePages(
+function candidatePages(
   registry: SweepRegistry,
   instanceId: string,
   read: {
@@ -503,7 +499,7 @@ async function* selectedIn(
  * rule that keeps the oldest of a queue still sees its candidates oldest first. One page of each
  * stream is read at a time.
  */
-export async function* takingTurns<T>(streams: readonly AsyncIterator<T[]>[]): AsyncGenerator<T[]> {
+async function* takingTurns<T>(streams: readonly AsyncIterator<T[]>[]): AsyncGenerator<T[]> {
   let live = [...streams];
   while (live.length > 0) {
     const pages = await Promise.all(live.map((stream) => stream.next()));
@@ -531,7 +527,7 @@ export async function* takingTurns<T>(streams: readonly AsyncIterator<T[]>[]): A
  * items are decided. The next page is read only once this one is under way, so memory holds about
  * one page; `stop()` ends the reading between pages.
  */
-export async function inTurn<T, V>(
+async function inTurn<T, V>(
   pages: AsyncIterable<T[]>,
   options: { concurrency: number; stop: () => boolean },
   steps: {
@@ -618,7 +614,7 @@ type EarlyStop = NonNullable<SweepReport['stoppedEarly']>;
  * What a run may still do: its stop cap, its time budget and the operator's stop. Past any of
  * them, candidates are only read; the first reason the run stopped early is the one reported.
  */
-export class RunBudget {
+class RunBudget {
   readonly #options: Pick<SweepOptions, 'timeLeftMs' | 'stopSignal'>;
   readonly #maxStops: number;
   readonly #mode: SweepMode;
@@ -689,7 +685,7 @@ export class RunBudget {
 // ---- Around the sweep of one instance: discovery before it, reconciliation after ----
 
 /** Searches Connect for queued callbacks the registry does not track; writes them in mode end. */
-export function discoverIn(
+function discoverIn(
   connect: ConnectClient,
   registry: SweepRegistry,
   instanceId: string,
@@ -707,7 +703,7 @@ export function discoverIn(
 }
 
 /** Compares Connect's oldest queued contact per queue with the oldest the run saw tracked. */
-export function reconcileIn(
+function reconcileIn(
   connect: ConnectClient,
   instanceId: string,
   oldestByQueue: OldestByQueue,
