@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { settings } from '../lambdas/core/settings/table.js';
-import { parseSweepPolicies, type SweepRule } from '../lambdas/core/sweeper/sweep-policies.js';
+import { parseSweepPolicies, type SweepRule } from '../lambdas/core/sweeper/rules.js';
 import type { SweeperRates } from './constructs/callback-sweeper.js';
 import type { ContextReader, ContextSettings } from './context-settings.js';
 

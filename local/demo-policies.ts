@@ -1,5 +1,5 @@
 import type { SweeperConfig } from '../lambdas/core/sweeper/config.js';
-import { clearInput, scheduledClears } from '../lambdas/core/sweeper/sweep-policies.js';
+import { clearInput, scheduledClears } from '../lambdas/core/sweeper/rules.js';
 import { DEMO_IDS } from './connect/index.js';
 
 /** The demo's scheduled clear, which `POST /sweeper/schedules/{name}` fires on demand. */

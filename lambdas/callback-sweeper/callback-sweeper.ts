@@ -8,6 +8,7 @@ import { inputOf, validateInput } from '../core/middleware/validate-input.js';
 import { createLogger, type DoorOptions } from '../core/observability.js';
 import { type FieldError, ownArnCheck } from '../core/schemas.js';
 import { type SweeperConfig, sweepOptions } from '../core/sweeper/config.js';
+import type { SweepDeps } from '../core/sweeper/model.js';
 import {
   applyOverrides,
   isScheduledEvent,
@@ -18,7 +19,7 @@ import {
   unknownPolicyNames,
 } from '../core/sweeper/overrides.js';
 import type { SweepReport } from '../core/sweeper/report.js';
-import { type SweepDeps, sweepStuckCallbacks } from '../core/sweeper/sweep.js';
+import { sweepStuckCallbacks } from '../core/sweeper/run.js';
 
 /** A manual run with a bad override gets this back instead of a sweep. */
 export interface InvalidSweepRequest {

@@ -8,7 +8,7 @@ import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { callbackTable } from '../../lambdas/core/registry/table.js';
 import { metricsNamespace } from '../../lambdas/core/settings/table.js';
-import { policiesToJson, type SweepRule } from '../../lambdas/core/sweeper/sweep-policies.js';
+import { policiesToJson, type SweepRule } from '../../lambdas/core/sweeper/rules.js';
 import { grantConnect } from './connect-permissions.js';
 import { HandlerFunction } from './handler-function.js';
 import { ScheduledClears } from './scheduled-clears.js';

@@ -9,11 +9,7 @@ import {
   ScheduleTargetInput,
 } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
-import {
-  clearInput,
-  type SweepRule,
-  scheduledClears,
-} from '../../lambdas/core/sweeper/sweep-policies.js';
+import { clearInput, type SweepRule, scheduledClears } from '../../lambdas/core/sweeper/rules.js';
 
 export interface ScheduledClearsProps {
   /** The sweeper function each schedule invokes. */

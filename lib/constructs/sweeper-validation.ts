@@ -1,7 +1,7 @@
 import type { Duration } from 'aws-cdk-lib';
 import { Token } from 'aws-cdk-lib';
 import { toInstanceId } from '../../lambdas/core/connect/identifiers.js';
-import { parseSweepPolicies, policiesToJson } from '../../lambdas/core/sweeper/sweep-policies.js';
+import { parseSweepPolicies, policiesToJson } from '../../lambdas/core/sweeper/rules.js';
 import type { CallbackSweeperProps } from './callback-sweeper.js';
 import { isInstanceArn } from './connect-permissions.js';
 import { checkSettingProp } from './setting-props.js';

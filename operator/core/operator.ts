@@ -10,6 +10,7 @@ import {
   type SweepSettings,
   sweepOptions,
 } from '../../lambdas/core/sweeper/config.js';
+import { InstanceRules } from '../../lambdas/core/sweeper/decide.js';
 import { createSweepDeps } from '../../lambdas/core/sweeper/deps.js';
 import {
   applyOverrides,
@@ -17,8 +18,7 @@ import {
   UnknownPolicyNameError,
 } from '../../lambdas/core/sweeper/overrides.js';
 import type { SweepDecision, SweepReport } from '../../lambdas/core/sweeper/report.js';
-import { InstanceRules } from '../../lambdas/core/sweeper/run-rules.js';
-import { sweepStuckCallbacks } from '../../lambdas/core/sweeper/sweep.js';
+import { sweepStuckCallbacks } from '../../lambdas/core/sweeper/run.js';
 import type {
   AuditRecord,
   CallbackFilter,

@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { readSweeperConfig, sweepOptions } from '../../lambdas/core/sweeper/config.js';
 import { createSweepDeps } from '../../lambdas/core/sweeper/deps.js';
-import { sweepStuckCallbacks } from '../../lambdas/core/sweeper/sweep.js';
+import { sweepStuckCallbacks } from '../../lambdas/core/sweeper/run.js';
 import type { RequestLogEntry } from '../../local/connect/index.js';
 import {
   type CallbackWorld,

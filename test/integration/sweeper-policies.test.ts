@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readSweeperConfig, sweepOptions } from '../../lambdas/core/sweeper/config.js';
 import { createSweepDeps } from '../../lambdas/core/sweeper/deps.js';
 import type { SweepDecision } from '../../lambdas/core/sweeper/report.js';
-import { sweepStuckCallbacks } from '../../lambdas/core/sweeper/sweep.js';
+import { sweepStuckCallbacks } from '../../lambdas/core/sweeper/run.js';
 import {
   allSeededStates,
   type CallbackWorld,

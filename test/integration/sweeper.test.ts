@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readSweeperConfig, sweepOptions } from '../../lambdas/core/sweeper/config.js';
-import { createRegistry } from '../../lambdas/core/sweeper/deps.js';
+import { createRegistry, createSweepConnect } from '../../lambdas/core/sweeper/deps.js';
+import { sweepStuckCallbacks } from '../../lambdas/core/sweeper/run.js';
 import type { StopTurns } from '../../lambdas/core/sweeper/stop-pacer.js';
-import { sweepStuckCallbacks } from '../../lambdas/core/sweeper/sweep.js';
-import { createSweepConnect } from '../../lambdas/core/sweeper/sweep-clients.js';
 import {
   allSeededStates,
   type CallbackWorld,

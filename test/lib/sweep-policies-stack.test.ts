@@ -1,6 +1,6 @@
 import { Capture, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseSweepPolicies } from '../../lambdas/core/sweeper/sweep-policies.js';
+import { parseSweepPolicies } from '../../lambdas/core/sweeper/rules.js';
 import { instanceArn, policyStatements, type Synthesized, synthesize } from './helpers.js';
 
 const instanceId = instanceArn.split('/')[1] as string;

@@ -1,5 +1,5 @@
 import type { SweepSettings } from '../../lambdas/core/sweeper/config.js';
-import { parseSweepPolicies, type SweepRule } from '../../lambdas/core/sweeper/sweep-policies.js';
+import { parseSweepPolicies, type SweepRule } from '../../lambdas/core/sweeper/rules.js';
 
 export const hour = 3_600_000;
 

@@ -14,8 +14,8 @@ import {
   readRequiredEnv,
 } from '../settings/environment.js';
 import { settings } from '../settings/table.js';
-import type { SweepDecision } from './report.js';
-import { defaultRule, keepsOldest, parseSweepPolicies, type SweepRule } from './sweep-policies.js';
+import type { SweepDecision } from './model.js';
+import { defaultRule, keepsOldest, parseSweepPolicies, type SweepRule } from './rules.js';
 
 export { toQueueId };
 

@@ -3,8 +3,7 @@ import type { FieldError } from '../schemas.js';
 import { type SettingName, settings } from '../settings/table.js';
 import { expectedOf, readSettingValue } from '../settings/values.js';
 import { instanceIds, queueIds, rulesOf, type SweepSettings } from './config.js';
-import { namePattern } from './rule-fields.js';
-import { type SweepRule, scheduledClears } from './sweep-policies.js';
+import { namePattern, type SweepRule, scheduledClears } from './rules.js';
 
 /**
  * A manual run's overrides, e.g. `{"mode":"report","maxQueuedAge":"2h","maxStops":10}`. Unknown

@@ -1,119 +1,28 @@
 import type { FailureOutcome } from '../connect/outcome.js';
-import type { SweepMode } from './config.js';
+import { rulesOf, type SweepSettings } from './config.js';
+import { minAgeMs } from './decide.js';
 import type { DiscoveryResult } from './discovery.js';
-import type { SkipReason } from './policy.js';
-import type { ReconciliationResult, UnexplainedQueue } from './reconcile.js';
+import type {
+  DecisionKind,
+  RuleCounts,
+  SkipReason,
+  Subject,
+  SweepCounts,
+  SweepDecision,
+  SweepMode,
+  SweepReport,
+  TagResult,
+} from './model.js';
+import type { ReconciliationResult } from './reconcile.js';
 
-export type DecisionKind =
-  | 'ended'
-  | 'would-end'
-  | 'already-gone'
-  | 'skipped'
-  | 'failed'
-  | 'throttled';
+/** The report's types (model.ts), as the doors that print it import them. */
+export type { SweepDecision, SweepReport } from './model.js';
 
-/** What became of the audit tag on a callback the sweeper ended. */
-export type TagResult =
-  | 'tagged'
-  /** Tagging is off. */
-  | 'off'
-  /** The contact already carries too many user tags for two more (6 at most). */
-  | 'untagged-limit'
-  | 'tag-failed';
-
-/** One decision of a run. IDs only: never a phone number or a contact attribute. */
-export interface SweepDecision {
-  contactId: string;
-  instanceId: string;
-  queueId?: string;
-  decision: DecisionKind;
-  reason: string;
-  tag?: TagResult;
-  /** The sweep rule that decided it; set only when the run follows sweep policies. */
-  rule?: string;
-}
-
-export type Subject = Omit<SweepDecision, 'decision' | 'reason' | 'tag'>;
-
-export interface SweepCounts {
-  /** Registry entries the run examined. */
-  candidates: number;
-  /** Candidates DescribeContact found. */
-  verified: number;
-  /** Callbacks StopContact ended, tagged or not. */
-  ended: number;
-  /** Of `ended`: left untagged because the contact had no room for two more user tags. */
-  endedUntagged: number;
-  /** Of `ended`: TagContact failed after the stop (the end stands; only the tag is missing). */
-  tagFailed: number;
-  /** Report mode: what `end` would have ended. */
-  wouldEnd: number;
-  /** Disconnected, or StopContact found it no longer active: done. */
-  alreadyGone: number;
-  skipped: Partial<Record<SkipReason, number>>;
-  /** Kept for the next run. */
-  failed: number;
-  /** Kept for the next run. */
-  throttled: number;
-  /** Registry writes that failed; the next run finds the same entry and settles it then. */
-  registryErrors: number;
-  /** Queued callbacks SearchContacts found that the registry lacked: contact events were lost. */
-  discovered: number;
-}
-
-/** One rule's share of a run's decisions (sweep policies). */
-export interface RuleCounts {
-  /** Decisions this rule made: every candidate it matched. */
-  candidates: number;
-  ended: number;
-  wouldEnd: number;
-  alreadyGone: number;
-  skipped: number;
-  failed: number;
-  throttled: number;
-}
-
-/** A rule of the run, as it applied, with its counts. */
-export interface RuleReport {
-  name: string;
-  mode: SweepMode;
-  maxQueuedAgeSeconds: number;
-  counts: RuleCounts;
-}
-
-/** How the run proved, right before each stop, that a callback was still in its queue. */
-export type LastLookMode =
-  /** GetContactMetrics' POSITION_IN_QUEUE, then DescribeContact. */
-  | 'position-and-describe'
-  /** GetContactMetrics was refused (IAM, or not offered in the Region): DescribeContact alone. */
-  | 'describe-only';
-
-export interface SweepReport {
-  runId: string;
-  mode: SweepMode;
-  instanceIds: string[];
-  maxQueuedAgeSeconds: number;
-  maxStops: number;
-  startedAt: string;
-  finishedAt: string;
-  /** False when the run stopped early; the next run picks up the rest. */
-  complete: boolean;
-  stoppedEarly?: 'time-budget' | 'max-stops' | 'stopped';
-  lastLook: LastLookMode;
-  /** Why the last look fell back to DescribeContact alone. */
-  lastLookFallback?: string;
-  counts: SweepCounts;
-  /** Per rule, in order, when the run follows sweep policies (the counts above cover them all). */
-  rules?: RuleReport[];
-  /** The scheduled clear this run is, when a schedule (or a person) asked for one. */
-  schedule?: string;
-  decisions: SweepDecision[];
-  /** Decisions not listed because the report is capped; the counts include them. */
-  decisionsOmitted: number;
-  discovery: DiscoveryResult[];
-  reconciliation: ReconciliationResult[];
-  unexplainedQueues: UnexplainedQueue[];
-}
+/**
+ * A run's report: every decision counted (in all and per rule) and the first of them listed, as
+ * the run makes them; then, when the run is over, the report the sweeper returns and logs. The
+ * doors publish its counts as CloudWatch metrics (lambdas/callback-sweeper/callback-sweeper.ts).
+ */
 
 const ruleCounter: Record<DecisionKind, Exclude<keyof RuleCounts, 'candidates'>> = {
   ended: 'ended',
@@ -214,4 +123,56 @@ export class ReportBuilder {
     if (listed) this.decisions.push(entry);
     this.#onDecision?.(entry);
   }
+}
+
+/** What a finished run hands to its report. */
+export interface FinishedRun {
+  runId: string;
+  mode: SweepMode;
+  settings: SweepSettings;
+  /** The run follows configured sweep policies: the report has per-rule counts. */
+  policies: boolean;
+  startedAt: string;
+  stoppedEarly: SweepReport['stoppedEarly'];
+  /** Whether the last look could use GetContactMetrics (end.ts, PositionCheck), and why not. */
+  position: { readonly available: boolean; readonly fallback: string | undefined };
+  report: ReportBuilder;
+  discovery: DiscoveryResult[];
+  reconciliation: ReconciliationResult[];
+}
+
+/** The run's report, as the sweeper returns it and the doors print it. */
+export function finishReport(run: FinishedRun): SweepReport {
+  const { settings, position, report, reconciliation } = run;
+  const rules = rulesOf(settings);
+  return {
+    runId: run.runId,
+    mode: run.mode,
+    instanceIds: [...settings.instanceIds],
+    maxQueuedAgeSeconds: Math.round(minAgeMs(settings) / 1000),
+    maxStops: settings.maxStops,
+    startedAt: run.startedAt,
+    finishedAt: new Date().toISOString(),
+    complete: run.stoppedEarly === undefined,
+    ...(run.stoppedEarly ? { stoppedEarly: run.stoppedEarly } : {}),
+    lastLook: position.available ? 'position-and-describe' : 'describe-only',
+    ...(position.fallback ? { lastLookFallback: position.fallback } : {}),
+    counts: report.counts,
+    ...(run.policies
+      ? {
+          rules: rules.map((rule) => ({
+            name: rule.name,
+            mode: rule.mode,
+            maxQueuedAgeSeconds: Math.round(rule.maxQueuedAgeMs / 1000),
+            counts: report.byRule.get(rule.name) as RuleCounts,
+          })),
+        }
+      : {}),
+    ...(settings.schedule ? { schedule: settings.schedule } : {}),
+    decisions: report.decisions,
+    decisionsOmitted: report.decisionsOmitted,
+    discovery: run.discovery,
+    reconciliation,
+    unexplainedQueues: reconciliation.flatMap((r) => r.unexplained),
+  };
 }

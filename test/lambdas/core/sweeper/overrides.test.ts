@@ -9,7 +9,7 @@ import {
   unconfiguredInstances,
   unknownPolicyNames,
 } from '../../../../lambdas/core/sweeper/overrides.js';
-import { parseSweepPolicies } from '../../../../lambdas/core/sweeper/sweep-policies.js';
+import { parseSweepPolicies } from '../../../../lambdas/core/sweeper/rules.js';
 
 const configured: SweepSettings = {
   mode: 'report',

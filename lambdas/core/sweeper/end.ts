@@ -1,34 +1,39 @@
-import { type Contact, TagContactCommand } from '@aws-sdk/client-connect';
-import type { FailureOutcome } from '../connect/outcome.js';
-import { endedBySomeoneElse } from '../connect/stop-contact.js';
-import type { CallbackEvent } from '../registry/events.js';
-import { isQueuedCallbackMethod } from '../registry/events.js';
-import type { CallbackRegistry, EndedBy, QueuedCallback } from '../registry/registry.js';
-import { describeCallback, isNotFound } from './describe.js';
 import {
-  type LastLook,
-  lastLookThenStop,
-  type PositionCheck,
-  type SweepConnect,
-} from './last-look.js';
-import { type Assessment, type EndReason, type QueueLists, tagsFit } from './policy.js';
-import type { ReportBuilder, Subject, TagResult } from './report.js';
+  type ConnectClient,
+  type Contact,
+  DescribeContactCommand,
+  GetContactMetricsCommand,
+  TagContactCommand,
+} from '@aws-sdk/client-connect';
+import { outcomeFromError } from '../connect/errors.js';
+import type { FailureOutcome } from '../connect/outcome.js';
+import { endedBySomeoneElse, stopContact } from '../connect/stop-contact.js';
+import type { CallbackEvent } from '../registry/events.js';
+import type { EndedBy, QueuedCallback } from '../registry/registry.js';
+import {
+  assessCallback,
+  type EndTarget,
+  keeperServes,
+  positionInQueue,
+  stillQualifies,
+} from './decide.js';
+import type {
+  Assessment,
+  EndReason,
+  QueueLists,
+  Subject,
+  SweepConnect,
+  SweepRegistry,
+  TagResult,
+} from './model.js';
+import type { ReportBuilder } from './report.js';
 
-/** The registry calls a sweep makes; tests may pass a fake. */
-export type SweepRegistry = Pick<
-  CallbackRegistry,
-  | 'record'
-  | 'requeue'
-  | 'queuedBefore'
-  | 'recordStopIntent'
-  | 'recordStopAttempt'
-  | 'clearStopIntent'
-  | 'recordSweeperEnd'
-  | 'tracksQueued'
-  | 'lookBackoff'
-  | 'recordLookSkip'
-  | 'clearLookBackoff'
->;
+/**
+ * The end of one callback the run decided to end (decide.ts), in the order it happens: the
+ * keeper of a duplicate, the intent, the last look, the stop, the settling of a stop that may have
+ * been applied, and the tag. Also how a run records what a look showed about a callback that is
+ * no longer waiting, and settles an earlier run's intent.
+ */
 
 /** What ending one callback needs from its run. */
 export interface EndContext {
@@ -58,7 +63,7 @@ export async function endCallback(
   ctx: EndContext,
   callback: QueuedCallback,
   subject: Subject,
-  target: QueueLists & { reason: EndReason; cutoffMs: number; keeperContactId?: string },
+  target: EndTarget,
 ): Promise<void> {
   if (target.keeperContactId) {
     const keeper = await keeperStillThere(ctx, subject, target.keeperContactId);
@@ -83,10 +88,7 @@ export async function endCallback(
   return settleLook(ctx, callback, subject, target.reason, look);
 }
 
-/**
- * A duplicate is ended only while the customer still has the older callback: it must still be a
- * callback, not disconnected (queued, or already with an agent, both serve the customer).
- */
+/** Whether the customer still has a duplicate's older callback (decide.ts, keeperServes). */
 async function keeperStillThere(
   ctx: EndContext,
   subject: Subject,
@@ -100,9 +102,7 @@ async function keeperStillThere(
   if ('outcome' in described) {
     return isNotFound(described.outcome) ? 'keeper-gone' : described.outcome;
   }
-  const { contact } = described;
-  const there = !contact.DisconnectTimestamp && isQueuedCallbackMethod(contact.InitiationMethod);
-  return there ? 'there' : 'keeper-gone';
+  return keeperServes(described.contact) ? 'there' : 'keeper-gone';
 }
 
 const registryFailure: FailureOutcome = {
@@ -110,6 +110,169 @@ const registryFailure: FailureOutcome = {
   code: 'RegistryError',
   message: 'the stop intent could not be written',
 };
+
+// ---- The last look and the stop ----
+
+/** What the look right before a stop found, and what the stop did. */
+export type LastLook =
+  | { kind: 'stopped'; contact: Contact }
+  /**
+   * StopContact answered an error; `contact` is what the last look saw. `unsettled`: the stop may
+   * have been applied (FailureOutcome.mayHaveApplied, or the run aborted it in flight), sent at
+   * `sentAtMs`; only a look afterwards tells (settleStop).
+   */
+  | {
+      kind: 'stop-failed';
+      outcome: FailureOutcome;
+      contact: Contact;
+      unsettled: boolean;
+      sentAtMs: number;
+    }
+  | { kind: 'no-longer-eligible'; assessment: Assessment; contact: Contact }
+  | { kind: 'not-in-queue' }
+  | {
+      kind: 'look-failed';
+      outcome: FailureOutcome;
+      operation: 'DescribeContact' | 'GetContactMetrics' | 'StopContact';
+    };
+
+/** Whether the run can use GetContactMetrics; once refused, it falls back to DescribeContact alone. */
+export class PositionCheck {
+  #fallback: string | undefined;
+
+  get available(): boolean {
+    return this.#fallback === undefined;
+  }
+
+  get fallback(): string | undefined {
+    return this.#fallback;
+  }
+
+  refuse(reason: string): void {
+    this.#fallback ??= reason;
+  }
+}
+
+export interface LastLookTarget extends QueueLists {
+  instanceId: string;
+  contactId: string;
+  reason: EndReason;
+  cutoffMs: number;
+}
+
+/** Connect answers that mean GetContactMetrics cannot be used here at all, not that it failed. */
+const unavailable = new Set(['AccessDeniedException', 'UnknownOperationException']);
+
+/**
+ * The sequence that keeps the sweeper's promise. Connect has no conditional StopContact, so the
+ * last look sits as close to the stop as the protocol allows:
+ * 1. wait for StopContact's turn first (StopPacer: one look-and-stop at a time, the rate counted
+ *    at each stop's send time), so no limiter wait follows the look;
+ * 2. GetContactMetrics: a POSITION_IN_QUEUE exists only while the contact is actively in queue;
+ * 3. DescribeContact, last, because it also shows an agent offered, accepting, dialling or on;
+ * 4. if both still say "waiting in its queue", StopContact at once: nothing is awaited between
+ *    DescribeContact's answer and the stop (no tag, no registry write, no other limiter).
+ * Never throws: every result is a LastLook.
+ */
+export async function lastLookThenStop(
+  clients: SweepConnect,
+  target: LastLookTarget,
+  position: PositionCheck,
+  abortSignal?: AbortSignal,
+  /** Epoch ms, on the clock the registry's times use: when the stop was sent. */
+  now: () => number = Date.now,
+): Promise<LastLook> {
+  let sentAtMs = Number.NaN;
+  const sent = () => {
+    sentAtMs = now();
+  };
+  const stopped = (look: LastLook): LastLook =>
+    look.kind === 'stop-failed' ? { ...look, sentAtMs } : look;
+  try {
+    if (clients.stopPacer) {
+      const pacer = clients.stopPacer;
+      return stopped(
+        await pacer.turn(
+          (paced) =>
+            lookThenStop(
+              clients,
+              target,
+              position,
+              () => {
+                paced();
+                sent();
+              },
+              abortSignal,
+            ),
+          abortSignal,
+        ),
+      );
+    }
+    await clients.acquire?.('StopContact');
+  } catch (error) {
+    return {
+      kind: 'look-failed',
+      outcome: outcomeFromError(error, 'contact'),
+      operation: 'StopContact',
+    };
+  }
+  return stopped(await lookThenStop(clients, target, position, sent, abortSignal));
+}
+
+/** Steps 2 to 4 of lastLookThenStop; `sent()` marks the stop's send time for StopContact's rate. */
+async function lookThenStop(
+  clients: SweepConnect,
+  target: LastLookTarget,
+  position: PositionCheck,
+  sent: () => void,
+  abortSignal: AbortSignal | undefined,
+): Promise<LastLook> {
+  const ids = { InstanceId: target.instanceId, ContactId: target.contactId };
+  const look = clients.lookClient ?? clients.connect;
+  const call = { abortSignal };
+  let inQueue = true;
+  if (position.available) {
+    try {
+      const metrics = await look.send(
+        new GetContactMetricsCommand({ ...ids, Metrics: [{ Name: 'POSITION_IN_QUEUE' }] }),
+        call,
+      );
+      inQueue = positionInQueue(metrics.MetricResults) !== undefined;
+    } catch (error) {
+      const name = (error as { name?: unknown })?.name;
+      if (typeof name === 'string' && unavailable.has(name)) {
+        position.refuse(`GetContactMetrics: ${name}`);
+      } else {
+        const outcome = outcomeFromError(error, 'contact');
+        return { kind: 'look-failed', outcome, operation: 'GetContactMetrics' };
+      }
+    }
+  }
+  const described = await describeCallback(look, target, abortSignal);
+  if ('outcome' in described) {
+    return { kind: 'look-failed', outcome: described.outcome, operation: 'DescribeContact' };
+  }
+  const { contact } = described;
+  const assessment = assessCallback(contact, target);
+  // DescribeContact says where it went, when it says; otherwise the missing position decides.
+  if (!stillQualifies(assessment, target.reason)) {
+    return { kind: 'no-longer-eligible', assessment, contact };
+  }
+  if (!inQueue) return { kind: 'not-in-queue' };
+  // The last look said "waiting in its queue": the stop goes out now, with nothing awaited before.
+  sent();
+  const outcome = await stopContact(
+    clients.stopClient,
+    { instanceId: target.instanceId, contactId: target.contactId },
+    call,
+  );
+  if (outcome.kind === 'stopped') return { kind: 'stopped', contact };
+  // An abort while the request is in flight may come after Connect applied it.
+  const unsettled = outcome.mayHaveApplied === true || abortSignal?.aborted === true;
+  return { kind: 'stop-failed', outcome, contact, unsettled, sentAtMs: Number.NaN };
+}
+
+// ---- Settling what the look and the stop showed ----
 
 async function settleLook(
   ctx: EndContext,
@@ -276,6 +439,17 @@ export async function applyLeftQueue(
   }
 }
 
+// ---- The tag ----
+
+/** A contact holds at most 6 user-defined tags (adminguide/granular-billing); `aws:` keys are the system's. */
+export const maxUserTagsPerContact = 6;
+
+/** Whether `adding` more user tags fit on a contact that carries `tags`. */
+export function tagsFit(tags: Record<string, string> | undefined, adding: number): boolean {
+  const userTags = Object.keys(tags ?? {}).filter((key) => !key.startsWith('aws:')).length;
+  return userTags + adding <= maxUserTagsPerContact;
+}
+
 /** Best effort, after a successful stop only; a contact with no room for two more tags is skipped. */
 async function tagEnded(
   ctx: EndContext,
@@ -330,4 +504,32 @@ function requested(ctx: EndContext) {
 
 function ids(subject: Subject) {
   return { contactId: subject.contactId, instanceId: subject.instanceId };
+}
+
+// ---- DescribeContact ----
+
+export type Described = { contact: Contact } | { outcome: FailureOutcome };
+
+/** DescribeContact, as the contact or as the failure; never throws. */
+export async function describeCallback(
+  connect: ConnectClient,
+  ids: { instanceId: string; contactId: string },
+  abortSignal?: AbortSignal,
+): Promise<Described> {
+  try {
+    const answer = await connect.send(
+      new DescribeContactCommand({ InstanceId: ids.instanceId, ContactId: ids.contactId }),
+      { abortSignal },
+    );
+    if (answer.Contact) return { contact: answer.Contact };
+    const message = 'DescribeContact returned no contact';
+    return { outcome: { kind: 'invalid-contact-id', code: 'ResourceNotFoundException', message } };
+  } catch (error) {
+    return { outcome: outcomeFromError(error, 'contact') };
+  }
+}
+
+/** DescribeContact's "not found": the contact, or the instance, the Region or the endpoint. */
+export function isNotFound(outcome: FailureOutcome): boolean {
+  return outcome.kind === 'invalid-contact-id' || outcome.kind === 'contact-not-active';
 }

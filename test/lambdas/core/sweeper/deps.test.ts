@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSweepConnect } from '../../../../lambdas/core/sweeper/sweep-clients.js';
+import { createSweepConnect } from '../../../../lambdas/core/sweeper/deps.js';
 
 const config = {
   connect: { maxAttempts: 3, connectionTimeoutMs: 500, requestTimeoutMs: 1_500 },
