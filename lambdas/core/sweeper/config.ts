@@ -41,10 +41,16 @@ export type DuplicatesPolicy = (typeof duplicatesPolicies)[number];
 export type SweepSettings = Required<SettingOverrides> & {
   duplicatesPolicy: DuplicatesPolicy;
   /**
-   * Sweep rules, the first match wins (docs/sweep-policies.md); a callback no rule matches is left
-   * alone. Absent: one rule for every queue from `mode`, `maxQueuedAgeMs` and `duplicatesPolicy`.
+   * The rules, the first match wins (docs/sweep-policies.md); a callback no rule matches is left
+   * alone. Always set: without sweep policies, the global settings become one rule for every
+   * queue at configuration time (`mode`, `maxQueuedAgeMs`, `duplicatesPolicy`: `withDefaultRule`).
    */
-  policies?: SweepRule[];
+  rules: SweepRule[];
+  /**
+   * The rules are sweep policies rather than the one-rule default: each rule's mode binds (a
+   * manual `mode: "end"` is refused), and decisions and reports name the rules.
+   */
+  policies: boolean;
   /** The scheduled clear this run is (its rule is `onlyRule`, with the clear's age and mode). */
   schedule?: string;
   /**
@@ -54,9 +60,16 @@ export type SweepSettings = Required<SettingOverrides> & {
   onlyRule?: string;
 };
 
+/** Settings without sweep policies, with their one rule built from `mode`, `maxQueuedAgeMs` and `duplicatesPolicy`. */
+export function withDefaultRule(
+  settings: Omit<SweepSettings, 'rules' | 'policies'>,
+): SweepSettings {
+  return { ...settings, rules: [defaultRule(settings)], policies: false };
+}
+
 /** The rules a run follows: its policies, or the one-rule default of its global settings. */
 export function rulesOf(settings: SweepSettings): SweepRule[] {
-  return settings.policies ?? [defaultRule(settings)];
+  return settings.rules;
 }
 
 /** The rules that may act in a run: `onlyRule` alone when it names one, else every rule. */
@@ -252,11 +265,9 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
   }
   return {
     connectArns,
-    settings: {
-      ...overridableOf(values),
-      duplicatesPolicy,
-      ...(policies ? { policies: policies.rules } : {}),
-    },
+    settings: policies
+      ? { ...overridableOf(values), duplicatesPolicy, rules: policies.rules, policies: true }
+      : withDefaultRule({ ...overridableOf(values), duplicatesPolicy }),
     values,
     tableName: readRequiredEnv('callbackTableName', env),
     ...(keepOldest.any ? { phoneHashSalt } : {}),

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { FieldError } from '../schemas.js';
 import { overridable, overrideFieldSchemas, type SettingOverrides } from '../settings/read.js';
-import { idsOf, rulesOf, type SweepSettings } from './config.js';
+import { idsOf, rulesOf, type SweepSettings, withDefaultRule } from './config.js';
 import { namePattern } from './rule-fields.js';
 import { type SweepRule, scheduledClears } from './sweep-policies.js';
 
@@ -93,15 +93,16 @@ export function applyOverrides(
     );
   }
   const { rule: ruleName, schedule: scheduleName, mode, ...fields } = overrides;
-  const policies = configured.policies !== undefined;
-  const applied: SweepSettings = {
+  const { policies } = configured;
+  const overridden = {
     ...configured,
     ...fields,
     // With policies each rule's mode binds: `end` leaves the configured default as it is.
     ...(mode && !(policies && mode === 'end') ? { mode } : {}),
   };
-  if (!policies && ruleName === undefined && scheduleName === undefined) return applied;
   // Without policies, the one-rule default of the settings as overridden.
+  const applied: SweepSettings = policies ? overridden : withDefaultRule(overridden);
+  if (!policies && ruleName === undefined && scheduleName === undefined) return applied;
   const ruleList = rulesOf(applied);
   const clear = scheduleName
     ? scheduledClears(ruleList).find(({ schedule }) => schedule.name === scheduleName)
@@ -128,7 +129,9 @@ export function applyOverrides(
     ...applied,
     ...(clear ? { schedule: clear.schedule.name } : {}),
     ...(onlyRule !== undefined ? { onlyRule } : {}),
-    policies: rules,
+    rules,
+    // A run of one rule names it, with or without sweep policies.
+    policies: true,
     // A rule of one instance sweeps that instance only.
     ...(only?.instanceId
       ? { instanceIds: applied.instanceIds.filter((id) => id === only.instanceId) }
@@ -177,7 +180,7 @@ export function policyModeProblems(
   overrides: SweepOverrides,
 ): FieldError[] {
   if (!configured.policies || overrides.mode !== 'end') return [];
-  const clears = scheduledClears(configured.policies).map(({ schedule }) => schedule.name);
+  const clears = scheduledClears(configured.rules).map(({ schedule }) => schedule.name);
   const fire =
     clears.length > 0
       ? `fire a scheduled clear ({"schedule":"<name>"}; the clears are ${clears.join(', ')})`

@@ -90,7 +90,7 @@ export class SweepRun {
     this.#options = options;
     // An operator's preview is the end run it previews, writing nothing.
     this.#mode = options.operatorRun === 'preview' ? 'report' : runModeOf(settings);
-    this.#policies = settings.policies !== undefined;
+    this.#policies = settings.policies;
     this.#budget = new RunBudget(options, settings.maxStops, this.#mode);
     this.#report = new ReportBuilder(
       options.maxDecisionsInReport,

@@ -33,7 +33,11 @@ import {
   type SweepRegistry,
   sweepStuckCallbacks,
 } from '../../../../lambdas/core/sweeper/sweep.js';
-import { hour, testSweepSettings } from '../../../support/sweep-settings.js';
+import {
+  hour,
+  type TestSweepSettings,
+  testSweepSettings,
+} from '../../../support/sweep-settings.js';
 
 const connect = mockClient(ConnectClient);
 const meta = { $metadata: {} };
@@ -184,14 +188,14 @@ const options: SweepOptions = {
 
 function sweep(
   registry: FakeRegistry,
-  overrides: Partial<SweepSettings> = {},
+  overrides: TestSweepSettings = {},
   optionOverrides: Partial<SweepOptions> = {},
   deps: { hashPhoneNumber?: (n: string) => string } = {},
 ) {
   const client = new ConnectClient({});
   return sweepStuckCallbacks(
     { connect: client, stopClient: client, registry, now: () => now, runId: 'run-1', ...deps },
-    { ...settings, ...overrides },
+    testSweepSettings([instanceId], overrides),
     { ...options, ...optionOverrides },
   );
 }
