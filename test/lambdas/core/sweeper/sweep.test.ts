@@ -26,7 +26,6 @@ import {
   type StopAudit,
   type WriteResult,
 } from '../../../../lambdas/core/registry/registry.js';
-import type { SweepSettings } from '../../../../lambdas/core/sweeper/config.js';
 import { createPhoneHasher } from '../../../../lambdas/core/sweeper/phone-hash.js';
 import {
   type SweepOptions,
@@ -176,8 +175,6 @@ function answerDescribe(contacts: Record<string, Contact | Error>): void {
     return { Contact: answer };
   });
 }
-
-const settings: SweepSettings = testSweepSettings([instanceId]);
 
 const options: SweepOptions = {
   concurrency: 4,
