@@ -7,7 +7,6 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Setting, settings } from '../../../lambdas/core/settings/table.js';
 import { readSweeperConfig } from '../../../lambdas/core/sweeper/config.js';
 import {
   CallbackSweeper,
@@ -122,16 +121,6 @@ describe('CallbackSweeper', () => {
       instanceIds: ['0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b'],
       queueDenyList: ['vip'],
     });
-  });
-
-  it("sets every sweeper setting that has a prop, under the settings table's variable name", () => {
-    // The salt and the sweep policies have no default: each is set only when given.
-    const expected = Object.values(settings as Record<string, Setting>)
-      .filter((setting) => setting.functions?.includes('callback-sweeper') && setting.prop)
-      .filter((setting) => setting.env !== 'PHONE_HASH_SALT' && setting.env !== 'SWEEP_POLICIES')
-      .map((setting) => setting.env);
-
-    expect(Object.keys(sweeperEnvironment())).toEqual(expect.arrayContaining(expected));
   });
 
   it('scopes its Connect actions to the instance, per the Service Authorization Reference', () => {
