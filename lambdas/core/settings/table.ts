@@ -1,9 +1,10 @@
 /**
  * Every setting of the project, defined once: where it is read (environment variable of a
  * Lambda, CDK context key, construct prop), its default, its bounds and one line of documentation.
- * The Lambdas' environment readers, the app's context reader, the constructs' prop checks, the
- * manual-sweep override schema and docs/configuration.md are all built from this table
- * (lambdas/core/settings/values.ts parses; lib/configuration-doc.ts renders the page).
+ * The Lambdas' environment readers, the app's context reader, the constructs' props and their
+ * checks, the manual-sweep overrides and docs/configuration.md are all built from this table, their
+ * shapes derived from its types (lambdas/core/settings/read.ts reads every source;
+ * lambdas/core/settings/values.ts parses one value; lib/configuration-doc.ts renders the page).
  * Data only, and no imports: the CDK app and every Lambda load it.
  */
 

@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { withRunSignal } from '../connect/rate-limit.js';
+import { keepOldestAsked } from '../settings/read.js';
 import { rulesOf, type SweepOptions, type SweepSettings } from './config.js';
 import type { SweepReport } from './report.js';
-import { keepsOldest } from './sweep-policies.js';
 import { type SweepDeps, SweepRun } from './sweep-run.js';
 
 export type { SweepOptions } from './config.js';
@@ -32,10 +32,7 @@ export async function sweepStuckCallbacks(
   settings: SweepSettings,
   options: SweepOptions,
 ): Promise<SweepReport> {
-  if (
-    (keepsOldest(rulesOf(settings)) || settings.duplicatesPolicy === 'keep-oldest') &&
-    !deps.hashPhoneNumber
-  ) {
+  if (keepOldestAsked(settings.duplicatesPolicy, rulesOf(settings)).any && !deps.hashPhoneNumber) {
     throw new Error('the duplicates policy keep-oldest needs a phone number hasher');
   }
   if (!options.abortSignal) return new SweepRun(deps, settings, options).execute();
