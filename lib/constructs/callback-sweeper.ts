@@ -148,8 +148,10 @@ const cdkTyped: readonly CdkTyped[] = [
 
 /**
  * Ends callbacks queued too long: a scheduled function with reserved concurrency 1 (two sweeps
- * never overlap; `reserveConcurrency: false` drops it) that reads the registry, verifies each candidate with DescribeContact and, in
- * mode `end`, tags and stops it. Its settings become the function's environment.
+ * never overlap; `reserveConcurrency: false` drops it) that reads the registry, verifies each
+ * candidate with DescribeContact and, in mode `end`, tags and stops it. Its settings become the
+ * function's environment. In mode `report` the role still allows StopContact: a manual
+ * invocation may ask for `end` (an emergency run).
  */
 export class CallbackSweeper extends Construct {
   public readonly function: NodejsFunction;
