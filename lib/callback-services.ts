@@ -46,24 +46,14 @@ export function addCallbackServices(
   });
   if (instanceArns.length === 0) return { tracker };
 
+  // The settings as context gave them are the construct's props, but for two in CDK types.
+  const { maxQueuedAge, schedule, ...props } = sweeper;
   const callbackSweeper = new CallbackSweeper(stack, 'CallbackSweeper', {
     table: tracker.table,
     instanceArns,
-    mode: sweeper.mode,
-    maxQueuedAge: Duration.seconds(Math.round(sweeper.maxQueuedAgeMs / 1_000)),
-    maxStopsPerRun: sweeper.maxStopsPerRun,
-    queueAllowList: sweeper.queueAllowList,
-    queueDenyList: sweeper.queueDenyList,
-    tagEndedContacts: sweeper.tagEndedContacts,
-    discoverCallbacks: sweeper.discoverCallbacks,
-    duplicatesPolicy: sweeper.duplicatesPolicy,
-    ...(sweeper.phoneHashSalt ? { phoneHashSalt: sweeper.phoneHashSalt } : {}),
-    reconcile: sweeper.reconcile,
-    reconcileQueueIds: sweeper.reconcileQueueIds,
-    reserveConcurrency: sweeper.reserveConcurrency,
-    ratesPerSecond: sweeper.ratesPerSecond,
-    ...(sweeper.policies ? { policies: sweeper.policies } : {}),
-    schedule: Schedule.expression(sweeper.schedule),
+    ...props,
+    maxQueuedAge: Duration.seconds(Math.round(maxQueuedAge / 1_000)),
+    schedule: Schedule.expression(schedule),
     logRetention: config.logRetention,
     environment: localEnvironment,
   });

@@ -1,21 +1,14 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { type ContextReader, ContextSettings, unknownKeyProblems } from './context-settings.js';
-import { type ConnectInstance, readInstances, regionsOf } from './instances.js';
 import {
-  readSweeper,
-  readSweepPolicies,
-  type SweeperSettings,
-  withPolicies,
-} from './sweeper-settings.js';
+  type ContextReader,
+  ContextSettings,
+  unknownKeyProblems,
+} from '../lambdas/core/settings/read.js';
+import { type ConnectInstance, readInstances, regionsOf } from './instances.js';
+import { readSweeper, type SweeperSettings } from './sweeper-settings.js';
 
-export { type ContextReader, contextKeys } from './context-settings.js';
-export {
-  type ConnectInstance,
-  configsByRegion,
-  instanceOutsideStack,
-  parseInstanceArn,
-  type RegionalConfig,
-} from './instances.js';
+export { type ContextReader, contextKeys } from '../lambdas/core/settings/read.js';
+export { type ConnectInstance, parseInstanceArn } from './instances.js';
 export type { SweeperSettings } from './sweeper-settings.js';
 
 /**
@@ -176,23 +169,64 @@ export function readConfig(read: ContextReader, present: readonly string[] = [])
     logRetention: logRetentionDays as RetentionDays,
     ...(alarmEmail ? { alarmEmail } : {}),
     api: { rateLimit: context.get('apiRateLimit'), burstLimit: context.get('apiBurstLimit') },
-    sweeper: withPolicies(
-      readSweeper(context, instance === undefined && !local, deploy.callbackSweeper),
-      (sweeper) =>
-        readSweepPolicies(
-          context,
-          read,
-          sweeper,
-          instances.map((i) => i.id),
-        ),
-      // Read once by readSweeper, which reports a bad one; here only its text is passed on.
-      typeof read('phoneHashSalt') === 'string'
-        ? (read('phoneHashSalt') as string).trim()
-        : undefined,
+    sweeper: readSweeper(
+      context,
+      instances.map((i) => i.id),
+      instance === undefined && !local,
+      deploy.callbackSweeper,
     ),
     local,
     localConnectEndpoint,
   };
   if (context.problems.length > 0) throw new Error(context.problems.join('\n'));
   return config;
+}
+
+/** One stack's share of the deployment: the instances of one Region. */
+export interface RegionalConfig {
+  /** @default - no instance: the stack's Region is the CLI's */
+  readonly region?: string;
+  readonly config: EndContactConfig;
+}
+
+/**
+ * Splits the deployment into one configuration per Region, since contact events, integration
+ * associations and flows live in their instance's Region. The first instance's Region comes first.
+ * In local mode (one Region, see readConfig) and without instances, it is the configuration as is.
+ */
+export function configsByRegion(config: EndContactConfig): RegionalConfig[] {
+  const regions = [...new Set(config.instances.map((i) => i.region))];
+  if (config.local || regions.length <= 1) {
+    return [{ ...(regions[0] ? { region: regions[0] } : {}), config }];
+  }
+  return regions.map((region) => {
+    const instances = config.instances.filter((i) => i.region === region);
+    const ids = new Set(instances.map((i) => i.id));
+    // A Region's sweeper keeps the rules for every instance and those naming one of its own, in
+    // order; with none left it ends nothing (no rule matches), as the rules say for that Region.
+    const policies = config.sweeper.policies?.filter(
+      (rule) => rule.instanceId === undefined || ids.has(rule.instanceId),
+    );
+    const sweeper = policies ? { ...config.sweeper, policies } : config.sweeper;
+    return { region, config: { ...config, instance: instances[0], instances, sweeper } };
+  });
+}
+
+/**
+ * Why a stack cannot serve one of its configuration's instances, in one line, or undefined: a
+ * stack serves the instances of its own account and Region (its rule sees their events, its
+ * associations and flows are created there). Unpinned, the stack is in its first instance's.
+ */
+export function instanceOutsideStack(
+  config: EndContactConfig,
+  stackId: string,
+  pinned: { readonly region?: string; readonly account?: string },
+): string | undefined {
+  if (config.local) return undefined;
+  const region = pinned.region ?? config.instance?.region;
+  const account = pinned.account ?? config.instance?.account;
+  const outside = config.instances.find((i) => i.region !== region || i.account !== account);
+  return outside
+    ? `instance ${outside.arn} is not in stack ${stackId}'s account and Region (${account}, ${region}): a stack serves the instances of its own account and Region; list every instance in instanceArns and lib/app.ts deploys one stack per Region (npx cdk deploy --all, see docs/deploy.md "Several instances and Regions")`
+    : undefined;
 }

@@ -1,31 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import {
+  type ContextProps,
+  type ContextSettings,
+  keepOldestAsked,
+} from '../lambdas/core/settings/read.js';
 import { settings } from '../lambdas/core/settings/table.js';
 import { parseSweepPolicies, type SweepRule } from '../lambdas/core/sweeper/rules.js';
-import type { SweeperRates } from './constructs/callback-sweeper.js';
-import type { ContextReader, ContextSettings } from './context-settings.js';
 
-/** The sweeper's part of the configuration: its settings, and its sweep policies when given. */
-
-/** The sweeper's policy and pace; each field is the setting of the same name in the table. */
-export interface SweeperSettings {
-  readonly mode: 'report' | 'end';
-  readonly maxQueuedAgeMs: number;
-  readonly maxStopsPerRun: number;
-  readonly ratesPerSecond: Required<SweeperRates>;
-  readonly queueAllowList: readonly string[];
-  readonly queueDenyList: readonly string[];
-  readonly schedule: string;
-  readonly tagEndedContacts: boolean;
-  readonly discoverCallbacks: boolean;
-  readonly duplicatesPolicy: 'off' | 'keep-oldest';
+/**
+ * The sweeper's part of the configuration: every CallbackSweeper prop that has a context key,
+ * read from context and named as the prop (lambdas/core/settings/table.ts; `maxQueuedAge` in
+ * milliseconds, `schedule` as its expression), and its sweep policies when given.
+ */
+export type SweeperSettings = Omit<
+  ContextProps<'CallbackSweeper'>,
+  'phoneHashSalt' | 'policies'
+> & {
+  /** Set only when keep-oldest, globally or in a rule, uses it. */
   readonly phoneHashSalt?: string;
-  readonly reconcile: boolean;
-  readonly reconcileQueueIds: readonly string[];
-  readonly reserveConcurrency: boolean;
   /** Sweep rules and their scheduled clears; absent: the one-rule default of the settings above. */
   readonly policies?: readonly SweepRule[];
-}
+};
 
 const ratePattern = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const cronPattern = /^cron\(\S+( \S+){5}\)$/;
@@ -40,13 +36,22 @@ function isScheduleExpression(text: string): boolean {
   return cronPattern.test(text);
 }
 
-/** The sweeper's settings, and the rules that tie them to each other. */
+/**
+ * The sweeper's settings, and the rules that tie them to each other: `sweepMode` end needs an
+ * instance, the schedule must be EventBridge's, keep-oldest needs the salt.
+ */
 export function readSweeper(
   context: ContextSettings,
+  instanceIds: readonly string[],
   noInstanceOutsideLocal: boolean,
   sweeperOn: boolean,
-) {
-  let mode = context.get('sweepMode');
+): SweeperSettings {
+  const {
+    phoneHashSalt,
+    policies: _json,
+    ...props
+  } = context.props('CallbackSweeper', ['sweepPolicies']);
+  let mode = props.mode;
   if (mode === 'end' && sweeperOn && noInstanceOutsideLocal) {
     context.add(
       'sweepMode',
@@ -56,55 +61,30 @@ export function readSweeper(
     );
     mode = 'report';
   }
-  const schedule = context.get('schedule') as string;
-  if (!isScheduleExpression(schedule)) {
-    context.add('schedule', settings.schedule.expected, `"${schedule}"`);
+  if (!isScheduleExpression(props.schedule)) {
+    context.add('schedule', settings.schedule.expected, `"${props.schedule}"`);
   }
-  const duplicatesPolicy = context.get('duplicatesPolicy');
+  const read = readSweepPolicies(context, { ...props, mode }, instanceIds);
+  const keepOldest = keepOldestAsked(props.duplicatesPolicy, read?.rules);
   // Never echo the salt: an error message ends up in CI logs.
-  const phoneHashSalt = context.get('phoneHashSalt');
-  if (duplicatesPolicy === 'keep-oldest' && !context.isSet('phoneHashSalt')) {
-    context.problems.push(
-      'context key phoneHashSalt must be set (at least 16 characters) when duplicatesPolicy is keep-oldest: set -c phoneHashSalt=$(openssl rand -hex 16), or set duplicatesPolicy off',
-    );
+  if (!context.isSet('phoneHashSalt')) {
+    if (keepOldest.global) {
+      context.problems.push(
+        'context key phoneHashSalt must be set (at least 16 characters) when duplicatesPolicy is keep-oldest: set -c phoneHashSalt=$(openssl rand -hex 16), or set duplicatesPolicy off',
+      );
+    } else if (keepOldest.rule) {
+      context.problems.push(
+        `${read?.source}: a rule with duplicatesPolicy keep-oldest needs context key phoneHashSalt (at least 16 characters): set -c phoneHashSalt=$(openssl rand -hex 16)`,
+      );
+    }
   }
   return {
+    ...props,
     mode,
-    maxQueuedAgeMs: context.get('maxQueuedAge'),
-    maxStopsPerRun: context.get('maxStopsPerRun'),
-    ratesPerSecond: {
-      describeContact: context.get('describeRatePerSecond'),
-      stopContact: context.get('stopRatePerSecond'),
-      tagContact: context.get('tagRatePerSecond'),
-      getCurrentMetricData: context.get('metricDataRatePerSecond'),
-      getContactMetrics: context.get('contactMetricsRatePerSecond'),
-      searchContacts: context.get('searchContactsRatePerSecond'),
-    },
-    queueAllowList: context.get('queueAllowList'),
-    queueDenyList: context.get('queueDenyList'),
-    schedule,
-    tagEndedContacts: context.get('tagEndedContacts'),
-    discoverCallbacks: context.get('discoverCallbacks'),
-    duplicatesPolicy,
     // Only keep-oldest uses the salt, so it reaches no function otherwise.
-    ...(duplicatesPolicy === 'keep-oldest' && phoneHashSalt ? { phoneHashSalt } : {}),
-    reconcile: context.get('reconcile'),
-    reconcileQueueIds: context.get('reconcileQueueIds'),
-    reserveConcurrency: context.get('sweeperReservedConcurrency'),
-  } satisfies SweeperSettings;
-}
-
-/** The sweeper's settings with its policies, when there are any. */
-export function withPolicies(
-  sweeper: SweeperSettings,
-  readPolicies: (sweeper: SweeperSettings) => readonly SweepRule[] | undefined,
-  phoneHashSalt: string | undefined,
-): SweeperSettings {
-  const policies = readPolicies(sweeper);
-  if (!policies) return sweeper;
-  // A rule's keep-oldest needs the salt in the function too, whatever the global policy says.
-  const salt = policies.some((rule) => rule.duplicatesPolicy === 'keep-oldest') && phoneHashSalt;
-  return { ...sweeper, policies, ...(salt ? { phoneHashSalt: salt } : {}) };
+    ...(keepOldest.any && phoneHashSalt ? { phoneHashSalt } : {}),
+    ...(read ? { policies: read.rules } : {}),
+  };
 }
 
 /**
@@ -112,12 +92,11 @@ export function withPolicies(
  * names, checked by the parser the sweeper uses at cold start; each problem is one line naming
  * the rule and the field.
  */
-export function readSweepPolicies(
+function readSweepPolicies(
   context: ContextSettings,
-  read: ContextReader,
-  sweeper: Pick<SweeperSettings, 'mode' | 'maxQueuedAgeMs' | 'duplicatesPolicy'>,
+  sweeper: Pick<SweeperSettings, 'mode' | 'maxQueuedAge' | 'duplicatesPolicy'>,
   instanceIds: readonly string[],
-): readonly SweepRule[] | undefined {
+): { rules: readonly SweepRule[]; source: string } | undefined {
   const inline = context.isSet('sweepPolicies');
   const file = context.get('sweepPoliciesFile');
   if (inline && file !== undefined) {
@@ -126,7 +105,7 @@ export function readSweepPolicies(
     );
     return undefined;
   }
-  let raw: unknown = read('sweepPolicies');
+  let raw: unknown = context.raw('sweepPolicies');
   let source = 'context key sweepPolicies';
   if (file !== undefined) {
     source = `sweep policies file ${file}`;
@@ -140,7 +119,11 @@ export function readSweepPolicies(
     }
   } else if (!inline) return undefined;
   const parsed = parseSweepPolicies(raw, {
-    defaults: sweeper,
+    defaults: {
+      mode: sweeper.mode,
+      maxQueuedAgeMs: sweeper.maxQueuedAge,
+      duplicatesPolicy: sweeper.duplicatesPolicy,
+    },
     instanceIds,
     source,
   });
@@ -148,14 +131,5 @@ export function readSweepPolicies(
     context.problems.push(...parsed.problems);
     return undefined;
   }
-  if (
-    sweeper.duplicatesPolicy !== 'keep-oldest' &&
-    parsed.rules.some((rule) => rule.duplicatesPolicy === 'keep-oldest') &&
-    !context.isSet('phoneHashSalt')
-  ) {
-    context.problems.push(
-      `${source}: a rule with duplicatesPolicy keep-oldest needs context key phoneHashSalt (at least 16 characters): set -c phoneHashSalt=$(openssl rand -hex 16)`,
-    );
-  }
-  return parsed.rules;
+  return { rules: parsed.rules, source };
 }

@@ -34,14 +34,11 @@ export function demoSweepPolicies(): string {
  * their own mode: firing one is asking for it).
  */
 export function reportOnlyRules(config: SweeperConfig): SweeperConfig {
-  const { policies } = config.settings;
+  const { rules, policies } = config.settings;
   if (!policies) return config;
   return {
     ...config,
-    settings: {
-      ...config.settings,
-      policies: policies.map((rule) => ({ ...rule, mode: 'report' })),
-    },
+    settings: { ...config.settings, rules: rules.map((rule) => ({ ...rule, mode: 'report' })) },
   };
 }
 
@@ -53,7 +50,7 @@ export function clearEvent(
   config: SweeperConfig,
   name: string,
 ): { rule?: string; schedule: string } {
-  const rule = config.settings.policies?.find((r) => r.schedules.some((s) => s.name === name));
+  const rule = config.settings.rules.find((r) => r.schedules.some((s) => s.name === name));
   return rule ? clearInput(rule, { name }) : { schedule: name };
 }
 
@@ -77,7 +74,7 @@ export function localSweepPolicies(
   source: LocalSweepPolicies['source'],
   config: SweeperConfig,
 ): LocalSweepPolicies {
-  const rules = config.settings.policies ?? [];
+  const rules = config.settings.rules;
   return { source, clears: scheduledClears(rules).map(({ schedule }) => schedule.name) };
 }
 

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -6,36 +6,36 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { toInstanceId } from '../../lambdas/core/connect/identifiers.js';
 import { callbackTable } from '../../lambdas/core/registry/table.js';
+import {
+  checkProps,
+  keepOldestAsked,
+  propsEnvironment,
+  type SettingProps,
+} from '../../lambdas/core/settings/read.js';
 import { metricsNamespace } from '../../lambdas/core/settings/table.js';
-import { policiesToJson, type SweepRule } from '../../lambdas/core/sweeper/rules.js';
-import { grantConnect } from './connect-permissions.js';
+import {
+  parseSweepPolicies,
+  policiesToJson,
+  type SweepRule,
+} from '../../lambdas/core/sweeper/rules.js';
+import { grantConnect, isInstanceArn } from './connect-permissions.js';
 import { HandlerFunction } from './handler-function.js';
 import { ScheduledClears } from './scheduled-clears.js';
-import { settingsEnvironment } from './setting-props.js';
+import { checkSettingProp, isToken } from './setting-props.js';
 import { sweeperGrants } from './sweeper-grants.js';
-import { validateProps } from './sweeper-validation.js';
+
+/** Props CallbackSweeper takes in CDK types rather than as the settings' values. */
+type CdkTyped = 'table' | 'instanceArns' | 'maxQueuedAge' | 'schedule' | 'policies';
 
 /**
- * Client-side calls per second the sweeper allows itself, per Connect API; each from the
- * settings table (lambdas/core/settings/table.ts), which holds its default and bounds.
+ * The sweeper's props. Each setting of the table (lambdas/core/settings/table.ts) whose `prop` is
+ * `CallbackSweeper.<name>` is a prop of that name, flat, typed and defaulted by the table
+ * (docs/configuration.md lists each with its default and bounds), and checked in the constructor
+ * by the same table the function reads its environment with; the rest are declared here.
  */
-export interface SweeperRates {
-  /** @default 5 */
-  readonly describeContact?: number;
-  /** @default 2 */
-  readonly stopContact?: number;
-  /** @default 2 */
-  readonly tagContact?: number;
-  /** @default 2 */
-  readonly getCurrentMetricData?: number;
-  /** @default 2 */
-  readonly getContactMetrics?: number;
-  /** @default 0.5 */
-  readonly searchContacts?: number;
-}
-
-export interface CallbackSweeperProps {
+export interface CallbackSweeperProps extends Omit<SettingProps<'CallbackSweeper'>, CdkTyped> {
   /** The callback registry the tracker fills (`CallbackTracker.table`). */
   readonly table: ITable;
   /**
@@ -44,54 +44,11 @@ export interface CallbackSweeperProps {
    */
   readonly instanceArns: readonly string[];
   /**
-   * `report` lists what would be ended and changes nothing; `end` ends stuck callbacks. A manual
-   * invocation may still ask for `end` (an emergency run), so the role allows StopContact.
-   * @default 'report'
-   */
-  readonly mode?: 'report' | 'end';
-  /**
    * A callback queued longer than this is stuck: from 5 minutes to 14 days (Connect drops
    * callbacks then).
    * @default Duration.hours(24)
    */
   readonly maxQueuedAge?: Duration;
-  /**
-   * At most this many StopContact calls per run: an integer from 0 to 100000 (0 ends nothing).
-   * @default 50
-   */
-  readonly maxStopsPerRun?: number;
-  /**
-   * Only callbacks in these queues (IDs or ARNs) are ended.
-   * @default - every queue
-   */
-  readonly queueAllowList?: readonly string[];
-  /**
-   * Callbacks in these queues (IDs or ARNs) are never ended.
-   * @default - none
-   */
-  readonly queueDenyList?: readonly string[];
-  /**
-   * After stopping a callback, tag it `EndedBy=callback-sweeper`, `EndReason=...` (best effort).
-   * @default true
-   */
-  readonly tagEndedContacts?: boolean;
-  /**
-   * Each run also asks SearchContacts for queued callbacks the registry lacks (lost events).
-   * @default true
-   */
-  readonly discoverCallbacks?: boolean;
-  /**
-   * `keep-oldest` also ends younger callbacks for a number already queued in the same queue.
-   * Requires `phoneHashSalt`.
-   * @default 'off'
-   */
-  readonly duplicatesPolicy?: 'off' | 'keep-oldest';
-  /**
-   * Salt (at least 16 characters) for hashing customer numbers under the duplicates policy;
-   * numbers are hashed in memory and never stored or logged.
-   * @default - none
-   */
-  readonly phoneHashSalt?: string;
   /**
    * Sweep rules, the first match wins, with their scheduled clears (docs/sweep-policies.md); a
    * rule's instance must be one of `instanceArns`. Each clear becomes an EventBridge Scheduler
@@ -99,29 +56,6 @@ export interface CallbackSweeperProps {
    * @default - one rule for every queue, from `mode`, `maxQueuedAge` and `duplicatesPolicy`
    */
   readonly policies?: readonly SweepRule[];
-  /**
-   * Client-side rate per Connect API; keep them under the account's quotas.
-   * @default - the defaults of SweeperRates
-   */
-  readonly ratesPerSecond?: SweeperRates;
-  /**
-   * Queues whose oldest contact is always compared with the registry, besides the allow list
-   * and the queues the registry knows.
-   * @default - none
-   */
-  readonly reconcileQueueIds?: readonly string[];
-  /**
-   * After a sweep that read the whole registry, compare GetCurrentMetricData's oldest contact per
-   * queue with the registry and report queues no tracked callback explains.
-   * @default true
-   */
-  readonly reconcile?: boolean;
-  /**
-   * Reserve a concurrency of 1, so two runs never overlap. Lambda keeps at least 100 of the
-   * account's concurrency unreserved: an account whose limit is under 101 cannot reserve any.
-   * @default true
-   */
-  readonly reserveConcurrency?: boolean;
   /**
    * When the sweeper runs.
    * @default Schedule.rate(Duration.minutes(15))
@@ -144,10 +78,80 @@ export interface CallbackSweeperProps {
   readonly logRetention?: RetentionDays;
 }
 
+/** What the sweep policies may take of Lambda's 4 KB of environment variables; the rest is the other settings'. */
+const maxPoliciesBytes = 2_800;
+
+/**
+ * Refuses at synth what the function would refuse at every cold start, by the same settings
+ * table (lambdas/core/settings/table.ts).
+ */
+function validateProps(props: CallbackSweeperProps, maxQueuedAge: Duration): void {
+  if (props.instanceArns.length === 0) {
+    throw new Error('instanceArns is empty: give the ARN of at least one instance to sweep');
+  }
+  for (const arn of props.instanceArns) {
+    if (!Token.isUnresolved(arn) && !isInstanceArn(arn)) {
+      throw new Error(
+        `instanceArns: "${arn}" is not an Amazon Connect instance ARN; use arn:aws:connect:<region>:<account>:instance/<instance id>`,
+      );
+    }
+  }
+  if (!maxQueuedAge.isUnresolved()) {
+    checkSettingProp(
+      'maxQueuedAge',
+      `${maxQueuedAge.toMilliseconds()}ms`,
+      maxQueuedAge.toHumanString(),
+    );
+  }
+  checkProps('CallbackSweeper', props, cdkTyped, isToken);
+  const keepOldest = keepOldestAsked(props.duplicatesPolicy, props.policies);
+  if (props.policies) {
+    // The function's own parser, on what its environment will carry.
+    const instanceIds = props.instanceArns.flatMap((arn) => {
+      const ref = Token.isUnresolved(arn) ? undefined : toInstanceId(arn);
+      return ref?.ok ? [ref.instanceId] : [];
+    });
+    const policiesJson = policiesToJson(props.policies);
+    const parsed = parseSweepPolicies(policiesJson, {
+      defaults: { maxQueuedAgeMs: 0, mode: 'report', duplicatesPolicy: 'off' },
+      instanceIds,
+      source: 'policies',
+    });
+    if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+    // Lambda allows 4 KB for all of a function's environment variables together.
+    const size = Buffer.byteLength(policiesJson);
+    if (size > maxPoliciesBytes) {
+      throw new Error(
+        `policies take ${size} bytes in the function's environment (SWEEP_POLICIES), more than the ${maxPoliciesBytes} left of Lambda's 4 KB for environment variables: use fewer rules, or one rule for several queues`,
+      );
+    }
+  }
+  if (!props.phoneHashSalt && keepOldest.rule) {
+    throw new Error(
+      'a rule of policies has duplicatesPolicy keep-oldest, which needs phoneHashSalt: give a random string of at least 16 characters',
+    );
+  }
+  if (!props.phoneHashSalt && keepOldest.global) {
+    throw new Error(
+      'duplicatesPolicy keep-oldest needs phoneHashSalt: give a random string of at least 16 characters',
+    );
+  }
+}
+
+const cdkTyped: readonly CdkTyped[] = [
+  'table',
+  'instanceArns',
+  'maxQueuedAge',
+  'schedule',
+  'policies',
+];
+
 /**
  * Ends callbacks queued too long: a scheduled function with reserved concurrency 1 (two sweeps
- * never overlap; `reserveConcurrency: false` drops it) that reads the registry, verifies each candidate with DescribeContact and, in
- * mode `end`, tags and stops it. Its settings become the function's environment.
+ * never overlap; `reserveConcurrency: false` drops it) that reads the registry, verifies each
+ * candidate with DescribeContact and, in mode `end`, tags and stops it. Its settings become the
+ * function's environment. In mode `report` the role still allows StopContact: a manual
+ * invocation may ask for `end` (an emergency run).
  */
 export class CallbackSweeper extends Construct {
   public readonly function: NodejsFunction;
@@ -162,7 +166,6 @@ export class CallbackSweeper extends Construct {
     const maxQueuedAge = props.maxQueuedAge ?? Duration.hours(24);
     validateProps(props, maxQueuedAge);
     const timeout = props.timeout ?? Duration.minutes(5);
-    const rates = props.ratesPerSecond ?? {};
 
     const handler = new HandlerFunction(this, 'Handler', {
       handler: 'callback-sweeper',
@@ -173,27 +176,12 @@ export class CallbackSweeper extends Construct {
       ...((props.reserveConcurrency ?? true) ? { reservedConcurrentExecutions: 1 } : {}),
       logRetention: props.logRetention,
       environment: {
-        ...settingsEnvironment({
-          callbackTableName: props.table.tableName,
-          instanceIds: props.instanceArns,
-          sweepMode: props.mode,
+        // Each setting prop under its variable, in the table's order; the CDK-typed ones as text.
+        ...propsEnvironment('CallbackSweeper', {
+          ...props,
+          table: props.table.tableName,
           maxQueuedAge: `${maxQueuedAge.toSeconds()}s`,
-          maxStopsPerRun: props.maxStopsPerRun,
-          queueAllowList: props.queueAllowList,
-          queueDenyList: props.queueDenyList,
-          tagEndedContacts: props.tagEndedContacts,
-          discoverCallbacks: props.discoverCallbacks,
-          duplicatesPolicy: props.duplicatesPolicy,
-          phoneHashSalt: props.phoneHashSalt,
-          reconcile: props.reconcile,
-          reconcileQueueIds: props.reconcileQueueIds,
-          describeRatePerSecond: rates.describeContact,
-          stopRatePerSecond: rates.stopContact,
-          tagRatePerSecond: rates.tagContact,
-          metricDataRatePerSecond: rates.getCurrentMetricData,
-          contactMetricsRatePerSecond: rates.getContactMetrics,
-          searchContactsRatePerSecond: rates.searchContacts,
-          ...(props.policies ? { sweepPolicies: policiesToJson(props.policies) } : {}),
+          policies: props.policies && policiesToJson(props.policies),
         }),
         POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
         ...props.environment,

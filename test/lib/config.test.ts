@@ -90,8 +90,8 @@ describe('readConfig', () => {
   });
 
   it('parses every documented duration unit for maxQueuedAge', () => {
-    expect(configFrom({ maxQueuedAge: '90m' }).sweeper.maxQueuedAgeMs).toBe(90 * 60_000);
-    expect(configFrom({ maxQueuedAge: '7d' }).sweeper.maxQueuedAgeMs).toBe(7 * 86_400_000);
+    expect(configFrom({ maxQueuedAge: '90m' }).sweeper.maxQueuedAge).toBe(90 * 60_000);
+    expect(configFrom({ maxQueuedAge: '7d' }).sweeper.maxQueuedAge).toBe(7 * 86_400_000);
   });
 
   it('accepts rate and cron schedules', () => {
@@ -204,7 +204,8 @@ describe('readConfig', () => {
       phoneHashSalt: 'a-salt-of-sixteen+',
       reconcile: false,
       reconcileQueueIds: [queueArn],
-      ratesPerSecond: { getCurrentMetricData: 0.5, searchContacts: 0.1 },
+      metricDataRatePerSecond: 0.5,
+      searchContactsRatePerSecond: 0.1,
       reserveConcurrency: false,
     });
   });
@@ -215,18 +216,16 @@ describe('readConfig', () => {
       duplicatesPolicy: 'off',
       reconcile: true,
       reconcileQueueIds: [],
-      ratesPerSecond: {
-        describeContact: 5,
-        stopContact: 2,
-        tagContact: 2,
-        getCurrentMetricData: 2,
-        getContactMetrics: 2,
-        searchContacts: 0.5,
-      },
+      describeRatePerSecond: 5,
+      stopRatePerSecond: 2,
+      tagRatePerSecond: 2,
+      metricDataRatePerSecond: 2,
+      getContactMetricsRatePerSecond: 2,
+      searchContactsRatePerSecond: 0.5,
       tagEndedContacts: true,
       discoverCallbacks: true,
       maxStopsPerRun: 50,
-      maxQueuedAgeMs: 86_400_000,
+      maxQueuedAge: 86_400_000,
       reserveConcurrency: true,
     });
     // Only keep-oldest uses the salt, so it reaches no function otherwise.

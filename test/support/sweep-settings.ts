@@ -1,4 +1,4 @@
-import type { SweepSettings } from '../../lambdas/core/sweeper/config.js';
+import { type SweepSettings, withDefaultRule } from '../../lambdas/core/sweeper/config.js';
 import { parseSweepPolicies, type SweepRule } from '../../lambdas/core/sweeper/rules.js';
 
 export const hour = 3_600_000;
@@ -14,13 +14,23 @@ export function testRules(input: unknown, instanceIds: readonly string[]): Sweep
   return parsed.rules;
 }
 
-/** The settings a unit test's sweep starts from: mode end, 24 h, every queue, tagging on, no extras. */
+/** What a test gives: any setting, and the sweep policies as a list (none: the one-rule default). */
+export type TestSweepSettings = Partial<Omit<SweepSettings, 'rules' | 'policies'>> & {
+  policies?: SweepRule[];
+};
+
+/**
+ * The settings a unit test's sweep starts from: mode end, 24 h, every queue, tagging on, no extras.
+ * Configured as the sweeper configures them: with `policies`, those rules; without, one rule of
+ * the global settings.
+ */
 export function testSweepSettings(
   instanceIds: readonly string[],
-  overrides: Partial<SweepSettings> = {},
+  overrides: TestSweepSettings = {},
 ): SweepSettings {
-  return {
-    mode: 'end',
+  const { policies, ...given } = overrides;
+  const settings = {
+    mode: 'end' as const,
     instanceIds: [...instanceIds],
     maxQueuedAgeMs: 24 * hour,
     maxStops: 100,
@@ -28,8 +38,9 @@ export function testSweepSettings(
     queueDenyList: [],
     tagEndedContacts: true,
     discoverCallbacks: false,
-    duplicatesPolicy: 'off',
+    duplicatesPolicy: 'off' as const,
     reconcile: false,
-    ...overrides,
+    ...given,
   };
+  return policies ? { ...settings, rules: policies, policies: true } : withDefaultRule(settings);
 }

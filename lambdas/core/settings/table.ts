@@ -1,9 +1,10 @@
 /**
  * Every setting of the project, defined once: where it is read (environment variable of a
  * Lambda, CDK context key, construct prop), its default, its bounds and one line of documentation.
- * The Lambdas' environment readers, the app's context reader, the constructs' prop checks, the
- * manual-sweep override schema and docs/configuration.md are all built from this table
- * (lambdas/core/settings/values.ts parses; lib/configuration-doc.ts renders the page).
+ * The Lambdas' environment readers, the app's context reader, the constructs' props and their
+ * checks, the manual-sweep overrides and docs/configuration.md are all built from this table, their
+ * shapes derived from its types (lambdas/core/settings/read.ts reads every source;
+ * lambdas/core/settings/values.ts parses one value; lib/configuration-doc.ts renders the page).
  * Data only, and no imports: the CDK app and every Lambda load it.
  */
 
@@ -14,8 +15,8 @@ export type FunctionName =
   | 'callback-tracker'
   | 'callback-sweeper';
 
-const endContactDoors: readonly FunctionName[] = ['end-contact', 'stop-contact-api'];
-const sweeper: readonly FunctionName[] = ['callback-sweeper'];
+const endContactDoors = ['end-contact', 'stop-contact-api'] as const satisfies FunctionName[];
+const sweeper = ['callback-sweeper'] as const satisfies FunctionName[];
 
 interface Common {
   /** One line for docs/configuration.md. */
@@ -26,7 +27,7 @@ interface Common {
   readonly functions?: readonly FunctionName[];
   /** The CDK context key (`-c key=value`, cdk.json "context"). */
   readonly context?: string;
-  /** The construct prop, as `Construct.prop` (a dotted path for nested props). */
+  /** The construct prop, as `Construct.prop`: flat, so the construct's props derive from the table. */
   readonly prop?: string;
   /** The field a manual sweeper run may override it with. */
   readonly override?: string;
@@ -110,26 +111,27 @@ export type Setting =
   | TextSetting
   | ListSetting;
 
-const rate = (
+/** A Connect API's client-side rate: its context key is its name, and so is its prop. */
+const rate = <Name extends string, Env extends string>(
   api: string,
-  env: string,
-  context: string,
-  prop: string,
+  env: Env,
+  context: Name,
   defaultValue: number,
   quota: string,
   min = 0.1,
-): NumberSetting & { default: number } => ({
-  kind: 'number',
-  doc: `${api} calls per second the sweeper allows itself; ${quota}.`,
-  env,
-  functions: sweeper,
-  context,
-  prop: `CallbackSweeper.ratesPerSecond.${prop}`,
-  unit: 'calls/s',
-  default: defaultValue,
-  min,
-  max: 1_000,
-});
+) =>
+  ({
+    kind: 'number' as const,
+    doc: `${api} calls per second the sweeper allows itself; ${quota}.`,
+    env,
+    functions: sweeper,
+    context,
+    prop: `CallbackSweeper.${context}` as const,
+    unit: 'calls/s',
+    default: defaultValue,
+    min,
+    max: 1_000,
+  }) satisfies NumberSetting;
 
 export const settings = {
   // The deployment: which parts, where.
@@ -469,7 +471,6 @@ export const settings = {
     'DescribeContact',
     'DESCRIBE_CONTACT_RPS',
     'describeRatePerSecond',
-    'describeContact',
     5,
     'quota 10/s',
   ),
@@ -477,7 +478,6 @@ export const settings = {
     'StopContact',
     'STOP_CONTACT_RPS',
     'stopRatePerSecond',
-    'stopContact',
     2,
     'quota 10/s, 2/s on older accounts',
   ),
@@ -485,7 +485,6 @@ export const settings = {
     'TagContact',
     'TAG_CONTACT_RPS',
     'tagRatePerSecond',
-    'tagContact',
     2,
     'quota 20/s; one per ended callback',
   ),
@@ -493,15 +492,13 @@ export const settings = {
     'GetCurrentMetricData',
     'GET_CURRENT_METRIC_DATA_RPS',
     'metricDataRatePerSecond',
-    'getCurrentMetricData',
     2,
     'quota 5/s',
   ),
-  contactMetricsRatePerSecond: rate(
+  getContactMetricsRatePerSecond: rate(
     'GetContactMetrics',
     'GET_CONTACT_METRICS_RPS',
     'getContactMetricsRatePerSecond',
-    'getContactMetrics',
     2,
     'not in the quota table, so the default for unlisted APIs, 2/s (burst 5)',
   ),
@@ -509,7 +506,6 @@ export const settings = {
     'SearchContacts',
     'SEARCH_CONTACTS_RPS',
     'searchContactsRatePerSecond',
-    'searchContacts',
     0.5,
     'quota 0.5/s',
     0.05,

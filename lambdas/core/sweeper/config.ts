@@ -7,15 +7,22 @@ import {
 } from '../connect/identifiers.js';
 import { ConfigurationError } from '../errors.js';
 import type { QueuedCallback } from '../registry/registry-item.js';
+import { readConnectClientOptions } from '../settings/environment.js';
 import {
   type Env,
-  readConnectClientOptions,
+  keepOldestAsked,
+  overridable,
   readEnv,
+  readEnvSettings,
   readRequiredEnv,
-} from '../settings/environment.js';
+  type SettingOverrides,
+  type SettingValues,
+  type SweeperSettingName,
+  settingNamesOf,
+} from '../settings/read.js';
 import { settings } from '../settings/table.js';
 import type { SweepDecision } from './model.js';
-import { defaultRule, keepsOldest, parseSweepPolicies, type SweepRule } from './rules.js';
+import { defaultRule, parseSweepPolicies, type SweepRule } from './rules.js';
 
 export { toQueueId };
 
@@ -26,28 +33,24 @@ export type SweepMode = (typeof sweepModes)[number];
 export const duplicatesPolicies = settings.duplicatesPolicy.choices;
 export type DuplicatesPolicy = (typeof duplicatesPolicies)[number];
 
-/** What one run does; the schedule uses the configured values, a manual run may override some. */
-export interface SweepSettings {
-  mode: SweepMode;
-  instanceIds: string[];
-  maxQueuedAgeMs: number;
-  maxStops: number;
-  /** When non-empty, only callbacks in these queues are ended. */
-  queueAllowList: string[];
-  /** Callbacks in these queues are never ended. */
-  queueDenyList: string[];
-  /** Tag a callback (EndedBy, EndReason) after it was stopped, best effort. */
-  tagEndedContacts: boolean;
-  /** Search SearchContacts for queued callbacks the registry lacks (lost events). */
-  discoverCallbacks: boolean;
+/**
+ * What one run does; the schedule uses the configured values, a manual run may override some.
+ * Every overridable setting of the table (lambdas/core/settings/table.ts) is here under its
+ * override key (`maxQueuedAgeMs` for the field `maxQueuedAge`).
+ */
+export type SweepSettings = Required<SettingOverrides> & {
   duplicatesPolicy: DuplicatesPolicy;
-  /** Compare GetCurrentMetricData's oldest contact per queue with the registry after the sweep. */
-  reconcile: boolean;
   /**
-   * Sweep rules, the first match wins (docs/sweep-policies.md); a callback no rule matches is left
-   * alone. Absent: one rule for every queue from `mode`, `maxQueuedAgeMs` and `duplicatesPolicy`.
+   * The rules, the first match wins (docs/sweep-policies.md); a callback no rule matches is left
+   * alone. Always set: without sweep policies, the global settings become one rule for every
+   * queue at configuration time (`mode`, `maxQueuedAgeMs`, `duplicatesPolicy`: `withDefaultRule`).
    */
-  policies?: SweepRule[];
+  rules: SweepRule[];
+  /**
+   * The rules are sweep policies rather than the one-rule default: each rule's mode binds (a
+   * manual `mode: "end"` is refused), and decisions and reports name the rules.
+   */
+  policies: boolean;
   /** The scheduled clear this run is (its rule is `onlyRule`, with the clear's age and mode). */
   schedule?: string;
   /**
@@ -55,11 +58,18 @@ export interface SweepSettings {
    * callback another rule matches first is left alone (`other-rule`).
    */
   onlyRule?: string;
+};
+
+/** Settings without sweep policies, with their one rule built from `mode`, `maxQueuedAgeMs` and `duplicatesPolicy`. */
+export function withDefaultRule(
+  settings: Omit<SweepSettings, 'rules' | 'policies'>,
+): SweepSettings {
+  return { ...settings, rules: [defaultRule(settings)], policies: false };
 }
 
 /** The rules a run follows: its policies, or the one-rule default of its global settings. */
 export function rulesOf(settings: SweepSettings): SweepRule[] {
-  return settings.policies ?? [defaultRule(settings)];
+  return settings.rules;
 }
 
 /** The rules that may act in a run: `onlyRule` alone when it names one, else every rule. */
@@ -103,6 +113,16 @@ function listedArns(env: Env): ConnectArnRef[] {
   );
 }
 
+/** The sweeper's settings as its environment gives them, but the salt and the policies (read apart). */
+export type SweeperValues = SettingValues<
+  Exclude<SweeperSettingName, 'phoneHashSalt' | 'sweepPolicies'>
+>;
+
+const valueNames = settingNamesOf('callback-sweeper').filter(
+  (name): name is Exclude<SweeperSettingName, 'phoneHashSalt' | 'sweepPolicies'> =>
+    name !== 'phoneHashSalt' && name !== 'sweepPolicies',
+);
+
 export interface SweeperConfig {
   /**
    * Every instance or queue ARN the settings give (instance and queue lists, the rules' instance
@@ -110,9 +130,12 @@ export interface SweeperConfig {
    */
   connectArns: ConnectArnRef[];
   settings: SweepSettings;
+  /** Every setting of the sweeper by its name in the table, as read: a new one needs no field here. */
+  values: SweeperValues;
   tableName: string;
   /** Salt for hashing customer numbers; set only when the duplicates policy needs it. */
   phoneHashSalt?: string;
+  /** The rate limiter's rates, by Connect API. */
   ratesPerSecond: {
     DescribeContact: number;
     StopContact: number;
@@ -203,18 +226,26 @@ export const instanceIds = (values: string[]) =>
     return ref.ok ? ref.instanceId : value;
   });
 
+/** A list setting's IDs, each once: instance IDs of an instance list, queue IDs of a queue list. */
+export function idsOf(kind: string, value: unknown): unknown {
+  if (kind === 'instance-ids') return instanceIds(value as string[]);
+  if (kind === 'queue-ids') return queueIds(value as string[]);
+  return value;
+}
+
+/** The overridable settings of a run, from the values read, under their override keys. */
+function overridableOf(values: SweeperValues): Required<SettingOverrides> {
+  return Object.fromEntries(
+    overridable.map(({ name, key, kind }) => [key, idsOf(kind, values[name])]),
+  ) as Required<SettingOverrides>;
+}
+
 /** Reads the sweeper's settings once, at cold start; a bad value fails it. */
 export function readSweeperConfig(env: Env = process.env): SweeperConfig {
-  const duplicatesPolicy = readEnv('duplicatesPolicy', env);
+  const values = readEnvSettings(valueNames, env);
   const phoneHashSalt = readEnv('phoneHashSalt', env);
-  if (duplicatesPolicy === 'keep-oldest' && phoneHashSalt === undefined) {
-    throw new ConfigurationError(
-      'environment variable PHONE_HASH_SALT must be set to at least 16 characters when DUPLICATES_POLICY is keep-oldest',
-    );
-  }
   const instances = readRequiredEnv('instanceIds', env);
-  const mode = readEnv('sweepMode', env);
-  const maxQueuedAgeMs = readEnv('maxQueuedAge', env);
+  const { duplicatesPolicy, sweepMode: mode, maxQueuedAge: maxQueuedAgeMs } = values;
   const policies = readPolicies(
     env,
     { mode, maxQueuedAgeMs, duplicatesPolicy },
@@ -224,44 +255,36 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
   const connectArns = [...listedArns(env), ...(policies?.arns ?? [])];
   const foreign = foreignRefLine(connectArns, { region: env.AWS_REGION });
   if (foreign) throw new ConfigurationError(foreign);
-  const ruleKeepsOldest = keepsOldest(policies?.rules ?? []);
-  if (duplicatesPolicy !== 'keep-oldest' && phoneHashSalt === undefined && ruleKeepsOldest) {
+  const keepOldest = keepOldestAsked(duplicatesPolicy, policies?.rules);
+  if (phoneHashSalt === undefined && keepOldest.any) {
     throw new ConfigurationError(
-      'environment variable PHONE_HASH_SALT must be set to at least 16 characters when a rule of SWEEP_POLICIES has duplicatesPolicy keep-oldest',
+      keepOldest.global
+        ? 'environment variable PHONE_HASH_SALT must be set to at least 16 characters when DUPLICATES_POLICY is keep-oldest'
+        : 'environment variable PHONE_HASH_SALT must be set to at least 16 characters when a rule of SWEEP_POLICIES has duplicatesPolicy keep-oldest',
     );
   }
-  const needsSalt = duplicatesPolicy === 'keep-oldest' || ruleKeepsOldest;
   return {
     connectArns,
-    settings: {
-      mode,
-      instanceIds: instanceIds(instances),
-      maxQueuedAgeMs,
-      maxStops: readEnv('maxStopsPerRun', env),
-      queueAllowList: queueIds(readEnv('queueAllowList', env)),
-      queueDenyList: queueIds(readEnv('queueDenyList', env)),
-      tagEndedContacts: readEnv('tagEndedContacts', env),
-      discoverCallbacks: readEnv('discoverCallbacks', env),
-      duplicatesPolicy,
-      reconcile: readEnv('reconcile', env),
-      ...(policies ? { policies: policies.rules } : {}),
-    },
+    settings: policies
+      ? { ...overridableOf(values), duplicatesPolicy, rules: policies.rules, policies: true }
+      : withDefaultRule({ ...overridableOf(values), duplicatesPolicy }),
+    values,
     tableName: readRequiredEnv('callbackTableName', env),
-    ...(needsSalt ? { phoneHashSalt } : {}),
+    ...(keepOldest.any ? { phoneHashSalt } : {}),
     ratesPerSecond: {
-      DescribeContact: readEnv('describeRatePerSecond', env),
-      StopContact: readEnv('stopRatePerSecond', env),
-      TagContact: readEnv('tagRatePerSecond', env),
-      GetCurrentMetricData: readEnv('metricDataRatePerSecond', env),
-      GetContactMetrics: readEnv('contactMetricsRatePerSecond', env),
-      SearchContacts: readEnv('searchContactsRatePerSecond', env),
+      DescribeContact: values.describeRatePerSecond,
+      StopContact: values.stopRatePerSecond,
+      TagContact: values.tagRatePerSecond,
+      GetCurrentMetricData: values.metricDataRatePerSecond,
+      GetContactMetrics: values.getContactMetricsRatePerSecond,
+      SearchContacts: values.searchContactsRatePerSecond,
     },
-    concurrency: readEnv('sweepConcurrency', env),
-    pageSize: readEnv('registryPageSize', env),
-    timeBudgetMarginMs: readEnv('timeBudgetMargin', env),
-    reconcileQueueIds: queueIds(readEnv('reconcileQueueIds', env)),
-    reconcileToleranceMs: readEnv('reconcileTolerance', env),
-    maxDecisionsInReport: readEnv('maxDecisionsInReport', env),
+    concurrency: values.sweepConcurrency,
+    pageSize: values.registryPageSize,
+    timeBudgetMarginMs: values.timeBudgetMargin,
+    reconcileQueueIds: queueIds(values.reconcileQueueIds),
+    reconcileToleranceMs: values.reconcileTolerance,
+    maxDecisionsInReport: values.maxDecisionsInReport,
     connect: readConnectClientOptions(env),
   };
 }

@@ -1,37 +1,25 @@
 import * as z from 'zod/mini';
 import type { FieldError } from '../schemas.js';
-import { type SettingName, settings } from '../settings/table.js';
-import { expectedOf, readSettingValue } from '../settings/values.js';
-import { instanceIds, queueIds, rulesOf, type SweepSettings } from './config.js';
+import { overridable, overrideFieldSchemas, type SettingOverrides } from '../settings/read.js';
+import { idsOf, rulesOf, type SweepSettings, withDefaultRule } from './config.js';
 import { namePattern, type SweepRule, scheduledClears } from './rules.js';
 
 /**
- * A manual run's overrides, e.g. `{"mode":"report","maxQueuedAge":"2h","maxStops":10}`. Unknown
- * fields are refused by name, so a typo never silently runs with the configured values.
+ * A manual run's overrides, e.g. `{"mode":"report","maxQueuedAge":"2h","maxStops":10}`: every
+ * setting with an `override` field in the table (lambdas/core/settings/table.ts), read, and the
+ * names of a rule or a clear. Unknown fields are refused by name, so a typo never silently runs
+ * with the configured values.
  */
-export interface SweepOverrides {
-  mode?: SweepSettings['mode'];
-  maxQueuedAgeMs?: number;
-  maxStops?: number;
-  instanceIds?: string[];
-  queueAllowList?: string[];
-  queueDenyList?: string[];
-  tagEndedContacts?: boolean;
-  discoverCallbacks?: boolean;
-  reconcile?: boolean;
+export type SweepOverrides = SettingOverrides & {
   /** Only this rule of the sweep policies acts; the rules before it still win their first matches. */
   rule?: string;
   /** Run this scheduled clear: its rule acts, with the clear's minimum age and mode. */
   schedule?: string;
-}
+};
 
-/** The settings a manual run may override, by the field it uses (the table's `override`). */
-const overridable = Object.entries(settings).flatMap(([name, setting]) =>
-  'override' in setting ? [[setting.override, name as SettingName] as const] : [],
-);
 /** Fields that name a part of the sweep policies rather than override a setting. */
 const policyFields = ['rule', 'schedule'] as const;
-const fieldNames = [...overridable.map(([field]) => field), ...policyFields];
+const fieldNames = [...overridable.map(({ field }) => field), ...policyFields];
 
 /** A rule's or a schedule's name; whether one by that name exists is the run's to say. */
 const policyName = z.optional(
@@ -42,46 +30,11 @@ const policyName = z.optional(
   ),
 );
 
-/** JSON types only: a list must be an array, a duration or choice a string, and so on. */
-function hasJsonType(kind: string, input: unknown): boolean {
-  if (kind === 'queue-ids' || kind === 'instance-ids' || kind === 'instance-arns') {
-    return Array.isArray(input);
-  }
-  if (kind === 'boolean') return typeof input === 'boolean';
-  if (kind === 'integer' || kind === 'number') return typeof input === 'number';
-  return typeof input === 'string' && input.trim() !== '';
-}
-
-/** One override field, checked by the table's definition of its setting. */
-function overrideField(name: SettingName) {
-  const expected = expectedOf(settings[name], 'override');
-  return z.optional(
-    z.pipe(
-      z.unknown(),
-      z.transform((input: unknown, ctx) => {
-        if (name === 'instanceIds' && Array.isArray(input) && input.length === 0) {
-          ctx.issues.push({ code: 'custom', message: 'must not be empty', input });
-          return z.NEVER;
-        }
-        const result = hasJsonType(settings[name].kind, input)
-          ? readSettingValue(name, input, { where: 'override' })
-          : undefined;
-        if (result?.ok) return result.value;
-        const got = result ? `, got ${result.got}` : '';
-        ctx.issues.push({ code: 'custom', message: `must be ${expected}${got}`, input });
-        return z.NEVER;
-      }),
-    ),
-  );
-}
+const overrideOf = new Map(overridable.map((o) => [o.field as string, o]));
 
 export const sweepOverridesSchema = z.pipe(
   z.strictObject(
-    {
-      ...Object.fromEntries(overridable.map(([field, name]) => [field, overrideField(name)])),
-      rule: policyName,
-      schedule: policyName,
-    },
+    { ...overrideFieldSchemas, rule: policyName, schedule: policyName },
     {
       error: (issue) =>
         issue.code === 'unrecognized_keys'
@@ -95,11 +48,9 @@ export const sweepOverridesSchema = z.pipe(
     const overrides: Record<string, unknown> = {};
     for (const [field, value] of Object.entries(fields)) {
       if (value === undefined) continue;
-      if (field === 'maxQueuedAge') overrides.maxQueuedAgeMs = value;
-      else if (field === 'instanceIds') overrides[field] = instanceIds(value as string[]);
-      else if (field === 'queueAllowList' || field === 'queueDenyList') {
-        overrides[field] = queueIds(value as string[]);
-      } else overrides[field] = value;
+      const override = overrideOf.get(field);
+      if (override) overrides[override.key] = idsOf(override.kind, value);
+      else overrides[field] = value;
     }
     return overrides as SweepOverrides;
   }),
@@ -141,15 +92,16 @@ export function applyOverrides(
     );
   }
   const { rule: ruleName, schedule: scheduleName, mode, ...fields } = overrides;
-  const policies = configured.policies !== undefined;
-  const applied: SweepSettings = {
+  const { policies } = configured;
+  const overridden = {
     ...configured,
     ...fields,
     // With policies each rule's mode binds: `end` leaves the configured default as it is.
     ...(mode && !(policies && mode === 'end') ? { mode } : {}),
   };
-  if (!policies && ruleName === undefined && scheduleName === undefined) return applied;
   // Without policies, the one-rule default of the settings as overridden.
+  const applied: SweepSettings = policies ? overridden : withDefaultRule(overridden);
+  if (!policies && ruleName === undefined && scheduleName === undefined) return applied;
   const ruleList = rulesOf(applied);
   const clear = scheduleName
     ? scheduledClears(ruleList).find(({ schedule }) => schedule.name === scheduleName)
@@ -176,7 +128,9 @@ export function applyOverrides(
     ...applied,
     ...(clear ? { schedule: clear.schedule.name } : {}),
     ...(onlyRule !== undefined ? { onlyRule } : {}),
-    policies: rules,
+    rules,
+    // A run of one rule names it, with or without sweep policies.
+    policies: true,
     // A rule of one instance sweeps that instance only.
     ...(only?.instanceId
       ? { instanceIds: applied.instanceIds.filter((id) => id === only.instanceId) }
@@ -225,7 +179,7 @@ export function policyModeProblems(
   overrides: SweepOverrides,
 ): FieldError[] {
   if (!configured.policies || overrides.mode !== 'end') return [];
-  const clears = scheduledClears(configured.policies).map(({ schedule }) => schedule.name);
+  const clears = scheduledClears(configured.rules).map(({ schedule }) => schedule.name);
   const fire =
     clears.length > 0
       ? `fire a scheduled clear ({"schedule":"<name>"}; the clears are ${clears.join(', ')})`

@@ -5,6 +5,7 @@ import pLimit from 'p-limit';
 import { withRunSignal } from '../connect/rate-limit.js';
 import { backedOff, type LookBackoff, nextLookBackoff } from '../registry/look-backoff.js';
 import { inQueueSet, type QueuedCallback, type QueueSet } from '../registry/registry.js';
+import { keepOldestAsked } from '../settings/read.js';
 import {
   rulesOf,
   runModeOf,
@@ -37,7 +38,6 @@ import {
 import type { Subject, SweepDeps, SweepRegistry, SweepReport, SweepRule } from './model.js';
 import { type ReconciliationResult, reconcileQueues } from './reconcile.js';
 import { finishReport, ReportBuilder } from './report.js';
-import { keepsOldest } from './rules.js';
 
 /**
  * One run of the sweeper, in the order docs/sweeper.md ("A sweeper run") tells it:
@@ -71,10 +71,7 @@ export async function sweepStuckCallbacks(
   settings: SweepSettings,
   options: SweepOptions,
 ): Promise<SweepReport> {
-  if (
-    (keepsOldest(rulesOf(settings)) || settings.duplicatesPolicy === 'keep-oldest') &&
-    !deps.hashPhoneNumber
-  ) {
+  if (keepOldestAsked(settings.duplicatesPolicy, rulesOf(settings)).any && !deps.hashPhoneNumber) {
     throw new Error('the duplicates policy keep-oldest needs a phone number hasher');
   }
   if (!options.abortSignal) return new SweepRun(deps, settings, options).execute();
@@ -131,7 +128,7 @@ class SweepRun {
     this.#options = options;
     // An operator's preview is the end run it previews, writing nothing.
     this.#mode = options.operatorRun === 'preview' ? 'report' : runModeOf(settings);
-    this.#policies = settings.policies !== undefined;
+    this.#policies = settings.policies;
     this.#budget = new RunBudget(options, settings.maxStops, this.#mode);
     this.#report = new ReportBuilder(
       options.maxDecisionsInReport,

@@ -7,7 +7,6 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Setting, settings } from '../../../lambdas/core/settings/table.js';
 import { readSweeperConfig } from '../../../lambdas/core/sweeper/config.js';
 import {
   CallbackSweeper,
@@ -124,16 +123,6 @@ describe('CallbackSweeper', () => {
     });
   });
 
-  it("sets every sweeper setting that has a prop, under the settings table's variable name", () => {
-    // The salt and the sweep policies have no default: each is set only when given.
-    const expected = Object.values(settings as Record<string, Setting>)
-      .filter((setting) => setting.functions?.includes('callback-sweeper') && setting.prop)
-      .filter((setting) => setting.env !== 'PHONE_HASH_SALT' && setting.env !== 'SWEEP_POLICIES')
-      .map((setting) => setting.env);
-
-    expect(Object.keys(sweeperEnvironment())).toEqual(expect.arrayContaining(expected));
-  });
-
   it('scopes its Connect actions to the instance, per the Service Authorization Reference', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
@@ -215,14 +204,12 @@ describe('CallbackSweeper', () => {
       phoneHashSalt: 'sixteen-chars-salt',
       reconcile: false,
       reconcileQueueIds: [`${instanceArn}/queue/q-1`],
-      ratesPerSecond: {
-        describeContact: 3,
-        stopContact: 2,
-        tagContact: 1,
-        getCurrentMetricData: 0.5,
-        getContactMetrics: 1.5,
-        searchContacts: 0.25,
-      },
+      describeRatePerSecond: 3,
+      stopRatePerSecond: 2,
+      tagRatePerSecond: 1,
+      metricDataRatePerSecond: 0.5,
+      getContactMetricsRatePerSecond: 1.5,
+      searchContactsRatePerSecond: 0.25,
       maxStopsPerRun: 0,
       tagEndedContacts: false,
       discoverCallbacks: false,
@@ -279,16 +266,14 @@ describe('CallbackSweeper', () => {
     [{ maxStopsPerRun: -1 }, 'maxStopsPerRun is -1: use an integer from 0 to 100000'],
     [{ maxStopsPerRun: 2.5 }, 'maxStopsPerRun is 2.5: use an integer from 0 to 100000'],
     [{ maxStopsPerRun: 100_001 }, 'maxStopsPerRun is 100001'],
-    [{ ratesPerSecond: { stopContact: 0 } }, 'ratesPerSecond.stopContact is 0: use a number'],
+    [{ stopRatePerSecond: 0 }, 'stopRatePerSecond is 0: use a number'],
     [
-      { ratesPerSecond: { searchContacts: 0.01 } },
-      'ratesPerSecond.searchContacts is 0.01: use a number from 0.05 to 1000',
+      { searchContactsRatePerSecond: 0.01 },
+      'searchContactsRatePerSecond is 0.01: use a number from 0.05 to 1000',
     ],
-    [{ ratesPerSecond: { describeContact: 1_001 } }, 'ratesPerSecond.describeContact is 1001'],
-    [
-      { ratesPerSecond: { getCurrentMetricData: Number.NaN } },
-      'ratesPerSecond.getCurrentMetricData is NaN',
-    ],
+    [{ describeRatePerSecond: 1_001 }, 'describeRatePerSecond is 1001'],
+    [{ metricDataRatePerSecond: Number.NaN }, 'metricDataRatePerSecond is NaN'],
+    [{ getContactMetricsRatePerSecond: -1 }, 'getContactMetricsRatePerSecond is -1'],
     [
       { queueAllowList: ['q-1', 'support queue'] },
       'queueAllowList is "support queue": use a list of queue IDs or queue ARNs',

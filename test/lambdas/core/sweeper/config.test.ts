@@ -21,6 +21,17 @@ describe('readSweeperConfig', () => {
       discoverCallbacks: true,
       duplicatesPolicy: 'off',
       reconcile: true,
+      rules: [
+        {
+          name: 'default',
+          queues: '*',
+          maxQueuedAgeMs: 24 * 3_600_000,
+          mode: 'report',
+          duplicatesPolicy: 'off',
+          schedules: [],
+        },
+      ],
+      policies: false,
     });
     expect(config.ratesPerSecond).toEqual({
       DescribeContact: 5,
@@ -130,7 +141,8 @@ describe('readSweeperConfig with SWEEP_POLICIES', () => {
       SWEEP_MODE: 'end',
       SWEEP_POLICIES: '[{"name":"billing","queues":["q-1"],"maxQueuedAge":"4h"}]',
     });
-    expect(config.settings.policies).toEqual([
+    expect(config.settings.policies).toBe(true);
+    expect(config.settings.rules).toEqual([
       {
         name: 'billing',
         queues: ['q-1'],
@@ -155,9 +167,24 @@ describe('readSweeperConfig with SWEEP_POLICIES', () => {
     );
   });
 
-  it('leaves the policies out when the variable is blank: the one-rule default', () => {
-    expect(
-      readSweeperConfig({ ...required, SWEEP_POLICIES: ' ' }).settings.policies,
-    ).toBeUndefined();
+  it('makes the global settings one rule when the variable is blank: the one-rule default', () => {
+    const { settings } = readSweeperConfig({
+      ...required,
+      SWEEP_POLICIES: ' ',
+      SWEEP_MODE: 'end',
+      MAX_QUEUED_AGE: '2h',
+    });
+
+    expect(settings.policies).toBe(false);
+    expect(settings.rules).toEqual([
+      {
+        name: 'default',
+        queues: '*',
+        maxQueuedAgeMs: 2 * 3_600_000,
+        mode: 'end',
+        duplicatesPolicy: 'off',
+        schedules: [],
+      },
+    ]);
   });
 });

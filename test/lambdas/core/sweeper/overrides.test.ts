@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseWith } from '../../../../lambdas/core/schemas.js';
-import { rulesOf, type SweepSettings } from '../../../../lambdas/core/sweeper/config.js';
+import {
+  rulesOf,
+  type SweepSettings,
+  withDefaultRule,
+} from '../../../../lambdas/core/sweeper/config.js';
 import {
   applyOverrides,
   isScheduledEvent,
@@ -11,7 +15,7 @@ import {
 } from '../../../../lambdas/core/sweeper/overrides.js';
 import { parseSweepPolicies } from '../../../../lambdas/core/sweeper/rules.js';
 
-const configured: SweepSettings = {
+const configured: SweepSettings = withDefaultRule({
   mode: 'report',
   instanceIds: ['instance-1'],
   maxQueuedAgeMs: 86_400_000,
@@ -22,7 +26,7 @@ const configured: SweepSettings = {
   discoverCallbacks: true,
   duplicatesPolicy: 'off',
   reconcile: true,
-};
+});
 
 describe('sweep overrides', () => {
   it('reads an emergency run: mode, age as a duration, a cap and instances', () => {
@@ -44,6 +48,8 @@ describe('sweep overrides', () => {
       ...configured,
       mode: 'end',
       maxStops: 3,
+      // Without policies, the one rule is the global settings' as overridden.
+      rules: [{ ...configured.rules[0], mode: 'end' }],
     });
   });
 
@@ -128,7 +134,8 @@ describe('sweep overrides with sweep policies', () => {
   const withPolicies: SweepSettings = {
     ...configured,
     instanceIds: ['instance-1', 'instance-2'],
-    policies: parsed.rules,
+    rules: parsed.rules,
+    policies: true,
   };
 
   it('reads rule and schedule as fields of a manual run', () => {
@@ -141,7 +148,7 @@ describe('sweep overrides with sweep policies', () => {
 
   it('lowers every rule to report with a mode override, and applies an age override to every rule', () => {
     const applied = applyOverrides(withPolicies, { mode: 'report', maxQueuedAgeMs: 7_200_000 });
-    expect(applied.policies?.map((r) => [r.name, r.mode, r.maxQueuedAgeMs])).toEqual([
+    expect(applied.rules.map((r) => [r.name, r.mode, r.maxQueuedAgeMs])).toEqual([
       ['billing', 'report', 7_200_000],
       ['claims', 'report', 7_200_000],
     ]);
@@ -149,7 +156,7 @@ describe('sweep overrides with sweep policies', () => {
 
   it('never raises a report-mode rule to end with a mode override', () => {
     const applied = applyOverrides(withPolicies, { mode: 'end' });
-    expect(applied.policies?.map((r) => [r.name, r.mode])).toEqual([
+    expect(applied.rules.map((r) => [r.name, r.mode])).toEqual([
       ['billing', 'end'],
       ['claims', 'report'],
     ]);
@@ -163,7 +170,7 @@ describe('sweep overrides with sweep policies', () => {
 
   it('runs one rule among all of them, in order, and only its instance when it names one', () => {
     const applied = applyOverrides(withPolicies, { rule: 'claims' });
-    expect(applied.policies?.map((r) => r.name)).toEqual(['billing', 'claims']);
+    expect(applied.rules.map((r) => r.name)).toEqual(['billing', 'claims']);
     expect(applied.onlyRule).toBe('claims');
     expect(applied.instanceIds).toEqual(['instance-2']);
   });
@@ -172,7 +179,7 @@ describe('sweep overrides with sweep policies', () => {
     const applied = applyOverrides(withPolicies, { rule: 'billing', schedule: 'close' });
     expect(applied.schedule).toBe('close');
     expect(applied.onlyRule).toBe('billing');
-    expect(applied.policies).toEqual([
+    expect(applied.rules).toEqual([
       {
         name: 'billing',
         queues: ['q-billing'],
@@ -181,7 +188,7 @@ describe('sweep overrides with sweep policies', () => {
         duplicatesPolicy: 'off',
         schedules: [],
       },
-      withPolicies.policies?.[1],
+      withPolicies.rules[1],
     ]);
   });
 

@@ -471,7 +471,7 @@ describe('a sweep with rules', () => {
   it('reads no instance no rule applies to', async () => {
     const registry = registryOf([entry('elsewhere', 'billing', 50 * hour)]);
     const report = await sweep(registry, {
-      policies: rules([{ name: 'only-other', instance: instanceId, queues: ['x'] }]).map((r) => ({
+      rules: rules([{ name: 'only-other', instance: instanceId, queues: ['x'] }]).map((r) => ({
         ...r,
         instanceId: 'another-instance',
       })),
@@ -507,7 +507,7 @@ describe('a sweep with rules', () => {
       },
       {
         ...settings,
-        policies: rules([
+        rules: rules([
           {
             name: 'billing',
             queues: ['billing'],

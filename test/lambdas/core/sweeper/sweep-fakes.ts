@@ -23,7 +23,11 @@ import {
 import type { SweepOptions, SweepSettings } from '../../../../lambdas/core/sweeper/config.js';
 import type { SweepRegistry } from '../../../../lambdas/core/sweeper/model.js';
 import { sweepStuckCallbacks } from '../../../../lambdas/core/sweeper/run.js';
-import { hour, testSweepSettings } from '../../../support/sweep-settings.js';
+import {
+  hour,
+  type TestSweepSettings,
+  testSweepSettings,
+} from '../../../support/sweep-settings.js';
 
 /**
  * What the sweeper's unit tests share (run.test.ts, end.test.ts): a mocked Connect, an in-memory
@@ -179,14 +183,14 @@ export const options: SweepOptions = {
 
 export function sweep(
   registry: FakeRegistry,
-  overrides: Partial<SweepSettings> = {},
+  overrides: TestSweepSettings = {},
   optionOverrides: Partial<SweepOptions> = {},
   deps: { hashPhoneNumber?: (n: string) => string } = {},
 ) {
   const client = new ConnectClient({});
   return sweepStuckCallbacks(
     { connect: client, stopClient: client, registry, now: () => now, runId: 'run-1', ...deps },
-    { ...settings, ...overrides },
+    testSweepSettings([instanceId], overrides),
     { ...options, ...optionOverrides },
   );
 }
