@@ -27,7 +27,7 @@ export async function startLocalConsole(input: LocalConsoleInput): Promise<Runni
   const { connect, sweeperConfig } = input;
   const ids = {
     instanceIds: sweeperConfig.settings.instanceIds,
-    tableName: sweeperConfig.tableName,
+    tableName: sweeperConfig.values.callbackTableName,
   };
   const api = createOperatorApi({
     target: { kind: 'local', label: 'local (npm start)', region: connect.region, ...ids },

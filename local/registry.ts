@@ -59,10 +59,13 @@ export async function startLocalCallbacks(
     credentials: iam.adminCredentials,
     endpoint: guard.endpoint,
   });
-  await ensureTable(table, config.tableName);
+  await ensureTable(table, config.values.callbackTableName);
   const now = () => connect.clock.now();
   const deps = createSweepDeps(config, endpointsOf('callback-sweeper'), now);
-  const trackerRegistry = createRegistry(config.tableName, endpointsOf('callback-tracker'));
+  const trackerRegistry = createRegistry(
+    config.values.callbackTableName,
+    endpointsOf('callback-tracker'),
+  );
   const tracker = createTrackerHandler(trackerRegistry) as unknown as LocalLambdaHandler;
   const sweeper = createSweeperHandler({
     config,
@@ -106,7 +109,7 @@ export async function startLocalCallbacks(
   // A reset local Connect gets a registry that matches it, so the sweeper agrees with the demo.
   const stopResetting = connect.onReset(async () => {
     await pending;
-    await emptyTable(table, config.tableName);
+    await emptyTable(table, config.values.callbackTableName);
     await trackQueuedCallbacks();
   });
   await trackQueuedCallbacks();

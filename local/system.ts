@@ -138,7 +138,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         names: {
           region: localRegion,
           accountId: localAccountId,
-          tableName: sweeperConfig.tableName,
+          tableName: sweeperConfig.values.callbackTableName,
         },
       })
     : [];
@@ -166,7 +166,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const operator = operatorPolicy({
       region: connect.region,
       accountId: connect.accountId,
-      tableName: sweeperConfig.tableName,
+      tableName: sweeperConfig.values.callbackTableName,
       instanceIds: demoInstanceIds,
       sweeperFunctionName: 'callback-sweeper',
     });
@@ -253,7 +253,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         stack: async () => {
           const roles = await stack.roles();
           const outputs: Record<string, string> = {
-            CallbackTableName: sweeperConfig.tableName,
+            CallbackTableName: sweeperConfig.values.callbackTableName,
             SweptInstanceIds: demoInstanceIds.join(','),
           };
           const functionRoles: Record<string, string> = {};
@@ -280,7 +280,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         connectEndpoint: connect.endpoint,
         dynamoDbEndpoint: callbacks.dynamoDbEndpoint,
         instanceIds: sweeperConfig.settings.instanceIds,
-        tableName: sweeperConfig.tableName,
+        tableName: sweeperConfig.values.callbackTableName,
         clockOffsetMs: connect.clock.now() - Date.now(),
         environment: targetEnvironment,
       }),

@@ -16,7 +16,6 @@ import {
   type SweepOverrides,
   sweepOverridesSchema,
   unconfiguredInstances,
-  unknownPolicyNames,
 } from '../core/sweeper/overrides.js';
 import type { SweepReport } from '../core/sweeper/report.js';
 import { sweepStuckCallbacks } from '../core/sweeper/run.js';
@@ -118,16 +117,16 @@ export function createSweeperHandler(
         ),
       );
     }
-    const unknownNames = unknownPolicyNames(config.settings, overrides);
-    if (unknownNames.length > 0) return refuse(invalid(unknownNames));
+    const applied = applyOverrides(config.settings, overrides);
+    if (!applied.ok) return refuse(invalid(applied.errors));
     const ignoredMode = policyModeProblems(config.settings, overrides);
     if (ignoredMode.length > 0) return refuse(invalid(ignoredMode));
     const remainingMs = () => context.getRemainingTimeInMillis();
     const report = await sweepStuckCallbacks(
       deps,
-      applyOverrides(config.settings, overrides),
+      applied.settings,
       sweepOptions(config, {
-        timeLeftMs: () => remainingMs() - config.timeBudgetMarginMs,
+        timeLeftMs: () => remainingMs() - config.values.timeBudgetMargin,
         abortSignal: AbortSignal.timeout(Math.max(1, remainingMs() - answerMarginMs)),
       }),
     );

@@ -12,11 +12,7 @@ import {
 } from '../../lambdas/core/sweeper/config.js';
 import { InstanceRules } from '../../lambdas/core/sweeper/decide.js';
 import { createSweepDeps } from '../../lambdas/core/sweeper/deps.js';
-import {
-  applyOverrides,
-  type SweepOverrides,
-  UnknownPolicyNameError,
-} from '../../lambdas/core/sweeper/overrides.js';
+import { applyOverrides, type SweepOverrides } from '../../lambdas/core/sweeper/overrides.js';
 import type { SweepDecision, SweepReport } from '../../lambdas/core/sweeper/report.js';
 import { sweepStuckCallbacks } from '../../lambdas/core/sweeper/run.js';
 import type {
@@ -116,7 +112,7 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
       const rules = new InstanceRules(settings, instanceId, nowMs, false);
       if (rules.idle) continue;
       const pages = registry.queuedBefore(instanceId, rules.readBeforeMs, {
-        pageSize: config.pageSize,
+        pageSize: config.values.registryPageSize,
       });
       for await (const page of pages) count += page.length;
     }
@@ -156,7 +152,9 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
         filter.olderThanMs === undefined ? Number.MAX_SAFE_INTEGER : nowMs - filter.olderThanMs + 1;
       const found = (await allInstances(async (instanceId) => {
         const listed: QueuedCallback[] = [];
-        const pages = registry.queuedBefore(instanceId, beforeMs, { pageSize: config.pageSize });
+        const pages = registry.queuedBefore(instanceId, beforeMs, {
+          pageSize: config.values.registryPageSize,
+        });
         for await (const page of pages) {
           listed.push(...page.filter((c) => !queues || (c.queueId && queues.includes(c.queueId))));
           if (listed.length >= limit) break;
@@ -253,14 +251,11 @@ export function createOperatorApi(connection: OperatorConnection): OperatorApi {
 
 /** applyOverrides, with an unknown rule or schedule name refused as the operator's input. */
 function overriding(configured: SweepSettings, overrides: SweepOverrides): SweepSettings {
-  try {
-    return applyOverrides(configured, overrides);
-  } catch (error) {
-    if (error instanceof UnknownPolicyNameError) {
-      throw new OperatorInputError(error.message, { cause: error });
-    }
-    throw error;
-  }
+  const applied = applyOverrides(configured, overrides);
+  if (applied.ok) return applied.settings;
+  throw new OperatorInputError(
+    applied.errors.map(({ field, message }) => `${field} ${message}`).join('; '),
+  );
 }
 
 /** A chosen entry as the sweep reads it; one no longer queued is still asked about, and skipped. */

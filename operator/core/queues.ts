@@ -29,7 +29,7 @@ export async function queueOverviews(
   const { config } = deps;
   const tracked = new Map<string, Tracked>();
   const everything = deps.registry.queuedBefore(instanceId, Number.MAX_SAFE_INTEGER, {
-    pageSize: config.pageSize,
+    pageSize: config.values.registryPageSize,
   });
   for await (const page of everything) {
     for (const callback of page) {
@@ -41,7 +41,11 @@ export async function queueOverviews(
     }
   }
   const queueIds = [
-    ...new Set([...tracked.keys(), ...config.settings.queueAllowList, ...config.reconcileQueueIds]),
+    ...new Set([
+      ...tracked.keys(),
+      ...config.settings.queueAllowList,
+      ...config.values.reconcileQueueIds,
+    ]),
   ].sort();
   let metrics = new Map<string, QueueMetrics>();
   let metricsError: string | undefined;
@@ -57,7 +61,7 @@ export async function queueOverviews(
   const rule = {
     instanceId,
     maxQueuedAgeMs: config.settings.maxQueuedAgeMs,
-    toleranceMs: config.reconcileToleranceMs,
+    toleranceMs: config.values.reconcileTolerance,
     nowMs,
     oldestTrackedByQueue,
   };

@@ -33,6 +33,8 @@ interface Common {
   readonly override?: string;
   /** A context key this setting replaced; using the old one says so. */
   readonly replaces?: string;
+  /** The Connect API whose calls a rate setting paces (the sweeper's rate limiter). */
+  readonly api?: string;
   /** A value to suggest in a fix, e.g. a command that makes one. */
   readonly example?: string;
   /** The unit of a number, for the docs. */
@@ -112,8 +114,8 @@ export type Setting =
   | ListSetting;
 
 /** A Connect API's client-side rate: its context key is its name, and so is its prop. */
-const rate = <Name extends string, Env extends string>(
-  api: string,
+const rate = <Api extends string, Name extends string, Env extends string>(
+  api: Api,
   env: Env,
   context: Name,
   defaultValue: number,
@@ -123,6 +125,7 @@ const rate = <Name extends string, Env extends string>(
   ({
     kind: 'number' as const,
     doc: `${api} calls per second the sweeper allows itself; ${quota}.`,
+    api,
     env,
     functions: sweeper,
     context,

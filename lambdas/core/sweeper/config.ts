@@ -123,6 +123,14 @@ const valueNames = settingNamesOf('callback-sweeper').filter(
     name !== 'phoneHashSalt' && name !== 'sweepPolicies',
 );
 
+/** The sweeper's settings that pace a Connect API, and the APIs they pace. */
+type RateSettingName = {
+  [N in SweeperSettingName]: (typeof settings)[N] extends { api: string } ? N : never;
+}[SweeperSettingName];
+export type RatedApi = (typeof settings)[RateSettingName]['api'];
+
+const rateNames = valueNames.filter((name): name is RateSettingName => 'api' in settings[name]);
+
 export interface SweeperConfig {
   /**
    * Every instance or queue ARN the settings give (instance and queue lists, the rules' instance
@@ -130,32 +138,15 @@ export interface SweeperConfig {
    */
   connectArns: ConnectArnRef[];
   settings: SweepSettings;
-  /** Every setting of the sweeper by its name in the table, as read: a new one needs no field here. */
-  values: SweeperValues;
-  tableName: string;
+  /**
+   * Every setting of the sweeper by its name in the table, as read (a list as IDs, each once): a
+   * new setting needs no field here.
+   */
+  values: SweeperValues & { callbackTableName: string };
   /** Salt for hashing customer numbers; set only when the duplicates policy needs it. */
   phoneHashSalt?: string;
-  /** The rate limiter's rates, by Connect API. */
-  ratesPerSecond: {
-    DescribeContact: number;
-    StopContact: number;
-    TagContact: number;
-    GetCurrentMetricData: number;
-    GetContactMetrics: number;
-    SearchContacts: number;
-  };
-  /** Candidates verified and acted on at the same time (each still waits for its API's rate). */
-  concurrency: number;
-  /** Registry items read per query page. */
-  pageSize: number;
-  /** Kept back from the Lambda's remaining time: no new candidate is started inside it. */
-  timeBudgetMarginMs: number;
-  /** Queues always reconciled, besides the allow list and the queues seen in the registry. */
-  reconcileQueueIds: string[];
-  /** A queue's oldest contact is explained by a tracked callback at most this much younger. */
-  reconcileToleranceMs: number;
-  /** Decisions listed in a run report; the counts always cover every candidate. */
-  maxDecisionsInReport: number;
+  /** The rate limiter's rates, by the Connect API each rate setting of the table names. */
+  ratesPerSecond: Record<RatedApi, number>;
   connect: ConnectClientOptions;
 }
 
@@ -202,13 +193,13 @@ export interface SweepRunLimits {
 /** The options of one sweep, the same for every door (the Lambda handler, the local runner). */
 export function sweepOptions(config: SweeperConfig, limits: SweepRunLimits): SweepOptions {
   return {
-    concurrency: config.concurrency,
-    pageSize: config.pageSize,
+    concurrency: config.values.sweepConcurrency,
+    pageSize: config.values.registryPageSize,
     timeLeftMs: limits.timeLeftMs,
     ...(limits.abortSignal ? { abortSignal: limits.abortSignal } : {}),
-    maxDecisionsInReport: config.maxDecisionsInReport,
-    reconcileQueueIds: config.reconcileQueueIds,
-    reconcileToleranceMs: config.reconcileToleranceMs,
+    maxDecisionsInReport: config.values.maxDecisionsInReport,
+    reconcileQueueIds: config.values.reconcileQueueIds,
+    reconcileToleranceMs: config.values.reconcileTolerance,
   };
 }
 
@@ -233,16 +224,26 @@ export function idsOf(kind: string, value: unknown): unknown {
   return value;
 }
 
+/** The values read, with each list of IDs or ARNs as its IDs, each once. */
+function idsOfLists(values: SweeperValues): SweeperValues {
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [
+      name,
+      idsOf(settings[name as SweeperSettingName].kind, value),
+    ]),
+  ) as SweeperValues;
+}
+
 /** The overridable settings of a run, from the values read, under their override keys. */
 function overridableOf(values: SweeperValues): Required<SettingOverrides> {
   return Object.fromEntries(
-    overridable.map(({ name, key, kind }) => [key, idsOf(kind, values[name])]),
+    overridable.map(({ name, key }) => [key, values[name]]),
   ) as Required<SettingOverrides>;
 }
 
 /** Reads the sweeper's settings once, at cold start; a bad value fails it. */
 export function readSweeperConfig(env: Env = process.env): SweeperConfig {
-  const values = readEnvSettings(valueNames, env);
+  const values = idsOfLists(readEnvSettings(valueNames, env));
   const phoneHashSalt = readEnv('phoneHashSalt', env);
   const instances = readRequiredEnv('instanceIds', env);
   const { duplicatesPolicy, sweepMode: mode, maxQueuedAge: maxQueuedAgeMs } = values;
@@ -268,23 +269,11 @@ export function readSweeperConfig(env: Env = process.env): SweeperConfig {
     settings: policies
       ? { ...overridableOf(values), duplicatesPolicy, rules: policies.rules, policies: true }
       : withDefaultRule({ ...overridableOf(values), duplicatesPolicy }),
-    values,
-    tableName: readRequiredEnv('callbackTableName', env),
+    values: { ...values, callbackTableName: readRequiredEnv('callbackTableName', env) },
     ...(keepOldest.any ? { phoneHashSalt } : {}),
-    ratesPerSecond: {
-      DescribeContact: values.describeRatePerSecond,
-      StopContact: values.stopRatePerSecond,
-      TagContact: values.tagRatePerSecond,
-      GetCurrentMetricData: values.metricDataRatePerSecond,
-      GetContactMetrics: values.getContactMetricsRatePerSecond,
-      SearchContacts: values.searchContactsRatePerSecond,
-    },
-    concurrency: values.sweepConcurrency,
-    pageSize: values.registryPageSize,
-    timeBudgetMarginMs: values.timeBudgetMargin,
-    reconcileQueueIds: queueIds(values.reconcileQueueIds),
-    reconcileToleranceMs: values.reconcileTolerance,
-    maxDecisionsInReport: values.maxDecisionsInReport,
+    ratesPerSecond: Object.fromEntries(
+      rateNames.map((name) => [settings[name].api, values[name]]),
+    ) as Record<RatedApi, number>,
     connect: readConnectClientOptions(env),
   };
 }

@@ -52,7 +52,7 @@ export function createSweepDeps(
       ...endpoints.clientConfig,
       ...(endpoints.connectEndpoint ? { endpoint: endpoints.connectEndpoint } : {}),
     }),
-    registry: createRegistry(config.tableName, endpoints),
+    registry: createRegistry(config.values.callbackTableName, endpoints),
     ...(now ? { now } : {}),
     ...(config.phoneHashSalt ? { hashPhoneNumber: createPhoneHasher(config.phoneHashSalt) } : {}),
   };

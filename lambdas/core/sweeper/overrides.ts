@@ -65,32 +65,29 @@ export function isScheduledEvent(event: unknown): boolean {
   );
 }
 
-/** A manual run named a rule or a scheduled clear the sweep policies do not have. */
-export class UnknownPolicyNameError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'UnknownPolicyNameError';
-  }
-}
+/** A manual run's settings, or why its overrides are refused, each error naming its field. */
+export type AppliedOverrides =
+  | { ok: true; settings: SweepSettings }
+  | { ok: false; errors: FieldError[] };
 
 /**
  * A run's settings: the configuration with a manual run's overrides applied. Every rule stays, in
  * order, so the first match still decides. A `report` mode lowers every rule; an `end` mode never
  * raises a rule of the sweep policies (without them it sets the one-rule default's mode). An age
  * override applies to every rule. `rule` makes that rule the only one that acts (`onlyRule`);
- * `schedule` also gives it its clear's minimum age and mode. An unknown name is refused
- * (UnknownPolicyNameError), so a typo never widens a run to every rule.
+ * `schedule` also gives it its clear's minimum age and mode. An unknown name is refused, so a
+ * typo never widens a run to every rule: the one check of the names, for every door.
  */
 export function applyOverrides(
   configured: SweepSettings,
   overrides: SweepOverrides,
-): SweepSettings {
-  const unknown = unknownPolicyNames(configured, overrides);
-  if (unknown.length > 0) {
-    throw new UnknownPolicyNameError(
-      unknown.map(({ field, message }) => `${field} ${message}`).join('; '),
-    );
-  }
+): AppliedOverrides {
+  const errors = unknownPolicyNames(configured, overrides);
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, settings: overridden(configured, overrides) };
+}
+
+function overridden(configured: SweepSettings, overrides: SweepOverrides): SweepSettings {
   const { rule: ruleName, schedule: scheduleName, mode, ...fields } = overrides;
   const { policies } = configured;
   const overridden = {

@@ -225,7 +225,7 @@ describe('CallbackSweeper', () => {
       discoverCallbacks: false,
     });
     expect(config.phoneHashSalt).toBe('sixteen-chars-salt');
-    expect(config.reconcileQueueIds).toEqual(['q-1']);
+    expect(config.values.reconcileQueueIds).toEqual(['q-1']);
     expect(config.ratesPerSecond).toMatchObject({
       DescribeContact: 3,
       StopContact: 2,

@@ -41,7 +41,7 @@ describe('readSweeperConfig', () => {
       GetContactMetrics: 2,
       SearchContacts: 0.5,
     });
-    expect(config.tableName).toBe('callbacks');
+    expect(config.values.callbackTableName).toBe('callbacks');
     expect(config.phoneHashSalt).toBe(undefined);
   });
 

@@ -8,8 +8,8 @@ import {
 import {
   applyOverrides,
   isScheduledEvent,
+  type SweepOverrides,
   sweepOverridesSchema,
-  UnknownPolicyNameError,
   unconfiguredInstances,
   unknownPolicyNames,
 } from '../../../../lambdas/core/sweeper/overrides.js';
@@ -28,6 +28,13 @@ const configured: SweepSettings = withDefaultRule({
   reconcile: true,
 });
 
+/** The settings of a manual run whose overrides the configuration accepts. */
+function settingsWith(configured: SweepSettings, overrides: SweepOverrides): SweepSettings {
+  const applied = applyOverrides(configured, overrides);
+  if (!applied.ok) throw new Error(applied.errors.map(({ message }) => message).join('; '));
+  return applied.settings;
+}
+
 describe('sweep overrides', () => {
   it('reads an emergency run: mode, age as a duration, a cap and instances', () => {
     const parsed = parseWith(sweepOverridesSchema, {
@@ -44,7 +51,7 @@ describe('sweep overrides', () => {
   });
 
   it('applies overrides over the configuration and leaves the rest', () => {
-    expect(applyOverrides(configured, { mode: 'end', maxStops: 3 })).toMatchObject({
+    expect(settingsWith(configured, { mode: 'end', maxStops: 3 })).toMatchObject({
       ...configured,
       mode: 'end',
       maxStops: 3,
@@ -147,7 +154,7 @@ describe('sweep overrides with sweep policies', () => {
   });
 
   it('lowers every rule to report with a mode override, and applies an age override to every rule', () => {
-    const applied = applyOverrides(withPolicies, { mode: 'report', maxQueuedAgeMs: 7_200_000 });
+    const applied = settingsWith(withPolicies, { mode: 'report', maxQueuedAgeMs: 7_200_000 });
     expect(applied.rules.map((r) => [r.name, r.mode, r.maxQueuedAgeMs])).toEqual([
       ['billing', 'report', 7_200_000],
       ['claims', 'report', 7_200_000],
@@ -155,7 +162,7 @@ describe('sweep overrides with sweep policies', () => {
   });
 
   it('never raises a report-mode rule to end with a mode override', () => {
-    const applied = applyOverrides(withPolicies, { mode: 'end' });
+    const applied = settingsWith(withPolicies, { mode: 'end' });
     expect(applied.rules.map((r) => [r.name, r.mode])).toEqual([
       ['billing', 'end'],
       ['claims', 'report'],
@@ -163,20 +170,18 @@ describe('sweep overrides with sweep policies', () => {
   });
 
   it('lets a mode override set the mode of the one-rule default when no policies are configured', () => {
-    expect(rulesOf(applyOverrides(configured, { mode: 'end' })).map((r) => r.mode)).toEqual([
-      'end',
-    ]);
+    expect(rulesOf(settingsWith(configured, { mode: 'end' })).map((r) => r.mode)).toEqual(['end']);
   });
 
   it('runs one rule among all of them, in order, and only its instance when it names one', () => {
-    const applied = applyOverrides(withPolicies, { rule: 'claims' });
+    const applied = settingsWith(withPolicies, { rule: 'claims' });
     expect(applied.rules.map((r) => r.name)).toEqual(['billing', 'claims']);
     expect(applied.onlyRule).toBe('claims');
     expect(applied.instanceIds).toEqual(['instance-2']);
   });
 
   it("turns a schedule into its clear: the rule's queues, the clear's minimum age and mode, no duplicates policy, every other rule kept", () => {
-    const applied = applyOverrides(withPolicies, { rule: 'billing', schedule: 'close' });
+    const applied = settingsWith(withPolicies, { rule: 'billing', schedule: 'close' });
     expect(applied.schedule).toBe('close');
     expect(applied.onlyRule).toBe('billing');
     expect(applied.rules).toEqual([
@@ -193,17 +198,30 @@ describe('sweep overrides with sweep policies', () => {
   });
 
   it('refuses a rule or schedule the policies do not have, naming it and the ones they have', () => {
-    expect(() => applyOverrides(withPolicies, { schedule: 'clsoe' })).toThrow(
-      new UnknownPolicyNameError(
-        'schedule names "clsoe", which is not a scheduled clear of the sweep policies: the schedules are close',
-      ),
-    );
-    expect(() => applyOverrides(withPolicies, { rule: 'vip' })).toThrow(
-      'rule names "vip", which is not a rule of the sweep policies: the rules are billing, claims',
-    );
-    expect(() => applyOverrides(configured, { schedule: 'close' })).toThrow(
-      'the schedules are none',
-    );
+    expect(applyOverrides(withPolicies, { schedule: 'clsoe' })).toEqual({
+      ok: false,
+      errors: [
+        {
+          field: 'schedule',
+          message:
+            'names "clsoe", which is not a scheduled clear of the sweep policies: the schedules are close',
+        },
+      ],
+    });
+    expect(applyOverrides(withPolicies, { rule: 'vip' })).toEqual({
+      ok: false,
+      errors: [
+        {
+          field: 'rule',
+          message:
+            'names "vip", which is not a rule of the sweep policies: the rules are billing, claims',
+        },
+      ],
+    });
+    expect(applyOverrides(configured, { schedule: 'close' })).toMatchObject({
+      ok: false,
+      errors: [{ field: 'schedule', message: expect.stringContaining('the schedules are none') }],
+    });
   });
 
   it('names a rule or schedule the policies do not have, with the ones they have', () => {
