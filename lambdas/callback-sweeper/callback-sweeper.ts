@@ -1,5 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { foreignRefLine, ownerOf } from '../core/connect/identifiers.js';
@@ -17,7 +17,7 @@ import {
   sweepOverridesSchema,
   unconfiguredInstances,
 } from '../core/sweeper/overrides.js';
-import type { SweepReport } from '../core/sweeper/report.js';
+import { publishRunMetrics, type SweepReport } from '../core/sweeper/report.js';
 import { sweepStuckCallbacks } from '../core/sweeper/run.js';
 
 /** A manual run with a bad override gets this back instead of a sweep. */
@@ -55,36 +55,6 @@ function invalid(errors: FieldError[]): InvalidSweepRequest {
     message: errors.map((e) => `${e.field} ${e.message}`).join('; '),
     errors,
   };
-}
-
-/** Adds a run's counts and flushes them as EMF: only a run has metrics, so a refusal prints none. */
-function publishMetrics(metrics: Metrics, report: SweepReport): void {
-  metrics.addDimension('mode', report.mode);
-  const { counts } = report;
-  metrics.addMetric('Candidates', MetricUnit.Count, counts.candidates);
-  metrics.addMetric('Verified', MetricUnit.Count, counts.verified);
-  metrics.addMetric('Ended', MetricUnit.Count, counts.ended);
-  metrics.addMetric('EndedUntagged', MetricUnit.Count, counts.endedUntagged);
-  metrics.addMetric('TagFailed', MetricUnit.Count, counts.tagFailed);
-  metrics.addMetric('Discovered', MetricUnit.Count, counts.discovered);
-  metrics.addMetric('WouldEnd', MetricUnit.Count, counts.wouldEnd);
-  metrics.addMetric('AlreadyGone', MetricUnit.Count, counts.alreadyGone);
-  metrics.addMetric('Failed', MetricUnit.Count, counts.failed + counts.registryErrors);
-  metrics.addMetric('Throttled', MetricUnit.Count, counts.throttled);
-  metrics.addMetric('UnexplainedQueues', MetricUnit.Count, report.unexplainedQueues.length);
-  metrics.publishStoredMetrics();
-  // Per rule of the sweep policies, one more record each: dimensions service, mode and rule, so
-  // the run totals above (which the alarms and the dashboard read) keep their own dimensions.
-  for (const rule of report.rules ?? []) {
-    metrics.addDimensions({ mode: rule.mode, rule: rule.name });
-    metrics.addMetric('Candidates', MetricUnit.Count, rule.counts.candidates);
-    metrics.addMetric('Ended', MetricUnit.Count, rule.counts.ended);
-    metrics.addMetric('WouldEnd', MetricUnit.Count, rule.counts.wouldEnd);
-    metrics.addMetric('AlreadyGone', MetricUnit.Count, rule.counts.alreadyGone);
-    metrics.addMetric('Failed', MetricUnit.Count, rule.counts.failed);
-    metrics.addMetric('Throttled', MetricUnit.Count, rule.counts.throttled);
-    metrics.publishStoredMetrics();
-  }
 }
 
 /**
@@ -130,7 +100,7 @@ export function createSweeperHandler(
         abortSignal: AbortSignal.timeout(Math.max(1, remainingMs() - answerMarginMs)),
       }),
     );
-    publishMetrics(metrics, report);
+    publishRunMetrics(metrics, report);
     logger.info('sweep report', { report });
     return report;
   }

@@ -14,9 +14,11 @@ import type { PhoneHasher } from './phone-hash.js';
 import { keepsOldest, matchRule } from './rules.js';
 
 /**
- * Which callbacks the sweeper ends, and why. Pure functions from a callback, its rule and what
- * Connect says about it to a verdict and its reason: nothing here calls Connect or the registry
- * (run.ts asks them, end.ts acts). Read top to bottom, in the order a callback meets them:
+ * Which callbacks the sweeper ends, and why: from a callback, its rule and what Connect says
+ * about it to a verdict and its reason. Nothing here calls Connect or the registry (run.ts asks
+ * them, end.ts acts); the one state kept is the duplicates' keepers (DuplicateKeepers), which
+ * `decide` fills, so a run calls it once per callback, in registry order.
+ * Read top to bottom, in the order a callback meets them:
  * 1. its rule: the first that matches its instance and queue;
  * 2. before any look, what the registry's entry alone decides;
  * 3. what DescribeContact says: the eligibility rule, each line citing the AWS page it follows;

@@ -1,3 +1,4 @@
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { FailureOutcome } from '../connect/outcome.js';
 import { rulesOf, type SweepSettings } from './config.js';
 import { minAgeMs } from './decide.js';
@@ -20,8 +21,8 @@ export type { SweepDecision, SweepReport } from './model.js';
 
 /**
  * A run's report: every decision counted (in all and per rule) and the first of them listed, as
- * the run makes them; then, when the run is over, the report the sweeper returns and logs. The
- * doors publish its counts as CloudWatch metrics (lambdas/callback-sweeper/callback-sweeper.ts).
+ * the run makes them; then, when the run is over, the report the sweeper returns and logs, and its
+ * counts as CloudWatch metrics.
  */
 
 const ruleCounter: Record<DecisionKind, Exclude<keyof RuleCounts, 'candidates'>> = {
@@ -175,4 +176,34 @@ export function finishReport(run: FinishedRun): SweepReport {
     reconciliation,
     unexplainedQueues: reconciliation.flatMap((r) => r.unexplained),
   };
+}
+
+/** Adds a run's counts and flushes them as EMF: only a run has metrics, so a refusal prints none. */
+export function publishRunMetrics(metrics: Metrics, report: SweepReport): void {
+  metrics.addDimension('mode', report.mode);
+  const { counts } = report;
+  metrics.addMetric('Candidates', MetricUnit.Count, counts.candidates);
+  metrics.addMetric('Verified', MetricUnit.Count, counts.verified);
+  metrics.addMetric('Ended', MetricUnit.Count, counts.ended);
+  metrics.addMetric('EndedUntagged', MetricUnit.Count, counts.endedUntagged);
+  metrics.addMetric('TagFailed', MetricUnit.Count, counts.tagFailed);
+  metrics.addMetric('Discovered', MetricUnit.Count, counts.discovered);
+  metrics.addMetric('WouldEnd', MetricUnit.Count, counts.wouldEnd);
+  metrics.addMetric('AlreadyGone', MetricUnit.Count, counts.alreadyGone);
+  metrics.addMetric('Failed', MetricUnit.Count, counts.failed + counts.registryErrors);
+  metrics.addMetric('Throttled', MetricUnit.Count, counts.throttled);
+  metrics.addMetric('UnexplainedQueues', MetricUnit.Count, report.unexplainedQueues.length);
+  metrics.publishStoredMetrics();
+  // Per rule of the sweep policies, one more record each: dimensions service, mode and rule, so
+  // the run totals above (which the alarms and the dashboard read) keep their own dimensions.
+  for (const rule of report.rules ?? []) {
+    metrics.addDimensions({ mode: rule.mode, rule: rule.name });
+    metrics.addMetric('Candidates', MetricUnit.Count, rule.counts.candidates);
+    metrics.addMetric('Ended', MetricUnit.Count, rule.counts.ended);
+    metrics.addMetric('WouldEnd', MetricUnit.Count, rule.counts.wouldEnd);
+    metrics.addMetric('AlreadyGone', MetricUnit.Count, rule.counts.alreadyGone);
+    metrics.addMetric('Failed', MetricUnit.Count, rule.counts.failed);
+    metrics.addMetric('Throttled', MetricUnit.Count, rule.counts.throttled);
+    metrics.publishStoredMetrics();
+  }
 }
