@@ -13,20 +13,15 @@ import {
   answerDescribe,
   callback,
   connect,
+  connectStopsAndTags,
   FakeRegistry,
-  inQueue,
   meta,
   now,
   sweep,
 } from './sweep-fakes.js';
 
 describe('the end of one callback, in a run', () => {
-  beforeEach(() => {
-    connect.reset();
-    connect.on(StopContactCommand).resolves({});
-    connect.on(TagContactCommand).resolves({});
-    inQueue();
-  });
+  beforeEach(connectStopsAndTags);
 
   describe('the tag after the stop', () => {
     it('does not tag when tagging is off', async () => {

@@ -17,6 +17,7 @@ import {
   answerDescribe,
   callback,
   connect,
+  connectStopsAndTags,
   FakeRegistry,
   inQueue,
   instanceId,
@@ -27,12 +28,7 @@ import {
 } from './sweep-fakes.js';
 
 describe('sweepStuckCallbacks', () => {
-  beforeEach(() => {
-    connect.reset();
-    connect.on(StopContactCommand).resolves({});
-    connect.on(TagContactCommand).resolves({});
-    inQueue();
-  });
+  beforeEach(connectStopsAndTags);
 
   describe('in report mode', () => {
     it('lists what it would end and makes no mutating call and no registry write', async () => {

@@ -200,3 +200,11 @@ export const mutatingCommands = [
   StopContactCommand.name,
   UpdateContactAttributesCommand.name,
 ];
+
+/** A fresh Connect that stops and tags, and shows every contact waiting in its queue. */
+export function connectStopsAndTags(): void {
+  connect.reset();
+  connect.on(StopContactCommand).resolves({});
+  connect.on(TagContactCommand).resolves({});
+  inQueue();
+}
