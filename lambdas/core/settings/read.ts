@@ -86,7 +86,7 @@ export type SettingOverrides = {
   [N in OverrideSettingName as OverrideKey<N>]?: SettingValue<N>;
 };
 
-const table = Object.entries(settings) as [SettingName, Setting][];
+const table = /* @__PURE__ */ Object.entries(settings) as [SettingName, Setting][];
 
 /** The settings function `fn` reads, in the table's order. */
 export function settingNamesOf<F extends FunctionName>(fn: F): FunctionSettingName<F>[] {
@@ -182,9 +182,9 @@ export function readEnvSettings<N extends SettingName>(
 export type ContextReader = (key: string) => unknown;
 
 /** Every context key the app reads: the table's settings that have one. */
-export const contextKeys: readonly string[] = table
-  .map(([, setting]) => setting.context)
-  .filter((key): key is string => key !== undefined);
+export const contextKeys: readonly string[] = /* @__PURE__ */ table.flatMap(([, setting]) =>
+  setting.context === undefined ? [] : [setting.context],
+);
 
 const keyOf = (name: SettingName) => (settings[name] as Setting).context as string;
 
@@ -383,7 +383,7 @@ function overrideField(name: SettingName) {
 }
 
 /** The overridable settings: each field, the setting it overrides, and the key it is read to. */
-export const overridable = table.flatMap(([name, setting]) =>
+export const overridable = /* @__PURE__ */ table.flatMap(([name, setting]) =>
   setting.override
     ? [
         {
@@ -396,7 +396,11 @@ export const overridable = table.flatMap(([name, setting]) =>
     : [],
 );
 
-/** The override fields' schemas, by field, each checked by its setting's definition. */
-export const overrideFieldSchemas = Object.fromEntries(
-  overridable.map(({ field, name }) => [field, overrideField(name)]),
-);
+/**
+ * The override fields' schemas, by field, each checked by its setting's definition. Built when
+ * asked (the sweeper's overrides schema, once per container): the doors that only read their
+ * environment import this module too, and never build them.
+ */
+export function overrideFieldSchemas() {
+  return Object.fromEntries(overridable.map(({ field, name }) => [field, overrideField(name)]));
+}

@@ -34,7 +34,7 @@ const overrideOf = new Map(overridable.map((o) => [o.field as string, o]));
 
 export const sweepOverridesSchema = z.pipe(
   z.strictObject(
-    { ...overrideFieldSchemas, rule: policyName, schedule: policyName },
+    { ...overrideFieldSchemas(), rule: policyName, schedule: policyName },
     {
       error: (issue) =>
         issue.code === 'unrecognized_keys'
